@@ -1,0 +1,368 @@
+//! The command-line front end: resolves arguments once (paths, data files, analyzer, index),
+//! runs the command, renders the result for people or as JSON, and picks the exit code.
+
+pub mod args;
+mod eval_cmd;
+mod render;
+mod watch;
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::analysis::Analyzer;
+use crate::data::Resources;
+use crate::error::{Error, Result};
+use crate::index::update::{self, Progress, UpdateOptions};
+use crate::index::KIndex;
+use crate::ingest;
+use crate::search::{self, Engine, Request};
+pub use args::Cli;
+use args::{ColorChoice, Command};
+
+/// Default index folder (relative to the working directory).
+pub const DEFAULT_INDEX: &str = "index";
+/// Default corpus folder.
+pub const DEFAULT_DOCUMENTS: &str = "documents";
+
+/// How a run ended, as an exit code: 0 ok, 1 no results / done with warnings, 2 error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Ok,
+    Soft,
+}
+
+impl Outcome {
+    pub fn code(self) -> i32 {
+        match self {
+            Outcome::Ok => 0,
+            Outcome::Soft => 1,
+        }
+    }
+}
+
+/// Resolved output settings.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    pub color: bool,
+    pub tty_err: bool,
+}
+
+impl Style {
+    fn new(choice: ColorChoice) -> Style {
+        let tty = std::io::stdout().is_terminal();
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let color = match choice {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => tty && !no_color,
+        };
+        Style {
+            color,
+            tty_err: std::io::stderr().is_terminal(),
+        }
+    }
+}
+
+/// Everything a command needs, resolved once.
+struct Ctx {
+    res: Resources,
+    style: Style,
+}
+
+impl Ctx {
+    fn analyzer(&self) -> Result<Analyzer> {
+        Analyzer::new(&self.res.user_words())
+    }
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> Result<Outcome> {
+    let res = match &cli.data {
+        Some(dir) => Resources::from_dir(dir)?,
+        None => Resources::embedded()?,
+    };
+    let ctx = Ctx {
+        res,
+        style: Style::new(cli.color),
+    };
+    match cli.command {
+        Command::Index(a) => cmd_index(&ctx, a),
+        Command::Search(a) => cmd_search(&ctx, a),
+        Command::Analyze(a) => cmd_analyze(&ctx, a),
+        Command::Inspect(a) => cmd_inspect(&ctx, a),
+        Command::Stats(a) => cmd_stats(&ctx, a),
+        Command::Watch(a) => watch::run(&ctx.res, &ctx.analyzer()?, a),
+        Command::Eval(a) => eval_cmd::run(&ctx.res, &ctx.analyzer()?, a),
+    }
+}
+
+fn progress_bar(style: &Style, quiet: bool) -> Option<ProgressBar> {
+    if quiet || !style.tty_err {
+        return None;
+    }
+    let pb = ProgressBar::new(0);
+    pb.set_style(
+        ProgressStyle::with_template(
+            "{spinner} indexing {pos}/{len} files [{elapsed}] {wide_bar} {eta}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    Some(pb)
+}
+
+fn cmd_index(ctx: &Ctx, a: args::IndexArgs) -> Result<Outcome> {
+    let analyzer = ctx.analyzer()?;
+    let pb = progress_bar(&ctx.style, a.json);
+    let mut on_progress = |p: Progress| {
+        if let Some(pb) = &pb {
+            match p {
+                Progress::Start(n) => pb.set_length(n),
+                Progress::Advance => pb.inc(1),
+            }
+        }
+    };
+    let writer_memory = a.writer_memory.max(16) * 1024 * 1024;
+    let summary = if let Some(jsonl) = &a.jsonl {
+        let kindex = KIndex::open_or_create(&a.index.index, &analyzer, a.rebuild)?;
+        let mut writer = kindex.writer(writer_memory)?;
+        let name = jsonl.display().to_string();
+        let summary = if name == "-" {
+            let stdin = std::io::stdin();
+            let mut lock = stdin.lock();
+            update::update_jsonl(
+                &kindex,
+                &mut writer,
+                &mut lock,
+                "stdin",
+                &analyzer,
+                &ctx.res,
+                &mut on_progress,
+            )?
+        } else {
+            let file = std::fs::File::open(jsonl).map_err(|e| Error::File {
+                path: jsonl.clone(),
+                source: e,
+            })?;
+            let mut reader = std::io::BufReader::new(file);
+            update::update_jsonl(
+                &kindex,
+                &mut writer,
+                &mut reader as &mut dyn BufRead,
+                &name,
+                &analyzer,
+                &ctx.res,
+                &mut on_progress,
+            )?
+        };
+        writer.wait_merging_threads()?;
+        summary
+    } else {
+        let dirs = if a.dirs.is_empty() {
+            vec![PathBuf::from(DEFAULT_DOCUMENTS)]
+        } else {
+            a.dirs.clone()
+        };
+        for d in &dirs {
+            if !d.is_dir() {
+                return Err(Error::Usage(format!(
+                    "{}: no such folder (pass a folder of .txt/.md/.json/.jsonl articles)",
+                    d.display()
+                )));
+            }
+        }
+        let opts = UpdateOptions {
+            keep_deleted: a.keep_deleted,
+            max_file_bytes: a.max_size.saturating_mul(1024 * 1024),
+            threads: a.threads,
+        };
+        update::index_folders(
+            &a.index.index,
+            &dirs,
+            &analyzer,
+            &ctx.res,
+            &opts,
+            a.rebuild,
+            writer_memory,
+            &mut on_progress,
+        )?
+    };
+    if let Some(pb) = pb {
+        pb.finish_and_clear();
+    }
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&summary)?);
+    } else {
+        render::index_summary(&summary, &a.index.index, a.verbose);
+    }
+    let troubled = summary.failed + summary.skipped + summary.warnings > 0;
+    if a.strict && troubled {
+        return Err(Error::Usage(format!(
+            "--strict: {} failed, {} skipped, {} warnings",
+            summary.failed, summary.skipped, summary.warnings
+        )));
+    }
+    Ok(if summary.failed > 0 || troubled {
+        Outcome::Soft
+    } else {
+        Outcome::Ok
+    })
+}
+
+/// Opens the index for reading; with the default paths and no index yet, builds it first from
+/// `documents/` so that `kpolicy search …` works from a fresh clone.
+fn open_for_search(ctx: &Ctx, path: &Path, analyzer: &Analyzer) -> Result<KIndex> {
+    match KIndex::open(path, analyzer) {
+        Err(Error::NoIndex(_))
+            if path == Path::new(DEFAULT_INDEX) && Path::new(DEFAULT_DOCUMENTS).is_dir() =>
+        {
+            eprintln!("no index yet: indexing {DEFAULT_DOCUMENTS}/ into {DEFAULT_INDEX}/ first");
+            let summary = update::index_folders(
+                path,
+                &[PathBuf::from(DEFAULT_DOCUMENTS)],
+                analyzer,
+                &ctx.res,
+                &UpdateOptions::default(),
+                false,
+                crate::index::DEFAULT_WRITER_MEMORY,
+                &mut |_| {},
+            )?;
+            render::index_summary(&summary, path, false);
+            KIndex::open(path, analyzer)
+        }
+        other => other,
+    }
+}
+
+fn cmd_search(ctx: &Ctx, a: args::SearchArgs) -> Result<Outcome> {
+    let analyzer = ctx.analyzer()?;
+    let (regions, industries) = search::resolve_filters(&ctx.res, &a.region, &a.industry)?;
+    let mut years = Vec::new();
+    for y in &a.year {
+        if y == crate::index::UNKNOWN {
+            years.push(None);
+        } else {
+            let v: i32 = y.parse().map_err(|_| {
+                Error::Usage(format!(
+                    "--year {y}: expected a year such as 2020, or `unknown`"
+                ))
+            })?;
+            years.push(Some(v));
+        }
+    }
+    let kindex = open_for_search(ctx, &a.index.index, &analyzer)?;
+    let engine = Engine::new(&kindex, &analyzer, &ctx.res);
+    let req = Request {
+        query: a.query.join(" "),
+        regions,
+        mentioned: a.mentioned,
+        industries,
+        years,
+        since: a.since,
+        until: a.until,
+        limit: a.limit,
+        offset: a.offset,
+        any: a.any,
+        lean: false,
+    };
+    let resp = engine.search(&req)?;
+    let mut out = std::io::stdout().lock();
+    if a.json {
+        serde_json::to_writer_pretty(&mut out, &resp)?;
+        writeln!(out)?;
+    } else {
+        render::search(&mut out, &resp, &ctx.style)?;
+    }
+    out.flush()?;
+    Ok(if resp.total == 0 {
+        Outcome::Soft
+    } else {
+        Outcome::Ok
+    })
+}
+
+fn cmd_analyze(ctx: &Ctx, a: args::AnalyzeArgs) -> Result<Outcome> {
+    let text = if a.text.is_empty() {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)?;
+        s
+    } else {
+        a.text.join(" ")
+    };
+    let analyzer = ctx.analyzer()?;
+    let analysis = analyzer.analyze(&text);
+    let mut out = std::io::stdout().lock();
+    if a.json {
+        let v = serde_json::json!({
+            "text": text,
+            "morphemes": analysis.morphemes,
+            "terms": analysis.terms,
+        });
+        serde_json::to_writer_pretty(&mut out, &v)?;
+        writeln!(out)?;
+    } else {
+        render::analysis(&mut out, &text, &analysis, &ctx.style)?;
+    }
+    Ok(Outcome::Ok)
+}
+
+fn cmd_inspect(ctx: &Ctx, a: args::InspectArgs) -> Result<Outcome> {
+    let analyzer = ctx.analyzer()?;
+    let mut out = std::io::stdout().lock();
+    let mut failed = 0;
+    for path in &a.files {
+        let (raws, problems, hash) = match ingest::read_file(path, ingest::DEFAULT_MAX_FILE_BYTES) {
+            Ok(x) => x,
+            Err(p) => {
+                eprintln!("kpolicy: {p}");
+                failed += 1;
+                continue;
+            }
+        };
+        for p in problems {
+            eprintln!("kpolicy: warning: {p}");
+        }
+        for (n, raw) in raws.iter().enumerate() {
+            let rel = path.display().to_string();
+            let id = match &raw.supplied.id {
+                Some(id) => id.clone(),
+                None if raws.len() > 1 => format!("{rel}#{}", n + 1),
+                None => rel.clone(),
+            };
+            let ids = ingest::ArticleIds {
+                id,
+                key: String::new(),
+                file_key: String::new(),
+                path: rel,
+                hash: hash.clone(),
+            };
+            let article = ingest::prepare(raw, ids, &analyzer, &ctx.res);
+            if a.json {
+                serde_json::to_writer(&mut out, &article)?;
+                writeln!(out)?;
+            } else {
+                render::inspect(&mut out, &article, &ctx.style)?;
+            }
+        }
+    }
+    Ok(if failed > 0 {
+        Outcome::Soft
+    } else {
+        Outcome::Ok
+    })
+}
+
+fn cmd_stats(ctx: &Ctx, a: args::StatsArgs) -> Result<Outcome> {
+    let analyzer = ctx.analyzer()?;
+    let kindex = KIndex::open(&a.index.index, &analyzer)?;
+    let stats = kindex.stats()?;
+    let mut out = std::io::stdout().lock();
+    if a.json {
+        serde_json::to_writer_pretty(&mut out, &stats)?;
+        writeln!(out)?;
+    } else {
+        render::stats(&mut out, &stats, &ctx.style)?;
+    }
+    Ok(Outcome::Ok)
+}

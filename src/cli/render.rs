@@ -1,0 +1,356 @@
+//! Human-readable output. Colour only when [`Style::color`] says so; plain `[…]` markers for
+//! highlights otherwise, so piped output still shows what matched.
+
+use std::io::{self, Write};
+use std::path::Path;
+
+use anstyle::{AnsiColor, Style as Ansi};
+
+use super::Style;
+use crate::analysis::Analysis;
+use crate::index::update::Summary;
+use crate::index::Stats;
+use crate::ingest::Article;
+use crate::search::{Facets, Response};
+
+/// Problems listed by default after an index run (all with `--verbose`).
+const SHOWN_PROBLEMS: usize = 20;
+
+fn paint(s: &str, style: Ansi, on: bool) -> String {
+    if on {
+        format!("{}{s}{}", style.render(), style.render_reset())
+    } else {
+        s.to_string()
+    }
+}
+
+const BOLD: Ansi = Ansi::new().bold();
+const MATCH: Ansi = Ansi::new()
+    .bold()
+    .fg_color(Some(anstyle::Color::Ansi(AnsiColor::Red)));
+const DIM: Ansi = Ansi::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::BrightBlack)));
+const META: Ansi = Ansi::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Cyan)));
+
+/// Summary of an index run, on stderr (stdout stays clean for scripts).
+pub fn index_summary(s: &Summary, index: &Path, verbose: bool) {
+    let shown = if verbose { usize::MAX } else { SHOWN_PROBLEMS };
+    for p in s.problems.iter().take(shown) {
+        let kind = match p.kind {
+            crate::ingest::ProblemKind::Skipped => "skipped",
+            crate::ingest::ProblemKind::Failed => "failed",
+            crate::ingest::ProblemKind::Warning => "warning",
+        };
+        eprintln!("kpolicy: {kind}: {p}");
+    }
+    if s.problems.len() > shown {
+        eprintln!(
+            "kpolicy: … and {} more (--verbose lists all)",
+            s.problems.len() - shown
+        );
+    }
+    let rate = if s.seconds > 0.0 {
+        (s.added + s.updated) as f64 / s.seconds
+    } else {
+        0.0
+    };
+    eprintln!(
+        "{}: {} added, {} updated, {} removed, {} unchanged, {} skipped, {} failed, {} warnings; {} documents; {:.2}s ({:.0} docs/s, {:.2} MB/s)",
+        index.display(),
+        s.added,
+        s.updated,
+        s.removed,
+        s.unchanged,
+        s.skipped,
+        s.failed,
+        s.warnings,
+        s.documents,
+        s.seconds,
+        rate,
+        if s.seconds > 0.0 { s.bytes as f64 / 1e6 / s.seconds } else { 0.0 }
+    );
+}
+
+/// Search hits and facet counts.
+pub fn search(out: &mut dyn Write, r: &Response, style: &Style) -> io::Result<()> {
+    let c = style.color;
+    if let Some(n) = &r.notice {
+        writeln!(out, "{}", paint(&format!("note: {n}"), DIM, c))?;
+    }
+    if r.total == 0 {
+        writeln!(out, "no documents match {:?}", r.query)?;
+        return Ok(());
+    }
+    for h in &r.hits {
+        let title = if h.title_derived {
+            format!("{} {}", h.title, paint("(title from lead)", DIM, c))
+        } else {
+            h.title.clone()
+        };
+        writeln!(
+            out,
+            "{}. {}  {}",
+            h.rank,
+            paint(&title, BOLD, c),
+            paint(&format!("score {:.2}", h.score), DIM, c)
+        )?;
+        let year = h
+            .year
+            .map(|y| y.to_string())
+            .unwrap_or_else(|| "year unknown".into());
+        let date = h.date.clone().unwrap_or(year);
+        let meta = format!(
+            "{} · {} · {}",
+            h.region.as_deref().unwrap_or("region unknown"),
+            date,
+            if h.industry.is_empty() {
+                "no industry".to_string()
+            } else {
+                h.industry.join(", ")
+            }
+        );
+        writeln!(out, "   {}", paint(&meta, META, c))?;
+        writeln!(out, "   {}", paint(&h.path, DIM, c))?;
+        writeln!(out, "   {}", highlight(&h.snippet, &h.highlights, c))?;
+    }
+    let shown_to = r.offset + r.hits.len();
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{} {} match; showing {}–{}.",
+        r.total,
+        if r.total == 1 {
+            "document"
+        } else {
+            "documents"
+        },
+        if r.hits.is_empty() { 0 } else { r.offset + 1 },
+        shown_to
+    )?;
+    facets(out, &r.facets, c)
+}
+
+/// Marks highlight ranges (character offsets) with colour or `[…]`.
+fn highlight(text: &str, ranges: &[[usize; 2]], color: bool) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len() + ranges.len() * 8);
+    let mut at = 0;
+    for &[a, b] in ranges {
+        let (a, b) = (a.min(chars.len()), b.min(chars.len()));
+        if a < at {
+            continue;
+        }
+        out.extend(&chars[at..a]);
+        let word: String = chars[a..b].iter().collect();
+        if color {
+            out.push_str(&paint(&word, MATCH, true));
+        } else {
+            out.push('[');
+            out.push_str(&word);
+            out.push(']');
+        }
+        at = b;
+    }
+    out.extend(&chars[at.min(chars.len())..]);
+    out
+}
+
+fn facets(out: &mut dyn Write, f: &Facets, c: bool) -> io::Result<()> {
+    // Regions: 시·도 with their 시·군·구 in parentheses.
+    let mut tops: Vec<(&String, &u64)> = f
+        .region
+        .iter()
+        .filter(|(k, _)| k.matches('/').count() == 1)
+        .collect();
+    tops.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    let regions: Vec<String> = tops
+        .iter()
+        .map(|(k, v)| {
+            let mut subs: Vec<(&String, &u64)> = f
+                .region
+                .iter()
+                .filter(|(s, _)| s.starts_with(&format!("{k}/")))
+                .collect();
+            subs.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+            let name = k.trim_start_matches('/');
+            if subs.is_empty() {
+                format!("{name} {v}")
+            } else {
+                let inner: Vec<String> = subs
+                    .iter()
+                    .map(|(s, n)| format!("{} {n}", s.rsplit('/').next().unwrap_or(s)))
+                    .collect();
+                format!("{name} {v} ({})", inner.join(", "))
+            }
+        })
+        .collect();
+    writeln!(
+        out,
+        "{} {}",
+        paint("regions: ", BOLD, c),
+        regions.join(" · ")
+    )?;
+    let mut years: Vec<(&String, &u64)> = f.year.iter().collect();
+    years.sort_by(|a, b| b.0.cmp(a.0));
+    let years: Vec<String> = years.iter().map(|(k, v)| format!("{k} {v}")).collect();
+    writeln!(out, "{} {}", paint("years:   ", BOLD, c), years.join(" · "))?;
+    let mut inds: Vec<(&String, &u64)> = f.industry.iter().collect();
+    inds.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    let inds: Vec<String> = inds.iter().map(|(k, v)| format!("{k} {v}")).collect();
+    writeln!(
+        out,
+        "{} {}",
+        paint("industry:", BOLD, c),
+        if inds.is_empty() {
+            "-".to_string()
+        } else {
+            inds.join(" · ")
+        }
+    )?;
+    Ok(())
+}
+
+/// `kpolicy analyze` table.
+pub fn analysis(out: &mut dyn Write, text: &str, a: &Analysis, style: &Style) -> io::Result<()> {
+    let c = style.color;
+    writeln!(
+        out,
+        "{}",
+        paint("morphemes (surface/POS [start..end] kind):", BOLD, c)
+    )?;
+    for m in &a.morphemes {
+        let kind = match m.kind {
+            crate::analysis::MorphKind::Simple => String::new(),
+            k => {
+                let parts: Vec<String> = m.parts.iter().map(|(s, p)| format!("{s}/{p}")).collect();
+                format!(" {:?} {}", k, parts.join("+")).to_lowercase()
+            }
+        };
+        writeln!(
+            out,
+            "  {}/{} [{}..{}]{}",
+            &text[m.start..m.end],
+            m.pos,
+            m.start,
+            m.end,
+            paint(&kind, DIM, c)
+        )?;
+    }
+    writeln!(
+        out,
+        "{}",
+        paint("terms (text@position [start..end]):", BOLD, c)
+    )?;
+    let terms: Vec<String> = a
+        .terms
+        .iter()
+        .map(|t| format!("{}@{} [{}..{}]", t.text, t.position, t.start, t.end))
+        .collect();
+    writeln!(out, "  {}", terms.join("  "))?;
+    Ok(())
+}
+
+/// `kpolicy inspect` block for one article.
+pub fn inspect(out: &mut dyn Write, a: &Article, style: &Style) -> io::Result<()> {
+    let c = style.color;
+    writeln!(out, "{}", paint(&a.path, BOLD, c))?;
+    let field = |name: &str, value: String| format!("  {:<18} {value}", format!("{name}:"));
+    writeln!(
+        out,
+        "{}",
+        field(
+            "title",
+            format!(
+                "{}{}",
+                a.title,
+                if a.title_derived {
+                    " (derived from lead)"
+                } else {
+                    ""
+                }
+            )
+        )
+    )?;
+    writeln!(
+        out,
+        "{}",
+        field("date", a.date.clone().unwrap_or_else(|| "-".into()))
+    )?;
+    writeln!(
+        out,
+        "{}",
+        field(
+            "year",
+            a.year
+                .map(|y| y.to_string())
+                .unwrap_or_else(|| "unknown".into())
+        )
+    )?;
+    writeln!(
+        out,
+        "{}",
+        field("region", a.region.clone().unwrap_or_else(|| "-".into()))
+    )?;
+    writeln!(
+        out,
+        "{}",
+        field("mentioned_regions", a.mentioned_regions.join(", "))
+    )?;
+    writeln!(out, "{}", field("industry", a.industry.join(", ")))?;
+    writeln!(
+        out,
+        "{}",
+        field("source", a.source.clone().unwrap_or_else(|| "-".into()))
+    )?;
+    if let Some(u) = &a.url {
+        writeln!(out, "{}", field("url", u.clone()))?;
+    }
+    for (k, v) in &a.extra {
+        writeln!(out, "{}", field(k, format!("{v} (supplied, stored)")))?;
+    }
+    writeln!(out, "  {}", paint("evidence:", DIM, c))?;
+    for (k, v) in &a.evidence {
+        writeln!(out, "    {}", paint(&format!("{k}: {v}"), DIM, c))?;
+    }
+    Ok(())
+}
+
+/// `kpolicy stats`.
+pub fn stats(out: &mut dyn Write, s: &Stats, style: &Style) -> io::Result<()> {
+    let c = style.color;
+    writeln!(out, "{} {}", paint("index:", BOLD, c), s.index)?;
+    writeln!(out, "{} {}", paint("documents:", BOLD, c), s.documents)?;
+    writeln!(
+        out,
+        "{} {:.1} MB",
+        paint("size on disk:", BOLD, c),
+        s.size_bytes as f64 / 1e6
+    )?;
+    if let Some(u) = s.updated {
+        writeln!(
+            out,
+            "{} {} (unix seconds)",
+            paint("last update:", BOLD, c),
+            u
+        )?;
+    }
+    let f = Facets {
+        region: s.facets.get("region").cloned().unwrap_or_default(),
+        mentioned: Default::default(),
+        year: s.facets.get("year").cloned().unwrap_or_default(),
+        industry: s.facets.get("industry").cloned().unwrap_or_default(),
+    };
+    facets(out, &f, c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_markers_when_not_coloured() {
+        assert_eq!(
+            highlight("가나 바이오·백신 다", &[[3, 9]], false),
+            "가나 [바이오·백신] 다"
+        );
+    }
+}

@@ -1,0 +1,411 @@
+//! Data files users may edit: the region gazetteer, the industry taxonomy, domain nouns for the
+//! user dictionary and query synonyms. They live in `data/` of the repository; the binary embeds
+//! that folder's files at build time (edit, then `cargo run` rebuilds) and `--data DIR` reads
+//! another copy at run time. The index records a fingerprint of the files, so `kpolicy index`
+//! re-extracts every article after an edit.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use crate::analysis::normalize::normalize_label;
+use crate::analysis::UserWord;
+use crate::error::{Error, Result};
+
+/// File names inside a data folder.
+pub const REGIONS_FILE: &str = "regions.tsv";
+pub const INDUSTRIES_FILE: &str = "industries.tsv";
+pub const DOMAIN_NOUNS_FILE: &str = "domain_nouns.txt";
+pub const SYNONYMS_FILE: &str = "synonyms.tsv";
+
+const EMBEDDED_REGIONS: &str = include_str!("../data/regions.tsv");
+const EMBEDDED_INDUSTRIES: &str = include_str!("../data/industries.tsv");
+const EMBEDDED_DOMAIN_NOUNS: &str = include_str!("../data/domain_nouns.txt");
+const EMBEDDED_SYNONYMS: &str = include_str!("../data/synonyms.tsv");
+
+/// A region: a 시·도, or a 시·군·구 inside one.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Region {
+    pub sido: String,
+    pub sigungu: Option<String>,
+}
+
+impl Region {
+    /// Facet path: `/경상북도/안동시` or `/경상북도`.
+    pub fn path(&self) -> String {
+        match &self.sigungu {
+            Some(s) => format!("/{}/{}", self.sido, s),
+            None => format!("/{}", self.sido),
+        }
+    }
+
+    /// The 시·도 containing this region (itself for a 시·도).
+    pub fn province(&self) -> Region {
+        Region {
+            sido: self.sido.clone(),
+            sigungu: None,
+        }
+    }
+}
+
+/// How a name refers to a region.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameKind {
+    /// The official name (`안동시`, `경상북도`).
+    Official,
+    /// A short form (`안동`, `경북`, `대구시`).
+    Alias,
+}
+
+/// The region gazetteer: official names and aliases of the 17 시·도 and their 시·군·구.
+#[derive(Debug, Clone, Default)]
+pub struct Gazetteer {
+    regions: Vec<Region>,
+    names: HashMap<String, Vec<(usize, NameKind)>>,
+}
+
+impl Gazetteer {
+    /// Parses `regions.tsv` (`sido<TAB>sigungu<TAB>aliases<TAB>note`, `#` comments).
+    pub fn parse(text: &str, source: &str) -> Result<Gazetteer> {
+        let mut g = Gazetteer::default();
+        for (n, line) in text.lines().enumerate() {
+            if line.trim().is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let cols: Vec<&str> = line.split('\t').collect();
+            let sido = cols[0].trim();
+            if sido.is_empty() {
+                return Err(Error::Data {
+                    path: source.to_string(),
+                    reason: format!("line {}: empty 시·도 column", n + 1),
+                });
+            }
+            let sigungu = cols.get(1).map(|s| s.trim()).filter(|s| !s.is_empty());
+            let region = Region {
+                sido: sido.to_string(),
+                sigungu: sigungu.map(str::to_string),
+            };
+            let id = match g.regions.iter().position(|r| *r == region) {
+                Some(id) => id,
+                None => {
+                    g.regions.push(region);
+                    g.regions.len() - 1
+                }
+            };
+            g.add_name(sigungu.unwrap_or(sido), id, NameKind::Official);
+            for alias in cols.get(2).copied().unwrap_or("").split(',') {
+                let alias = alias.trim();
+                if !alias.is_empty() {
+                    g.add_name(alias, id, NameKind::Alias);
+                }
+            }
+        }
+        if g.regions.iter().filter(|r| r.sigungu.is_none()).count() == 0 {
+            return Err(Error::Data {
+                path: source.to_string(),
+                reason: "no 시·도 rows".into(),
+            });
+        }
+        Ok(g)
+    }
+
+    fn add_name(&mut self, name: &str, id: usize, kind: NameKind) {
+        let entry = self.names.entry(name.to_string()).or_default();
+        if !entry.iter().any(|&(i, _)| i == id) {
+            entry.push((id, kind));
+        }
+    }
+
+    /// Regions a name may refer to.
+    pub fn lookup(&self, name: &str) -> Vec<(&Region, NameKind)> {
+        self.names
+            .get(name)
+            .map(|v| v.iter().map(|&(i, k)| (&self.regions[i], k)).collect())
+            .unwrap_or_default()
+    }
+
+    /// All regions.
+    pub fn regions(&self) -> &[Region] {
+        &self.regions
+    }
+
+    /// All 시·도.
+    pub fn provinces(&self) -> impl Iterator<Item = &Region> {
+        self.regions.iter().filter(|r| r.sigungu.is_none())
+    }
+
+    /// Every name with its kind (for the user dictionary and matching).
+    pub fn names(&self) -> impl Iterator<Item = (&str, &[(usize, NameKind)])> {
+        self.names.iter().map(|(k, v)| (k.as_str(), v.as_slice()))
+    }
+
+    /// Resolves what a user typed for `--region`: a facet path, an official name, an alias, or
+    /// `시·도 시·군·구` (`경북 안동시`). Ambiguous names resolve to all candidates.
+    pub fn resolve(&self, input: &str) -> Vec<Region> {
+        let input = input.trim();
+        let parts: Vec<&str> = input
+            .trim_start_matches('/')
+            .split(|c: char| c == '/' || c.is_whitespace())
+            .filter(|s| !s.is_empty())
+            .collect();
+        match parts.as_slice() {
+            [one] => {
+                let mut found: Vec<Region> = self
+                    .lookup(one)
+                    .into_iter()
+                    .map(|(r, _)| r.clone())
+                    .collect();
+                // A province name wins over a district alias of the same spelling (광주).
+                if found.iter().any(|r| r.sigungu.is_none()) {
+                    found.retain(|r| r.sigungu.is_none());
+                }
+                found.sort();
+                found.dedup();
+                found
+            }
+            [p, s] => {
+                let provinces: Vec<String> = self
+                    .lookup(p)
+                    .into_iter()
+                    .filter(|(r, _)| r.sigungu.is_none())
+                    .map(|(r, _)| r.sido.clone())
+                    .collect();
+                let mut found: Vec<Region> = self
+                    .lookup(s)
+                    .into_iter()
+                    .filter(|(r, _)| r.sigungu.is_some() && provinces.contains(&r.sido))
+                    .map(|(r, _)| r.clone())
+                    .collect();
+                found.sort();
+                found.dedup();
+                found
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// A region's province by 시·도 name.
+    pub fn province_named(&self, sido: &str) -> Option<&Region> {
+        self.provinces().find(|r| r.sido == sido)
+    }
+}
+
+/// One industry of the taxonomy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Industry {
+    pub name: String,
+    pub keywords: Vec<String>,
+}
+
+/// The industry taxonomy (`industries.tsv`: `name<TAB>kw1,kw2,…`).
+#[derive(Debug, Clone, Default)]
+pub struct Taxonomy {
+    pub industries: Vec<Industry>,
+}
+
+impl Taxonomy {
+    pub fn parse(text: &str, source: &str) -> Result<Taxonomy> {
+        let mut industries = Vec::new();
+        for (n, line) in text.lines().enumerate() {
+            if line.trim().is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let Some((name, kws)) = line.split_once('\t') else {
+                return Err(Error::Data {
+                    path: source.to_string(),
+                    reason: format!("line {}: expected `name<TAB>keywords`", n + 1),
+                });
+            };
+            let keywords: Vec<String> = kws
+                .split(',')
+                .map(|k| k.trim().to_string())
+                .filter(|k| !k.is_empty())
+                .collect();
+            industries.push(Industry {
+                name: name.trim().to_string(),
+                keywords,
+            });
+        }
+        Ok(Taxonomy { industries })
+    }
+
+    /// Finds an industry by what a user typed (`바이오·백신`, `바이오・백신`, `바이오 백신`).
+    pub fn resolve(&self, input: &str) -> Option<&Industry> {
+        let key = normalize_label(input).replace(' ', "");
+        self.industries
+            .iter()
+            .find(|i| normalize_label(&i.name).replace(' ', "") == key)
+    }
+}
+
+/// Query-time synonym groups.
+#[derive(Debug, Clone, Default)]
+pub struct Synonyms {
+    pub groups: Vec<Vec<String>>,
+}
+
+impl Synonyms {
+    pub fn parse(text: &str) -> Synonyms {
+        let groups = text
+            .lines()
+            .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+            .map(|l| {
+                l.split(',')
+                    .map(|w| w.trim().to_string())
+                    .filter(|w| !w.is_empty())
+                    .collect::<Vec<_>>()
+            })
+            .filter(|g| g.len() > 1)
+            .collect();
+        Synonyms { groups }
+    }
+}
+
+/// All data files, parsed.
+#[derive(Debug, Clone)]
+pub struct Resources {
+    pub gazetteer: Gazetteer,
+    pub taxonomy: Taxonomy,
+    pub domain_nouns: Vec<UserWord>,
+    pub synonyms: Synonyms,
+    /// Hash of the four files' contents; stored in the index to notice edits.
+    pub fingerprint: String,
+}
+
+impl Resources {
+    /// The files embedded in the binary (the repository's `data/` at build time).
+    pub fn embedded() -> Result<Resources> {
+        Resources::from_texts(
+            EMBEDDED_REGIONS,
+            EMBEDDED_INDUSTRIES,
+            EMBEDDED_DOMAIN_NOUNS,
+            EMBEDDED_SYNONYMS,
+            "embedded data/",
+        )
+    }
+
+    /// Reads the files from `dir`; a file missing there falls back to the embedded copy.
+    pub fn from_dir(dir: &Path) -> Result<Resources> {
+        let read = |name: &str, fallback: &'static str| -> Result<String> {
+            let path = dir.join(name);
+            match std::fs::read_to_string(&path) {
+                Ok(s) => Ok(s),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(fallback.to_string()),
+                Err(e) => Err(Error::File { path, source: e }),
+            }
+        };
+        Resources::from_texts(
+            &read(REGIONS_FILE, EMBEDDED_REGIONS)?,
+            &read(INDUSTRIES_FILE, EMBEDDED_INDUSTRIES)?,
+            &read(DOMAIN_NOUNS_FILE, EMBEDDED_DOMAIN_NOUNS)?,
+            &read(SYNONYMS_FILE, EMBEDDED_SYNONYMS)?,
+            &dir.display().to_string(),
+        )
+    }
+
+    fn from_texts(
+        regions: &str,
+        industries: &str,
+        nouns: &str,
+        synonyms: &str,
+        origin: &str,
+    ) -> Result<Resources> {
+        let gazetteer = Gazetteer::parse(regions, &format!("{origin}/{REGIONS_FILE}"))?;
+        let taxonomy = Taxonomy::parse(industries, &format!("{origin}/{INDUSTRIES_FILE}"))?;
+        let domain_nouns = nouns
+            .lines()
+            .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+            .map(|l| {
+                let mut cols = l.split('\t');
+                let surface = cols.next().unwrap_or("").trim().to_string();
+                let pos = cols.next().unwrap_or("NNG").trim().to_string();
+                UserWord { surface, pos }
+            })
+            .filter(|w| !w.surface.is_empty())
+            .collect();
+        let mut hasher = blake3::Hasher::new();
+        for t in [regions, industries, nouns, synonyms] {
+            hasher.update(t.as_bytes());
+            hasher.update(&[0]);
+        }
+        Ok(Resources {
+            gazetteer,
+            taxonomy,
+            domain_nouns,
+            synonyms: Synonyms::parse(synonyms),
+            fingerprint: hasher.finalize().to_hex()[..16].to_string(),
+        })
+    }
+
+    /// Words for the analyzer's user dictionary: domain nouns, official region names and the
+    /// unambiguous short forms that carry a suffix or name a 시·도 (`경북`, `대구시`).
+    ///
+    /// Short forms of 시·군 without the suffix (`예산`, `고령`, `부여`) are *not* added: they
+    /// are ordinary words too (budget, old age, to grant), and the base dictionary already tags
+    /// the place readings as NNP.
+    pub fn user_words(&self) -> Vec<UserWord> {
+        let mut words = self.domain_nouns.clone();
+        for (name, entries) in self.gazetteer.names() {
+            let official = entries.iter().any(|&(_, k)| k == NameKind::Official);
+            let province_alias = entries.iter().any(|&(i, _)| {
+                self.gazetteer.regions()[i].sigungu.is_none() && name.chars().count() >= 2
+            });
+            let suffixed = name.ends_with(['시', '군', '구', '도']) && name.chars().count() >= 3;
+            if official || province_alias || suffixed {
+                words.push(UserWord {
+                    surface: name.to_string(),
+                    pos: "NNP".to_string(),
+                });
+            }
+        }
+        words.sort_by(|a, b| a.surface.cmp(&b.surface));
+        words.dedup_by(|a, b| a.surface == b.surface);
+        words
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gaz() -> Gazetteer {
+        Resources::embedded().unwrap().gazetteer
+    }
+
+    #[test]
+    fn seventeen_provinces() {
+        assert_eq!(gaz().provinces().count(), 17);
+    }
+
+    #[test]
+    fn resolve_short_forms() {
+        let g = gaz();
+        assert_eq!(g.resolve("경북")[0].path(), "/경상북도");
+        assert_eq!(g.resolve("대구시")[0].path(), "/대구광역시");
+        assert_eq!(g.resolve("안동시")[0].path(), "/경상북도/안동시");
+        assert_eq!(g.resolve("/경상북도/안동시")[0].path(), "/경상북도/안동시");
+        assert_eq!(g.resolve("경북 안동시")[0].path(), "/경상북도/안동시");
+        // 광주 as a --region value means the metropolitan city.
+        assert_eq!(g.resolve("광주")[0].path(), "/광주광역시");
+        assert_eq!(g.resolve("경기 광주시")[0].path(), "/경기도/광주시");
+        // 중구 is shared by several cities.
+        assert!(g.resolve("중구").len() >= 5);
+    }
+
+    #[test]
+    fn taxonomy_resolves_spellings() {
+        let r = Resources::embedded().unwrap();
+        for s in ["바이오·백신", "바이오・백신", "바이오 백신", "바이오백신"]
+        {
+            assert_eq!(r.taxonomy.resolve(s).unwrap().name, "바이오·백신", "{s}");
+        }
+    }
+
+    #[test]
+    fn user_words_skip_ambiguous_short_forms() {
+        let r = Resources::embedded().unwrap();
+        let words: Vec<String> = r.user_words().into_iter().map(|w| w.surface).collect();
+        assert!(words.contains(&"안동시".to_string()));
+        assert!(words.contains(&"경북".to_string()));
+        assert!(!words.contains(&"예산".to_string()));
+    }
+}

@@ -1,0 +1,431 @@
+//! The on-disk index: schema, opening/creating with a version check, documents, and stats.
+//!
+//! The index is the single source of truth: which files it holds, with which content hash, is
+//! read back from its own fast fields, so an interrupted run can never leave a side file out of
+//! step with it. Every commit is atomic (tantivy), carries a payload with the kpolicy index
+//! format and data fingerprint, and replaces a changed file's documents in the same commit that
+//! deletes the old ones.
+
+pub mod update;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use tantivy::collector::Count;
+use tantivy::query::AllQuery;
+use tantivy::schema::{
+    Facet, FacetOptions, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST,
+    INDEXED, STORED, STRING,
+};
+use tantivy::tokenizer::{PreTokenizedString, TextAnalyzer, Token};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError};
+
+use crate::analysis::{Analyzer, KoreanTokenizer, TOKENIZER_NAME};
+use crate::error::{Error, Result};
+use crate::ingest::Article;
+
+/// Version of the schema *and* the analysis that produced the terms. Bump it whenever either
+/// changes: an index made with another value must be rebuilt.
+pub const INDEX_FORMAT: &str = "kpolicy-index-3";
+
+/// Writer memory budget (bytes) unless `--writer-memory` says otherwise. tantivy splits it
+/// across its indexing threads; 256 MB keeps a 100k-article run well under 1 GiB RSS.
+pub const DEFAULT_WRITER_MEMORY: usize = 256 * 1024 * 1024;
+
+/// Facet value for a missing year or region.
+pub const UNKNOWN: &str = "unknown";
+
+/// Separator between a root and a relative id inside `key` / `file_key`.
+pub const KEY_SEP: char = '\u{1f}';
+
+/// The schema's fields.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    pub key: Field,
+    pub file_key: Field,
+    pub id: Field,
+    pub path: Field,
+    pub title: Field,
+    pub body: Field,
+    pub body_text: Field,
+    pub date: Field,
+    pub year: Field,
+    pub year_facet: Field,
+    pub region: Field,
+    pub mentioned: Field,
+    pub industry: Field,
+    pub source: Field,
+    pub url: Field,
+    pub hash: Field,
+    pub mtime: Field,
+    pub size: Field,
+    pub title_derived: Field,
+    pub extra: Field,
+}
+
+/// Builds the schema.
+pub fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let analyzed = TextFieldIndexing::default()
+        .set_tokenizer(TOKENIZER_NAME)
+        .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+    let fields = Fields {
+        key: b.add_text_field("key", STRING | STORED | FAST),
+        file_key: b.add_text_field("file_key", STRING | STORED | FAST),
+        id: b.add_text_field("id", STRING | STORED),
+        path: b.add_text_field("path", STORED),
+        title: b.add_text_field(
+            "title",
+            TextOptions::default()
+                .set_indexing_options(analyzed.clone())
+                .set_stored(),
+        ),
+        // Pre-tokenized and not stored: the terms come from the one analysis pass in ingest,
+        // and the text is stored once, in `body_text`, without the token list.
+        body: b.add_text_field(
+            "body",
+            TextOptions::default().set_indexing_options(analyzed),
+        ),
+        body_text: b.add_text_field("body_text", STORED),
+        date: b.add_text_field("date", STRING | STORED),
+        year: b.add_i64_field("year", INDEXED | STORED | FAST),
+        year_facet: b.add_facet_field("year_facet", FacetOptions::default()),
+        region: b.add_facet_field("region", FacetOptions::default().set_stored()),
+        mentioned: b.add_facet_field("mentioned", FacetOptions::default().set_stored()),
+        industry: b.add_facet_field("industry", FacetOptions::default().set_stored()),
+        source: b.add_text_field("source", STRING | STORED),
+        url: b.add_text_field("url", STORED),
+        hash: b.add_text_field("hash", STRING | STORED | FAST),
+        mtime: b.add_u64_field("mtime", FAST | STORED),
+        size: b.add_u64_field("size", FAST | STORED),
+        title_derived: b.add_bool_field("title_derived", STORED),
+        extra: b.add_text_field("extra", STORED),
+    };
+    (b.build(), fields)
+}
+
+/// What every commit records.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct CommitInfo {
+    pub format: String,
+    /// Fingerprint of the data files used for extraction.
+    pub data: String,
+    /// Seconds since the epoch.
+    pub updated: u64,
+}
+
+/// An open index.
+pub struct KIndex {
+    pub index: Index,
+    pub fields: Fields,
+    pub path: PathBuf,
+}
+
+impl KIndex {
+    /// Opens an existing index, checking its format.
+    pub fn open(path: &Path, analyzer: &Analyzer) -> Result<KIndex> {
+        if !path.join("meta.json").exists() {
+            return Err(Error::NoIndex(path.to_path_buf()));
+        }
+        let index = Index::open_in_dir(path).map_err(|e| open_error(path, e))?;
+        let kindex = KIndex::wrap(index, path, analyzer)?;
+        if let Some(info) = kindex.commit_info()? {
+            if info.format != INDEX_FORMAT {
+                return Err(Error::Incompatible {
+                    path: path.to_path_buf(),
+                    found: info.format,
+                    expected: INDEX_FORMAT.to_string(),
+                });
+            }
+        }
+        Ok(kindex)
+    }
+
+    /// Opens the index at `path`, creating it when there is none. `rebuild` wipes it first.
+    pub fn open_or_create(path: &Path, analyzer: &Analyzer, rebuild: bool) -> Result<KIndex> {
+        if rebuild && path.join("meta.json").exists() {
+            remove_index_files(path)?;
+        }
+        if path.join("meta.json").exists() {
+            return KIndex::open(path, analyzer);
+        }
+        std::fs::create_dir_all(path).map_err(|e| Error::File {
+            path: path.to_path_buf(),
+            source: e,
+        })?;
+        let (schema, _) = schema();
+        let index = Index::create_in_dir(path, schema).map_err(|e| open_error(path, e))?;
+        KIndex::wrap(index, path, analyzer)
+    }
+
+    fn wrap(index: Index, path: &Path, analyzer: &Analyzer) -> Result<KIndex> {
+        index.tokenizers().register(
+            TOKENIZER_NAME,
+            TextAnalyzer::from(KoreanTokenizer::new(analyzer.clone())),
+        );
+        let (expected, fields) = schema();
+        if index.schema() != expected {
+            return Err(Error::Incompatible {
+                path: path.to_path_buf(),
+                found: "another schema".into(),
+                expected: INDEX_FORMAT.into(),
+            });
+        }
+        Ok(KIndex {
+            index,
+            fields,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// The payload of the last commit.
+    pub fn commit_info(&self) -> Result<Option<CommitInfo>> {
+        let metas = self.index.load_metas()?;
+        Ok(metas
+            .payload
+            .as_deref()
+            .and_then(|p| serde_json::from_str(p).ok()))
+    }
+
+    /// A reader that sees the last commit.
+    pub fn reader(&self) -> Result<IndexReader> {
+        Ok(self
+            .index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?)
+    }
+
+    /// A writer; a second writer gets [`Error::Locked`].
+    pub fn writer(&self, memory: usize) -> Result<IndexWriter> {
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .clamp(1, 4);
+        let memory = memory.max(threads * 16 * 1024 * 1024);
+        self.index
+            .writer_with_num_threads(threads, memory)
+            .map_err(|e| match e {
+                TantivyError::LockFailure(..) => Error::Locked(self.path.clone()),
+                other => Error::Index(other),
+            })
+    }
+
+    /// The tantivy document for an article.
+    pub fn document(&self, a: &Article, mtime: u64, size: u64) -> TantivyDocument {
+        let f = &self.fields;
+        let mut doc = TantivyDocument::default();
+        doc.add_text(f.key, &a.key);
+        doc.add_text(f.file_key, &a.file_key);
+        doc.add_text(f.id, &a.id);
+        doc.add_text(f.path, &a.path);
+        doc.add_text(f.title, &a.title);
+        let tokens: Vec<Token> = a
+            .terms
+            .iter()
+            .map(|t| Token {
+                offset_from: t.start,
+                offset_to: t.end,
+                position: t.position,
+                text: t.text.clone(),
+                position_length: 1,
+            })
+            .collect();
+        doc.add_pre_tokenized_text(
+            f.body,
+            PreTokenizedString {
+                text: String::new(),
+                tokens,
+            },
+        );
+        doc.add_text(f.body_text, &a.body);
+        if let Some(d) = &a.date {
+            doc.add_text(f.date, d);
+        }
+        match a.year {
+            Some(y) => {
+                doc.add_i64(f.year, y as i64);
+                doc.add_facet(f.year_facet, Facet::from_path([y.to_string()]));
+            }
+            None => doc.add_facet(f.year_facet, Facet::from_path([UNKNOWN])),
+        }
+        match &a.region {
+            Some(r) => doc.add_facet(f.region, Facet::from(r.as_str())),
+            None => doc.add_facet(f.region, Facet::from_path([UNKNOWN])),
+        }
+        for r in &a.mentioned_regions {
+            doc.add_facet(f.mentioned, Facet::from(r.as_str()));
+        }
+        for i in &a.industry {
+            doc.add_facet(f.industry, Facet::from_path([i.as_str()]));
+        }
+        if let Some(s) = &a.source {
+            doc.add_text(f.source, s);
+        }
+        if let Some(u) = &a.url {
+            doc.add_text(f.url, u);
+        }
+        doc.add_text(f.hash, &a.hash);
+        doc.add_u64(f.mtime, mtime);
+        doc.add_u64(f.size, size);
+        doc.add_bool(f.title_derived, a.title_derived);
+        if !a.extra.is_empty() {
+            if let Ok(json) = serde_json::to_string(&a.extra) {
+                doc.add_text(f.extra, json);
+            }
+        }
+        doc
+    }
+
+    /// What the index holds per file: `file_key` → (hash, mtime, size, number of documents).
+    pub fn file_state(&self) -> Result<HashMap<String, FileState>> {
+        let reader = self.reader()?;
+        let searcher = reader.searcher();
+        let mut state: HashMap<String, FileState> = HashMap::new();
+        let mut buf = String::new();
+        for seg in searcher.segment_readers() {
+            let ff = seg.fast_fields();
+            let (Some(keys), Some(hashes)) = (ff.str("file_key")?, ff.str("hash")?) else {
+                continue;
+            };
+            let mtimes = ff.u64("mtime")?;
+            let sizes = ff.u64("size")?;
+            let alive = seg.alive_bitset();
+            for doc in 0..seg.max_doc() {
+                if alive.is_some_and(|a| !a.is_alive(doc)) {
+                    continue;
+                }
+                let Some(ord) = keys.term_ords(doc).next() else {
+                    continue;
+                };
+                buf.clear();
+                keys.ord_to_str(ord, &mut buf)?;
+                let key = buf.clone();
+                let mut hash = String::new();
+                if let Some(h) = hashes.term_ords(doc).next() {
+                    hashes.ord_to_str(h, &mut hash)?;
+                }
+                let entry = state.entry(key).or_insert_with(|| FileState {
+                    hash,
+                    mtime: mtimes.first(doc).unwrap_or(0),
+                    size: sizes.first(doc).unwrap_or(0),
+                    docs: 0,
+                });
+                entry.docs += 1;
+            }
+        }
+        Ok(state)
+    }
+
+    /// Document count, size on disk, last update and facet counts.
+    pub fn stats(&self) -> Result<Stats> {
+        let reader = self.reader()?;
+        let searcher = reader.searcher();
+        let documents = searcher.search(&AllQuery, &Count)?;
+        let f = &self.fields;
+        let mut facets = BTreeMap::new();
+        for (name, field, levels) in [
+            ("region", f.region, 2),
+            ("year", f.year_facet, 1),
+            ("industry", f.industry, 1),
+        ] {
+            facets.insert(
+                name.to_string(),
+                crate::search::facet_counts(&searcher, &AllQuery, field, levels)?,
+            );
+        }
+        let size_bytes = dir_size(&self.path);
+        let info = self.commit_info()?;
+        Ok(Stats {
+            index: self.path.display().to_string(),
+            documents: documents as u64,
+            size_bytes,
+            updated: info.as_ref().map(|i| i.updated),
+            format: info.map(|i| i.format),
+            facets,
+        })
+    }
+}
+
+/// What the index holds for one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileState {
+    pub hash: String,
+    pub mtime: u64,
+    pub size: u64,
+    pub docs: usize,
+}
+
+/// `kpolicy stats` output.
+#[derive(Debug, Clone, Serialize)]
+pub struct Stats {
+    pub index: String,
+    pub documents: u64,
+    pub size_bytes: u64,
+    /// Seconds since the epoch of the last commit.
+    pub updated: Option<u64>,
+    pub format: Option<String>,
+    pub facets: BTreeMap<String, BTreeMap<String, u64>>,
+}
+
+fn open_error(path: &Path, e: TantivyError) -> Error {
+    match e {
+        TantivyError::LockFailure(..) => Error::Locked(path.to_path_buf()),
+        TantivyError::SchemaError(msg) => Error::Incompatible {
+            path: path.to_path_buf(),
+            found: msg,
+            expected: INDEX_FORMAT.into(),
+        },
+        other => Error::Index(other),
+    }
+}
+
+/// Removes the files of an index (not the folder itself, not unrelated files).
+fn remove_index_files(path: &Path) -> Result<()> {
+    let entries = std::fs::read_dir(path).map_err(|e| Error::File {
+        path: path.to_path_buf(),
+        source: e,
+    })?;
+    for entry in entries.flatten() {
+        let p = entry.path();
+        let name = entry.file_name().to_string_lossy().to_string();
+        let ours = name == "meta.json"
+            || name == ".managed.json"
+            || name.starts_with(".tantivy")
+            || p.extension().is_some_and(|e| {
+                matches!(
+                    e.to_str(),
+                    Some("idx" | "pos" | "term" | "store" | "fast" | "fieldnorm" | "del")
+                )
+            });
+        if ours && p.is_file() {
+            if name == ".tantivy-writer.lock" {
+                continue;
+            }
+            std::fs::remove_file(&p).map_err(|e| Error::File { path: p, source: e })?;
+        }
+    }
+    Ok(())
+}
+
+/// Total size of the files in a folder (not recursive).
+pub fn dir_size(path: &Path) -> u64 {
+    std::fs::read_dir(path)
+        .map(|rd| {
+            rd.flatten()
+                .filter_map(|e| e.metadata().ok())
+                .filter(|m| m.is_file())
+                .map(|m| m.len())
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+/// Seconds since the epoch.
+pub fn now_secs() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}

@@ -1,0 +1,539 @@
+//! Incremental, idempotent, crash-safe index updates.
+//!
+//! A run compares what is on disk with what the index holds (`file_key` → content hash, with
+//! mtime + size as a fast pre-check), analyses only new or changed inputs on all cores, deletes
+//! and re-adds a changed input's documents in one commit, and removes documents of inputs that
+//! are gone. It commits every [`COMMIT_EVERY_DOCS`] documents or [`COMMIT_EVERY`], so a killed
+//! run keeps what it committed and the next run converges: every input has exactly its own
+//! documents, none duplicated, none lost.
+
+use std::collections::{HashMap, HashSet};
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use tantivy::{IndexWriter, Term};
+
+use super::{now_secs, CommitInfo, FileState, KIndex, INDEX_FORMAT, KEY_SEP};
+use crate::analysis::Analyzer;
+use crate::data::Resources;
+use crate::error::{Error, Result};
+use crate::ingest::{self, Article, ArticleIds, FoundFile, Problem, ProblemKind, RawArticle};
+
+/// Documents between two commits: a kill loses at most this much work.
+pub const COMMIT_EVERY_DOCS: usize = 5000;
+/// Time between two commits during a long run.
+pub const COMMIT_EVERY: Duration = Duration::from_secs(20);
+/// Analysed articles waiting for the writer; bounds memory when analysis outruns indexing.
+const QUEUE_DEPTH: usize = 256;
+
+/// Options of an update run.
+#[derive(Debug, Clone)]
+pub struct UpdateOptions {
+    pub keep_deleted: bool,
+    pub max_file_bytes: u64,
+    /// Analysis threads (0 = one per core).
+    pub threads: usize,
+}
+
+impl Default for UpdateOptions {
+    fn default() -> Self {
+        UpdateOptions {
+            keep_deleted: false,
+            max_file_bytes: ingest::DEFAULT_MAX_FILE_BYTES,
+            threads: 0,
+        }
+    }
+}
+
+/// What a run did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Summary {
+    pub added: usize,
+    pub updated: usize,
+    pub removed: usize,
+    pub unchanged: usize,
+    pub skipped: usize,
+    pub failed: usize,
+    pub warnings: usize,
+    /// Documents in the index after the run.
+    pub documents: u64,
+    /// Bytes of input read and analysed.
+    pub bytes: u64,
+    pub seconds: f64,
+    pub problems: Vec<Problem>,
+}
+
+impl Summary {
+    fn problem(&mut self, p: Problem) {
+        match p.kind {
+            ProblemKind::Skipped => self.skipped += 1,
+            ProblemKind::Failed => self.failed += 1,
+            ProblemKind::Warning => self.warnings += 1,
+        }
+        self.problems.push(p);
+    }
+}
+
+/// Progress events for a progress bar.
+#[derive(Debug, Clone, Copy)]
+pub enum Progress {
+    /// Inputs that need analysis.
+    Start(u64),
+    /// One more input done.
+    Advance,
+}
+
+/// One unit of work: an input to (re)analyse.
+struct Job {
+    file: FoundFile,
+    file_key: String,
+    existed: bool,
+}
+
+/// Result of a job.
+struct Done {
+    file_key: String,
+    existed: bool,
+    outcome: std::result::Result<(Vec<Article>, Vec<Problem>), Problem>,
+    mtime: u64,
+    size: u64,
+}
+
+/// Updates the index from corpus folders. `writer` is held by the caller (watch mode keeps one).
+pub fn update_dirs(
+    kindex: &KIndex,
+    writer: &mut IndexWriter,
+    roots: &[PathBuf],
+    analyzer: &Analyzer,
+    res: &Resources,
+    opts: &UpdateOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Summary> {
+    let started = Instant::now();
+    let mut summary = Summary::default();
+    let state = kindex.file_state()?;
+    let data_changed = kindex
+        .commit_info()?
+        .is_some_and(|i| i.data != res.fingerprint);
+
+    let mut jobs = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut root_prefixes = Vec::new();
+    for root in roots {
+        let canon = root.canonicalize().map_err(|e| Error::File {
+            path: root.clone(),
+            source: e,
+        })?;
+        if !canon.is_dir() {
+            return Err(Error::Usage(format!(
+                "{} is not a folder; pass a folder of articles, or --jsonl FILE",
+                root.display()
+            )));
+        }
+        let prefix = format!("{}{KEY_SEP}", canon.display());
+        root_prefixes.push(prefix.clone());
+        let (files, problems) = ingest::walk(&canon);
+        for p in problems {
+            summary.problem(p);
+        }
+        for file in files {
+            let file_key = format!("{prefix}{}", file.rel);
+            seen.insert(file_key.clone());
+            let old = state.get(&file_key);
+            if let Some(old) = old {
+                if !data_changed && old.mtime == file.mtime && old.size == file.size {
+                    summary.unchanged += 1;
+                    continue;
+                }
+            }
+            jobs.push(Job {
+                existed: old.is_some(),
+                file,
+                file_key,
+            });
+        }
+    }
+
+    progress(Progress::Start(jobs.len() as u64));
+    let mut committer = Committer::new(res);
+    run_jobs(jobs, &state, data_changed, analyzer, res, opts, |done| {
+        progress(Progress::Advance);
+        apply(kindex, writer, done, &mut summary, &mut committer)
+    })?;
+
+    if !opts.keep_deleted {
+        for key in state.keys() {
+            let ours = root_prefixes.iter().any(|p| key.starts_with(p.as_str()));
+            if ours && !seen.contains(key) {
+                writer.delete_term(Term::from_field_text(kindex.fields.file_key, key));
+                summary.removed += 1;
+                committer.pending += 1;
+            }
+        }
+    }
+    committer.commit(writer)?;
+    finish(kindex, &mut summary, started)?;
+    Ok(summary)
+}
+
+/// Ingests a JSON-lines stream (`-` = stdin). A line whose `id` is already indexed replaces it;
+/// identical lines are skipped.
+pub fn update_jsonl(
+    kindex: &KIndex,
+    writer: &mut IndexWriter,
+    input: &mut dyn BufRead,
+    name: &str,
+    analyzer: &Analyzer,
+    res: &Resources,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Summary> {
+    let started = Instant::now();
+    let mut summary = Summary::default();
+    let state = kindex.file_state()?;
+    let data_changed = kindex
+        .commit_info()?
+        .is_some_and(|i| i.data != res.fingerprint);
+    let mut committer = Committer::new(res);
+    let threads = thread_count(0);
+    progress(Progress::Start(0));
+
+    // Lines are read and parsed here; analysis runs on all cores in batches.
+    let mut batch: Vec<(RawArticle, String, String, bool)> = Vec::new();
+    let mut line_no = 0usize;
+    let mut buf = String::new();
+    let mut in_batch: HashSet<String> = HashSet::new();
+    loop {
+        buf.clear();
+        let n = input.read_line(&mut buf).map_err(|e| Error::File {
+            path: PathBuf::from(name),
+            source: e,
+        })?;
+        let eof = n == 0;
+        if !eof {
+            line_no += 1;
+            let line = buf.trim_end_matches(['\n', '\r']);
+            if !line.trim().is_empty() {
+                match parse_line(line, line_no) {
+                    Ok(raw) => {
+                        let id = raw.supplied.id.clone().unwrap_or_default();
+                        let key = format!("jsonl{KEY_SEP}{id}");
+                        let hash = blake3::hash(line.as_bytes()).to_hex()[..32].to_string();
+                        match state.get(&key) {
+                            Some(old) if old.hash == hash && !data_changed => {
+                                summary.unchanged += 1
+                            }
+                            old => {
+                                // The same id twice in one batch: the later line wins.
+                                if !in_batch.insert(key.clone()) {
+                                    batch.retain(|b| b.1 != key);
+                                }
+                                batch.push((raw, key, hash, old.is_some()));
+                            }
+                        }
+                    }
+                    Err(reason) => summary.problem(Problem {
+                        path: format!("{name}:{line_no}"),
+                        reason,
+                        kind: ProblemKind::Warning,
+                    }),
+                }
+            }
+        }
+        if batch.len() >= threads * 64 || (eof && !batch.is_empty()) {
+            let articles = analyse_batch(std::mem::take(&mut batch), analyzer, res, name);
+            in_batch.clear();
+            for (article, existed) in articles {
+                progress(Progress::Advance);
+                summary.bytes += article.body.len() as u64;
+                writer.delete_term(Term::from_field_text(kindex.fields.key, &article.key));
+                writer.add_document(kindex.document(&article, 0, 0))?;
+                if existed {
+                    summary.updated += 1;
+                } else {
+                    summary.added += 1;
+                }
+                committer.pending += 1;
+                committer.maybe_commit(writer)?;
+            }
+        }
+        if eof {
+            break;
+        }
+    }
+    committer.commit(writer)?;
+    finish(kindex, &mut summary, started)?;
+    Ok(summary)
+}
+
+fn parse_line(line: &str, line_no: usize) -> std::result::Result<RawArticle, String> {
+    let value: serde_json::Value =
+        serde_json::from_str(line).map_err(|e| format!("invalid JSON: {e}"))?;
+    let raw = ingest::input::article_from_json(&value, Some(line_no))?;
+    if raw.supplied.id.is_none() {
+        return Err("no `id` field (needed to replace the article later)".into());
+    }
+    Ok(raw)
+}
+
+fn analyse_batch(
+    batch: Vec<(RawArticle, String, String, bool)>,
+    analyzer: &Analyzer,
+    res: &Resources,
+    name: &str,
+) -> Vec<(Article, bool)> {
+    let threads = thread_count(0).min(batch.len().max(1));
+    let chunk = batch.len().div_ceil(threads).max(1);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = batch
+            .chunks(chunk)
+            .map(|part| {
+                s.spawn(move || {
+                    part.iter()
+                        .map(|(raw, key, hash, existed)| {
+                            let id = raw.supplied.id.clone().unwrap_or_default();
+                            let ids = ArticleIds {
+                                id: id.clone(),
+                                key: key.clone(),
+                                file_key: key.clone(),
+                                path: format!("{name}:{}", raw.line.unwrap_or(0)),
+                                hash: hash.clone(),
+                            };
+                            (ingest::prepare(raw, ids, analyzer, res), *existed)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    })
+}
+
+fn thread_count(requested: usize) -> usize {
+    if requested > 0 {
+        return requested;
+    }
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+}
+
+/// Runs jobs on worker threads and hands results to `apply` on this thread, in any order.
+fn run_jobs(
+    jobs: Vec<Job>,
+    state: &HashMap<String, FileState>,
+    data_changed: bool,
+    analyzer: &Analyzer,
+    res: &Resources,
+    opts: &UpdateOptions,
+    mut apply: impl FnMut(Done) -> Result<()>,
+) -> Result<()> {
+    if jobs.is_empty() {
+        return Ok(());
+    }
+    let threads = thread_count(opts.threads).min(jobs.len());
+    let queue = Mutex::new(jobs.into_iter());
+    let (tx, rx) = mpsc::sync_channel::<Done>(QUEUE_DEPTH);
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            let tx = tx.clone();
+            let queue = &queue;
+            s.spawn(move || loop {
+                let job = match queue.lock() {
+                    Ok(mut q) => q.next(),
+                    Err(_) => None,
+                };
+                let Some(job) = job else { break };
+                let done = process(job, state, data_changed, analyzer, res, opts);
+                if tx.send(done).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(tx);
+        let mut result = Ok(());
+        for done in rx {
+            if result.is_ok() {
+                result = apply(done);
+            }
+            // After an error keep draining so workers can finish.
+        }
+        result
+    })
+}
+
+/// Reads, hashes and analyses one input file.
+fn process(
+    job: Job,
+    state: &HashMap<String, FileState>,
+    data_changed: bool,
+    analyzer: &Analyzer,
+    res: &Resources,
+    opts: &UpdateOptions,
+) -> Done {
+    let Job {
+        file,
+        file_key,
+        existed,
+    } = job;
+    let outcome = match ingest::read_file(&file.path, opts.max_file_bytes) {
+        Err(p) => Err(p),
+        Ok((raws, problems, hash)) => {
+            if !data_changed && state.get(&file_key).is_some_and(|s| s.hash == hash) {
+                // Touched but identical: nothing to analyse.
+                Ok((Vec::new(), problems))
+            } else {
+                let many = raws.len() > 1
+                    || file
+                        .path
+                        .extension()
+                        .is_some_and(|e| e == "json" || e == "jsonl" || e == "ndjson");
+                let articles = raws
+                    .iter()
+                    .enumerate()
+                    .map(|(n, raw)| {
+                        let (id, key) = if many {
+                            let rid = raw
+                                .supplied
+                                .id
+                                .clone()
+                                .unwrap_or_else(|| (n + 1).to_string());
+                            (format!("{}#{rid}", file.rel), format!("{file_key}#{rid}"))
+                        } else {
+                            (file.rel.clone(), file_key.clone())
+                        };
+                        let ids = ArticleIds {
+                            id,
+                            key,
+                            file_key: file_key.clone(),
+                            path: file.path.display().to_string(),
+                            hash: hash.clone(),
+                        };
+                        ingest::prepare(raw, ids, analyzer, res)
+                    })
+                    .collect();
+                Ok((articles, problems))
+            }
+        }
+    };
+    Done {
+        file_key,
+        existed,
+        outcome,
+        mtime: file.mtime,
+        size: file.size,
+    }
+}
+
+/// Applies one result to the writer.
+fn apply(
+    kindex: &KIndex,
+    writer: &mut IndexWriter,
+    done: Done,
+    summary: &mut Summary,
+    committer: &mut Committer,
+) -> Result<()> {
+    match done.outcome {
+        Err(p) => {
+            // The old documents (if any) stay: nothing already indexed is lost.
+            summary.problem(p);
+        }
+        Ok((articles, problems)) => {
+            for p in problems {
+                summary.problem(p);
+            }
+            if articles.is_empty() {
+                if done.existed {
+                    summary.unchanged += 1;
+                }
+                return Ok(());
+            }
+            writer.delete_term(Term::from_field_text(
+                kindex.fields.file_key,
+                &done.file_key,
+            ));
+            for a in &articles {
+                summary.bytes += a.body.len() as u64;
+                writer.add_document(kindex.document(a, done.mtime, done.size))?;
+                committer.pending += 1;
+            }
+            if done.existed {
+                summary.updated += 1;
+            } else {
+                summary.added += 1;
+            }
+            committer.maybe_commit(writer)?;
+        }
+    }
+    Ok(())
+}
+
+/// Commits with the kpolicy payload, periodically.
+struct Committer {
+    data: String,
+    pending: usize,
+    last: Instant,
+}
+
+impl Committer {
+    fn new(res: &Resources) -> Self {
+        Committer {
+            data: res.fingerprint.clone(),
+            pending: 0,
+            last: Instant::now(),
+        }
+    }
+
+    fn maybe_commit(&mut self, writer: &mut IndexWriter) -> Result<()> {
+        if self.pending >= COMMIT_EVERY_DOCS || self.last.elapsed() >= COMMIT_EVERY {
+            self.commit(writer)?;
+        }
+        Ok(())
+    }
+
+    fn commit(&mut self, writer: &mut IndexWriter) -> Result<()> {
+        let info = CommitInfo {
+            format: INDEX_FORMAT.to_string(),
+            data: self.data.clone(),
+            updated: now_secs(),
+        };
+        let payload = serde_json::to_string(&info)?;
+        let mut prepared = writer.prepare_commit()?;
+        prepared.set_payload(&payload);
+        prepared.commit()?;
+        self.pending = 0;
+        self.last = Instant::now();
+        Ok(())
+    }
+}
+
+fn finish(kindex: &KIndex, summary: &mut Summary, started: Instant) -> Result<()> {
+    let reader = kindex.reader()?;
+    summary.documents = reader.searcher().num_docs();
+    summary.seconds = started.elapsed().as_secs_f64();
+    Ok(())
+}
+
+/// Convenience: opens (or creates) the index at `index_path` and updates it from `roots`.
+pub fn index_folders(
+    index_path: &Path,
+    roots: &[PathBuf],
+    analyzer: &Analyzer,
+    res: &Resources,
+    opts: &UpdateOptions,
+    rebuild: bool,
+    writer_memory: usize,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Summary> {
+    let kindex = KIndex::open_or_create(index_path, analyzer, rebuild)?;
+    let mut writer = kindex.writer(writer_memory)?;
+    let summary = update_dirs(&kindex, &mut writer, roots, analyzer, res, opts, progress)?;
+    writer.wait_merging_threads()?;
+    Ok(summary)
+}

@@ -1,0 +1,24 @@
+//! kpolicy: search Korean regional-policy articles.
+//!
+//! The crate is a library with a thin binary (`src/main.rs`). Modules, by responsibility:
+//! - [`analysis`]: Korean text → index terms (NFKC, lindera ko-dic segmentation with spaces kept
+//!   out of the lattice, POS filtering, compounds). Depends on nothing else here.
+//! - [`data`]: the editable data files (region gazetteer, industry taxonomy, domain nouns,
+//!   synonyms).
+//! - [`ingest`]: files → articles: decoding, front matter and JSON input, cleaning, metadata
+//!   extraction (title, date/year, regions, industries, source).
+//! - [`index`]: the tantivy schema, opening with a version check, incremental updates.
+//! - [`search`]: query parsing, filters, BM25 ranking, snippets, facet counts.
+//! - [`eval`]: ranking quality on judged corpora.
+//! - [`cli`]: clap types, command dispatch and rendering.
+
+pub mod analysis;
+pub mod cli;
+pub mod data;
+pub mod error;
+pub mod eval;
+pub mod index;
+pub mod ingest;
+pub mod search;
+
+pub use error::{Error, Result};

@@ -1,0 +1,17 @@
+//! The `kpolicy` binary: parse arguments, run, turn the outcome into an exit code
+//! (0 ok, 1 no results or done with warnings, 2 usage or hard error).
+
+use clap::Parser;
+
+fn main() {
+    let cli = kpolicy::cli::Cli::parse();
+    let code = match kpolicy::cli::run(cli) {
+        Ok(outcome) => outcome.code(),
+        Err(kpolicy::Error::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
+        Err(e) => {
+            eprintln!("kpolicy: {e}");
+            2
+        }
+    };
+    std::process::exit(code);
+}

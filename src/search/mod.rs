@@ -1,0 +1,583 @@
+//! Queries → ranked hits with snippets and facet counts.
+//!
+//! The query text goes through the same Korean analyzer as the articles ([`query`] splits off
+//! operators first). Each analysed term becomes a clause over `title` (boosted) and `body`, with
+//! its synonyms as alternatives; BM25 ranks. Facet counts are collected over *all* matching
+//! documents, not just the page shown.
+
+pub mod query;
+pub mod snippet;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use serde::Serialize;
+use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query,
+    RangeQuery, TermQuery,
+};
+use tantivy::schema::{Facet, Field, IndexRecordOption, Value};
+use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
+
+use crate::analysis::Analyzer;
+use crate::data::Resources;
+use crate::error::{Error, Result};
+use crate::index::{Fields, KIndex, UNKNOWN};
+use query::Scope;
+
+/// Title matches count this much more than body matches.
+pub const TITLE_BOOST: f32 = 2.0;
+/// Synonym matches count this much (the word the user typed counts 1.0).
+pub const SYNONYM_WEIGHT: f32 = 0.8;
+/// Hits shown unless `--limit` says otherwise.
+pub const DEFAULT_LIMIT: usize = 10;
+
+/// A search request, resolved (region and industry names already checked).
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    pub query: String,
+    /// Region facet paths; a document matches any of them.
+    pub regions: Vec<String>,
+    /// Filter `regions` on mentioned regions instead of the issuing region.
+    pub mentioned: bool,
+    /// Industry names; a document matches any of them.
+    pub industries: Vec<String>,
+    /// Exact years; `None` in the list means `unknown`.
+    pub years: Vec<Option<i32>>,
+    pub since: Option<i32>,
+    pub until: Option<i32>,
+    pub limit: usize,
+    pub offset: usize,
+    /// Any word may match instead of all words.
+    pub any: bool,
+    /// Ids and scores only: no snippets, no facet counts (evaluation, benchmarks of ranking).
+    pub lean: bool,
+}
+
+/// One hit as users see it (and as `--json` prints it).
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    pub rank: usize,
+    pub id: String,
+    pub path: String,
+    pub title: String,
+    pub title_derived: bool,
+    pub date: Option<String>,
+    pub year: Option<i64>,
+    pub region: Option<String>,
+    pub mentioned_regions: Vec<String>,
+    pub industry: Vec<String>,
+    pub source: Option<String>,
+    pub url: Option<String>,
+    pub score: f32,
+    pub snippet: String,
+    pub highlights: Vec<[usize; 2]>,
+}
+
+/// Facet counts over all matching documents.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Facets {
+    /// Issuing region: `/경상북도` (시·도) and `/경상북도/안동시` (시·군·구) counts.
+    pub region: BTreeMap<String, u64>,
+    /// Mentioned regions, same shape.
+    pub mentioned: BTreeMap<String, u64>,
+    pub year: BTreeMap<String, u64>,
+    pub industry: BTreeMap<String, u64>,
+}
+
+/// A search result.
+#[derive(Debug, Clone, Serialize)]
+pub struct Response {
+    pub query: String,
+    pub total: usize,
+    pub offset: usize,
+    pub hits: Vec<Hit>,
+    pub facets: Facets,
+    /// Set when the query had to be read differently than typed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notice: Option<String>,
+}
+
+/// Runs searches against one index.
+pub struct Engine<'a> {
+    pub kindex: &'a KIndex,
+    pub analyzer: &'a Analyzer,
+    pub res: &'a Resources,
+    synonyms: HashMap<String, Vec<String>>,
+}
+
+impl<'a> Engine<'a> {
+    pub fn new(kindex: &'a KIndex, analyzer: &'a Analyzer, res: &'a Resources) -> Engine<'a> {
+        // Synonym groups keyed by the analysed form of each member.
+        let mut synonyms: HashMap<String, Vec<String>> = HashMap::new();
+        for group in &res.synonyms.groups {
+            let forms: Vec<String> = group
+                .iter()
+                .map(|w| analyzer.term_texts(w).join(" "))
+                .filter(|w| !w.is_empty())
+                .collect();
+            for f in &forms {
+                let others: Vec<String> = forms.iter().filter(|o| *o != f).cloned().collect();
+                synonyms.entry(f.clone()).or_default().extend(others);
+            }
+        }
+        Engine {
+            kindex,
+            analyzer,
+            res,
+            synonyms,
+        }
+    }
+
+    /// Runs a request.
+    pub fn search(&self, req: &Request) -> Result<Response> {
+        let reader = self.kindex.reader()?;
+        let searcher = reader.searcher();
+        let f = &self.kindex.fields;
+        let (text_query, terms, has_text) = self.text_query(&req.query, req.any);
+        let mut notice = None;
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        match text_query {
+            Some(q) => clauses.push((Occur::Must, q)),
+            None if has_text => {
+                notice = Some(
+                    "the query has no searchable words (only particles, endings or punctuation)"
+                        .to_string(),
+                );
+                clauses.push((Occur::Must, Box::new(EmptyQuery)));
+            }
+            None => clauses.push((Occur::Must, Box::new(AllQuery))),
+        }
+        for filter in self.filters(req, f) {
+            clauses.push((Occur::Must, filter));
+        }
+        let query = BooleanQuery::new(clauses);
+        let limit = req.limit.max(1);
+        let (top, total) = searcher.search(
+            &query,
+            &(
+                TopDocs::with_limit(limit)
+                    .and_offset(req.offset)
+                    .order_by_score(),
+                Count,
+            ),
+        )?;
+        let facets = if req.lean {
+            Facets::default()
+        } else {
+            Facets {
+                region: facet_counts(&searcher, &query, f.region, 2)?,
+                mentioned: facet_counts(&searcher, &query, f.mentioned, 2)?,
+                year: facet_counts(&searcher, &query, f.year_facet, 1)?,
+                industry: facet_counts(&searcher, &query, f.industry, 1)?,
+            }
+        };
+        let mut hits = Vec::with_capacity(top.len());
+        for (i, (score, addr)) in top.into_iter().enumerate() {
+            let rank = req.offset + i + 1;
+            hits.push(self.hit(&searcher, addr, score, rank, &terms, req.lean)?);
+        }
+        Ok(Response {
+            query: req.query.clone(),
+            total,
+            offset: req.offset,
+            hits,
+            facets,
+            notice,
+        })
+    }
+
+    /// The text part of the query, the set of terms to highlight, and whether the user typed
+    /// any text at all.
+    fn text_query(&self, q: &str, any: bool) -> (Option<Box<dyn Query>>, HashSet<String>, bool) {
+        let items = query::parse(q);
+        let has_text = !q.trim().is_empty();
+        let mut highlight = HashSet::new();
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut positive = 0;
+        for group in query::groups(items) {
+            let negate = group.iter().all(|i| i.negate);
+            let mut alternatives: Vec<Box<dyn Query>> = Vec::new();
+            for item in &group {
+                if let Some(q) =
+                    self.item_query(item, any && group.len() == 1, &mut highlight, negate)
+                {
+                    alternatives.push(q);
+                }
+            }
+            let q: Box<dyn Query> = match alternatives.len() {
+                0 => continue,
+                1 => alternatives.remove(0),
+                _ => Box::new(BooleanQuery::new(
+                    alternatives
+                        .into_iter()
+                        .map(|q| (Occur::Should, q))
+                        .collect(),
+                )),
+            };
+            if negate {
+                clauses.push((Occur::MustNot, q));
+            } else {
+                positive += 1;
+                clauses.push((if any { Occur::Should } else { Occur::Must }, q));
+            }
+        }
+        if clauses.is_empty() {
+            return (None, highlight, has_text);
+        }
+        if positive == 0 {
+            clauses.push((Occur::Must, Box::new(AllQuery)));
+        }
+        (
+            Some(Box::new(BooleanQuery::new(clauses))),
+            highlight,
+            has_text,
+        )
+    }
+
+    /// The query of one item: required terms (or a phrase) over the item's fields.
+    fn item_query(
+        &self,
+        item: &query::Item,
+        any: bool,
+        highlight: &mut HashSet<String>,
+        negate: bool,
+    ) -> Option<Box<dyn Query>> {
+        let terms = self.analyzer.terms(&item.text);
+        if terms.is_empty() {
+            return None;
+        }
+        let fields = self.fields_of(item.scope);
+        if !negate {
+            for t in &terms {
+                highlight.insert(t.text.clone());
+            }
+        }
+        if item.phrase && terms.len() > 1 {
+            let base = terms[0].position;
+            let per_field: Vec<(Occur, Box<dyn Query>)> = fields
+                .iter()
+                .map(|&(field, boost)| {
+                    let pq = PhraseQuery::new_with_offset(
+                        terms
+                            .iter()
+                            .map(|t| (t.position - base, Term::from_field_text(field, &t.text)))
+                            .collect(),
+                    );
+                    (Occur::Should, boosted(Box::new(pq), boost))
+                })
+                .collect();
+            return Some(Box::new(BooleanQuery::new(per_field)));
+        }
+        // Terms at one position (a compound and its first part) are alternatives; distinct
+        // positions are required (or optional with --any).
+        let mut by_position: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+        for t in &terms {
+            by_position
+                .entry(t.position)
+                .or_default()
+                .push(t.text.clone());
+        }
+        let mut required: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        // A compound indexed whole and as parts: the parts are enough (they are in every
+        // document that has the compound), so drop the whole from the required set.
+        for (_, words) in by_position {
+            let words: Vec<String> = if words.len() > 1 {
+                words.into_iter().skip(1).collect()
+            } else {
+                words
+            };
+            let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            for w in &words {
+                alternatives.push((Occur::Should, self.term_over_fields(w, &fields, 1.0)));
+                for syn in self.synonyms.get(w).into_iter().flatten() {
+                    if !negate {
+                        for part in syn.split(' ') {
+                            highlight.insert(part.to_string());
+                        }
+                    }
+                    alternatives.push((
+                        Occur::Should,
+                        self.phrase_over_fields(syn, &fields, SYNONYM_WEIGHT),
+                    ));
+                }
+            }
+            let q: Box<dyn Query> = if alternatives.len() == 1 {
+                alternatives.remove(0).1
+            } else {
+                Box::new(BooleanQuery::new(alternatives))
+            };
+            required.push((if any { Occur::Should } else { Occur::Must }, q));
+        }
+        if required.len() == 1 {
+            return Some(required.remove(0).1);
+        }
+        Some(Box::new(BooleanQuery::new(required)))
+    }
+
+    fn fields_of(&self, scope: Scope) -> Vec<(Field, f32)> {
+        let f = &self.kindex.fields;
+        match scope {
+            Scope::All => vec![(f.title, TITLE_BOOST), (f.body, 1.0)],
+            Scope::Title => vec![(f.title, 1.0)],
+            Scope::Body => vec![(f.body, 1.0)],
+        }
+    }
+
+    fn term_over_fields(&self, word: &str, fields: &[(Field, f32)], weight: f32) -> Box<dyn Query> {
+        let clauses: Vec<(Occur, Box<dyn Query>)> = fields
+            .iter()
+            .map(|&(field, boost)| {
+                let tq = TermQuery::new(
+                    Term::from_field_text(field, word),
+                    IndexRecordOption::WithFreqs,
+                );
+                (Occur::Should, boosted(Box::new(tq), boost * weight))
+            })
+            .collect();
+        if clauses.len() == 1 {
+            return clauses
+                .into_iter()
+                .next()
+                .map(|c| c.1)
+                .unwrap_or(Box::new(EmptyQuery));
+        }
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// A (possibly multi-word) synonym as a phrase over the fields.
+    fn phrase_over_fields(
+        &self,
+        words: &str,
+        fields: &[(Field, f32)],
+        weight: f32,
+    ) -> Box<dyn Query> {
+        let parts: Vec<&str> = words.split(' ').collect();
+        if parts.len() == 1 {
+            return self.term_over_fields(parts[0], fields, weight);
+        }
+        let clauses: Vec<(Occur, Box<dyn Query>)> = fields
+            .iter()
+            .map(|&(field, boost)| {
+                let pq = PhraseQuery::new(
+                    parts
+                        .iter()
+                        .map(|p| Term::from_field_text(field, p))
+                        .collect(),
+                );
+                (Occur::Should, boosted(Box::new(pq), boost * weight))
+            })
+            .collect();
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    fn filters(&self, req: &Request, f: &Fields) -> Vec<Box<dyn Query>> {
+        let mut out: Vec<Box<dyn Query>> = Vec::new();
+        let facet_any = |field: Field, values: Vec<Facet>| -> Box<dyn Query> {
+            let clauses: Vec<(Occur, Box<dyn Query>)> = values
+                .into_iter()
+                .map(|v| {
+                    let q: Box<dyn Query> = Box::new(TermQuery::new(
+                        Term::from_facet(field, &v),
+                        IndexRecordOption::Basic,
+                    ));
+                    (Occur::Should, q)
+                })
+                .collect();
+            Box::new(ConstScoreQuery::new(
+                Box::new(BooleanQuery::new(clauses)),
+                0.0,
+            ))
+        };
+        if !req.regions.is_empty() {
+            let field = if req.mentioned { f.mentioned } else { f.region };
+            out.push(facet_any(
+                field,
+                req.regions
+                    .iter()
+                    .map(|r| Facet::from(r.as_str()))
+                    .collect(),
+            ));
+        }
+        if !req.industries.is_empty() {
+            out.push(facet_any(
+                f.industry,
+                req.industries
+                    .iter()
+                    .map(|i| Facet::from_path([i.as_str()]))
+                    .collect(),
+            ));
+        }
+        if !req.years.is_empty() {
+            out.push(facet_any(
+                f.year_facet,
+                req.years
+                    .iter()
+                    .map(|y| match y {
+                        Some(y) => Facet::from_path([y.to_string()]),
+                        None => Facet::from_path([UNKNOWN]),
+                    })
+                    .collect(),
+            ));
+        }
+        if req.since.is_some() || req.until.is_some() {
+            let lo = req.since.unwrap_or(0) as i64;
+            let hi = req.until.unwrap_or(9999) as i64;
+            let range = RangeQuery::new(
+                std::ops::Bound::Included(Term::from_field_i64(f.year, lo)),
+                std::ops::Bound::Included(Term::from_field_i64(f.year, hi)),
+            );
+            out.push(Box::new(ConstScoreQuery::new(Box::new(range), 0.0)));
+        }
+        out
+    }
+
+    fn hit(
+        &self,
+        searcher: &Searcher,
+        addr: DocAddress,
+        score: f32,
+        rank: usize,
+        terms: &HashSet<String>,
+        lean: bool,
+    ) -> Result<Hit> {
+        let doc: TantivyDocument = searcher.doc(addr)?;
+        let f = &self.kindex.fields;
+        let text = |field: Field| -> Option<String> {
+            doc.get_first(field)
+                .and_then(|v| v.as_str())
+                .map(str::to_string)
+        };
+        let facets = |field: Field| -> Vec<String> {
+            doc.get_all(field)
+                .filter_map(|v| v.as_facet().map(str::to_string))
+                .collect()
+        };
+        let snip = if lean {
+            snippet::Snippet::default()
+        } else {
+            let body = text(f.body_text).unwrap_or_default();
+            snippet::snippet(&body, terms, self.analyzer)
+        };
+        let region = facets(f.region)
+            .into_iter()
+            .next()
+            .filter(|r| r != &format!("/{UNKNOWN}"));
+        Ok(Hit {
+            rank,
+            id: text(f.id).unwrap_or_default(),
+            path: text(f.path).unwrap_or_default(),
+            title: text(f.title).unwrap_or_default(),
+            title_derived: doc
+                .get_first(f.title_derived)
+                .and_then(|v| v.as_bool())
+                .unwrap_or(false),
+            date: text(f.date),
+            year: doc.get_first(f.year).and_then(|v| v.as_i64()),
+            region,
+            mentioned_regions: facets(f.mentioned),
+            industry: facets(f.industry)
+                .into_iter()
+                .map(|p| p.trim_start_matches('/').to_string())
+                .collect(),
+            source: text(f.source),
+            url: text(f.url),
+            score,
+            snippet: snip.text,
+            highlights: snip.highlights,
+        })
+    }
+}
+
+fn boosted(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
+    if (boost - 1.0).abs() < f32::EPSILON {
+        q
+    } else {
+        Box::new(BoostQuery::new(q, boost))
+    }
+}
+
+/// Facet counts of `field` over the documents matching `query`, down to `levels` levels.
+/// Keys are facet paths (`/경상북도`, `/경상북도/안동시`); industry and year keys are their
+/// names (`바이오·백신`, `2020`, `unknown`).
+pub fn facet_counts(
+    searcher: &Searcher,
+    query: &dyn Query,
+    field: Field,
+    levels: usize,
+) -> Result<BTreeMap<String, u64>> {
+    let name = searcher.schema().get_field_name(field).to_string();
+    let mut collector = FacetCollector::for_field(&name);
+    collector.add_facet(Facet::root());
+    let counts = searcher.search(query, &collector)?;
+    let mut out = BTreeMap::new();
+    let top: Vec<(String, u64)> = counts
+        .get("/")
+        .map(|(f, c)| (f.to_path_string(), c))
+        .collect();
+    for (path, c) in &top {
+        let key = if levels == 1 {
+            path.trim_start_matches('/').to_string()
+        } else {
+            path.clone()
+        };
+        out.insert(key, *c);
+    }
+    if levels >= 2 && !top.is_empty() {
+        let mut collector = FacetCollector::for_field(&name);
+        for (path, _) in &top {
+            collector.add_facet(Facet::from(path.as_str()));
+        }
+        let counts = searcher.search(query, &collector)?;
+        for (path, _) in &top {
+            for (f, c) in counts.get(path) {
+                out.insert(f.to_path_string(), c);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Errors a user can fix in a request: unknown region or industry names.
+pub fn resolve_filters(
+    res: &Resources,
+    regions: &[String],
+    industries: &[String],
+) -> Result<(Vec<String>, Vec<String>)> {
+    let mut region_paths = Vec::new();
+    for r in regions {
+        if r == UNKNOWN {
+            region_paths.push(format!("/{UNKNOWN}"));
+            continue;
+        }
+        let found = res.gazetteer.resolve(r);
+        if found.is_empty() {
+            let provinces: Vec<String> =
+                res.gazetteer.provinces().map(|p| p.sido.clone()).collect();
+            return Err(Error::Usage(format!(
+                "unknown region `{r}`: use a 시·도 ({}), a 시·군·구 such as 안동시, or a path such as /경상북도/안동시",
+                provinces.join(", ")
+            )));
+        }
+        region_paths.extend(found.into_iter().map(|r| r.path()));
+    }
+    let mut names = Vec::new();
+    for i in industries {
+        match res.taxonomy.resolve(i) {
+            Some(ind) => names.push(ind.name.clone()),
+            None => {
+                let known: Vec<&str> = res
+                    .taxonomy
+                    .industries
+                    .iter()
+                    .map(|x| x.name.as_str())
+                    .collect();
+                return Err(Error::Usage(format!(
+                    "unknown industry `{i}`: known industries are {}",
+                    known.join(", ")
+                )));
+            }
+        }
+    }
+    Ok((region_paths, names))
+}
