@@ -337,20 +337,17 @@ impl Resources {
     }
 
     /// Words for the analyzer's user dictionary: domain nouns, official region names and the
-    /// unambiguous short forms that carry a suffix or name a 시·도 (`경북`, `대구시`).
+    /// short forms that carry a suffix (`대구시`, `경북도`).
     ///
-    /// Short forms of 시·군 without the suffix (`예산`, `고령`, `부여`) are *not* added: they
-    /// are ordinary words too (budget, old age, to grant), and the base dictionary already tags
-    /// the place readings as NNP.
+    /// Bare short forms (`예산`, `고령`, `부여`, `경기`) are *not* added: many are ordinary
+    /// words too (budget, old age, to grant, the economy), and the base dictionary already
+    /// tags the place readings (`경북`, `포항`) as NNP.
     pub fn user_words(&self) -> Vec<UserWord> {
         let mut words = self.domain_nouns.clone();
         for (name, entries) in self.gazetteer.names() {
             let official = entries.iter().any(|&(_, k)| k == NameKind::Official);
-            let province_alias = entries.iter().any(|&(i, _)| {
-                self.gazetteer.regions()[i].sigungu.is_none() && name.chars().count() >= 2
-            });
             let suffixed = name.ends_with(['시', '군', '구', '도']) && name.chars().count() >= 3;
-            if official || province_alias || suffixed {
+            if official || suffixed {
                 words.push(UserWord {
                     surface: name.to_string(),
                     pos: "NNP".to_string(),
@@ -405,7 +402,8 @@ mod tests {
         let r = Resources::embedded().unwrap();
         let words: Vec<String> = r.user_words().into_iter().map(|w| w.surface).collect();
         assert!(words.contains(&"안동시".to_string()));
-        assert!(words.contains(&"경북".to_string()));
+        assert!(words.contains(&"대구시".to_string()));
         assert!(!words.contains(&"예산".to_string()));
+        assert!(!words.contains(&"경기".to_string()));
     }
 }

@@ -166,10 +166,20 @@ fn segment_span(
             Some("Preanalysis") => MorphKind::Preanalysis,
             _ => MorphKind::Simple,
         };
-        let parts = match (kind, details.get(7)) {
+        let mut parts = match (kind, details.get(7)) {
             (MorphKind::Simple, _) | (_, None) => Vec::new(),
             (_, Some(expr)) => parse_expression(expr),
         };
+        let mut kind = kind;
+        if kind == MorphKind::Simple
+            && (pos.starts_with("NN") || unknown)
+            && surface.chars().count() >= MIN_DECOMPOUND_CHARS
+        {
+            parts = decompound(&segmenter.dictionary, &surface);
+            if !parts.is_empty() {
+                kind = MorphKind::Compound;
+            }
+        }
         out.push(Morpheme {
             surface,
             start: ts,
@@ -180,6 +190,64 @@ fn segment_span(
             unknown,
         });
     }
+}
+
+/// Nouns at least this long (in characters) that the dictionary does not mark as compounds are
+/// split into dictionary nouns when they can be covered completely (`바이오백신` →
+/// 바이오+백신, `바이오헬스` → 바이오+헬스), so that a search for a part finds the whole.
+pub const MIN_DECOMPOUND_CHARS: usize = 4;
+
+/// Splits `surface` into the fewest dictionary nouns of two or more characters that cover it
+/// exactly; empty when there is no such split or it would be the word itself.
+pub fn decompound(
+    dictionary: &lindera::dictionary::Dictionary,
+    surface: &str,
+) -> Vec<(String, String)> {
+    let bounds: Vec<usize> = surface
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain(std::iter::once(surface.len()))
+        .collect();
+    let n = bounds.len() - 1;
+    // best[i]: (parts, previous boundary, POS) of the best cover of surface[..bounds[i]].
+    let mut best: Vec<Option<(usize, usize, String)>> = vec![None; n + 1];
+    best[0] = Some((0, 0, String::new()));
+    for i in 0..n {
+        let Some((count, _, _)) = best[i].clone() else {
+            continue;
+        };
+        let from = bounds[i];
+        for (end_byte, entry) in dictionary.prefix_dictionary.prefix(&surface[from..]) {
+            let end = from + end_byte;
+            let j = bounds.partition_point(|&b| b < end);
+            if j - i < 2 || (i == 0 && j == n) {
+                continue;
+            }
+            let details = dictionary.word_details(entry.word_id().id() as usize);
+            let Some(tag) = details.first() else { continue };
+            if !tag.starts_with("NN") || tag.starts_with("NNB") {
+                continue;
+            }
+            let better = best[j].as_ref().is_none_or(|(c, _, _)| count + 1 < *c);
+            if better {
+                best[j] = Some((count + 1, i, tag.to_string()));
+            }
+        }
+    }
+    let mut parts = Vec::new();
+    let mut j = n;
+    while j > 0 {
+        let Some((_, i, tag)) = best[j].clone() else {
+            return Vec::new();
+        };
+        parts.push((surface[bounds[i]..bounds[j]].to_string(), tag));
+        j = i;
+    }
+    parts.reverse();
+    if parts.len() < 2 {
+        return Vec::new();
+    }
+    parts
 }
 
 /// Parses a ko-dic expression `하/VV/*+아서/EC/*` into (surface, POS) pairs.

@@ -97,7 +97,7 @@ pub struct IndexArgs {
 #[derive(Debug, Args)]
 pub struct SearchArgs {
     /// The query: words (all required), "a phrase", -exclude, title:word, a OR b.
-    #[arg(value_name = "QUERY", required = true, num_args = 1.., allow_hyphen_values = true)]
+    #[arg(value_name = "QUERY", required = true, num_args = 1..)]
     pub query: Vec<String>,
     #[command(flatten)]
     pub index: IndexOpt,

@@ -10,6 +10,7 @@ use crate::error::{Error, Result};
 use crate::eval;
 use crate::index::update;
 use crate::index::KIndex;
+use crate::ingest::Pipeline;
 use crate::search::Engine;
 
 pub fn run(res: &Resources, analyzer: &Analyzer, a: EvalArgs) -> Result<Outcome> {
@@ -35,8 +36,7 @@ pub fn run(res: &Resources, analyzer: &Analyzer, a: EvalArgs) -> Result<Outcome>
             &mut writer,
             &mut reader,
             &a.corpus.display().to_string(),
-            analyzer,
-            res,
+            &Pipeline::new(analyzer, res),
             &mut |_| {},
         )?;
         writer.wait_merging_threads()?;

@@ -16,7 +16,7 @@ use crate::data::Resources;
 use crate::error::{Error, Result};
 use crate::index::update::{self, Progress, UpdateOptions};
 use crate::index::KIndex;
-use crate::ingest;
+use crate::ingest::{self, Pipeline};
 use crate::search::{self, Engine, Request};
 pub use args::Cli;
 use args::{ColorChoice, Command};
@@ -114,6 +114,7 @@ fn progress_bar(style: &Style, quiet: bool) -> Option<ProgressBar> {
 
 fn cmd_index(ctx: &Ctx, a: args::IndexArgs) -> Result<Outcome> {
     let analyzer = ctx.analyzer()?;
+    let pipe = Pipeline::new(&analyzer, &ctx.res);
     let pb = progress_bar(&ctx.style, a.json);
     let mut on_progress = |p: Progress| {
         if let Some(pb) = &pb {
@@ -136,8 +137,7 @@ fn cmd_index(ctx: &Ctx, a: args::IndexArgs) -> Result<Outcome> {
                 &mut writer,
                 &mut lock,
                 "stdin",
-                &analyzer,
-                &ctx.res,
+                &pipe,
                 &mut on_progress,
             )?
         } else {
@@ -151,8 +151,7 @@ fn cmd_index(ctx: &Ctx, a: args::IndexArgs) -> Result<Outcome> {
                 &mut writer,
                 &mut reader as &mut dyn BufRead,
                 &name,
-                &analyzer,
-                &ctx.res,
+                &pipe,
                 &mut on_progress,
             )?
         };
@@ -180,8 +179,7 @@ fn cmd_index(ctx: &Ctx, a: args::IndexArgs) -> Result<Outcome> {
         update::index_folders(
             &a.index.index,
             &dirs,
-            &analyzer,
-            &ctx.res,
+            &pipe,
             &opts,
             a.rebuild,
             writer_memory,
@@ -221,8 +219,7 @@ fn open_for_search(ctx: &Ctx, path: &Path, analyzer: &Analyzer) -> Result<KIndex
             let summary = update::index_folders(
                 path,
                 &[PathBuf::from(DEFAULT_DOCUMENTS)],
-                analyzer,
-                &ctx.res,
+                &Pipeline::new(analyzer, &ctx.res),
                 &UpdateOptions::default(),
                 false,
                 crate::index::DEFAULT_WRITER_MEMORY,
@@ -309,6 +306,7 @@ fn cmd_analyze(ctx: &Ctx, a: args::AnalyzeArgs) -> Result<Outcome> {
 
 fn cmd_inspect(ctx: &Ctx, a: args::InspectArgs) -> Result<Outcome> {
     let analyzer = ctx.analyzer()?;
+    let pipe = Pipeline::new(&analyzer, &ctx.res);
     let mut out = std::io::stdout().lock();
     let mut failed = 0;
     for path in &a.files {
@@ -337,7 +335,7 @@ fn cmd_inspect(ctx: &Ctx, a: args::InspectArgs) -> Result<Outcome> {
                 path: rel,
                 hash: hash.clone(),
             };
-            let article = ingest::prepare(raw, ids, &analyzer, &ctx.res);
+            let article = pipe.prepare(raw, ids);
             if a.json {
                 serde_json::to_writer(&mut out, &article)?;
                 writeln!(out)?;

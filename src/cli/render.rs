@@ -222,7 +222,7 @@ pub fn analysis(out: &mut dyn Write, text: &str, a: &Analysis, style: &Style) ->
             crate::analysis::MorphKind::Simple => String::new(),
             k => {
                 let parts: Vec<String> = m.parts.iter().map(|(s, p)| format!("{s}/{p}")).collect();
-                format!(" {:?} {}", k, parts.join("+")).to_lowercase()
+                format!(" {} {}", format!("{k:?}").to_lowercase(), parts.join("+"))
             }
         };
         writeln!(

@@ -21,6 +21,7 @@ use crate::data::Resources;
 use crate::error::{Error, Result};
 use crate::index::update::{self, UpdateOptions};
 use crate::index::KIndex;
+use crate::ingest::Pipeline;
 
 /// How often the loop wakes up to check for Ctrl-C while idle.
 const TICK: Duration = Duration::from_millis(100);
@@ -75,15 +76,8 @@ pub fn run(res: &Resources, analyzer: &Analyzer, a: WatchArgs) -> Result<Outcome
             render::index_summary(s, &a.index.index, false);
         }
     };
-    let s = update::update_dirs(
-        &kindex,
-        &mut writer,
-        &dirs,
-        analyzer,
-        res,
-        &opts,
-        &mut |_| {},
-    )?;
+    let pipe = Pipeline::new(analyzer, res);
+    let s = update::update_dirs(&kindex, &mut writer, &dirs, &pipe, &opts, &mut |_| {})?;
     report(&s);
     if !a.json {
         eprintln!(
@@ -110,15 +104,8 @@ pub fn run(res: &Resources, analyzer: &Analyzer, a: WatchArgs) -> Result<Outcome
         if let Some(t) = dirty_since {
             if t.elapsed() >= debounce {
                 dirty_since = None;
-                let s = update::update_dirs(
-                    &kindex,
-                    &mut writer,
-                    &dirs,
-                    analyzer,
-                    res,
-                    &opts,
-                    &mut |_| {},
-                )?;
+                let s =
+                    update::update_dirs(&kindex, &mut writer, &dirs, &pipe, &opts, &mut |_| {})?;
                 if s.added + s.updated + s.removed + s.failed + s.skipped > 0 {
                     report(&s);
                 }

@@ -18,9 +18,9 @@ use serde::Serialize;
 use tantivy::{IndexWriter, Term};
 
 use super::{now_secs, CommitInfo, FileState, KIndex, INDEX_FORMAT, KEY_SEP};
-use crate::analysis::Analyzer;
 use crate::data::Resources;
 use crate::error::{Error, Result};
+use crate::ingest::Pipeline;
 use crate::ingest::{self, Article, ArticleIds, FoundFile, Problem, ProblemKind, RawArticle};
 
 /// Documents between two commits: a kill loses at most this much work.
@@ -108,8 +108,7 @@ pub fn update_dirs(
     kindex: &KIndex,
     writer: &mut IndexWriter,
     roots: &[PathBuf],
-    analyzer: &Analyzer,
-    res: &Resources,
+    pipe: &Pipeline,
     opts: &UpdateOptions,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Summary> {
@@ -118,7 +117,7 @@ pub fn update_dirs(
     let state = kindex.file_state()?;
     let data_changed = kindex
         .commit_info()?
-        .is_some_and(|i| i.data != res.fingerprint);
+        .is_some_and(|i| i.data != pipe.res.fingerprint);
 
     let mut jobs = Vec::new();
     let mut seen: HashSet<String> = HashSet::new();
@@ -136,7 +135,7 @@ pub fn update_dirs(
         }
         let prefix = format!("{}{KEY_SEP}", canon.display());
         root_prefixes.push(prefix.clone());
-        let (files, problems) = ingest::walk(&canon);
+        let (files, problems) = ingest::walk(root);
         for p in problems {
             summary.problem(p);
         }
@@ -159,8 +158,8 @@ pub fn update_dirs(
     }
 
     progress(Progress::Start(jobs.len() as u64));
-    let mut committer = Committer::new(res);
-    run_jobs(jobs, &state, data_changed, analyzer, res, opts, |done| {
+    let mut committer = Committer::new(pipe.res);
+    run_jobs(jobs, &state, data_changed, pipe, opts, |done| {
         progress(Progress::Advance);
         apply(kindex, writer, done, &mut summary, &mut committer)
     })?;
@@ -187,8 +186,7 @@ pub fn update_jsonl(
     writer: &mut IndexWriter,
     input: &mut dyn BufRead,
     name: &str,
-    analyzer: &Analyzer,
-    res: &Resources,
+    pipe: &Pipeline,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Summary> {
     let started = Instant::now();
@@ -196,8 +194,8 @@ pub fn update_jsonl(
     let state = kindex.file_state()?;
     let data_changed = kindex
         .commit_info()?
-        .is_some_and(|i| i.data != res.fingerprint);
-    let mut committer = Committer::new(res);
+        .is_some_and(|i| i.data != pipe.res.fingerprint);
+    let mut committer = Committer::new(pipe.res);
     let threads = thread_count(0);
     progress(Progress::Start(0));
 
@@ -244,7 +242,7 @@ pub fn update_jsonl(
             }
         }
         if batch.len() >= threads * 64 || (eof && !batch.is_empty()) {
-            let articles = analyse_batch(std::mem::take(&mut batch), analyzer, res, name);
+            let articles = analyse_batch(std::mem::take(&mut batch), pipe, name);
             in_batch.clear();
             for (article, existed) in articles {
                 progress(Progress::Advance);
@@ -281,8 +279,7 @@ fn parse_line(line: &str, line_no: usize) -> std::result::Result<RawArticle, Str
 
 fn analyse_batch(
     batch: Vec<(RawArticle, String, String, bool)>,
-    analyzer: &Analyzer,
-    res: &Resources,
+    pipe: &Pipeline,
     name: &str,
 ) -> Vec<(Article, bool)> {
     let threads = thread_count(0).min(batch.len().max(1));
@@ -302,7 +299,7 @@ fn analyse_batch(
                                 path: format!("{name}:{}", raw.line.unwrap_or(0)),
                                 hash: hash.clone(),
                             };
-                            (ingest::prepare(raw, ids, analyzer, res), *existed)
+                            (pipe.prepare(raw, ids), *existed)
                         })
                         .collect::<Vec<_>>()
                 })
@@ -329,8 +326,7 @@ fn run_jobs(
     jobs: Vec<Job>,
     state: &HashMap<String, FileState>,
     data_changed: bool,
-    analyzer: &Analyzer,
-    res: &Resources,
+    pipe: &Pipeline,
     opts: &UpdateOptions,
     mut apply: impl FnMut(Done) -> Result<()>,
 ) -> Result<()> {
@@ -350,7 +346,7 @@ fn run_jobs(
                     Err(_) => None,
                 };
                 let Some(job) = job else { break };
-                let done = process(job, state, data_changed, analyzer, res, opts);
+                let done = process(job, state, data_changed, pipe, opts);
                 if tx.send(done).is_err() {
                     break;
                 }
@@ -373,8 +369,7 @@ fn process(
     job: Job,
     state: &HashMap<String, FileState>,
     data_changed: bool,
-    analyzer: &Analyzer,
-    res: &Resources,
+    pipe: &Pipeline,
     opts: &UpdateOptions,
 ) -> Done {
     let Job {
@@ -415,7 +410,7 @@ fn process(
                             path: file.path.display().to_string(),
                             hash: hash.clone(),
                         };
-                        ingest::prepare(raw, ids, analyzer, res)
+                        pipe.prepare(raw, ids)
                     })
                     .collect();
                 Ok((articles, problems))
@@ -524,16 +519,15 @@ fn finish(kindex: &KIndex, summary: &mut Summary, started: Instant) -> Result<()
 pub fn index_folders(
     index_path: &Path,
     roots: &[PathBuf],
-    analyzer: &Analyzer,
-    res: &Resources,
+    pipe: &Pipeline,
     opts: &UpdateOptions,
     rebuild: bool,
     writer_memory: usize,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Summary> {
-    let kindex = KIndex::open_or_create(index_path, analyzer, rebuild)?;
+    let kindex = KIndex::open_or_create(index_path, pipe.analyzer, rebuild)?;
     let mut writer = kindex.writer(writer_memory)?;
-    let summary = update_dirs(&kindex, &mut writer, roots, analyzer, res, opts, progress)?;
+    let summary = update_dirs(&kindex, &mut writer, roots, pipe, opts, progress)?;
     writer.wait_merging_threads()?;
     Ok(summary)
 }

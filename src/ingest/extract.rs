@@ -22,7 +22,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde::Serialize;
 
-use crate::analysis::{Morpheme, Term};
+use crate::analysis::{Analyzer, Morpheme, Term};
 use crate::data::{NameKind, Region, Resources};
 
 /// Evidence an industry needs: body keyword hits + [`TITLE_WEIGHT`] × title hits.
@@ -103,6 +103,7 @@ pub fn extract(
     terms: &[Term],
     path: &str,
     res: &Resources,
+    keywords: &Keywords,
 ) -> Metadata {
     let mut md = Metadata::default();
     let (title, derived, body_start) = title_of(cleaned);
@@ -134,7 +135,7 @@ pub fn extract(
     md.evidence.insert("region".into(), why);
 
     let title_end = if derived { 0 } else { body_start };
-    let (industry, why) = industries_of(terms, title_end, res);
+    let (industry, why) = keywords.industries_of(terms, title_end);
     md.industry = industry;
     md.evidence.insert("industry".into(), why);
 
@@ -293,16 +294,13 @@ fn regions_of(
         if found.is_empty() {
             continue;
         }
+        // Official names and suffixed short forms always count; a bare short form (`포항`,
+        // `경북`, but also `예산` budget, `경기` economy) only where the dictionary reads it as a
+        // proper noun.
         let official = found.iter().any(|&(_, k)| k == NameKind::Official);
-        let province = found.iter().any(|(r, _)| r.sigungu.is_none());
         let proper = m.pos.starts_with("NNP");
         let suffixed = surface.chars().count() >= 3 && surface.ends_with(['시', '군', '구', '도']);
-        if !(official || province || proper || suffixed) {
-            continue;
-        }
-        // Multi-syllable common words that merely contain a region alias are not mentions
-        // unless tagged as proper nouns (고성 능력, 진도 …).
-        if !official && !province && !proper && !suffixed {
+        if !(official || proper || suffixed) {
             continue;
         }
         mentions.push(Mention {
@@ -473,36 +471,91 @@ fn char_offset(s: &str, n: usize) -> usize {
     s.char_indices().nth(n).map(|(i, _)| i).unwrap_or(s.len())
 }
 
-/// Industries with enough keyword evidence.
-fn industries_of(terms: &[Term], title_end: usize, res: &Resources) -> (Vec<String>, String) {
-    let mut counts: HashMap<&str, usize> = HashMap::new();
-    for t in terms {
-        let w = if t.start < title_end { TITLE_WEIGHT } else { 1 };
-        *counts.entry(t.text.as_str()).or_default() += w;
-    }
-    let mut found = Vec::new();
-    let mut why = Vec::new();
-    for ind in &res.taxonomy.industries {
-        let mut score = 0;
-        let mut hits = Vec::new();
-        for kw in &ind.keywords {
-            let key = crate::analysis::normalize::normalize_label(kw).replace(' ', "");
-            if let Some(&c) = counts.get(key.as_str()) {
-                score += c;
-                hits.push(format!("{kw}×{c}"));
+/// Industry keywords analysed once into term sequences (`농식품` → [농, 식품]), so that they
+/// match the article's terms exactly as search would.
+#[derive(Debug, Clone, Default)]
+pub struct Keywords {
+    /// (industry name, keyword as written, its terms).
+    entries: Vec<(String, String, Vec<String>)>,
+}
+
+impl Keywords {
+    pub fn new(analyzer: &Analyzer, res: &Resources) -> Keywords {
+        let mut entries = Vec::new();
+        for ind in &res.taxonomy.industries {
+            for kw in &ind.keywords {
+                // A compound analyses to itself plus its parts at the same positions; the
+                // sequence to look for is one term per position.
+                let mut seq: Vec<(usize, String)> = Vec::new();
+                for t in analyzer.terms(kw) {
+                    if seq.last().is_some_and(|(p, _)| *p == t.position) {
+                        continue;
+                    }
+                    seq.push((t.position, t.text));
+                }
+                if !seq.is_empty() {
+                    entries.push((
+                        ind.name.clone(),
+                        kw.clone(),
+                        seq.into_iter().map(|(_, t)| t).collect(),
+                    ));
+                }
             }
         }
-        if score >= MIN_INDUSTRY_EVIDENCE {
-            found.push(ind.name.clone());
-            why.push(format!("{}: {} (score {score})", ind.name, hits.join(", ")));
-        }
+        Keywords { entries }
     }
-    let why = if why.is_empty() {
-        format!("no industry reached {MIN_INDUSTRY_EVIDENCE} keyword hits")
-    } else {
-        why.join("; ")
-    };
-    (found, why)
+
+    /// Industries with enough keyword evidence in `terms` (hits before `title_end` weigh more).
+    pub fn industries_of(&self, terms: &[Term], title_end: usize) -> (Vec<String>, String) {
+        // Terms by position (a compound shares its position with its first part).
+        let mut by_pos: HashMap<usize, Vec<&Term>> = HashMap::new();
+        let mut firsts: HashMap<&str, Vec<&Term>> = HashMap::new();
+        for t in terms {
+            by_pos.entry(t.position).or_default().push(t);
+            firsts.entry(t.text.as_str()).or_default().push(t);
+        }
+        let mut scores: Vec<(String, usize, Vec<String>)> = Vec::new();
+        for (name, kw, seq) in &self.entries {
+            let Some(starts) = firsts.get(seq[0].as_str()) else {
+                continue;
+            };
+            let mut count = 0;
+            for t in starts {
+                let whole = seq.iter().enumerate().skip(1).all(|(i, w)| {
+                    by_pos
+                        .get(&(t.position + i))
+                        .is_some_and(|v| v.iter().any(|x| x.text == *w))
+                });
+                if whole {
+                    count += if t.start < title_end { TITLE_WEIGHT } else { 1 };
+                }
+            }
+            if count == 0 {
+                continue;
+            }
+            match scores.iter_mut().find(|(n, _, _)| n == name) {
+                Some(entry) => {
+                    entry.1 += count;
+                    entry.2.push(format!("{kw}×{count}"));
+                }
+                None => scores.push((name.clone(), count, vec![format!("{kw}×{count}")])),
+            }
+        }
+        let mut found = Vec::new();
+        let mut why = Vec::new();
+        for (name, score, hits) in scores {
+            if score >= MIN_INDUSTRY_EVIDENCE {
+                why.push(format!("{name}: {} (score {score})", hits.join(", ")));
+                found.push(name);
+            }
+        }
+        let why = if why.is_empty() {
+            format!("no industry reached {MIN_INDUSTRY_EVIDENCE} keyword hits")
+        } else {
+            why.join("; ")
+        };
+        (found, why)
+    }
 }
 
 /// Publisher from a lead tag (`[뉴스토마토 정등용 기자]`, `[피디언]`, `(안동=뉴스1)`) or a

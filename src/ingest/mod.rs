@@ -293,8 +293,31 @@ pub struct ArticleIds {
     pub hash: String,
 }
 
-/// Cleans, analyses and extracts one article. Supplied metadata overrides extraction.
-pub fn prepare(raw: &RawArticle, ids: ArticleIds, analyzer: &Analyzer, res: &Resources) -> Article {
+/// Everything needed to turn raw articles into index-ready ones, prepared once: the analyzer,
+/// the data files and the analysed industry keywords. Shared by all indexing threads.
+pub struct Pipeline<'a> {
+    pub analyzer: &'a Analyzer,
+    pub res: &'a Resources,
+    keywords: extract::Keywords,
+}
+
+impl<'a> Pipeline<'a> {
+    pub fn new(analyzer: &'a Analyzer, res: &'a Resources) -> Pipeline<'a> {
+        Pipeline {
+            analyzer,
+            res,
+            keywords: extract::Keywords::new(analyzer, res),
+        }
+    }
+
+    /// Cleans, analyses and extracts one article. Supplied metadata overrides extraction.
+    pub fn prepare(&self, raw: &RawArticle, ids: ArticleIds) -> Article {
+        prepare(raw, ids, self)
+    }
+}
+
+fn prepare(raw: &RawArticle, ids: ArticleIds, pipe: &Pipeline) -> Article {
+    let (analyzer, res) = (pipe.analyzer, pipe.res);
     let ArticleIds {
         id,
         key,
@@ -311,6 +334,7 @@ pub fn prepare(raw: &RawArticle, ids: ArticleIds, analyzer: &Analyzer, res: &Res
         &analysis.terms,
         &path,
         res,
+        &pipe.keywords,
     );
     let s = &raw.supplied;
     if let Some(t) = &s.title {

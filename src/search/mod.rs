@@ -450,7 +450,7 @@ impl<'a> Engine<'a> {
         };
         let facets = |field: Field| -> Vec<String> {
             doc.get_all(field)
-                .filter_map(|v| v.as_facet().map(str::to_string))
+                .filter_map(|v| v.as_facet().map(facet_path))
                 .collect()
         };
         let snip = if lean {
@@ -487,6 +487,12 @@ impl<'a> Engine<'a> {
             highlights: snip.highlights,
         })
     }
+}
+
+/// Path form (`/경상북도/안동시`) of a stored facet value (tantivy's encoded form separates
+/// segments with NUL).
+fn facet_path(encoded: &str) -> String {
+    format!("/{}", encoded.replace('\0', "/"))
 }
 
 fn boosted(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
