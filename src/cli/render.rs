@@ -116,12 +116,12 @@ pub fn search(out: &mut dyn Write, r: &Response, style: &Style) -> io::Result<()
     writeln!(out)?;
     writeln!(
         out,
-        "{} {} match; showing {}–{}.",
+        "{} {}; showing {}–{}.",
         r.total,
         if r.total == 1 {
-            "document"
+            "document matches"
         } else {
-            "documents"
+            "documents match"
         },
         if r.hits.is_empty() { 0 } else { r.offset + 1 },
         shown_to

@@ -48,6 +48,10 @@ pub struct Metadata {
     pub industry: Vec<String>,
     pub source: Option<String>,
     pub evidence: BTreeMap<String, String>,
+    /// Byte offset in the cleaned text where the body starts (after a headline; 0 when the
+    /// title was derived from the lead, which stays part of the body).
+    #[serde(skip)]
+    pub body_start: usize,
 }
 
 static RE_DATE: LazyLock<Regex> = LazyLock::new(|| {
@@ -117,6 +121,7 @@ pub fn extract(
     );
     md.title = title;
     md.title_derived = derived;
+    md.body_start = body_start;
 
     if let Some((date, why)) = date_of(raw, path) {
         md.year = date.get(..4).and_then(|y| y.parse().ok());

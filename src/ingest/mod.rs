@@ -390,6 +390,20 @@ fn prepare(raw: &RawArticle, ids: ArticleIds, pipe: &Pipeline) -> Article {
         md.source = Some(src.clone());
         md.evidence.insert("source".into(), "supplied".into());
     }
+    // The headline is indexed in `title`; the body is what follows it, so a headline word
+    // is not counted twice and snippets show article text.
+    let body_start = md.body_start.min(cleaned.text.len());
+    let body_text = cleaned.text[body_start..].to_string();
+    let body_terms: Vec<Term> = analysis
+        .terms
+        .into_iter()
+        .filter(|t| t.start >= body_start)
+        .map(|mut t| {
+            t.start -= body_start;
+            t.end -= body_start;
+            t
+        })
+        .collect();
     Article {
         id,
         key,
@@ -404,8 +418,8 @@ fn prepare(raw: &RawArticle, ids: ArticleIds, pipe: &Pipeline) -> Article {
         industry: md.industry,
         source: md.source,
         url: s.url.clone(),
-        body: cleaned.text,
-        terms: analysis.terms,
+        body: body_text,
+        terms: body_terms,
         hash,
         extra: s.extra.clone(),
         evidence: md.evidence,
