@@ -4,7 +4,7 @@
 //! another copy at run time. The index records a fingerprint of the files, so `kpolicy index`
 //! re-extracts every article after an edit.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use crate::analysis::normalize::normalize_label;
@@ -61,6 +61,9 @@ pub enum NameKind {
 pub struct Gazetteer {
     regions: Vec<Region>,
     names: HashMap<String, Vec<(usize, NameKind)>>,
+    /// Short forms that are also ordinary words (`예산` budget, `경기` economy, `구미`): the
+    /// `note` column of their row says `ordinary word` or `common noun` and names them.
+    common_words: HashSet<String>,
 }
 
 impl Gazetteer {
@@ -92,10 +95,15 @@ impl Gazetteer {
                 }
             };
             g.add_name(sigungu.unwrap_or(sido), id, NameKind::Official);
+            let note = cols.get(3).copied().unwrap_or("");
+            let ordinary = note.contains("ordinary word") || note.contains("common noun");
             for alias in cols.get(2).copied().unwrap_or("").split(',') {
                 let alias = alias.trim();
                 if !alias.is_empty() {
                     g.add_name(alias, id, NameKind::Alias);
+                    if ordinary && mentions_word(note, alias) {
+                        g.common_words.insert(alias.to_string());
+                    }
                 }
             }
         }
@@ -113,6 +121,11 @@ impl Gazetteer {
         if !entry.iter().any(|&(i, _)| i == id) {
             entry.push((id, kind));
         }
+    }
+
+    /// Whether a short form is also an ordinary word (marked so in the `note` column).
+    pub fn is_common_word(&self, name: &str) -> bool {
+        self.common_words.contains(name)
     }
 
     /// Regions a name may refer to.
@@ -187,6 +200,16 @@ impl Gazetteer {
     pub fn province_named(&self, sido: &str) -> Option<&Region> {
         self.provinces().find(|r| r.sido == sido)
     }
+}
+
+/// Whether `note` names `word` as a word of its own (`alias 고성 is …`, not inside `고성군`).
+fn mentions_word(note: &str, word: &str) -> bool {
+    note.match_indices(word).any(|(i, _)| {
+        let before = note[..i].chars().next_back();
+        let after = note[i + word.len()..].chars().next();
+        let hangul = |c: Option<char>| c.is_some_and(|c| ('가'..='힣').contains(&c));
+        !hangul(before) && !hangul(after)
+    })
 }
 
 /// One industry of the taxonomy.
@@ -386,6 +409,17 @@ mod tests {
         assert_eq!(g.resolve("경기 광주시")[0].path(), "/경기도/광주시");
         // 중구 is shared by several cities.
         assert!(g.resolve("중구").len() >= 5);
+    }
+
+    #[test]
+    fn common_word_aliases_come_from_the_note() {
+        let g = gaz();
+        for w in ["예산", "경기", "구미", "고성", "달성"] {
+            assert!(g.is_common_word(w), "{w}");
+        }
+        for w in ["포항", "경북", "대전", "안동", "광주"] {
+            assert!(!g.is_common_word(w), "{w}");
+        }
     }
 
     #[test]

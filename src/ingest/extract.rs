@@ -68,14 +68,20 @@ static RE_PATH_DATE: LazyLock<Regex> = LazyLock::new(|| {
 });
 static RE_PATH_YEAR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:^|/)((?:19|20)\d{2})(?:/|$)").expect("static regex"));
-static RE_SOURCE_BRACKET: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*[\[【]\s*([^\]】=\s]+)(?:\s*[=\s][^\]】]*)?[\]】]").expect("static regex")
+/// A lead tag: `[프라임경제]`, `[뉴스토마토 정등용 기자]`, `[광주=뉴시스]`, `[광주=뉴시스 이지훈 기자]`.
+static RE_SOURCE_BRACKET: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*[\[【]([^\]】\n]{1,40})[\]】]").expect("static regex"));
+/// A dateline: `(안동=뉴스1)`, `(광주=연합뉴스) 최은영 기자 =`.
+static RE_SOURCE_PAREN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*[(（]([^()（）=]{1,20})=([^()（）]{1,20})[)）]").expect("static regex")
 });
-static RE_SOURCE_PAREN: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\s*\(([^()=]{1,20})=([^()]{1,12})\)").expect("static regex"));
-static RE_COPYRIGHT_NAME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:저작권자\s*)?[ⓒ©]\s*(?:\(주\)|㈜)?\s*([^(,|]+?)\s*(?:\(|,|\||무단|All|$)")
-        .expect("static regex")
+/// The copyright mark and what follows it: `ⓒ 프라임경제(…)`, `저작권자 © 한국Q뉴스`,
+/// `<저작권자(c) 연합뉴스, …>`, `ⓒ매일신문 - www.imaeil.com`.
+static RE_COPYRIGHT_MARK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)(?:[ⓒ©]|\(c\)|copyright\s*(?:[ⓒ©]|\(c\))?)\s*(?:\d{4}\s*)?(?:\(주\)|㈜)?\s*(.*)$",
+    )
+    .expect("static regex")
 });
 
 /// Words that appear in brackets at a lead but are not publishers.
@@ -144,7 +150,7 @@ pub fn extract(
     md.industry = industry;
     md.evidence.insert("industry".into(), why);
 
-    if let Some((source, why)) = source_of(raw) {
+    if let Some((source, why)) = source_of(raw, res) {
         md.source = Some(source);
         md.evidence.insert("source".into(), why);
     }
@@ -274,6 +280,77 @@ struct Mention {
 /// Particles that make a name the subject/topic of its sentence.
 const SUBJECT_PARTICLES: &[&str] = &["JX", "JKS"];
 
+/// Words right after a bare short form that make it an institution named after a place, not
+/// the place (`전남대학교` is in 광주, `경북대` in 대구).
+const INSTITUTION_WORDS: &[&str] = &["대", "대학", "대학교", "대학원", "대병원", "대학병원"];
+
+/// Words after a bare short form that show it is a place (`구미권`, `구미 지역`, `포항 일대`).
+const PLACE_WORDS: &[&str] = &[
+    "권",
+    "지역",
+    "일대",
+    "지역민",
+    "시민",
+    "군민",
+    "도민",
+    "시내",
+];
+
+/// Leading datelines (`[광주=뉴시스]`, `(광주=연합뉴스)`) name where the reporter files from,
+/// not the region the article is about.
+static RE_DATELINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[\[(【（][^\[\]()【】（）\n]{1,20}=[^\[\]()【】（）\n]{1,20}[\])】）]")
+        .expect("static regex")
+});
+
+/// The gazetteer name a morpheme stands for: the surface itself, or the surface without an
+/// office/title suffix (`북구청`, `북구청장`, `안동시장`).
+fn gazetteer_name<'a>(surface: &'a str, res: &Resources) -> Option<&'a str> {
+    let g = &res.gazetteer;
+    if !g.lookup(surface).is_empty() {
+        return Some(surface);
+    }
+    for suffix in ["청장", "청", "장"] {
+        let Some(base) = surface.strip_suffix(suffix) else {
+            continue;
+        };
+        // Only suffixed names take a title (`안동시장` mayor, not `안동장` market day).
+        if base.chars().count() >= 3
+            && base.ends_with(['시', '군', '구', '도'])
+            && !g.lookup(base).is_empty()
+        {
+            return Some(base);
+        }
+    }
+    None
+}
+
+/// The text between two byte offsets (empty when they overlap).
+fn gap(text: &str, from: usize, to: usize) -> &str {
+    if from < to {
+        text.get(from..to).unwrap_or("x")
+    } else {
+        ""
+    }
+}
+
+/// A gap that makes two names parts of one enumeration (`포항, 구미`, `경주·영천`, `구미와 울산`).
+fn is_list_gap(g: &str) -> bool {
+    if g.is_empty() || g.chars().count() > 4 {
+        return false;
+    }
+    let core: String = g
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, ',' | '·' | '、' | '/' | '‧' | 'ㆍ'))
+        .collect();
+    matches!(core.as_str(), "" | "와" | "과" | "및")
+}
+
+/// Whether the text between a name and the next is only spacing (`경북 안동시`).
+fn is_space_gap(g: &str) -> bool {
+    g.chars().count() <= 2 && g.chars().all(char::is_whitespace)
+}
+
 fn regions_of(
     cleaned: &str,
     morphemes: &[Morpheme],
@@ -282,108 +359,262 @@ fn regions_of(
     res: &Resources,
 ) -> (Option<Region>, Vec<Region>, String) {
     let g = &res.gazetteer;
+    let datelines: Vec<(usize, usize)> = cleaned
+        .lines()
+        .scan(0usize, |at, line| {
+            let start = *at;
+            *at += line.len() + 1;
+            Some((start, line))
+        })
+        .filter_map(|(start, line)| {
+            let lead = line.trim_start();
+            let off = start + (line.len() - lead.len());
+            RE_DATELINE
+                .find(lead)
+                .filter(|m| m.start() == 0)
+                .map(|m| (off, off + m.end()))
+        })
+        .collect();
+    let in_dateline = |at: usize| datelines.iter().any(|&(s, e)| at >= s && at < e);
+
+    // 1. Every morpheme that is a gazetteer name. Official names and suffixed short forms
+    //    (`안동시`, `대구시`, `경북도`) are certain; a bare short form (`포항`, `경기`, `예산`) is
+    //    certain where the dictionary reads it as a proper noun and otherwise only a candidate.
     let mut mentions: Vec<Mention> = Vec::new();
+    let mut certain: Vec<bool> = Vec::new();
     for (i, m) in morphemes.iter().enumerate() {
-        let surface = if m.surface.ends_with("청") && m.surface.chars().count() >= 3 {
-            // 북구청, 안동시청: the office names its district.
-            let s = &m.surface[..m.surface.len() - "청".len()];
-            if g.lookup(s).is_empty() {
-                m.surface.as_str()
-            } else {
-                s
-            }
-        } else {
-            m.surface.as_str()
+        let Some(name) = gazetteer_name(&m.surface, res) else {
+            continue;
         };
-        let found = g.lookup(surface);
-        if found.is_empty() {
+        if in_dateline(m.start) {
             continue;
         }
-        // Official names and suffixed short forms always count; a bare short form (`포항`,
-        // `경북`, but also `예산` budget, `경기` economy) only where the dictionary reads it as a
-        // proper noun.
+        let found = g.lookup(name);
         let official = found.iter().any(|&(_, k)| k == NameKind::Official);
-        let proper = m.pos.starts_with("NNP");
-        let suffixed = surface.chars().count() >= 3 && surface.ends_with(['시', '군', '구', '도']);
-        if !(official || proper || suffixed) {
-            continue;
+        let suffixed = name.chars().count() >= 3 && name.ends_with(['시', '군', '구', '도']);
+        let next = morphemes.get(i + 1);
+        if !official && !suffixed {
+            // `전남대학교`, `경북대`: an institution, often in another region.
+            if next.is_some_and(|n| {
+                n.start == m.end && INSTITUTION_WORDS.contains(&n.surface.as_str())
+            }) {
+                continue;
+            }
+            if !m.pos.starts_with("NN") {
+                continue;
+            }
         }
+        let proper = m.pos.starts_with("NNP");
+        certain.push(official || suffixed || proper);
         mentions.push(Mention {
             start: m.start,
             end: m.end,
-            name: surface.to_string(),
+            name: name.to_string(),
             candidates: found.into_iter().map(|(r, _)| r.clone()).collect(),
             next: i + 1,
         });
     }
+
+    // 2. A bare short form the dictionary reads as a common noun (`구미`, `경산`, `대전`) counts
+    //    in a place context: listed with other places (`포항, 구미`), alone in parentheses
+    //    (`(구미)`), followed by 권/지역/일대, right before a 시·군·구 of its 시·도 (`경기
+    //    광주시`), or — unless it is also an ordinary word — when its 시·도 is named elsewhere.
+    let sidos_of = |m: &Mention| -> Vec<String> {
+        let mut s: Vec<String> = m.candidates.iter().map(|r| r.sido.clone()).collect();
+        s.sort_unstable();
+        s.dedup();
+        s
+    };
+    let mut certain_sidos: HashMap<String, usize> = HashMap::new();
+    for (m, _) in mentions.iter().zip(&certain).filter(|(_, c)| **c) {
+        let s = sidos_of(m);
+        if s.len() == 1 {
+            *certain_sidos.entry(s[0].clone()).or_default() += 1;
+        }
+    }
+    let mut accepted = certain.clone();
+    let mut why_weak: Vec<Option<&'static str>> = vec![None; mentions.len()];
+    loop {
+        let mut changed = false;
+        for k in 0..mentions.len() {
+            if accepted[k] {
+                continue;
+            }
+            let m = &mentions[k];
+            // Glued to what precedes it (`초고령`, `재경기`) it is part of another word.
+            if cleaned[..m.start]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_alphanumeric())
+            {
+                continue;
+            }
+            let common = g.is_common_word(&m.name);
+            let listed = (k > 0
+                && accepted[k - 1]
+                && is_list_gap(gap(cleaned, mentions[k - 1].end, m.start)))
+                || (k + 1 < mentions.len()
+                    && accepted[k + 1]
+                    && is_list_gap(gap(cleaned, m.end, mentions[k + 1].start)));
+            let parenthesised =
+                cleaned[..m.start].ends_with('(') && cleaned[m.end..].starts_with(')');
+            // `구미권`; `경산 지역` (not `고령 지역`, old-age area: an ordinary word needs 권).
+            let place_word = morphemes.get(m.next).is_some_and(|n| {
+                n.start.saturating_sub(m.end) <= 1
+                    && if common {
+                        n.start == m.end && n.surface == "권"
+                    } else {
+                        PLACE_WORDS.contains(&n.surface.as_str())
+                    }
+            });
+            let prefix = mentions.get(k + 1).is_some_and(|n| {
+                is_space_gap(gap(cleaned, m.end, n.start))
+                    && n.candidates.iter().any(|r| {
+                        r.sigungu.is_some()
+                            && m.candidates
+                                .iter()
+                                .any(|p| p.sigungu.is_none() && p.sido == r.sido)
+                    })
+            });
+            let province_named = !common
+                && sidos_of(m)
+                    .iter()
+                    .any(|s| certain_sidos.get(s).copied().unwrap_or(0) > 0);
+            let reason = if listed {
+                Some("listed with other places")
+            } else if parenthesised {
+                Some("in parentheses")
+            } else if place_word {
+                Some("followed by 권/지역/일대")
+            } else if prefix {
+                Some("right before one of its 시·군·구")
+            } else if province_named {
+                Some("its 시·도 is named in the article")
+            } else {
+                None
+            };
+            if reason.is_some() {
+                accepted[k] = true;
+                why_weak[k] = reason;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    let mut kept = Vec::new();
+    let mut kept_why = Vec::new();
+    for (k, m) in mentions.into_iter().enumerate() {
+        if accepted[k] {
+            kept.push(m);
+            kept_why.push(why_weak[k]);
+        }
+    }
+    let (mentions, why_weak) = (kept, kept_why);
     if mentions.is_empty() {
         return (None, Vec::new(), "no region name found".into());
     }
 
-    // Provinces the article talks about, by unambiguous evidence.
-    let mut province_votes: HashMap<String, usize> = HashMap::new();
-    for m in &mentions {
-        let mut sidos: Vec<&str> = m.candidates.iter().map(|r| r.sido.as_str()).collect();
-        sidos.sort_unstable();
-        sidos.dedup();
-        if sidos.len() == 1 {
-            *province_votes.entry(sidos[0].to_string()).or_default() += 1;
+    // 3. Resolve each mention to one region. A 시·도 right before a shared name decides it
+    //    (`부산 중구`, `경기 광주시`, `광주 북구`); otherwise the 시·도 the article talks about
+    //    (counted over mentions that name only one 시·도, then again with the names resolved so
+    //    far); `광주` with no such evidence is the metropolitan city.
+    let mut cands: Vec<Vec<Region>> = mentions.iter().map(|m| m.candidates.clone()).collect();
+    for i in 0..mentions.len() {
+        if cands[i].len() <= 1 {
+            continue;
         }
-    }
-
-    // Resolve each mention to one region.
-    let mut resolved: Vec<(usize, Region)> = Vec::new();
-    for (i, m) in mentions.iter().enumerate() {
-        let mut cands = m.candidates.clone();
-        // 광주: the metropolitan city unless 경기도 context is right before it or dominates.
-        if cands.len() > 1 {
-            // A 시·도 immediately before (`경북 안동시`, `부산 중구`).
-            let before = i
-                .checked_sub(1)
-                .map(|j| &mentions[j])
-                .filter(|p| m.start.saturating_sub(p.end) <= 3);
-            if let Some(p) = before {
-                let sidos: Vec<&str> = p
-                    .candidates
-                    .iter()
-                    .filter(|r| r.sigungu.is_none())
-                    .map(|r| r.sido.as_str())
-                    .collect();
-                let narrowed: Vec<Region> = cands
-                    .iter()
-                    .filter(|r| r.sigungu.is_some() && sidos.contains(&r.sido.as_str()))
-                    .cloned()
-                    .collect();
-                if !narrowed.is_empty() {
-                    cands = narrowed;
+        let m = &mentions[i];
+        if let Some(p) = i
+            .checked_sub(1)
+            .map(|j| &mentions[j])
+            .filter(|p| is_space_gap(gap(cleaned, p.end, m.start)))
+        {
+            let sidos: Vec<&str> = p
+                .candidates
+                .iter()
+                .filter(|r| r.sigungu.is_none())
+                .map(|r| r.sido.as_str())
+                .collect();
+            let narrowed: Vec<Region> = cands[i]
+                .iter()
+                .filter(|r| r.sigungu.is_some() && sidos.contains(&r.sido.as_str()))
+                .cloned()
+                .collect();
+            if !narrowed.is_empty() {
+                // The prefix itself is then the 시·도 of the name it qualifies (`광주 북구`).
+                let sido = narrowed[0].sido.clone();
+                if narrowed.iter().all(|r| r.sido == sido) {
+                    cands[i - 1].retain(|r| r.sigungu.is_none() && r.sido == sido);
+                    if cands[i - 1].is_empty() {
+                        cands[i - 1] = g.province_named(&sido).cloned().into_iter().collect();
+                    }
                 }
+                cands[i] = narrowed;
             }
         }
-        if cands.len() > 1 {
-            // The province the article mostly talks about.
-            let best = cands
+    }
+    let votes = |cands: &[Vec<Region>]| -> HashMap<String, usize> {
+        let mut v: HashMap<String, usize> = HashMap::new();
+        for c in cands {
+            let mut sidos: Vec<&str> = c.iter().map(|r| r.sido.as_str()).collect();
+            sidos.sort_unstable();
+            sidos.dedup();
+            if sidos.len() == 1 {
+                *v.entry(sidos[0].to_string()).or_default() += 1;
+            }
+        }
+        v
+    };
+    let by_votes = |cands: &mut [Vec<Region>]| {
+        let province_votes = votes(cands);
+        for c in cands.iter_mut().filter(|c| c.len() > 1) {
+            let top = c
                 .iter()
-                .map(|r| (province_votes.get(&r.sido).copied().unwrap_or(0), r))
-                .max_by_key(|(v, _)| *v);
-            let top = best.map(|(v, _)| v).unwrap_or(0);
-            let winners: Vec<Region> = cands
+                .map(|r| province_votes.get(&r.sido).copied().unwrap_or(0))
+                .max()
+                .unwrap_or(0);
+            let winners: Vec<Region> = c
                 .iter()
                 .filter(|r| province_votes.get(&r.sido).copied().unwrap_or(0) == top)
                 .cloned()
                 .collect();
-            if top > 0 && winners.len() == 1 {
-                cands = winners;
-            } else if let Some(p) = cands.iter().find(|r| r.sigungu.is_none()) {
-                // 광주 alone: the metropolitan city.
-                cands = vec![p.clone()];
+            let mut sidos: Vec<&str> = winners.iter().map(|r| r.sido.as_str()).collect();
+            sidos.sort_unstable();
+            sidos.dedup();
+            if top > 0 && sidos.len() == 1 {
+                *c = winners;
+                if c.len() > 1 {
+                    // Same 시·도 twice (광주 as 시·도 and as 광주시 of 경기 → already split by
+                    // 시·도; 인천 old/new rows): keep the one 시·군·구 reading if unique.
+                    let specific: Vec<Region> =
+                        c.iter().filter(|r| r.sigungu.is_some()).cloned().collect();
+                    if specific.len() == 1 {
+                        *c = specific;
+                    }
+                }
             }
         }
-        if cands.len() == 1 {
-            resolved.push((i, cands.remove(0)));
+    };
+    by_votes(&mut cands);
+    by_votes(&mut cands);
+    for c in cands.iter_mut().filter(|c| c.len() > 1) {
+        if let Some(p) = c.iter().find(|r| r.sigungu.is_none()) {
+            // `광주` with no 경기도 evidence: the metropolitan city.
+            *c = vec![p.clone()];
         }
     }
+    // Shared district names left open may follow from the 광주 just decided.
+    by_votes(&mut cands);
+    let province_votes = votes(&cands);
+    let resolved: Vec<(usize, Region)> = cands
+        .into_iter()
+        .enumerate()
+        .filter(|(_, c)| c.len() == 1)
+        .map(|(i, mut c)| (i, c.remove(0)))
+        .collect();
 
-    // Merge `시·도 + 시·군·구` pairs: the 시·도 mention is subsumed.
     let mut mentioned: Vec<Region> = Vec::new();
     for (_, r) in &resolved {
         if !mentioned.contains(r) {
@@ -391,11 +622,17 @@ fn regions_of(
         }
     }
 
-    // Issuing region: subject of the title or the lead.
+    // 4. Issuing region: subject of the title or the lead.
     let lead_end = if derived {
         char_offset(cleaned, LEAD_CHARS)
     } else {
         body_start + char_offset(&cleaned[body_start..], LEAD_CHARS)
+    };
+    let is_subject = |m: &Mention| {
+        morphemes
+            .get(m.next)
+            .is_some_and(|n| SUBJECT_PARTICLES.contains(&n.pos.as_str()) && n.start == m.end)
+            || cleaned[m.end..].starts_with(',')
     };
     let mut best: Option<(i32, usize, Region, String)> = None;
     for (k, (i, r)) in resolved.iter().enumerate() {
@@ -404,12 +641,8 @@ fn regions_of(
             break;
         }
         let in_title = !derived && m.start < body_start;
-        let subject = morphemes
-            .get(m.next)
-            .is_some_and(|n| SUBJECT_PARTICLES.contains(&n.pos.as_str()) && n.start == m.end)
-            || cleaned[m.end..].starts_with(',');
         let mut score = 0;
-        if subject {
+        if is_subject(m) {
             score += 4;
         }
         if in_title {
@@ -424,13 +657,10 @@ fn regions_of(
             if r.sigungu.is_none()
                 && next.sido == r.sido
                 && next.sigungu.is_some()
-                && nm.start.saturating_sub(m.end) <= 3
+                && is_space_gap(gap(cleaned, m.end, nm.start))
             {
                 region = next.clone();
-                let subject_next = morphemes.get(nm.next).is_some_and(|n| {
-                    SUBJECT_PARTICLES.contains(&n.pos.as_str()) && n.start == nm.end
-                });
-                if subject_next {
+                if is_subject(nm) {
                     score += 4;
                 }
             }
@@ -439,10 +669,22 @@ fn regions_of(
             best = Some((score, m.start, region, m.name.clone()));
         }
     }
+    let weak: Vec<String> = mentions
+        .iter()
+        .zip(&why_weak)
+        .filter_map(|(m, w)| w.map(|w| format!("{} ({w})", m.name)))
+        .collect();
+    let weak_note = if weak.is_empty() {
+        String::new()
+    } else {
+        let mut w = weak;
+        w.dedup();
+        format!("; short forms read as places: {}", w.join(", "))
+    };
     let (issuing, why) = match best {
         Some((score, at, region, name)) if score >= 0 => {
             let why = format!(
-                "`{name}` at byte {at} ({}); {} region(s) mentioned",
+                "`{name}` at byte {at} ({}); {} region(s) mentioned{weak_note}",
                 if score >= 4 {
                     "subject of the headline/lead"
                 } else {
@@ -455,16 +697,21 @@ fn regions_of(
         _ => {
             // Fallback: the province that dominates the article.
             let total: usize = province_votes.values().sum();
-            let top = province_votes.iter().max_by_key(|(_, v)| **v);
+            let top = province_votes
+                .iter()
+                .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)));
             match top {
                 Some((sido, &v)) if v * 2 > total && v >= 2 => {
                     let region = g.province_named(sido).cloned();
                     (
                         region,
-                        format!("{sido} named in {v} of {total} region mentions"),
+                        format!("{sido} named in {v} of {total} region mentions{weak_note}"),
                     )
                 }
-                _ => (None, "no region is the subject of the lead".into()),
+                _ => (
+                    None,
+                    format!("no region is the subject of the lead{weak_note}"),
+                ),
             }
         }
     };
@@ -511,6 +758,11 @@ impl Keywords {
     }
 
     /// Industries with enough keyword evidence in `terms` (hits before `title_end` weigh more).
+    ///
+    /// Evidence is counted per place in the text, not per keyword: `관광도시` matches the
+    /// keywords 관광도시 and 관광 (a compound is indexed whole and as parts) and `유교문화
+    /// 관광도시` also 문화관광 across the two words, but it is one passing mention. Overlapping
+    /// hits of one industry count once.
     pub fn industries_of(&self, terms: &[Term], title_end: usize) -> (Vec<String>, String) {
         // Terms by position (a compound shares its position with its first part).
         let mut by_pos: HashMap<usize, Vec<&Term>> = HashMap::new();
@@ -519,43 +771,69 @@ impl Keywords {
             by_pos.entry(t.position).or_default().push(t);
             firsts.entry(t.text.as_str()).or_default().push(t);
         }
-        let mut scores: Vec<(String, usize, Vec<String>)> = Vec::new();
+        // Per industry: keyword hit counts (for the evidence) and the byte spans hit.
+        let mut found_by: Vec<(String, Vec<String>, Vec<(usize, usize)>)> = Vec::new();
         for (name, kw, seq) in &self.entries {
             let Some(starts) = firsts.get(seq[0].as_str()) else {
                 continue;
             };
-            let mut count = 0;
+            let mut spans = Vec::new();
             for t in starts {
+                let mut end = t.end;
                 let whole = seq.iter().enumerate().skip(1).all(|(i, w)| {
-                    by_pos
+                    match by_pos
                         .get(&(t.position + i))
-                        .is_some_and(|v| v.iter().any(|x| x.text == *w))
+                        .and_then(|v| v.iter().find(|x| x.text == *w))
+                    {
+                        Some(x) => {
+                            end = end.max(x.end);
+                            true
+                        }
+                        None => false,
+                    }
                 });
                 if whole {
-                    count += if t.start < title_end { TITLE_WEIGHT } else { 1 };
+                    spans.push((t.start, end));
                 }
             }
-            if count == 0 {
+            if spans.is_empty() {
                 continue;
             }
-            match scores.iter_mut().find(|(n, _, _)| n == name) {
+            let hit = format!("{kw}×{}", spans.len());
+            match found_by.iter_mut().find(|(n, _, _)| n == name) {
                 Some(entry) => {
-                    entry.1 += count;
-                    entry.2.push(format!("{kw}×{count}"));
+                    entry.1.push(hit);
+                    entry.2.extend(spans);
                 }
-                None => scores.push((name.clone(), count, vec![format!("{kw}×{count}")])),
+                None => found_by.push((name.clone(), vec![hit], spans)),
             }
         }
         let mut found = Vec::new();
         let mut why = Vec::new();
-        for (name, score, hits) in scores {
+        for (name, hits, mut spans) in found_by {
+            spans.sort_unstable();
+            let mut places: Vec<(usize, usize)> = Vec::new();
+            for (s, e) in spans {
+                match places.last_mut() {
+                    Some(last) if s < last.1 => last.1 = last.1.max(e),
+                    _ => places.push((s, e)),
+                }
+            }
+            let score: usize = places
+                .iter()
+                .map(|&(s, _)| if s < title_end { TITLE_WEIGHT } else { 1 })
+                .sum();
             if score >= MIN_INDUSTRY_EVIDENCE {
-                why.push(format!("{name}: {} (score {score})", hits.join(", ")));
+                why.push(format!(
+                    "{name}: {} ({} places, score {score})",
+                    hits.join(", "),
+                    places.len()
+                ));
                 found.push(name);
             }
         }
         let why = if why.is_empty() {
-            format!("no industry reached {MIN_INDUSTRY_EVIDENCE} keyword hits")
+            format!("no industry reached a score of {MIN_INDUSTRY_EVIDENCE}")
         } else {
             why.join("; ")
         };
@@ -563,31 +841,94 @@ impl Keywords {
     }
 }
 
-/// Publisher from a lead tag (`[뉴스토마토 정등용 기자]`, `[피디언]`, `(안동=뉴스1)`) or a
-/// copyright line (`ⓒ 프라임경제(…) 무단전재`, `저작권자 © 한국Q뉴스`).
-fn source_of(raw: &str) -> Option<(String, String)> {
+/// Publisher from a lead tag (`[뉴스토마토 정등용 기자]`, `[피디언]`, `[광주=뉴시스]`,
+/// `(안동=뉴스1)`), else from a copyright line (`ⓒ 프라임경제(…) 무단전재`, `저작권자 © 한국Q뉴스`,
+/// `<저작권자ⓒ 공감언론 뉴시스통신사 …>`). The lead tag wins: it credits the outlet that wrote
+/// the article, the copyright line the site it was copied from (seed 002 has `[피디언]` and
+/// `저작권자 © 한국Q뉴스`; the evidence names both). Photo credits (`ⓒ 광주광역시`) are not
+/// publishers.
+fn source_of(raw: &str, res: &Resources) -> Option<(String, String)> {
+    let lead = lead_source(raw, res);
+    let copyright = copyright_source(raw, res);
+    match (lead, copyright) {
+        (Some((name, why)), Some((other, cwhy))) if other != name => Some((
+            name,
+            format!("{why} (the copyright line names {other}: {cwhy})"),
+        )),
+        (Some(found), _) | (None, Some(found)) => Some(found),
+        (None, None) => None,
+    }
+}
+
+/// Whether a name read from a tag or a copyright line can be a publisher: not a place or an
+/// office (`ⓒ 광주광역시`, `사진=안동시청`), not a section word (`[사진]`, `[속보]`).
+fn publisher_like(name: &str, res: &Resources) -> bool {
+    name.chars().count() >= 2
+        && !NOT_SOURCES.contains(&name)
+        && res.gazetteer.lookup(name).is_empty()
+        && gazetteer_name(name, res).is_none()
+        && !name.ends_with("제공")
+        && name.chars().any(|c| c.is_alphabetic())
+}
+
+fn lead_source(raw: &str, res: &Resources) -> Option<(String, String)> {
     for line in raw.lines().take(60) {
         if let Some(c) = RE_SOURCE_BRACKET.captures(line) {
-            let name = c[1].trim();
-            if !NOT_SOURCES.contains(&name) && name.chars().count() >= 2 {
-                return Some((name.to_string(), format!("lead tag: {}", &c[0].trim())));
+            let inner = c[1].trim();
+            let after = inner.split_once('=').map_or(inner, |(_, a)| a).trim();
+            let name = after.split_whitespace().next().unwrap_or("");
+            if publisher_like(name, res) {
+                return Some((name.to_string(), format!("lead tag: {}", c[0].trim())));
             }
         }
         if let Some(c) = RE_SOURCE_PAREN.captures(line) {
-            let name = c[2].trim();
-            return Some((name.to_string(), format!("dateline: {}", &c[0].trim())));
+            let name = c[2].split_whitespace().next().unwrap_or("");
+            if publisher_like(name, res) {
+                return Some((name.to_string(), format!("dateline: {}", c[0].trim())));
+            }
         }
     }
+    None
+}
+
+fn copyright_source(raw: &str, res: &Resources) -> Option<(String, String)> {
     for line in raw.lines().rev() {
-        let t = line.trim();
-        if !(t.contains("무단") || t.contains("저작권") || t.contains("재배포")) {
+        let t = line
+            .trim()
+            .trim_start_matches('<')
+            .trim_end_matches('>')
+            .trim();
+        let Some(c) = RE_COPYRIGHT_MARK.captures(t) else {
+            continue;
+        };
+        // A copyright statement, not a photo credit at the end of a caption sentence.
+        let mark_at = c.get(0).map_or(0, |m| m.start());
+        let statement = ["무단", "저작권", "재배포", "전재", "Copyright", "rights"]
+            .iter()
+            .any(|w| t.contains(w))
+            || t[..mark_at].trim().is_empty();
+        if !statement {
             continue;
         }
-        if let Some(c) = RE_COPYRIGHT_NAME.captures(t) {
-            let name = c[1].split_whitespace().last().unwrap_or("").trim();
-            if name.chars().count() >= 2 {
-                return Some((name.to_string(), format!("copyright line: {t}")));
-            }
+        let rest = &c[1];
+        let end = rest
+            .find(['(', ',', '|', '&', '<', '>', '/'])
+            .into_iter()
+            .chain(
+                ["무단", " - ", "-", ". ", "All ", "all ", "www", "http"]
+                    .iter()
+                    .filter_map(|w| rest.find(w)),
+            )
+            .min()
+            .unwrap_or(rest.len());
+        let name = rest[..end].trim().trim_end_matches('.');
+        let name = name.split_whitespace().last().unwrap_or("");
+        let name = name
+            .strip_suffix("통신사")
+            .filter(|n| n.chars().count() >= 2)
+            .unwrap_or(name);
+        if publisher_like(name, res) {
+            return Some((name.to_string(), format!("copyright line: {t}")));
         }
     }
     None
@@ -619,34 +960,56 @@ mod tests {
 
     #[test]
     fn sources() {
+        let res = Resources::embedded().unwrap();
+        let src = |raw: &str| source_of(raw, &res).map(|s| s.0);
         assert_eq!(
-            source_of("[뉴스토마토 정등용 기자] 인천시가").unwrap().0,
+            src("[뉴스토마토 정등용 기자] 인천시가").unwrap(),
             "뉴스토마토"
         );
-        assert_eq!(source_of("[피디언] 디지털 변혁").unwrap().0, "피디언");
+        assert_eq!(src("[피디언] 디지털 변혁").unwrap(), "피디언");
         assert_eq!(
-            source_of("본문\nⓒ 프라임경제(http://www.newsprime.co.kr) 무단전재 및 재배포금지")
-                .unwrap()
-                .0,
+            src("본문\nⓒ 프라임경제(http://www.newsprime.co.kr) 무단전재 및 재배포금지").unwrap(),
             "프라임경제"
         );
         assert_eq!(
-            source_of("본문\n저작권자 © 한국Q뉴스 무단전재 및 재배포 금지")
-                .unwrap()
-                .0,
+            src("본문\n저작권자 © 한국Q뉴스 무단전재 및 재배포 금지").unwrap(),
             "한국Q뉴스"
         );
         assert_eq!(
-            source_of("본문\nⓒ 맛있는 뉴스토마토, 무단 전재 - 재배포 금지")
-                .unwrap()
-                .0,
+            src("본문\nⓒ 맛있는 뉴스토마토, 무단 전재 - 재배포 금지").unwrap(),
             "뉴스토마토"
         );
+        assert_eq!(src("(안동=뉴스1) 홍길동 기자 = 본문").unwrap(), "뉴스1");
+        // The dateline place is not the publisher.
         assert_eq!(
-            source_of("(안동=뉴스1) 홍길동 기자 = 본문").unwrap().0,
-            "뉴스1"
+            src("[광주=뉴시스] 이지훈 기자 = 경기 광주시는").unwrap(),
+            "뉴시스"
         );
-        assert!(source_of("[사진] 본문").is_none());
+        assert_eq!(
+            src("본문\n<저작권자ⓒ 공감언론 뉴시스통신사. 무단전재-재배포 금지.>").unwrap(),
+            "뉴시스"
+        );
+        assert_eq!(
+            src("본문\n<저작권자(c) 연합뉴스, 무단 전재-재배포 금지>").unwrap(),
+            "연합뉴스"
+        );
+        assert_eq!(src("본문\nⓒ매일신문 - www.imaeil.com").unwrap(), "매일신문");
+        assert_eq!(
+            src("본문\nⓒ 경향신문 & 경향닷컴(www.khan.co.kr), 무단전재 및 재배포 금지").unwrap(),
+            "경향신문"
+        );
+        // Photo credits and section tags are not publishers.
+        assert!(src("[사진] 본문").is_none());
+        assert!(src("시장이 말하고 있다. ⓒ 광주광역시\n본문").is_none());
+        assert!(src("본문\nⓒ 광주광역시").is_none());
+        // Lead tag first; the copyright line is kept as evidence.
+        let (name, why) = source_of(
+            "[피디언] 본문\n저작권자 © 한국Q뉴스 무단전재 및 재배포 금지",
+            &res,
+        )
+        .unwrap();
+        assert_eq!(name, "피디언");
+        assert!(why.contains("한국Q뉴스"), "{why}");
     }
 
     #[test]
