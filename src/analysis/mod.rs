@@ -38,7 +38,7 @@ pub const TOKENIZER_NAME: &str = "kpolicy_ko";
 const USER_NNG: (u16, u16, u16) = (1780, 3533, 3534);
 const USER_NNP: (u16, u16, u16) = (1789, 3552, 3553);
 /// Word cost for user words: low enough to beat any split into known pieces.
-const USER_WORD_COST: i32 = -2000;
+const USER_WORD_COST: i32 = 2500;
 
 /// Result of [`Analyzer::analyze`].
 #[derive(Debug, Clone, Default)]
@@ -120,6 +120,19 @@ impl Analyzer {
     /// Morphemes of `text` with original byte offsets (what `kpolicy analyze` shows).
     pub fn morphemes(&self, text: &str) -> Vec<Morpheme> {
         self.analyze(text).morphemes
+    }
+
+    /// Morphemes from the segmentation model alone: whitespace out of the lattice, but no
+    /// NFKC, case folding or middle-dot separators — the input MeCab-ko itself would see.
+    pub fn morphemes_raw(&self, text: &str) -> Vec<Morpheme> {
+        let compact = normalize::compact_whitespace_only(text);
+        let mut morphemes = segment::segment(&self.segmenter, &compact);
+        for m in &mut morphemes {
+            let (start, end) = compact.original_range(m.start, m.end);
+            m.start = start;
+            m.end = end;
+        }
+        morphemes
     }
 
     /// Index terms of `text`.

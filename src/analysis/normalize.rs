@@ -57,6 +57,35 @@ impl Compact {
     }
 }
 
+/// Compact form that only removes whitespace: no NFKC, no case folding, middle dots kept.
+/// This is the segmentation model alone, as MeCab-ko sees text (it skips whitespace and
+/// nothing else); `kpolicy analyze --raw` and the MeCab-ko agreement test use it.
+pub fn compact_whitespace_only(input: &str) -> Compact {
+    let mut out = Compact {
+        text: String::with_capacity(input.len()),
+        ..Compact::default()
+    };
+    let mut pending_boundary = false;
+    let mut pending_break = false;
+    for (start, c) in input.char_indices() {
+        if c.is_whitespace() {
+            pending_boundary = true;
+            pending_break |= c == '\n' || c == '\r';
+            continue;
+        }
+        if pending_boundary && !out.text.is_empty() {
+            out.boundaries.push(out.text.len());
+            if pending_break {
+                out.breaks.push(out.text.len());
+            }
+        }
+        pending_boundary = false;
+        pending_break = false;
+        push_char(&mut out, c, start, start + c.len_utf8());
+    }
+    out
+}
+
 /// Normalises `input` into its compact form.
 ///
 /// NFKC is applied per grapheme-ish cluster (a starter and the combining marks or conjoining

@@ -113,10 +113,24 @@ fn ceil_char_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
-/// Depth bound for re-segmentation; each level splits at one or more boundaries, so this is
-/// never reached in practice, but it bounds the work on adversarial input.
+/// Paths of a window's lattice examined for the one MeCab-ko would choose. With windows of
+/// [`WINDOW_WORDS`] words on each side, 256 brings the seed sentences to the agreement with
+/// MeCab-ko that `tests/analysis.rs` checks.
+const NBEST_CANDIDATES: usize = 256;
+/// Words (space-separated runs) on each side of a problem spot that are re-analysed together.
+const WINDOW_WORDS: usize = 2;
+
+/// Depth bound for cutting at spaces; each level cuts at one or more spaces, so this is never
+/// reached in practice, but it bounds the work on adversarial input.
 const MAX_RESEGMENT_DEPTH: usize = 16;
 
+/// Segments the compact span `[start, end)` and appends its morphemes to `out`.
+///
+/// The 1-best path of the whole span is taken where it agrees with MeCab-ko's rules for
+/// spaces. Where it puts a word across a removed space (MeCab-ko never does) or starts a
+/// particle/ending right after one (MeCab-ko adds `left-space-penalty-factor`), a small window
+/// of words around that spot is re-analysed: its n-best paths are walked in cost order and the
+/// cheapest one under MeCab-ko's rules replaces the 1-best there.
 fn segment_span(
     segmenter: &Segmenter,
     compact: &Compact,
@@ -126,38 +140,152 @@ fn segment_span(
     depth: usize,
 ) {
     let text = &compact.text[start..end];
-    let Ok(tokens) = segmenter.segment(Cow::Borrowed(text)) else {
+    let Ok(mut tokens) = segmenter.segment(Cow::Borrowed(text)) else {
         return;
     };
-    // Boundaries strictly inside this span.
     let lo = compact.boundaries.partition_point(|&b| b <= start);
     let hi = compact.boundaries.partition_point(|&b| b < end);
     let inner = &compact.boundaries[lo..hi];
-    if depth < MAX_RESEGMENT_DEPTH && !inner.is_empty() {
-        let mut crossed: Vec<usize> = Vec::new();
-        for t in &tokens {
-            let (ts, te) = (start + t.byte_start, start + t.byte_end);
-            let a = inner.partition_point(|&b| b <= ts);
-            if a < inner.len() && inner[a] < te {
-                crossed.push(inner[a]);
+    if inner.is_empty() || depth >= MAX_RESEGMENT_DEPTH {
+        push_tokens(segmenter, tokens, start, out);
+        return;
+    }
+    // Problem spots: spaces crossed by a word, or followed by a penalised word.
+    let mut problems: Vec<usize> = Vec::new();
+    let mut edges: Vec<usize> = Vec::with_capacity(tokens.len() + 1);
+    for t in tokens.iter_mut() {
+        let (ts, te) = (start + t.byte_start, start + t.byte_end);
+        edges.push(ts);
+        let a = inner.partition_point(|&b| b <= ts);
+        if a < inner.len() && inner[a] < te {
+            problems.push(a);
+        }
+        if let Ok(i) = inner.binary_search(&ts) {
+            if left_space_penalty(&t.details()) > 0 {
+                problems.push(i);
             }
         }
-        if !crossed.is_empty() {
-            crossed.dedup();
-            let mut s = start;
-            for c in crossed.into_iter().chain(std::iter::once(end)) {
+    }
+    edges.push(end);
+    if problems.is_empty() {
+        push_tokens(segmenter, tokens, start, out);
+        return;
+    }
+    problems.sort_unstable();
+    problems.dedup();
+    // Windows of a few words around each spot, widened until both ends fall between two
+    // words of the 1-best path, then merged.
+    let is_edge = |x: usize| edges.binary_search(&x).is_ok();
+    let mut windows: Vec<(usize, usize)> = Vec::new();
+    for &p in &problems {
+        let mut a = p
+            .checked_sub(WINDOW_WORDS)
+            .map(|i| inner[i])
+            .unwrap_or(start);
+        let mut ai = p.saturating_sub(WINDOW_WORDS);
+        while a != start && !is_edge(a) {
+            if ai == 0 {
+                a = start;
+            } else {
+                ai -= 1;
+                a = inner[ai];
+            }
+        }
+        let mut bi = p + WINDOW_WORDS;
+        let mut b = inner.get(bi).copied().unwrap_or(end);
+        while b != end && !is_edge(b) {
+            bi += 1;
+            b = inner.get(bi).copied().unwrap_or(end);
+        }
+        match windows.last_mut() {
+            Some(last) if a <= last.1 => last.1 = last.1.max(b),
+            _ => windows.push((a, b)),
+        }
+    }
+    let mut cursor = start;
+    let mut pending: Vec<lindera::token::Token> = Vec::new();
+    let mut rest = tokens.into_iter().peekable();
+    for (a, b) in windows {
+        // 1-best words before the window.
+        while let Some(t) = rest.next_if(|t| start + t.byte_start < a) {
+            pending.push(t);
+        }
+        push_tokens(segmenter, std::mem::take(&mut pending), start, out);
+        while rest.next_if(|t| start + t.byte_start < b).is_some() {}
+        resolve_window(segmenter, compact, a, b, out, depth);
+        cursor = b;
+    }
+    let tail: Vec<_> = rest.collect();
+    debug_assert!(tail.iter().all(|t| start + t.byte_start >= cursor));
+    push_tokens(segmenter, tail, start, out);
+}
+
+/// Re-analyses the window `[a, b)` under MeCab-ko's rules for spaces.
+fn resolve_window(
+    segmenter: &Segmenter,
+    compact: &Compact,
+    a: usize,
+    b: usize,
+    out: &mut Vec<Morpheme>,
+    depth: usize,
+) {
+    let text = &compact.text[a..b];
+    let lo = compact.boundaries.partition_point(|&x| x <= a);
+    let hi = compact.boundaries.partition_point(|&x| x < b);
+    let inner = &compact.boundaries[lo..hi];
+    let crosses = |p: &[lindera::token::Token]| {
+        p.iter().any(|t| {
+            let (ts, te) = (a + t.byte_start, a + t.byte_end);
+            let i = inner.partition_point(|&x| x <= ts);
+            i < inner.len() && inner[i] < te
+        })
+    };
+    let mut best: Option<(i64, Vec<lindera::token::Token>)> = None;
+    if let Ok(paths) = segmenter.segment_nbest(Cow::Borrowed(text), NBEST_CANDIDATES, false, None) {
+        for (mut p, cost) in paths {
+            // Penalties are never negative: no later (costlier) path can beat `best`.
+            if best.as_ref().is_some_and(|(x, _)| cost >= *x) {
+                break;
+            }
+            if crosses(&p) {
+                continue;
+            }
+            let penalty: i64 = p
+                .iter_mut()
+                .filter(|t| inner.binary_search(&(a + t.byte_start)).is_ok())
+                .map(|t| left_space_penalty(&t.details()))
+                .sum();
+            if best.as_ref().is_none_or(|(x, _)| cost + penalty < *x) {
+                best = Some((cost + penalty, p));
+            }
+        }
+    }
+    match best {
+        Some((_, p)) => push_tokens(segmenter, p, a, out),
+        None => {
+            // No path without a word across a space among the candidates: cut at the spaces.
+            let mut s = a;
+            for &c in inner.iter().chain(std::iter::once(&b)) {
                 if c > s {
                     segment_span(segmenter, compact, s, c, out, depth + 1);
                 }
                 s = c;
             }
-            return;
         }
     }
+}
+
+/// Converts lindera tokens (offsets relative to `base` in the compact text) into morphemes.
+fn push_tokens(
+    segmenter: &Segmenter,
+    tokens: Vec<lindera::token::Token>,
+    base: usize,
+    out: &mut Vec<Morpheme>,
+) {
     for mut t in tokens {
         let unknown = t.word_id.is_unknown();
         let surface = t.surface.to_string();
-        let (ts, te) = (start + t.byte_start, start + t.byte_end);
+        let (ts, te) = (base + t.byte_start, base + t.byte_end);
         let details = t.details();
         let pos = details.first().copied().unwrap_or("UNKNOWN").to_string();
         let kind = match details.get(4).copied() {
@@ -248,6 +376,25 @@ pub fn decompound(
         return Vec::new();
     }
     parts
+}
+
+/// mecab-ko-dic's `left-space-penalty-factor` (dicrc): extra cost of a word that follows a
+/// space, by the pos-id classes of `pos-id.def` — endings 3000, particles 6000, copula and
+/// suffixes 3000; compounds and pre-analysed words none.
+pub fn left_space_penalty(details: &[&str]) -> i64 {
+    let kind = details.get(4).copied().unwrap_or("*");
+    let tag = match kind {
+        "Compound" | "Preanalysis" => return 0,
+        "Inflect" => details.get(5).copied().unwrap_or("*"),
+        _ => details.first().copied().unwrap_or("*"),
+    };
+    if tag.starts_with('J') {
+        6000
+    } else if tag.starts_with('E') || matches!(tag, "VCP" | "XSA" | "XSN" | "XSV") {
+        3000
+    } else {
+        0
+    }
 }
 
 /// Parses a ko-dic expression `하/VV/*+아서/EC/*` into (surface, POS) pairs.
