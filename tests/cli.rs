@@ -1,0 +1,328 @@
+//! The spine, as a user sees it: the real binary on the five seed articles (`documents/`):
+//! ranks, snippets with highlights, facet counts, JSON fields, messages and exit codes.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{kpolicy, TempDir};
+use serde_json::Value;
+
+fn documents() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("documents")
+}
+
+/// A temporary index of the seed articles.
+fn seed_index() -> TempDir {
+    let tmp = TempDir::new();
+    kpolicy()
+        .arg("index")
+        .arg(documents())
+        .arg("--index")
+        .arg(tmp.join("idx"))
+        .assert()
+        .success();
+    tmp
+}
+
+fn search_json(tmp: &TempDir, args: &[&str]) -> Value {
+    let out = kpolicy()
+        .arg("search")
+        .args(args)
+        .arg("--json")
+        .arg("--index")
+        .arg(tmp.join("idx"))
+        .output()
+        .expect("run kpolicy");
+    assert!(
+        out.status.code() == Some(0) || out.status.code() == Some(1),
+        "search {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON output")
+}
+
+fn ids(v: &Value) -> Vec<String> {
+    v["hits"]
+        .as_array()
+        .expect("hits")
+        .iter()
+        .map(|h| h["id"].as_str().expect("id").to_string())
+        .collect()
+}
+
+/// The text of a hit's snippet inside its highlight ranges (character offsets).
+fn highlighted(hit: &Value) -> Vec<String> {
+    let chars: Vec<char> = hit["snippet"].as_str().expect("snippet").chars().collect();
+    hit["highlights"]
+        .as_array()
+        .expect("highlights")
+        .iter()
+        .map(|r| {
+            let a = r[0].as_u64().expect("start") as usize;
+            let b = r[1].as_u64().expect("end") as usize;
+            chars[a..b].iter().collect()
+        })
+        .collect()
+}
+
+#[test]
+fn bio_vaccine_ranks_the_andong_article_first_in_all_four_spellings() {
+    let tmp = seed_index();
+    let first = search_json(&tmp, &["바이오·백신"]);
+    let ids_first = ids(&first);
+    assert!(
+        ids_first[0].starts_with("000_"),
+        "Andong article not first: {ids_first:?}"
+    );
+    for spelling in ["바이오・백신", "바이오 백신", "바이오백신"] {
+        let v = search_json(&tmp, &[spelling]);
+        let mut a = ids(&v);
+        let mut b = ids_first.clone();
+        assert_eq!(a[0], b[0], "{spelling}: different first hit");
+        a.sort();
+        b.sort();
+        assert_eq!(a, b, "{spelling}: different documents");
+        assert_eq!(v["total"], first["total"], "{spelling}");
+    }
+    // The snippet highlights the whole original span, middle dot included.
+    let hl = highlighted(&first["hits"][0]);
+    assert!(
+        hl.iter().any(|h| h == "바이오·백신" || h == "바이오・백신"),
+        "highlights: {hl:?}"
+    );
+}
+
+#[test]
+fn region_filter_returns_only_that_region_and_facets_add_up() {
+    let tmp = seed_index();
+    let v = search_json(&tmp, &["인공지능", "--region", "광주광역시"]);
+    let hits = v["hits"].as_array().expect("hits");
+    assert!(!hits.is_empty(), "no Gwangju hit");
+    for h in hits {
+        assert!(
+            h["region"].as_str().expect("region").starts_with("/광주광역시"),
+            "{h}"
+        );
+    }
+    let total = v["total"].as_u64().expect("total");
+    let region = v["facets"]["region"].as_object().expect("region facet");
+    let top_level: u64 = region
+        .iter()
+        .filter(|(k, _)| k.matches('/').count() == 1)
+        .map(|(_, c)| c.as_u64().expect("count"))
+        .sum();
+    assert_eq!(top_level, total, "region facet counts {region:?} vs total {total}");
+    let years: u64 = v["facets"]["year"]
+        .as_object()
+        .expect("year facet")
+        .values()
+        .map(|c| c.as_u64().expect("count"))
+        .sum();
+    assert_eq!(years, total);
+    // Without the filter, the facets spread over several regions.
+    let all = search_json(&tmp, &["인공지능"]);
+    let regions = all["facets"]["region"].as_object().expect("facets");
+    assert!(regions.len() >= 3, "{regions:?}");
+    assert!(all["total"].as_u64().expect("total") > total);
+}
+
+#[test]
+fn secondary_battery_finds_gyeongbuk_with_highlighted_snippet() {
+    let tmp = seed_index();
+    let v = search_json(&tmp, &["이차전지"]);
+    let hit = &v["hits"][0];
+    assert!(hit["id"].as_str().expect("id").starts_with("001_"), "{v}");
+    assert_eq!(hit["region"], "/경상북도");
+    assert!(highlighted(hit).iter().any(|h| h == "이차전지"), "{hit}");
+}
+
+#[test]
+fn region_hierarchy_finds_andong_under_gyeongbuk() {
+    let tmp = seed_index();
+    let v = search_json(&tmp, &["바이오", "--region", "경상북도"]);
+    let found = ids(&v);
+    assert!(found.iter().any(|i| i.starts_with("000_")), "{found:?}");
+    for h in v["hits"].as_array().expect("hits") {
+        assert!(h["region"].as_str().expect("region").starts_with("/경상북도"));
+    }
+    // Short forms and district names resolve too.
+    for r in ["경북", "안동시", "/경상북도/안동시"] {
+        let v = search_json(&tmp, &["바이오", "--region", r]);
+        assert!(ids(&v).iter().any(|i| i.starts_with("000_")), "{r}");
+    }
+}
+
+#[test]
+fn json_hits_carry_the_documented_fields() {
+    let tmp = seed_index();
+    let v = search_json(&tmp, &["인공지능"]);
+    for key in ["query", "total", "hits", "facets"] {
+        assert!(v.get(key).is_some(), "missing {key}");
+    }
+    let hit = &v["hits"][0];
+    for key in [
+        "rank",
+        "id",
+        "path",
+        "title",
+        "date",
+        "year",
+        "region",
+        "mentioned_regions",
+        "industry",
+        "score",
+        "snippet",
+        "highlights",
+    ] {
+        assert!(hit.get(key).is_some(), "hit misses {key}: {hit}");
+    }
+    assert_eq!(hit["id"], "004_ed1fe1c4b4ab4489.txt");
+    assert_eq!(hit["date"], "2020-06-29");
+    assert_eq!(hit["year"], 2020);
+    for key in ["region", "mentioned", "year", "industry"] {
+        assert!(v["facets"][key].is_object(), "facets.{key}");
+    }
+}
+
+#[test]
+fn human_output_marks_matches_without_colour_when_piped() {
+    let tmp = seed_index();
+    let out = kpolicy()
+        .args(["search", "이차전지", "--index"])
+        .arg(tmp.join("idx"))
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).expect("UTF-8");
+    assert!(text.contains("[이차전지]"), "{text}");
+    assert!(!text.contains('\u{1b}'), "ANSI escape in piped output");
+    assert!(text.contains("regions:"), "{text}");
+    assert!(text.contains("경상북도"), "{text}");
+    // --color always forces colour even when piped.
+    let out = assert_cmd::Command::cargo_bin("kpolicy")
+        .expect("binary")
+        .args(["--color", "always", "search", "이차전지", "--index"])
+        .arg(tmp.join("idx"))
+        .output()
+        .expect("run");
+    assert!(String::from_utf8_lossy(&out.stdout).contains('\u{1b}'));
+}
+
+#[test]
+fn query_operators_phrase_exclude_title_or() {
+    let tmp = seed_index();
+    let all = ids(&search_json(&tmp, &["인공지능"]));
+    let without = ids(&search_json(&tmp, &["인공지능 -광주형일자리"]));
+    assert!(without.len() < all.len(), "{all:?} vs {without:?}");
+    assert!(!without.iter().any(|i| i.starts_with("004_")));
+    let title = ids(&search_json(&tmp, &["title:인공지능"]));
+    assert_eq!(title, vec!["004_ed1fe1c4b4ab4489.txt".to_string()]);
+    let phrase = ids(&search_json(&tmp, &["\"인공지능 중심도시\""]));
+    assert_eq!(phrase, vec!["004_ed1fe1c4b4ab4489.txt".to_string()]);
+    let either = ids(&search_json(&tmp, &["이차전지 OR 휴스타"]));
+    assert!(either.iter().any(|i| i.starts_with("001_")));
+    assert!(either.iter().any(|i| i.starts_with("002_")));
+    // Unreadable syntax is searched as words, not an error.
+    let v = search_json(&tmp, &["\"인공지능 (중심"]);
+    assert!(v["total"].as_u64().expect("total") > 0);
+}
+
+#[test]
+fn no_results_exit_one_and_bad_filters_exit_two_with_a_clear_message() {
+    let tmp = seed_index();
+    kpolicy()
+        .args(["search", "양자컴퓨터우주정거장", "--index"])
+        .arg(tmp.join("idx"))
+        .assert()
+        .code(1);
+    let out = kpolicy()
+        .args(["search", "바이오", "--region", "아틀란티스", "--index"])
+        .arg(tmp.join("idx"))
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("unknown region `아틀란티스`"), "{err}");
+    assert!(err.contains("경상북도"), "known values listed: {err}");
+    let out = kpolicy()
+        .args(["search", "바이오", "--industry", "우주관광", "--index"])
+        .arg(tmp.join("idx"))
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("바이오·백신"), "known industries listed: {err}");
+    assert_eq!(err.lines().count(), 1, "one-line message: {err}");
+}
+
+#[test]
+fn missing_index_says_how_to_create_one() {
+    let tmp = TempDir::new();
+    let out = kpolicy()
+        .args(["search", "바이오", "--index"])
+        .arg(tmp.join("nothing-here"))
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("kpolicy index"), "{err}");
+    assert!(!err.contains("panicked"));
+}
+
+#[test]
+fn default_paths_build_the_index_on_first_search() {
+    let tmp = TempDir::new();
+    for entry in std::fs::read_dir(documents()).expect("documents") {
+        let p = entry.expect("entry").path();
+        let name = p.file_name().expect("name").to_string_lossy().to_string();
+        std::fs::copy(&p, tmp.join(&format!("documents/{name}"))).expect("copy");
+    }
+    let out = kpolicy()
+        .current_dir(tmp.path())
+        .args(["search", "바이오·백신"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no index yet"));
+    assert!(tmp.path().join("index/meta.json").exists());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("1. "), "{text}");
+    assert!(text.contains("documents/000_54a935124cac60ad.txt"), "{text}");
+}
+
+#[test]
+fn analyze_shows_morphemes_and_terms() {
+    let out = kpolicy()
+        .args(["analyze", "--json", "경북 안동시는 바이오·백신산업을"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0));
+    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let terms: Vec<&str> = v["terms"]
+        .as_array()
+        .expect("terms")
+        .iter()
+        .map(|t| t["text"].as_str().expect("text"))
+        .collect();
+    assert_eq!(terms, vec!["경북", "안동시", "바이오", "백신", "산업"]);
+    let morphs = v["morphemes"].as_array().expect("morphemes");
+    assert!(morphs.iter().any(|m| m["pos"] == "JX"), "particle shown with its POS");
+    assert!(morphs.iter().all(|m| m["start"].is_u64() && m["end"].is_u64()));
+}
+
+#[test]
+fn stats_counts_documents_and_facets() {
+    let tmp = seed_index();
+    let out = kpolicy()
+        .args(["stats", "--json", "--index"])
+        .arg(tmp.join("idx"))
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0));
+    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(v["documents"], 5);
+    assert!(v["size_bytes"].as_u64().expect("size") > 0);
+    assert!(v["updated"].as_u64().is_some());
+    assert_eq!(v["facets"]["year"]["unknown"], 3, "{v}");
+}
