@@ -3,10 +3,11 @@
 
 use std::path::{Path, PathBuf};
 
-/// The `kpolicy` binary built by cargo for this test run, with colours off.
+/// The `kpolicy` binary built by cargo for this test run. `NO_COLOR` is set (output is piped
+/// anyway); `--color always` still wins.
 pub fn kpolicy() -> assert_cmd::Command {
     let mut cmd = assert_cmd::Command::cargo_bin("kpolicy").expect("kpolicy binary");
-    cmd.env("NO_COLOR", "1").arg("--color").arg("never");
+    cmd.env("NO_COLOR", "1");
     cmd
 }
 
