@@ -31,6 +31,8 @@ pub enum Error {
     },
     #[error("{0}")]
     Usage(String),
+    #[error("{path}: writing the index failed: {reason}; the last committed index is unchanged")]
+    IndexWrite { path: PathBuf, reason: String },
     #[error("index: {0}")]
     Index(#[from] tantivy::TantivyError),
     #[error("{0}")]

@@ -117,6 +117,12 @@ fn ceil_char_boundary(s: &str, mut i: usize) -> usize {
 /// [`WINDOW_WORDS`] words on each side, 256 brings the seed sentences to the agreement with
 /// MeCab-ko that `tests/analysis.rs` checks.
 const NBEST_CANDIDATES: usize = 256;
+/// Paths costing more than the window's best path plus this are not generated: a larger gap
+/// than one particle's left-space penalty (6000) almost never pays off, and generating the
+/// n-best paths is the analyzer's most expensive step.
+const NBEST_SLACK: i64 = 6000;
+/// Longest window searched with n-best paths (bytes of compact text; about 80 Hangul).
+const WINDOW_MAX_BYTES: usize = 240;
 /// Words (space-separated runs) on each side of a problem spot that are re-analysed together.
 const WINDOW_WORDS: usize = 2;
 
@@ -241,7 +247,19 @@ fn resolve_window(
         })
     };
     let mut best: Option<(i64, Vec<lindera::token::Token>)> = None;
-    if let Ok(paths) = segmenter.segment_nbest(Cow::Borrowed(text), NBEST_CANDIDATES, false, None) {
+    // Text where nearly every word is a problem spot (`가 가 가 …`) merges into one long
+    // window; its n-best search would cost seconds, so such windows are only cut at spaces.
+    let paths = if text.len() > WINDOW_MAX_BYTES {
+        Ok(Vec::new())
+    } else {
+        segmenter.segment_nbest(
+        Cow::Borrowed(text),
+        NBEST_CANDIDATES,
+        false,
+            Some(NBEST_SLACK),
+        )
+    };
+    if let Ok(paths) = paths {
         for (mut p, cost) in paths {
             // Penalties are never negative: no later (costlier) path can beat `best`.
             if best.as_ref().is_some_and(|(x, _)| cost >= *x) {

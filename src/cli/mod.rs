@@ -173,7 +173,7 @@ fn cmd_index(ctx: &Ctx, a: args::IndexArgs) -> Result<Outcome> {
         }
         let opts = UpdateOptions {
             keep_deleted: a.keep_deleted,
-            max_file_bytes: a.max_size.saturating_mul(1024 * 1024),
+            max_file_bytes: a.max_size.saturating_mul(ingest::MB),
             threads: a.threads,
         };
         update::index_folders(

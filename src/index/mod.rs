@@ -150,6 +150,12 @@ impl KIndex {
         if path.join("meta.json").exists() {
             return KIndex::open(path, analyzer);
         }
+        if path.exists() && !path.is_dir() {
+            return Err(Error::Usage(format!(
+                "{}: not a folder; --index needs a folder for the index",
+                path.display()
+            )));
+        }
         std::fs::create_dir_all(path).map_err(|e| Error::File {
             path: path.to_path_buf(),
             source: e,

@@ -122,6 +122,7 @@ pub fn update_dirs(
     let mut jobs = Vec::new();
     let mut seen: HashSet<String> = HashSet::new();
     let mut root_prefixes = Vec::new();
+    let mut unreadable: Vec<String> = Vec::new();
     for root in roots {
         let canon = root.canonicalize().map_err(|e| Error::File {
             path: root.clone(),
@@ -137,6 +138,13 @@ pub fn update_dirs(
         root_prefixes.push(prefix.clone());
         let (files, problems) = ingest::walk(root);
         for p in problems {
+            // Whatever lies under a path the walk could not read is kept in the index: a
+            // folder that is unreadable today is not a folder whose articles were deleted.
+            if let Ok(rel) = Path::new(&p.path).strip_prefix(root) {
+                if let Some(rel) = rel.to_str() {
+                    unreadable.push(format!("{prefix}{}", rel.replace('\\', "/")));
+                }
+            }
             summary.problem(p);
         }
         for file in files {
@@ -161,22 +169,48 @@ pub fn update_dirs(
     let mut committer = Committer::new(pipe.res);
     run_jobs(jobs, &state, data_changed, pipe, opts, |done| {
         progress(Progress::Advance);
-        apply(kindex, writer, done, &mut summary, &mut committer)
+        apply(kindex, writer, done, &mut summary, &mut committer).map_err(|e| write_error(kindex, e))
     })?;
 
     if !opts.keep_deleted {
         for key in state.keys() {
             let ours = root_prefixes.iter().any(|p| key.starts_with(p.as_str()));
-            if ours && !seen.contains(key) {
+            let shielded = unreadable
+                .iter()
+                .any(|u| key == u || key.starts_with(&format!("{u}/")));
+            if ours && !seen.contains(key) && !shielded {
                 writer.delete_term(Term::from_field_text(kindex.fields.file_key, key));
                 summary.removed += 1;
                 committer.pending += 1;
             }
         }
     }
-    committer.commit(writer)?;
+    committer.commit(writer).map_err(|e| write_error(kindex, e))?;
     finish(kindex, &mut summary, started)?;
     Ok(summary)
+}
+
+/// An error from the writer, said with the index path and the likely cause.
+fn write_error(kindex: &KIndex, e: Error) -> Error {
+    match e {
+        Error::Index(t) => {
+            let mut reason = t.to_string();
+            if reason.contains("killed") {
+                // tantivy only says that a worker thread stopped; the cause is a failed write.
+                reason = "an indexing thread could not write (disk full or read-only folder?)"
+                    .to_string();
+            }
+            Error::IndexWrite {
+                path: kindex.path.clone(),
+                reason,
+            }
+        }
+        Error::Io(io) => Error::IndexWrite {
+            path: kindex.path.clone(),
+            reason: io.to_string(),
+        },
+        other => other,
+    }
 }
 
 /// Ingests a JSON-lines stream (`-` = stdin). A line whose `id` is already indexed replaces it;
@@ -248,21 +282,27 @@ pub fn update_jsonl(
                 progress(Progress::Advance);
                 summary.bytes += article.body.len() as u64;
                 writer.delete_term(Term::from_field_text(kindex.fields.key, &article.key));
-                writer.add_document(kindex.document(&article, 0, 0))?;
+                writer
+                    .add_document(kindex.document(&article, 0, 0))
+                    .map_err(|e| write_error(kindex, e.into()))?;
                 if existed {
                     summary.updated += 1;
                 } else {
                     summary.added += 1;
                 }
                 committer.pending += 1;
-                committer.maybe_commit(writer)?;
+                committer
+                    .maybe_commit(writer)
+                    .map_err(|e| write_error(kindex, e))?;
             }
         }
         if eof {
             break;
         }
     }
-    committer.commit(writer)?;
+    committer
+        .commit(writer)
+        .map_err(|e| write_error(kindex, e))?;
     finish(kindex, &mut summary, started)?;
     Ok(summary)
 }

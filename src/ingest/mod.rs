@@ -21,7 +21,10 @@ pub use input::{RawArticle, Supplied};
 /// Default largest file read (bytes). Larger files are skipped with a reason; `--max-size`
 /// changes it. Big dumps are usually logs or exports, not articles, and a single 100 MB text
 /// would hold the writer's memory for nothing.
-pub const DEFAULT_MAX_FILE_BYTES: u64 = 20 * 1024 * 1024;
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 20 * MB;
+
+/// A megabyte as kpolicy counts it in flags and messages (decimal, like `ls -h --si`).
+pub const MB: u64 = 1_000_000;
 
 /// Extensions read as articles.
 pub const TEXT_EXTENSIONS: &[&str] = &["txt", "md", "markdown", "text"];
@@ -215,9 +218,9 @@ pub fn read_file(
     let meta = std::fs::metadata(path).map_err(|e| skip(e.to_string()))?;
     if meta.len() > max_bytes {
         return Err(skip(format!(
-            "{} MB is over the size limit of {} MB (--max-size)",
-            meta.len() / (1024 * 1024),
-            max_bytes / (1024 * 1024)
+            "{:.1} MB is over the size limit of {:.1} MB (--max-size)",
+            meta.len() as f64 / MB as f64,
+            max_bytes as f64 / MB as f64
         )));
     }
     let bytes = std::fs::read(path).map_err(|e| Problem {
@@ -392,7 +395,8 @@ fn prepare(raw: &RawArticle, ids: ArticleIds, pipe: &Pipeline) -> Article {
     }
     // The headline is indexed in `title`; the body is what follows it, so a headline word
     // is not counted twice and snippets show article text.
-    let body_start = md.body_start.min(cleaned.text.len());
+    let mut body_start = md.body_start.min(cleaned.text.len());
+    body_start += cleaned.text[body_start..].len() - cleaned.text[body_start..].trim_start().len();
     let body_text = cleaned.text[body_start..].to_string();
     let body_terms: Vec<Term> = analysis
         .terms

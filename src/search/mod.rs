@@ -152,12 +152,16 @@ impl<'a> Engine<'a> {
             clauses.push((Occur::Must, filter));
         }
         let query = BooleanQuery::new(clauses);
-        let limit = req.limit.max(1);
+        // Paging values beyond the index size are clamped: a huge --limit must not allocate
+        // for hits that cannot exist.
+        let docs = searcher.num_docs() as usize;
+        let offset = req.offset.min(docs);
+        let limit = req.limit.clamp(1, docs.max(1));
         let (top, total) = searcher.search(
             &query,
             &(
                 TopDocs::with_limit(limit)
-                    .and_offset(req.offset)
+                    .and_offset(offset)
                     .order_by_score(),
                 Count,
             ),
@@ -174,13 +178,13 @@ impl<'a> Engine<'a> {
         };
         let mut hits = Vec::with_capacity(top.len());
         for (i, (score, addr)) in top.into_iter().enumerate() {
-            let rank = req.offset + i + 1;
+            let rank = offset + i + 1;
             hits.push(self.hit(&searcher, addr, score, rank, &terms, req.lean)?);
         }
         Ok(Response {
             query: req.query.clone(),
             total,
-            offset: req.offset,
+            offset,
             hits,
             facets,
             notice,

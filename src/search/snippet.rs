@@ -39,8 +39,8 @@ pub fn snippet(body: &str, terms: &HashSet<String>, analyzer: &Analyzer) -> Snip
         .collect();
     spans.sort_unstable();
     let merged = merge_spans(window, spans);
-    let prefix = if start > 0 { "…" } else { "" };
-    let suffix = if end < body.len() { "…" } else { "" };
+    let prefix = if body[..start].trim().is_empty() { "" } else { "…" };
+    let suffix = if body[end..].trim().is_empty() { "" } else { "…" };
     let mut text = String::with_capacity(window.len() + 8);
     text.push_str(prefix);
     let base_chars = prefix.chars().count();
