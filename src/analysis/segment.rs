@@ -253,9 +253,9 @@ fn resolve_window(
         Ok(Vec::new())
     } else {
         segmenter.segment_nbest(
-        Cow::Borrowed(text),
-        NBEST_CANDIDATES,
-        false,
+            Cow::Borrowed(text),
+            NBEST_CANDIDATES,
+            false,
             Some(NBEST_SLACK),
         )
     };
@@ -321,7 +321,7 @@ fn push_tokens(
             && (pos.starts_with("NN") || unknown)
             && surface.chars().count() >= MIN_DECOMPOUND_CHARS
         {
-            parts = decompound(&segmenter.dictionary, &surface);
+            parts = decompound_cached(&segmenter.dictionary, &surface);
             if !parts.is_empty() {
                 kind = MorphKind::Compound;
             }
@@ -342,6 +342,35 @@ fn push_tokens(
 /// split into dictionary nouns when they can be covered completely (`바이오백신` →
 /// 바이오+백신, `바이오헬스` → 바이오+헬스), so that a search for a part finds the whole.
 pub const MIN_DECOMPOUND_CHARS: usize = 4;
+
+/// Entries kept per thread by [`decompound_cached`] before the cache starts over.
+const DECOMPOUND_CACHE_ENTRIES: usize = 50_000;
+
+thread_local! {
+    /// Long nouns repeat across articles (기반산업, 지역특화산업 …); splitting one costs a
+    /// dictionary prefix search per character plus a details lookup per candidate.
+    static DECOMPOUND_CACHE: std::cell::RefCell<std::collections::HashMap<String, Vec<(String, String)>>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// [`decompound`] with a per-thread cache.
+fn decompound_cached(
+    dictionary: &lindera::dictionary::Dictionary,
+    surface: &str,
+) -> Vec<(String, String)> {
+    if let Some(hit) = DECOMPOUND_CACHE.with(|c| c.borrow().get(surface).cloned()) {
+        return hit;
+    }
+    let parts = decompound(dictionary, surface);
+    DECOMPOUND_CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= DECOMPOUND_CACHE_ENTRIES {
+            c.clear();
+        }
+        c.insert(surface.to_string(), parts.clone());
+    });
+    parts
+}
 
 /// Splits `surface` into the fewest dictionary nouns of two or more characters that cover it
 /// exactly; empty when there is no such split or it would be the word itself.

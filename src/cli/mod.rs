@@ -6,7 +6,7 @@ mod eval_cmd;
 mod render;
 mod watch;
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use indicatif::{ProgressBar, ProgressStyle};
@@ -130,12 +130,11 @@ fn cmd_index(ctx: &Ctx, a: args::IndexArgs) -> Result<Outcome> {
         let mut writer = kindex.writer(writer_memory)?;
         let name = jsonl.display().to_string();
         let summary = if name == "-" {
-            let stdin = std::io::stdin();
-            let mut lock = stdin.lock();
+            let mut stdin = std::io::BufReader::new(std::io::stdin());
             update::update_jsonl(
                 &kindex,
                 &mut writer,
-                &mut lock,
+                &mut stdin,
                 "stdin",
                 &pipe,
                 &mut on_progress,
@@ -149,7 +148,7 @@ fn cmd_index(ctx: &Ctx, a: args::IndexArgs) -> Result<Outcome> {
             update::update_jsonl(
                 &kindex,
                 &mut writer,
-                &mut reader as &mut dyn BufRead,
+                &mut reader,
                 &name,
                 &pipe,
                 &mut on_progress,

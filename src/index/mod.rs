@@ -120,6 +120,7 @@ pub struct KIndex {
     pub index: Index,
     pub fields: Fields,
     pub path: PathBuf,
+    reader: std::sync::OnceLock<IndexReader>,
 }
 
 impl KIndex {
@@ -182,6 +183,7 @@ impl KIndex {
             index,
             fields,
             path: path.to_path_buf(),
+            reader: std::sync::OnceLock::new(),
         })
     }
 
@@ -194,22 +196,28 @@ impl KIndex {
             .and_then(|p| serde_json::from_str(p).ok()))
     }
 
-    /// A reader that sees the last commit.
+    /// A reader that sees the last commit. Opened once per process and refreshed on each call
+    /// (a cheap check of `meta.json`), so a long-lived engine sees what writers committed.
     pub fn reader(&self) -> Result<IndexReader> {
-        Ok(self
+        if let Some(r) = self.reader.get() {
+            r.reload()?;
+            return Ok(r.clone());
+        }
+        let r: IndexReader = self
             .index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
-            .try_into()?)
+            .try_into()?;
+        Ok(self.reader.get_or_init(|| r).clone())
     }
 
     /// A writer; a second writer gets [`Error::Locked`].
+    ///
+    /// One tantivy indexing thread: the documents arrive pre-tokenized, so writing them is
+    /// cheap, and the cores are better spent on Korean analysis (see `index/update.rs`).
     pub fn writer(&self, memory: usize) -> Result<IndexWriter> {
-        let threads = std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-            .clamp(1, 4);
-        let memory = memory.max(threads * 16 * 1024 * 1024);
+        let threads = 1;
+        let memory = memory.max(16 * 1024 * 1024);
         self.index
             .writer_with_num_threads(threads, memory)
             .map_err(|e| match e {

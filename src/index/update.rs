@@ -169,7 +169,8 @@ pub fn update_dirs(
     let mut committer = Committer::new(pipe.res);
     run_jobs(jobs, &state, data_changed, pipe, opts, |done| {
         progress(Progress::Advance);
-        apply(kindex, writer, done, &mut summary, &mut committer).map_err(|e| write_error(kindex, e))
+        apply(kindex, writer, done, &mut summary, &mut committer)
+            .map_err(|e| write_error(kindex, e))
     })?;
 
     if !opts.keep_deleted {
@@ -185,7 +186,9 @@ pub fn update_dirs(
             }
         }
     }
-    committer.commit(writer).map_err(|e| write_error(kindex, e))?;
+    committer
+        .commit(writer)
+        .map_err(|e| write_error(kindex, e))?;
     finish(kindex, &mut summary, started)?;
     Ok(summary)
 }
@@ -214,11 +217,14 @@ fn write_error(kindex: &KIndex, e: Error) -> Error {
 }
 
 /// Ingests a JSON-lines stream (`-` = stdin). A line whose `id` is already indexed replaces it;
-/// identical lines are skipped.
+/// identical lines are skipped; within one stream the later line with an id wins.
+///
+/// Three stages run at once: this thread's helper reads and parses lines, one worker per core
+/// analyses them, and this thread writes the documents, so no core waits for a batch.
 pub fn update_jsonl(
     kindex: &KIndex,
     writer: &mut IndexWriter,
-    input: &mut dyn BufRead,
+    input: &mut (dyn BufRead + Send),
     name: &str,
     pipe: &Pipeline,
     progress: &mut dyn FnMut(Progress),
@@ -233,72 +239,122 @@ pub fn update_jsonl(
     let threads = thread_count(0);
     progress(Progress::Start(0));
 
-    // Lines are read and parsed here; analysis runs on all cores in batches.
-    let mut batch: Vec<(RawArticle, String, String, bool)> = Vec::new();
-    let mut line_no = 0usize;
-    let mut buf = String::new();
-    let mut in_batch: HashSet<String> = HashSet::new();
-    loop {
-        buf.clear();
-        let n = input.read_line(&mut buf).map_err(|e| Error::File {
-            path: PathBuf::from(name),
-            source: e,
-        })?;
-        let eof = n == 0;
-        if !eof {
-            line_no += 1;
-            let line = buf.trim_end_matches(['\n', '\r']);
-            if !line.trim().is_empty() {
+    /// A parsed line waiting for analysis: sequence number, article, key, hash.
+    type Work = (usize, RawArticle, String, String);
+    let (work_tx, work_rx) = mpsc::sync_channel::<Work>(QUEUE_DEPTH);
+    let work_rx = Mutex::new(work_rx);
+    let (done_tx, done_rx) = mpsc::sync_channel::<(usize, Article)>(QUEUE_DEPTH);
+    let state = &state;
+
+    let result: Result<(usize, Vec<Problem>)> = std::thread::scope(|s| {
+        // Reader: parse lines, skip what the index already holds.
+        let reader = s.spawn(move || -> Result<(usize, Vec<Problem>)> {
+            let mut unchanged = 0;
+            let mut problems = Vec::new();
+            let mut buf = String::new();
+            let mut line_no = 0usize;
+            loop {
+                buf.clear();
+                let n = input.read_line(&mut buf).map_err(|e| Error::File {
+                    path: PathBuf::from(name),
+                    source: e,
+                })?;
+                if n == 0 {
+                    break;
+                }
+                line_no += 1;
+                let line = buf.trim_end_matches(['\n', '\r']);
+                if line.trim().is_empty() {
+                    continue;
+                }
                 match parse_line(line, line_no) {
                     Ok(raw) => {
                         let id = raw.supplied.id.clone().unwrap_or_default();
                         let key = format!("jsonl{KEY_SEP}{id}");
                         let hash = blake3::hash(line.as_bytes()).to_hex()[..32].to_string();
-                        match state.get(&key) {
-                            Some(old) if old.hash == hash && !data_changed => {
-                                summary.unchanged += 1
-                            }
-                            old => {
-                                // The same id twice in one batch: the later line wins.
-                                if !in_batch.insert(key.clone()) {
-                                    batch.retain(|b| b.1 != key);
-                                }
-                                batch.push((raw, key, hash, old.is_some()));
-                            }
+                        if !data_changed && state.get(&key).is_some_and(|old| old.hash == hash) {
+                            unchanged += 1;
+                            continue;
+                        }
+                        if work_tx.send((line_no, raw, key, hash)).is_err() {
+                            break;
                         }
                     }
-                    Err(reason) => summary.problem(Problem {
+                    Err(reason) => problems.push(Problem {
                         path: format!("{name}:{line_no}"),
                         reason,
                         kind: ProblemKind::Warning,
                     }),
                 }
             }
-        }
-        if batch.len() >= threads * 64 || (eof && !batch.is_empty()) {
-            let articles = analyse_batch(std::mem::take(&mut batch), pipe, name);
-            in_batch.clear();
-            for (article, existed) in articles {
-                progress(Progress::Advance);
-                summary.bytes += article.body.len() as u64;
-                writer.delete_term(Term::from_field_text(kindex.fields.key, &article.key));
-                writer
-                    .add_document(kindex.document(&article, 0, 0))
-                    .map_err(|e| write_error(kindex, e.into()))?;
-                if existed {
-                    summary.updated += 1;
-                } else {
-                    summary.added += 1;
+            Ok((unchanged, problems))
+        });
+        // Analysers.
+        for _ in 0..threads {
+            let work_rx = &work_rx;
+            let done_tx = done_tx.clone();
+            s.spawn(move || loop {
+                let next = match work_rx.lock() {
+                    Ok(rx) => rx.recv(),
+                    Err(_) => break,
+                };
+                let Ok((seq, raw, key, hash)) = next else {
+                    break;
+                };
+                let ids = ArticleIds {
+                    id: raw.supplied.id.clone().unwrap_or_default(),
+                    key: key.clone(),
+                    file_key: key,
+                    path: format!("{name}:{}", raw.line.unwrap_or(0)),
+                    hash,
+                };
+                if done_tx.send((seq, pipe.prepare(&raw, ids))).is_err() {
+                    break;
                 }
-                committer.pending += 1;
-                committer
-                    .maybe_commit(writer)
-                    .map_err(|e| write_error(kindex, e))?;
+            });
+        }
+        drop(done_tx);
+        // Writer (this thread). Results arrive in any order: a line is written only if no
+        // later line with the same id was written before it.
+        let mut written: HashMap<String, usize> = HashMap::new();
+        let mut outcome = Ok(());
+        for (seq, article) in done_rx {
+            if outcome.is_err() {
+                continue;
+            }
+            progress(Progress::Advance);
+            if written.get(&article.key).is_some_and(|&w| w > seq) {
+                continue;
+            }
+            let existed = state.contains_key(&article.key) || written.contains_key(&article.key);
+            written.insert(article.key.clone(), seq);
+            summary.bytes += article.body.len() as u64;
+            writer.delete_term(Term::from_field_text(kindex.fields.key, &article.key));
+            outcome = writer
+                .add_document(kindex.document(&article, 0, 0))
+                .map(|_| ())
+                .map_err(|e| write_error(kindex, e.into()))
+                .and_then(|_| {
+                    committer.pending += 1;
+                    committer
+                        .maybe_commit(writer)
+                        .map_err(|e| write_error(kindex, e))
+                });
+            if existed {
+                summary.updated += 1;
+            } else {
+                summary.added += 1;
             }
         }
-        if eof {
-            break;
-        }
+        outcome?;
+        reader
+            .join()
+            .unwrap_or_else(|_| Err(Error::Usage("the JSON-lines reader stopped".into())))
+    });
+    let (unchanged, problems) = result?;
+    summary.unchanged += unchanged;
+    for p in problems {
+        summary.problem(p);
     }
     committer
         .commit(writer)
@@ -315,41 +371,6 @@ fn parse_line(line: &str, line_no: usize) -> std::result::Result<RawArticle, Str
         return Err("no `id` field (needed to replace the article later)".into());
     }
     Ok(raw)
-}
-
-fn analyse_batch(
-    batch: Vec<(RawArticle, String, String, bool)>,
-    pipe: &Pipeline,
-    name: &str,
-) -> Vec<(Article, bool)> {
-    let threads = thread_count(0).min(batch.len().max(1));
-    let chunk = batch.len().div_ceil(threads).max(1);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = batch
-            .chunks(chunk)
-            .map(|part| {
-                s.spawn(move || {
-                    part.iter()
-                        .map(|(raw, key, hash, existed)| {
-                            let id = raw.supplied.id.clone().unwrap_or_default();
-                            let ids = ArticleIds {
-                                id: id.clone(),
-                                key: key.clone(),
-                                file_key: key.clone(),
-                                path: format!("{name}:{}", raw.line.unwrap_or(0)),
-                                hash: hash.clone(),
-                            };
-                            (pipe.prepare(raw, ids), *existed)
-                        })
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
-    })
 }
 
 fn thread_count(requested: usize) -> usize {
