@@ -86,6 +86,9 @@ pub struct IndexArgs {
     /// Treat skipped files and warnings as failure (exit 2).
     #[arg(long)]
     pub strict: bool,
+    /// Commit after this many documents (a killed run keeps what was committed).
+    #[arg(long, value_name = "N", default_value_t = crate::index::update::COMMIT_EVERY_DOCS)]
+    pub commit_every: usize,
     /// Print the summary as JSON.
     #[arg(long)]
     pub json: bool,

@@ -37,6 +37,7 @@ pub fn run(res: &Resources, analyzer: &Analyzer, a: EvalArgs) -> Result<Outcome>
             &mut reader,
             &a.corpus.display().to_string(),
             &Pipeline::new(analyzer, res),
+            update::COMMIT_EVERY_DOCS,
             &mut |_| {},
         )?;
         writer.wait_merging_threads()?;

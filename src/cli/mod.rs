@@ -137,6 +137,7 @@ fn cmd_index(ctx: &Ctx, a: args::IndexArgs) -> Result<Outcome> {
                 &mut stdin,
                 "stdin",
                 &pipe,
+                a.commit_every,
                 &mut on_progress,
             )?
         } else {
@@ -151,6 +152,7 @@ fn cmd_index(ctx: &Ctx, a: args::IndexArgs) -> Result<Outcome> {
                 &mut reader,
                 &name,
                 &pipe,
+                a.commit_every,
                 &mut on_progress,
             )?
         };
@@ -174,6 +176,7 @@ fn cmd_index(ctx: &Ctx, a: args::IndexArgs) -> Result<Outcome> {
             keep_deleted: a.keep_deleted,
             max_file_bytes: a.max_size.saturating_mul(ingest::MB),
             threads: a.threads,
+            commit_every: a.commit_every,
         };
         update::index_folders(
             &a.index.index,

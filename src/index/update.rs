@@ -37,6 +37,8 @@ pub struct UpdateOptions {
     pub max_file_bytes: u64,
     /// Analysis threads (0 = one per core).
     pub threads: usize,
+    /// Documents between two commits.
+    pub commit_every: usize,
 }
 
 impl Default for UpdateOptions {
@@ -45,6 +47,7 @@ impl Default for UpdateOptions {
             keep_deleted: false,
             max_file_bytes: ingest::DEFAULT_MAX_FILE_BYTES,
             threads: 0,
+            commit_every: COMMIT_EVERY_DOCS,
         }
     }
 }
@@ -166,7 +169,7 @@ pub fn update_dirs(
     }
 
     progress(Progress::Start(jobs.len() as u64));
-    let mut committer = Committer::new(pipe.res);
+    let mut committer = Committer::new(pipe.res, opts.commit_every);
     run_jobs(jobs, &state, data_changed, pipe, opts, |done| {
         progress(Progress::Advance);
         apply(kindex, writer, done, &mut summary, &mut committer)
@@ -227,6 +230,7 @@ pub fn update_jsonl(
     input: &mut (dyn BufRead + Send),
     name: &str,
     pipe: &Pipeline,
+    commit_every: usize,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Summary> {
     let started = Instant::now();
@@ -235,7 +239,7 @@ pub fn update_jsonl(
     let data_changed = kindex
         .commit_info()?
         .is_some_and(|i| i.data != pipe.res.fingerprint);
-    let mut committer = Committer::new(pipe.res);
+    let mut committer = Committer::new(pipe.res, commit_every);
     let threads = thread_count(0);
     progress(Progress::Start(0));
 
@@ -533,21 +537,23 @@ fn apply(
 /// Commits with the kpolicy payload, periodically.
 struct Committer {
     data: String,
+    every: usize,
     pending: usize,
     last: Instant,
 }
 
 impl Committer {
-    fn new(res: &Resources) -> Self {
+    fn new(res: &Resources, every: usize) -> Self {
         Committer {
             data: res.fingerprint.clone(),
+            every: every.max(1),
             pending: 0,
             last: Instant::now(),
         }
     }
 
     fn maybe_commit(&mut self, writer: &mut IndexWriter) -> Result<()> {
-        if self.pending >= COMMIT_EVERY_DOCS || self.last.elapsed() >= COMMIT_EVERY {
+        if self.pending >= self.every || self.last.elapsed() >= COMMIT_EVERY {
             self.commit(writer)?;
         }
         Ok(())

@@ -24,23 +24,31 @@ pub struct Snippet {
 }
 
 /// Builds the snippet of `body` for the query `terms` (normalised term texts).
-pub fn snippet(body: &str, terms: &HashSet<String>, analyzer: &Analyzer) -> Snippet {
+///
+/// Highlights are the literal occurrences of the terms in the chosen window (ASCII
+/// case-insensitive, Latin terms only as whole words), joined across separators. Terms that
+/// never occur literally — verb stems such as 밝히 for 밝혔다 — are not highlighted; running the
+/// analyzer over the window to find them cost 90% of a query's time
+/// (`docs/performance.md`).
+pub fn snippet(body: &str, terms: &HashSet<String>, _analyzer: &Analyzer) -> Snippet {
     if body.is_empty() {
         return Snippet::default();
     }
     let (start, end) = best_window(body, terms);
     let window = &body[start..end];
-    // Highlight by analysing just the window.
-    let mut spans: Vec<(usize, usize)> = analyzer
-        .terms(window)
-        .into_iter()
-        .filter(|t| terms.contains(&t.text))
-        .map(|t| (t.start, t.end))
-        .collect();
+    let mut spans = literal_spans(window, terms);
     spans.sort_unstable();
     let merged = merge_spans(window, spans);
-    let prefix = if body[..start].trim().is_empty() { "" } else { "…" };
-    let suffix = if body[end..].trim().is_empty() { "" } else { "…" };
+    let prefix = if body[..start].trim().is_empty() {
+        ""
+    } else {
+        "…"
+    };
+    let suffix = if body[end..].trim().is_empty() {
+        ""
+    } else {
+        "…"
+    };
     let mut text = String::with_capacity(window.len() + 8);
     text.push_str(prefix);
     let base_chars = prefix.chars().count();
@@ -58,6 +66,44 @@ pub fn snippet(body: &str, terms: &HashSet<String>, analyzer: &Analyzer) -> Snip
     );
     text.push_str(suffix);
     Snippet { text, highlights }
+}
+
+/// Byte spans of the terms' literal occurrences in `text`. One-syllable Hangul terms (parts of
+/// decomposed compounds such as 식 in 출범식) would light up everywhere and are skipped when
+/// longer terms occur.
+fn literal_spans(text: &str, terms: &HashSet<String>) -> Vec<(usize, usize)> {
+    let folded = text.to_ascii_lowercase();
+    let mut long = Vec::new();
+    let mut short = Vec::new();
+    for t in terms {
+        if t.is_empty() {
+            continue;
+        }
+        let ascii_word = t.chars().all(|c| c.is_ascii_alphanumeric());
+        let single = !ascii_word && t.chars().count() == 1;
+        for (i, _) in folded.match_indices(t.as_str()) {
+            let j = i + t.len();
+            if ascii_word {
+                let before = folded[..i].chars().next_back();
+                let after = folded[j..].chars().next();
+                if before.is_some_and(|c| c.is_ascii_alphanumeric())
+                    || after.is_some_and(|c| c.is_ascii_alphanumeric())
+                {
+                    continue;
+                }
+            }
+            if single {
+                short.push((i, j));
+            } else {
+                long.push((i, j));
+            }
+        }
+    }
+    if long.is_empty() {
+        short
+    } else {
+        long
+    }
 }
 
 /// Joins spans that touch or are separated only by separators (`바이오·백신` → one span).
@@ -192,6 +238,22 @@ fn sentence_spans(body: &str) -> Vec<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn literal_highlights() {
+        let terms: HashSet<String> = ["바이오", "백신", "ai", "식"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let text = "AI융합 바이오·백신 daily 출범식";
+        let spans = merge_spans(text, {
+            let mut s = literal_spans(text, &terms);
+            s.sort_unstable();
+            s
+        });
+        let words: Vec<&str> = spans.iter().map(|&(a, b)| &text[a..b]).collect();
+        assert_eq!(words, vec!["AI", "바이오·백신"]);
+    }
 
     #[test]
     fn merge_across_middle_dot() {
