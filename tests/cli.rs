@@ -101,7 +101,10 @@ fn region_filter_returns_only_that_region_and_facets_add_up() {
     assert!(!hits.is_empty(), "no Gwangju hit");
     for h in hits {
         assert!(
-            h["region"].as_str().expect("region").starts_with("/광주광역시"),
+            h["region"]
+                .as_str()
+                .expect("region")
+                .starts_with("/광주광역시"),
             "{h}"
         );
     }
@@ -112,7 +115,10 @@ fn region_filter_returns_only_that_region_and_facets_add_up() {
         .filter(|(k, _)| k.matches('/').count() == 1)
         .map(|(_, c)| c.as_u64().expect("count"))
         .sum();
-    assert_eq!(top_level, total, "region facet counts {region:?} vs total {total}");
+    assert_eq!(
+        top_level, total,
+        "region facet counts {region:?} vs total {total}"
+    );
     let years: u64 = v["facets"]["year"]
         .as_object()
         .expect("year facet")
@@ -144,7 +150,10 @@ fn region_hierarchy_finds_andong_under_gyeongbuk() {
     let found = ids(&v);
     assert!(found.iter().any(|i| i.starts_with("000_")), "{found:?}");
     for h in v["hits"].as_array().expect("hits") {
-        assert!(h["region"].as_str().expect("region").starts_with("/경상북도"));
+        assert!(h["region"]
+            .as_str()
+            .expect("region")
+            .starts_with("/경상북도"));
     }
     // Short forms and district names resolve too.
     for r in ["경북", "안동시", "/경상북도/안동시"] {
@@ -252,7 +261,10 @@ fn no_results_exit_one_and_bad_filters_exit_two_with_a_clear_message() {
         .expect("run");
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("바이오·백신"), "known industries listed: {err}");
+    assert!(
+        err.contains("바이오·백신"),
+        "known industries listed: {err}"
+    );
     assert_eq!(err.lines().count(), 1, "one-line message: {err}");
 }
 
@@ -283,12 +295,20 @@ fn default_paths_build_the_index_on_first_search() {
         .args(["search", "바이오·백신"])
         .output()
         .expect("run");
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stderr).contains("no index yet"));
     assert!(tmp.path().join("index/meta.json").exists());
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.starts_with("1. "), "{text}");
-    assert!(text.contains("documents/000_54a935124cac60ad.txt"), "{text}");
+    assert!(
+        text.contains("documents/000_54a935124cac60ad.txt"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -307,8 +327,13 @@ fn analyze_shows_morphemes_and_terms() {
         .collect();
     assert_eq!(terms, vec!["경북", "안동시", "바이오", "백신", "산업"]);
     let morphs = v["morphemes"].as_array().expect("morphemes");
-    assert!(morphs.iter().any(|m| m["pos"] == "JX"), "particle shown with its POS");
-    assert!(morphs.iter().all(|m| m["start"].is_u64() && m["end"].is_u64()));
+    assert!(
+        morphs.iter().any(|m| m["pos"] == "JX"),
+        "particle shown with its POS"
+    );
+    assert!(morphs
+        .iter()
+        .all(|m| m["start"].is_u64() && m["end"].is_u64()));
 }
 
 #[test]
