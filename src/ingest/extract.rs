@@ -22,6 +22,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde::Serialize;
 
+use crate::analysis::normalize::normalize_label;
 use crate::analysis::{Analyzer, Morpheme, Term};
 use crate::data::{NameKind, Region, Resources};
 
@@ -745,7 +746,11 @@ impl Keywords {
                     }
                     seq.push((t.position, t.text));
                 }
-                if !seq.is_empty() {
+                // A keyword that analyses to one shorter word has lost a prefix or suffix
+                // (신소재 → 소재, 신/XPN dropped) and would match far more than it means.
+                let compact_kw = normalize_label(kw).replace(' ', "");
+                let lost_part = seq.len() == 1 && seq[0].1.len() < compact_kw.len();
+                if !seq.is_empty() && !lost_part {
                     entries.push((
                         ind.name.clone(),
                         kw.clone(),
