@@ -92,6 +92,7 @@ fn index_dir(analyzer: &Analyzer, res: &Resources) -> (PathBuf, Option<tempfile:
         &mut std::io::Cursor::new(text.as_bytes()),
         &corpus,
         &pipe,
+        kpolicy::index::update::COMMIT_EVERY_DOCS,
         &mut |_| {},
     )
     .expect("indexing");

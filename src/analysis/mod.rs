@@ -233,7 +233,7 @@ fn user_dictionary_csv(words: &[UserWord]) -> String {
 /// Whether the last syllable has a final consonant (ko-dic's 종성 column).
 fn has_final_consonant(s: &str) -> bool {
     match s.chars().last() {
-        Some(c @ '\u{AC00}'..='\u{D7A3}') => (c as u32 - 0xAC00) % 28 != 0,
+        Some(c @ '\u{AC00}'..='\u{D7A3}') => !(c as u32 - 0xAC00).is_multiple_of(28),
         _ => false,
     }
 }

@@ -724,6 +724,9 @@ fn char_offset(s: &str, n: usize) -> usize {
     s.char_indices().nth(n).map(|(i, _)| i).unwrap_or(s.len())
 }
 
+/// An industry's evidence: its name, `keyword×count` notes and the byte spans hit.
+type IndustryHits = (String, Vec<String>, Vec<(usize, usize)>);
+
 /// Industry keywords analysed once into term sequences (`농식품` → [농, 식품]), so that they
 /// match the article's terms exactly as search would.
 #[derive(Debug, Clone, Default)]
@@ -777,7 +780,7 @@ impl Keywords {
             firsts.entry(t.text.as_str()).or_default().push(t);
         }
         // Per industry: keyword hit counts (for the evidence) and the byte spans hit.
-        let mut found_by: Vec<(String, Vec<String>, Vec<(usize, usize)>)> = Vec::new();
+        let mut found_by: Vec<IndustryHits> = Vec::new();
         for (name, kw, seq) in &self.entries {
             let Some(starts) = firsts.get(seq[0].as_str()) else {
                 continue;

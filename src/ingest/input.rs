@@ -170,7 +170,7 @@ pub fn article_from_json(value: &Value, line: Option<usize>) -> Result<RawArticl
 }
 
 /// Parses JSON-lines content: good lines become articles, bad ones `(line, reason)` warnings.
-pub fn parse_jsonl(content: &str) -> (Vec<RawArticle>, Vec<(usize, String)>) {
+pub fn parse_jsonl(content: &str) -> Parsed {
     let mut articles = Vec::new();
     let mut errors = Vec::new();
     for (i, line) in content.lines().enumerate() {
@@ -189,8 +189,11 @@ pub fn parse_jsonl(content: &str) -> (Vec<RawArticle>, Vec<(usize, String)>) {
     (articles, errors)
 }
 
+/// Articles read from a file, and `(item or line number, reason)` for the parts that failed.
+pub type Parsed = (Vec<RawArticle>, Vec<(usize, String)>);
+
 /// Parses a `.json` file: one object or an array of objects.
-pub fn parse_json(content: &str) -> Result<(Vec<RawArticle>, Vec<(usize, String)>), String> {
+pub fn parse_json(content: &str) -> Result<Parsed, String> {
     let value: Value = serde_json::from_str(content).map_err(|e| format!("invalid JSON: {e}"))?;
     match value {
         Value::Array(items) => {

@@ -223,7 +223,7 @@ fn sentence_spans(body: &str) -> Vec<(usize, usize)> {
         };
         if end_here {
             let e = i + c.len_utf8();
-            if body[start..e].trim().len() > 0 {
+            if !body[start..e].trim().is_empty() {
                 spans.push((start, e));
             }
             start = e;
