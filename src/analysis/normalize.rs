@@ -33,10 +33,10 @@ pub fn is_separator(c: char) -> bool {
 pub struct Compact {
     /// Normalised text without separators.
     pub text: String,
-    /// For every byte of `text` that starts a char: the original byte range of that char's source.
-    /// Indexed by position in `starts` (parallel arrays, one entry per char of `text`).
+    /// Byte offset in `text` of each char (one entry per char, parallel to `src`).
     pub starts: Vec<usize>,
-    /// Byte offset in `text` of each char (parallel to `src`).
+    /// Original byte range each char of `text` came from (parallel to `starts`; NFKC
+    /// expansions share their source's range).
     pub src: Vec<(usize, usize)>,
     /// Byte offsets in `text` where one or more separators were removed (sorted, unique).
     pub boundaries: Vec<usize>,
@@ -45,6 +45,13 @@ pub struct Compact {
 }
 
 impl Compact {
+    /// Separator positions strictly inside the compact byte range `(start, end)`.
+    pub fn boundaries_inside(&self, start: usize, end: usize) -> &[usize] {
+        let lo = self.boundaries.partition_point(|&b| b <= start);
+        let hi = self.boundaries.partition_point(|&b| b < end);
+        &self.boundaries[lo..hi.max(lo)]
+    }
+
     /// Original byte range covered by the compact byte range `[start, end)`.
     pub fn original_range(&self, start: usize, end: usize) -> (usize, usize) {
         let first = self.starts.partition_point(|&s| s < start);
@@ -73,14 +80,7 @@ pub fn compact_whitespace_only(input: &str) -> Compact {
             pending_break |= c == '\n' || c == '\r';
             continue;
         }
-        if pending_boundary && !out.text.is_empty() {
-            out.boundaries.push(out.text.len());
-            if pending_break {
-                out.breaks.push(out.text.len());
-            }
-        }
-        pending_boundary = false;
-        pending_break = false;
+        flush_separator(&mut out, &mut pending_boundary, &mut pending_break);
         push_char(&mut out, c, start, start + c.len_utf8());
     }
     out
@@ -122,14 +122,7 @@ pub fn compact(input: &str) -> Compact {
                 break;
             }
         }
-        if pending_boundary && !out.text.is_empty() {
-            out.boundaries.push(out.text.len());
-            if pending_break {
-                out.breaks.push(out.text.len());
-            }
-        }
-        pending_boundary = false;
-        pending_break = false;
+        flush_separator(&mut out, &mut pending_boundary, &mut pending_break);
         let simple = cluster.len() == c.len_utf8() && c.is_ascii();
         if simple {
             push_char(&mut out, c.to_ascii_lowercase(), start, end);
@@ -157,6 +150,18 @@ pub fn compact(input: &str) -> Compact {
     out.boundaries.dedup();
     out.breaks.dedup();
     out
+}
+
+/// Records the separator run that ended before the next kept char (none at the very start).
+fn flush_separator(out: &mut Compact, pending_boundary: &mut bool, pending_break: &mut bool) {
+    if *pending_boundary && !out.text.is_empty() {
+        out.boundaries.push(out.text.len());
+        if *pending_break {
+            out.breaks.push(out.text.len());
+        }
+    }
+    *pending_boundary = false;
+    *pending_break = false;
 }
 
 fn push_char(out: &mut Compact, c: char, start: usize, end: usize) {

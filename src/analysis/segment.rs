@@ -149,9 +149,7 @@ fn segment_span(
     let Ok(mut tokens) = segmenter.segment(Cow::Borrowed(text)) else {
         return;
     };
-    let lo = compact.boundaries.partition_point(|&b| b <= start);
-    let hi = compact.boundaries.partition_point(|&b| b < end);
-    let inner = &compact.boundaries[lo..hi];
+    let inner = compact.boundaries_inside(start, end);
     if inner.is_empty() || depth >= MAX_RESEGMENT_DEPTH {
         push_tokens(segmenter, tokens, start, out);
         return;
@@ -236,9 +234,7 @@ fn resolve_window(
     depth: usize,
 ) {
     let text = &compact.text[a..b];
-    let lo = compact.boundaries.partition_point(|&x| x <= a);
-    let hi = compact.boundaries.partition_point(|&x| x < b);
-    let inner = &compact.boundaries[lo..hi];
+    let inner = compact.boundaries_inside(a, b);
     let crosses = |p: &[lindera::token::Token]| {
         p.iter().any(|t| {
             let (ts, te) = (a + t.byte_start, a + t.byte_end);
