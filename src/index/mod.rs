@@ -293,16 +293,20 @@ impl KIndex {
     }
 
     /// What the index holds per file: `file_key` → (hash, mtime, size, number of documents).
+    ///
+    /// Read from the fast fields. Each column's dictionary is streamed once in order (a
+    /// per-document `ord_to_str` would decompress a dictionary block for every document).
     pub fn file_state(&self) -> Result<HashMap<String, FileState>> {
         let reader = self.reader()?;
         let searcher = reader.searcher();
         let mut state: HashMap<String, FileState> = HashMap::new();
-        let mut buf = String::new();
         for seg in searcher.segment_readers() {
             let ff = seg.fast_fields();
             let (Some(keys), Some(hashes)) = (ff.str("file_key")?, ff.str("hash")?) else {
                 continue;
             };
+            let key_terms = column_terms(&keys)?;
+            let hash_terms = column_terms(&hashes)?;
             let mtimes = ff.u64("mtime")?;
             let sizes = ff.u64("size")?;
             let alive = seg.alive_bitset();
@@ -310,17 +314,20 @@ impl KIndex {
                 if alive.is_some_and(|a| !a.is_alive(doc)) {
                     continue;
                 }
-                let Some(ord) = keys.term_ords(doc).next() else {
+                let Some(key) = keys
+                    .term_ords(doc)
+                    .next()
+                    .and_then(|o| key_terms.get(o as usize))
+                else {
                     continue;
                 };
-                buf.clear();
-                keys.ord_to_str(ord, &mut buf)?;
-                let key = buf.clone();
-                let mut hash = String::new();
-                if let Some(h) = hashes.term_ords(doc).next() {
-                    hashes.ord_to_str(h, &mut hash)?;
-                }
-                let entry = state.entry(key).or_insert_with(|| FileState {
+                let hash = hashes
+                    .term_ords(doc)
+                    .next()
+                    .and_then(|o| hash_terms.get(o as usize))
+                    .cloned()
+                    .unwrap_or_default();
+                let entry = state.entry(key.clone()).or_insert_with(|| FileState {
                     hash,
                     mtime: mtimes.first(doc).unwrap_or(0),
                     size: sizes.first(doc).unwrap_or(0),
@@ -360,6 +367,16 @@ impl KIndex {
             facets,
         })
     }
+}
+
+/// All terms of a string fast-field column, indexed by term ordinal.
+fn column_terms(column: &tantivy::columnar::StrColumn) -> Result<Vec<String>> {
+    let mut terms = Vec::with_capacity(column.num_terms());
+    let mut stream = column.dictionary().stream()?;
+    while stream.advance() {
+        terms.push(String::from_utf8_lossy(stream.key()).into_owned());
+    }
+    Ok(terms)
 }
 
 /// What the index holds for one file.
