@@ -25,8 +25,20 @@ use crate::error::{Error, Result};
 use crate::index::{Fields, KIndex, UNKNOWN};
 use query::Scope;
 
-/// Title matches count this much more than body matches.
-pub const TITLE_BOOST: f32 = 2.0;
+/// Title matches count this much more than body matches (measured: 2.0 ranked worse on both
+/// benchmarks of `docs/relevance.md`, the title terms are also in the BM25 of their field).
+pub const TITLE_BOOST: f32 = 1.0;
+/// Weight of an adjacent pair of query terms found within [`PAIR_SLOP`] positions of each
+/// other (a should-clause: it only adds to the score).
+pub const PAIR_WEIGHT: f32 = 0.3;
+pub const PAIR_SLOP: u32 = 2;
+/// The average body length BM25 sees is the real one times this, which moves tantivy's fixed
+/// k1 = 1.2, b = 0.75 to the equivalent of k1 = 0.9, b = 0.67 (k1·(1−b) stays 0.3).
+pub const BODY_LENGTH_SCALE: f64 = 1.5;
+/// Below the articles with all the words come those with at least this share of the query's
+/// terms (rounded up, at least one): a long question still finds its article when a word or
+/// two is missing, and one long compound does not fall apart into matches on single syllables.
+pub const RELAXED_MIN_SHARE: f64 = 0.25;
 /// Synonym matches count this much (the word the user typed counts 1.0).
 pub const SYNONYM_WEIGHT: f32 = 0.8;
 /// Hits shown unless `--limit` says otherwise.
@@ -130,50 +142,96 @@ impl<'a> Engine<'a> {
     }
 
     /// Runs a request.
+    ///
+    /// Plain words are matched "all words if possible, else best partial": the strict query
+    /// (every word required) is run first; when fewer articles than the requested page holds
+    /// have all the words, the page goes on with the articles that have only some of them,
+    /// ranked by BM25 over all the words, below every article that has them all. Phrases,
+    /// `title:`/`body:` words and exclusions stay hard constraints; `--any` ranks all
+    /// documents with any word together.
     pub fn search(&self, req: &Request) -> Result<Response> {
         let reader = self.kindex.reader()?;
         let searcher = reader.searcher();
         let f = &self.kindex.fields;
-        let (text_query, terms, has_text) = self.text_query(&req.query, req.any);
+        let tq = self.text_query(&req.query, req.any);
+        let terms = tq.highlight;
         let mut notice = None;
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        match text_query {
-            Some(q) => clauses.push((Occur::Must, q)),
-            None if has_text => {
-                notice = Some(
-                    "the query has no searchable words (only particles, endings or punctuation)"
-                        .to_string(),
-                );
-                clauses.push((Occur::Must, Box::new(EmptyQuery)));
+        let filters = self.filters(req, f);
+        let with_filters = |text: Option<Box<dyn Query>>| -> Box<dyn Query> {
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            match text {
+                Some(q) => clauses.push((Occur::Must, q)),
+                None if tq.has_text => clauses.push((Occur::Must, Box::new(EmptyQuery))),
+                None => clauses.push((Occur::Must, Box::new(AllQuery))),
             }
-            None => clauses.push((Occur::Must, Box::new(AllQuery))),
+            for filter in &filters {
+                clauses.push((Occur::Must, filter.box_clone()));
+            }
+            Box::new(BooleanQuery::new(clauses))
+        };
+        if tq.strict.is_none() && tq.has_text {
+            notice = Some(
+                "the query has no searchable words (only particles, endings or punctuation)"
+                    .to_string(),
+            );
         }
-        for filter in self.filters(req, f) {
-            clauses.push((Occur::Must, filter));
-        }
-        let query = BooleanQuery::new(clauses);
+        let stats = Stats {
+            searcher: &searcher,
+            body: f.body,
+        };
         // Paging values beyond the index size are clamped: a huge --limit must not allocate
         // for hits that cannot exist.
         let docs = searcher.num_docs() as usize;
         let offset = req.offset.min(docs);
         let limit = req.limit.clamp(1, docs.max(1));
-        let (top, total) = searcher.search(
-            &query,
-            &(
-                TopDocs::with_limit(limit)
-                    .and_offset(offset)
-                    .order_by_score(),
-                Count,
-            ),
-        )?;
+        let page = |query: &dyn Query, offset: usize, limit: usize| {
+            searcher.search_with_statistics_provider(
+                query,
+                &(
+                    TopDocs::with_limit(limit.max(1))
+                        .and_offset(offset)
+                        .order_by_score(),
+                    Count,
+                ),
+                &stats,
+            )
+        };
+        let strict = with_filters(tq.strict);
+        let (mut top, mut total) = page(strict.as_ref(), offset, limit)?;
+        let mut query = strict;
+        if let Some(relaxed) = tq.relaxed {
+            if total < offset + limit {
+                // Not enough articles with all the words: the rest of the page, and of the
+                // total, are the articles with only some of them.
+                let relaxed = with_filters(Some(relaxed));
+                let rest: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+                    (Occur::Must, relaxed.box_clone()),
+                    (Occur::MustNot, query.box_clone()),
+                ]));
+                let rest_offset = offset.saturating_sub(total);
+                let (more, more_total) = page(rest.as_ref(), rest_offset, limit - top.len())?;
+                if more_total > 0 && total == 0 {
+                    notice = Some(
+                        "no article has all the words: showing those with the most of them"
+                            .to_string(),
+                    );
+                }
+                if top.len() < limit {
+                    top.extend(more.into_iter().take(limit - top.len()));
+                }
+                total += more_total;
+                query = relaxed;
+            }
+        }
+        let query = query.as_ref();
         let facets = if req.lean {
             Facets::default()
         } else {
             Facets {
-                region: facet_counts(&searcher, &query, f.region, 2)?,
-                mentioned: facet_counts(&searcher, &query, f.mentioned, 2)?,
-                year: facet_counts(&searcher, &query, f.year_facet, 1)?,
-                industry: facet_counts(&searcher, &query, f.industry, 1)?,
+                region: facet_counts(&searcher, query, f.region, 2)?,
+                mentioned: facet_counts(&searcher, query, f.mentioned, 2)?,
+                year: facet_counts(&searcher, query, f.year_facet, 1)?,
+                industry: facet_counts(&searcher, query, f.industry, 1)?,
             }
         };
         let mut hits = Vec::with_capacity(top.len());
@@ -191,62 +249,78 @@ impl<'a> Engine<'a> {
         })
     }
 
-    /// The text part of the query, the set of terms to highlight, and whether the user typed
-    /// any text at all.
-    fn text_query(&self, q: &str, any: bool) -> (Option<Box<dyn Query>>, HashSet<String>, bool) {
+    /// The text part of the query: the strict form (every plain word required), the relaxed
+    /// form (any of the plain words) used below it when it finds too few, the set of terms to highlight, and whether
+    /// the user typed any text at all.
+    fn text_query(&self, q: &str, any: bool) -> TextQuery {
         let items = query::parse(q);
-        let has_text = !q.trim().is_empty();
-        let mut highlight = HashSet::new();
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut out = TextQuery {
+            strict: None,
+            relaxed: None,
+            highlight: HashSet::new(),
+            has_text: !q.trim().is_empty(),
+        };
+        let mut strict: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut relaxed: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut relaxable = false;
         let mut positive = 0;
         for group in query::groups(items) {
             let negate = group.iter().all(|i| i.negate);
-            let mut alternatives: Vec<Box<dyn Query>> = Vec::new();
+            let mut alternatives: Vec<ItemQuery> = Vec::new();
             for item in &group {
                 if let Some(q) =
-                    self.item_query(item, any && group.len() == 1, &mut highlight, negate)
+                    self.item_query(item, any && group.len() == 1, &mut out.highlight, negate)
                 {
                     alternatives.push(q);
                 }
             }
-            let q: Box<dyn Query> = match alternatives.len() {
-                0 => continue,
-                1 => alternatives.remove(0),
-                _ => Box::new(BooleanQuery::new(
-                    alternatives
-                        .into_iter()
-                        .map(|q| (Occur::Should, q))
-                        .collect(),
-                )),
+            if alternatives.is_empty() {
+                continue;
+            }
+            let (s, r): (Box<dyn Query>, Box<dyn Query>) = if alternatives.len() == 1 {
+                let a = alternatives.remove(0);
+                if a.relaxed.is_some() {
+                    relaxable = true;
+                }
+                let r = a.relaxed.unwrap_or_else(|| a.strict.box_clone());
+                (a.strict, r)
+            } else {
+                let s = any_of(alternatives.iter().map(|a| a.strict.box_clone()).collect());
+                (s.box_clone(), s)
             };
             if negate {
-                clauses.push((Occur::MustNot, q));
+                strict.push((Occur::MustNot, s));
+                relaxed.push((Occur::MustNot, r));
             } else {
                 positive += 1;
-                clauses.push((if any { Occur::Should } else { Occur::Must }, q));
+                let occur = if any { Occur::Should } else { Occur::Must };
+                strict.push((occur, s));
+                relaxed.push((occur, r));
             }
         }
-        if clauses.is_empty() {
-            return (None, highlight, has_text);
+        if strict.is_empty() {
+            return out;
         }
         if positive == 0 {
-            clauses.push((Occur::Must, Box::new(AllQuery)));
+            strict.push((Occur::Must, Box::new(AllQuery)));
+            relaxed.push((Occur::Must, Box::new(AllQuery)));
         }
-        (
-            Some(Box::new(BooleanQuery::new(clauses))),
-            highlight,
-            has_text,
-        )
+        out.strict = Some(Box::new(BooleanQuery::new(strict)));
+        if relaxable && !any {
+            out.relaxed = Some(Box::new(BooleanQuery::new(relaxed)));
+        }
+        out
     }
 
-    /// The query of one item: required terms (or a phrase) over the item's fields.
+    /// The query of one item: required terms (or a phrase) over the item's fields, and for
+    /// plain words of more than one term, the relaxed form (any term).
     fn item_query(
         &self,
         item: &query::Item,
         any: bool,
         highlight: &mut HashSet<String>,
         negate: bool,
-    ) -> Option<Box<dyn Query>> {
+    ) -> Option<ItemQuery> {
         let terms = self.analyzer.terms(&item.text);
         if terms.is_empty() {
             return None;
@@ -271,52 +345,110 @@ impl<'a> Engine<'a> {
                     (Occur::Should, boosted(Box::new(pq), boost))
                 })
                 .collect();
-            return Some(Box::new(BooleanQuery::new(per_field)));
+            return Some(ItemQuery {
+                strict: Box::new(BooleanQuery::new(per_field)),
+                relaxed: None,
+            });
         }
-        // Terms at one position (a compound and its first part) are alternatives; distinct
-        // positions are required (or optional with --any).
-        let mut by_position: BTreeMap<usize, Vec<String>> = BTreeMap::new();
-        for t in &terms {
-            by_position
-                .entry(t.position)
-                .or_default()
-                .push(t.text.clone());
-        }
-        let mut required: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        // A compound indexed whole and as parts: the parts are enough (they are in every
-        // document that has the compound), so drop the whole from the required set.
-        for (_, words) in by_position {
-            let words: Vec<String> = if words.len() > 1 {
-                words.into_iter().skip(1).collect()
-            } else {
-                words
-            };
-            let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-            for w in &words {
-                alternatives.push((Occur::Should, self.term_over_fields(w, &fields, 1.0)));
-                for syn in self.synonyms.get(w).into_iter().flatten() {
-                    if !negate {
-                        for part in syn.split(' ') {
-                            highlight.insert(part.to_string());
-                        }
-                    }
-                    alternatives.push((
-                        Occur::Should,
-                        self.phrase_over_fields(syn, &fields, SYNONYM_WEIGHT),
-                    ));
-                }
+        // Terms at one position (a compound and its first part) are alternatives: the parts
+        // are enough (they are in every document that has the compound), so the whole is
+        // dropped and each position is one unit.
+        let mut units: Vec<Unit> = Vec::new();
+        for term in &terms {
+            match units.last_mut() {
+                Some(u) if u.position == term.position => u.word = term.text.clone(),
+                _ => units.push(Unit {
+                    position: term.position,
+                    word: term.text.clone(),
+                }),
             }
-            let q: Box<dyn Query> = if alternatives.len() == 1 {
+        }
+        let mut unit_queries: Vec<Box<dyn Query>> = Vec::new();
+        for u in &units {
+            let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            alternatives.push((Occur::Should, self.term_over_fields(&u.word, &fields, 1.0)));
+            for syn in self.synonyms.get(&u.word).into_iter().flatten() {
+                if !negate {
+                    for part in syn.split(' ') {
+                        highlight.insert(part.to_string());
+                    }
+                }
+                alternatives.push((
+                    Occur::Should,
+                    self.phrase_over_fields(syn, &fields, SYNONYM_WEIGHT),
+                ));
+            }
+            unit_queries.push(if alternatives.len() == 1 {
                 alternatives.remove(0).1
             } else {
                 Box::new(BooleanQuery::new(alternatives))
-            };
-            required.push((if any { Occur::Should } else { Occur::Must }, q));
+            });
         }
-        if required.len() == 1 {
-            return Some(required.remove(0).1);
+        // Score only: adjacent query terms close together in the text (a question is often a
+        // paraphrase of one sentence of the answer).
+        let mut extras: Vec<Box<dyn Query>> = Vec::new();
+        if !negate {
+            for pair in units.windows(2) {
+                let (a, b) = (&pair[0], &pair[1]);
+                let gap = b.position.saturating_sub(a.position).max(1);
+                let per_field: Vec<(Occur, Box<dyn Query>)> = fields
+                    .iter()
+                    .map(|&(field, boost)| {
+                        let pq = PhraseQuery::new_with_offset_and_slop(
+                            vec![
+                                (0, Term::from_field_text(field, &a.word)),
+                                (gap, Term::from_field_text(field, &b.word)),
+                            ],
+                            PAIR_SLOP,
+                        );
+                        let q: Box<dyn Query> = Box::new(pq);
+                        (Occur::Should, boosted(q, boost * PAIR_WEIGHT))
+                    })
+                    .collect();
+                extras.push(Box::new(BooleanQuery::new(per_field)));
+            }
         }
-        Some(Box::new(BooleanQuery::new(required)))
+        let build = |occur: Occur| -> Box<dyn Query> {
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            for q in &unit_queries {
+                clauses.push((occur, q.box_clone()));
+            }
+            if clauses.len() == 1 && extras.is_empty() {
+                return clauses.remove(0).1;
+            }
+            for q in &extras {
+                clauses.push((Occur::Should, q.box_clone()));
+            }
+            Box::new(BooleanQuery::new(clauses))
+        };
+        // Relaxed: at least a quarter of the terms (with their synonyms), every term adding
+        // to the score.
+        let relaxed_query = || -> Box<dyn Query> {
+            let n = unit_queries.len();
+            let min = ((n as f64 * RELAXED_MIN_SHARE).ceil() as usize).clamp(1, n);
+            let core: Box<dyn Query> = Box::new(BooleanQuery::with_minimum_required_clauses(
+                unit_queries
+                    .iter()
+                    .map(|q| (Occur::Should, q.box_clone()))
+                    .collect(),
+                min,
+            ));
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, core)];
+            for q in &extras {
+                clauses.push((Occur::Should, q.box_clone()));
+            }
+            Box::new(BooleanQuery::new(clauses))
+        };
+        if any || negate {
+            let occur = if any { Occur::Should } else { Occur::Must };
+            return Some(ItemQuery {
+                strict: build(occur),
+                relaxed: None,
+            });
+        }
+        let strict = build(Occur::Must);
+        let relaxed = (unit_queries.len() > 1).then(relaxed_query);
+        Some(ItemQuery { strict, relaxed })
     }
 
     fn fields_of(&self, scope: Scope) -> Vec<(Field, f32)> {
@@ -491,6 +623,63 @@ impl<'a> Engine<'a> {
             highlights: snip.highlights,
         })
     }
+}
+
+/// The text query of a request in its two forms.
+struct TextQuery {
+    /// Every plain word required.
+    strict: Option<Box<dyn Query>>,
+    /// Used when `strict` finds nothing: at least one word, ranked by all of them.
+    relaxed: Option<Box<dyn Query>>,
+    highlight: HashSet<String>,
+    has_text: bool,
+}
+
+struct ItemQuery {
+    strict: Box<dyn Query>,
+    relaxed: Option<Box<dyn Query>>,
+}
+
+/// One query position: a term (the first part of a compound at that position).
+struct Unit {
+    position: usize,
+    word: String,
+}
+
+/// BM25 statistics with the average body length scaled by [`BODY_LENGTH_SCALE`]: tantivy
+/// fixes k1 = 1.2 and b = 0.75, and the average length is the one knob left on term-frequency
+/// saturation and length normalisation.
+struct Stats<'s> {
+    searcher: &'s Searcher,
+    body: Field,
+}
+
+impl tantivy::query::Bm25StatisticsProvider for Stats<'_> {
+    fn total_num_tokens(&self, field: Field) -> tantivy::Result<u64> {
+        let n = tantivy::query::Bm25StatisticsProvider::total_num_tokens(self.searcher, field)?;
+        if field == self.body {
+            Ok((n as f64 * BODY_LENGTH_SCALE).round() as u64)
+        } else {
+            Ok(n)
+        }
+    }
+
+    fn total_num_docs(&self) -> tantivy::Result<u64> {
+        tantivy::query::Bm25StatisticsProvider::total_num_docs(self.searcher)
+    }
+
+    fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
+        self.searcher.doc_freq(term)
+    }
+}
+
+fn any_of(mut queries: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    if queries.len() == 1 {
+        return queries.remove(0);
+    }
+    Box::new(BooleanQuery::new(
+        queries.into_iter().map(|q| (Occur::Should, q)).collect(),
+    ))
 }
 
 /// Path form (`/경상북도/안동시`) of a stored facet value (tantivy's encoded form separates
