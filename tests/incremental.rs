@@ -188,7 +188,18 @@ fn jsonl_lines_with_the_same_id_replace_each_other() {
     assert_eq!(hits(&idx, "해양"), vec!["n1"]);
 }
 
-/// A corpus of `n` real-text articles, each with a unique Latin code word `kpNNNNz`.
+/// A Latin code word unique to article `i`, letters only so that it is one term (`kpbcd`).
+fn code(i: usize) -> String {
+    let mut s = String::from("kp");
+    let mut n = i;
+    for _ in 0..4 {
+        s.push((b'a' + (n % 26) as u8) as char);
+        n /= 26;
+    }
+    s
+}
+
+/// A corpus of `n` real-text articles, each with a unique code word (see [`code`]).
 fn corpus(tmp: &TempDir, n: usize) -> PathBuf {
     let petitions =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/eval/petitions/corpus.jsonl");
@@ -210,7 +221,8 @@ fn corpus(tmp: &TempDir, n: usize) -> PathBuf {
         tmp.write(
             &format!("corpus/{:02}/p{i:05}.txt", i % 17),
             format!(
-                "청원 {i}\n\n코드 kp{i:05}z 공통어휘 zzcommon\n{}",
+                "청원 {i}\n\n코드 {} 공통어휘 zzcommon\n{}",
+                code(i),
                 texts[i % texts.len()]
             ),
         );
@@ -282,8 +294,8 @@ fn killed_runs_converge_to_one_document_per_file() {
     assert_eq!(s["removed"].as_u64(), Some(0), "{s}");
     assert_eq!(documents(&idx), n as u64);
     for i in (0..n).step_by(37) {
-        let ids = hits(&idx, &format!("kp{i:05}z"));
-        assert_eq!(ids.len(), 1, "kp{i:05}z: {ids:?}");
+        let ids = hits(&idx, &code(i));
+        assert_eq!(ids.len(), 1, "{}: {ids:?}", code(i));
     }
     // And a further run has nothing to do.
     assert_eq!(counts(&index(&[&root], &idx, &[])), [0, 0, 0, n as u64]);
@@ -414,19 +426,19 @@ fn watch_picks_up_new_changed_and_removed_files_and_locks_out_other_writers() {
     // New file → searchable by another process.
     tmp.write(
         "docs/new/b.txt",
-        "제주 관광\n\n제주도는 관광 코드 wq7788 를 발표했다.",
+        "제주 관광\n\n제주도는 관광 코드 wqmarker 를 발표했다.",
     );
-    let took = poll_hits(&idx, "wq7788", 1);
+    let took = poll_hits(&idx, "wqmarker", 1);
     eprintln!("new file searchable after {took:?}");
     // Changed → old text gone; removed → gone.
     tmp.write(
         "docs/new/b.txt",
-        "제주 관광\n\n제주도는 관광 코드 wq9900 를 발표했다.",
+        "제주 관광\n\n제주도는 관광 코드 zqmarker 를 발표했다.",
     );
-    poll_hits(&idx, "wq9900", 1);
-    assert!(hits(&idx, "wq7788").is_empty());
+    poll_hits(&idx, "zqmarker", 1);
+    assert!(hits(&idx, "wqmarker").is_empty());
     std::fs::remove_file(root.join("new/b.txt")).expect("remove");
-    poll_hits(&idx, "wq9900", 0);
+    poll_hits(&idx, "zqmarker", 0);
     // Renamed → found under the new name only.
     std::fs::rename(root.join("a.txt"), root.join("renamed.txt")).expect("rename");
     let deadline = Instant::now() + Duration::from_secs(20);

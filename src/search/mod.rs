@@ -41,6 +41,9 @@ pub const BODY_LENGTH_SCALE: f64 = 1.5;
 pub const RELAXED_MIN_SHARE: f64 = 0.25;
 /// Synonym matches count this much (the word the user typed counts 1.0).
 pub const SYNONYM_WEIGHT: f32 = 0.8;
+/// Queries with at least this many analysed words are read as questions: when few articles
+/// have every word, the page is filled with the best partial matches.
+pub const LONG_QUERY_TERMS: usize = 3;
 /// Hits shown unless `--limit` says otherwise.
 pub const DEFAULT_LIMIT: usize = 10;
 
@@ -199,7 +202,18 @@ impl<'a> Engine<'a> {
         let strict = with_filters(tq.strict);
         let (mut top, mut total) = page(strict.as_ref(), offset, limit)?;
         let mut query = strict;
-        if let Some(relaxed) = tq.relaxed {
+        // Short keyword queries keep "all words" whenever some article has them all, so that
+        // totals and facets describe exactly those articles; questions (LONG_QUERY_TERMS terms
+        // or more) fill the page with partial matches too, which is what ranks the right
+        // paragraph of a question into the top 10 (docs/relevance.md).
+        let words: std::collections::BTreeSet<usize> = self
+            .analyzer
+            .terms(&req.query)
+            .into_iter()
+            .map(|t| t.position)
+            .collect();
+        let fill = total == 0 || words.len() >= LONG_QUERY_TERMS;
+        if let Some(relaxed) = tq.relaxed.filter(|_| fill) {
             if total < offset + limit {
                 // Not enough articles with all the words: the rest of the page, and of the
                 // total, are the articles with only some of them.
@@ -210,11 +224,20 @@ impl<'a> Engine<'a> {
                 ]));
                 let rest_offset = offset.saturating_sub(total);
                 let (more, more_total) = page(rest.as_ref(), rest_offset, limit - top.len())?;
-                if more_total > 0 && total == 0 {
-                    notice = Some(
+                if more_total > 0 {
+                    notice = Some(if total == 0 {
                         "no article has all the words: showing those with the most of them"
-                            .to_string(),
-                    );
+                            .to_string()
+                    } else {
+                        format!(
+                            "{total} {} all the words; the others below match some of them",
+                            if total == 1 {
+                                "article has"
+                            } else {
+                                "articles have"
+                            }
+                        )
+                    });
                 }
                 if top.len() < limit {
                     top.extend(more.into_iter().take(limit - top.len()));
