@@ -11,7 +11,7 @@ pub mod snippet;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::Serialize;
-use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::collector::{Count, FacetCollector, FacetCounts, MultiCollector, TopDocs};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query,
     RangeQuery, TermQuery,
@@ -250,12 +250,7 @@ impl<'a> Engine<'a> {
         let facets = if req.lean {
             Facets::default()
         } else {
-            Facets {
-                region: facet_counts(&searcher, query, f.region, 2)?,
-                mentioned: facet_counts(&searcher, query, f.mentioned, 2)?,
-                year: facet_counts(&searcher, query, f.year_facet, 1)?,
-                industry: facet_counts(&searcher, query, f.industry, 1)?,
-            }
+            self.facets(&searcher, query)?
         };
         let mut hits = Vec::with_capacity(top.len());
         for (i, (score, addr)) in top.into_iter().enumerate() {
@@ -716,6 +711,75 @@ fn boosted(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
         q
     } else {
         Box::new(BoostQuery::new(q, boost))
+    }
+}
+
+impl Engine<'_> {
+    /// All facet counts of a query in one pass over its matches: region and mentioned region
+    /// at both levels (the 시·군·구 level seeded with every 시·도 of the gazetteer, since tantivy
+    /// counts children only of facets named up front), year and industry.
+    fn facets(&self, searcher: &Searcher, query: &dyn Query) -> Result<Facets> {
+        let f = &self.kindex.fields;
+        let schema = searcher.schema();
+        let collector = |field: Field, facets: &[Facet]| {
+            let mut c = FacetCollector::for_field(schema.get_field_name(field));
+            for facet in facets {
+                c.add_facet(facet.clone());
+            }
+            c
+        };
+        let root = [Facet::root()];
+        let provinces: Vec<Facet> = self
+            .res
+            .gazetteer
+            .provinces()
+            .map(|p| Facet::from(p.path().as_str()))
+            .collect();
+        let mut multi = MultiCollector::new();
+        let region_top = multi.add_collector(collector(f.region, &root));
+        let region_sub = multi.add_collector(collector(f.region, &provinces));
+        let mentioned_top = multi.add_collector(collector(f.mentioned, &root));
+        let mentioned_sub = multi.add_collector(collector(f.mentioned, &provinces));
+        let year = multi.add_collector(collector(f.year_facet, &root));
+        let industry = multi.add_collector(collector(f.industry, &root));
+        let mut fruits = searcher.search(query, &multi)?;
+        let levels = |top: FacetCounts, sub: Option<FacetCounts>| {
+            let mut out = BTreeMap::new();
+            for (facet, c) in top.get("/") {
+                out.insert(facet.to_path_string(), c);
+            }
+            if let Some(sub) = sub {
+                for p in &provinces {
+                    for (facet, c) in sub.get(p.clone()) {
+                        out.insert(facet.to_path_string(), c);
+                    }
+                }
+            }
+            out
+        };
+        let names = |counts: FacetCounts| -> BTreeMap<String, u64> {
+            counts
+                .get("/")
+                .map(|(facet, c)| {
+                    (
+                        facet.to_path_string().trim_start_matches('/').to_string(),
+                        c,
+                    )
+                })
+                .collect()
+        };
+        Ok(Facets {
+            region: levels(
+                region_top.extract(&mut fruits),
+                Some(region_sub.extract(&mut fruits)),
+            ),
+            mentioned: levels(
+                mentioned_top.extract(&mut fruits),
+                Some(mentioned_sub.extract(&mut fruits)),
+            ),
+            year: names(year.extract(&mut fruits)),
+            industry: names(industry.extract(&mut fruits)),
+        })
     }
 }
 
