@@ -7,7 +7,7 @@
 
 use std::collections::HashSet;
 
-use crate::analysis::normalize::{compact, is_separator};
+use crate::analysis::normalize::is_separator;
 use crate::analysis::Analyzer;
 
 /// Target snippet length in characters.
@@ -72,31 +72,14 @@ pub fn snippet(body: &str, terms: &HashSet<String>, _analyzer: &Analyzer) -> Sni
 /// decomposed compounds such as 식 in 출범식) would light up everywhere and are skipped when
 /// longer terms occur.
 fn literal_spans(text: &str, terms: &HashSet<String>) -> Vec<(usize, usize)> {
-    let folded = text.to_ascii_lowercase();
     let mut long = Vec::new();
     let mut short = Vec::new();
     for t in terms {
-        if t.is_empty() {
-            continue;
-        }
-        let ascii_word = t.chars().all(|c| c.is_ascii_alphanumeric());
-        let single = !ascii_word && t.chars().count() == 1;
-        for (i, _) in folded.match_indices(t.as_str()) {
-            let j = i + t.len();
-            if ascii_word {
-                let before = folded[..i].chars().next_back();
-                let after = folded[j..].chars().next();
-                if before.is_some_and(|c| c.is_ascii_alphanumeric())
-                    || after.is_some_and(|c| c.is_ascii_alphanumeric())
-                {
-                    continue;
-                }
-            }
-            if single {
-                short.push((i, j));
-            } else {
-                long.push((i, j));
-            }
+        let spans = term_spans(text, t);
+        if is_single_syllable(t) {
+            short.extend(spans);
+        } else {
+            long.extend(spans);
         }
     }
     if long.is_empty() {
@@ -129,46 +112,85 @@ fn merge_spans(text: &str, spans: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
 /// Byte range of the best window: the sentence with the most distinct query terms (literal
 /// match), grown with neighbouring text up to [`SNIPPET_CHARS`].
 fn best_window(body: &str, terms: &HashSet<String>) -> (usize, usize) {
-    let lower_needed = terms
+    // Where each term occurs, found once over the whole body (one pass per term).
+    let mut hits: Vec<(usize, usize)> = Vec::new(); // (byte offset, term index)
+    let spans_by_term: Vec<Vec<(usize, usize)>> =
+        terms.iter().map(|t| term_spans(body, t)).collect();
+    let has_long = terms
         .iter()
-        .any(|t| t.chars().any(|c| c.is_ascii_lowercase()));
-    let sentences = sentence_spans(body);
+        .zip(&spans_by_term)
+        .any(|(t, s)| !s.is_empty() && !is_single_syllable(t));
+    for (i, (t, spans)) in terms.iter().zip(&spans_by_term).enumerate() {
+        if has_long && is_single_syllable(t) {
+            continue;
+        }
+        hits.extend(spans.iter().map(|&(a, _)| (a, i)));
+    }
+    if hits.is_empty() {
+        // No literal occurrence (a stem or a synonym): start of the article.
+        let end = char_boundary_after(body, FALLBACK_SCAN_CHARS.min(SNIPPET_CHARS));
+        return (0, end);
+    }
+    hits.sort_unstable();
+    // The sentence with the most distinct terms (earliest on ties).
     let mut best: Option<(usize, usize, usize)> = None;
-    for &(a, b) in &sentences {
-        let s = &body[a..b];
-        let folded;
-        let hay: &str = if lower_needed {
-            folded = s.to_lowercase();
-            &folded
-        } else {
-            s
-        };
-        // Separators are invisible to terms (`바이오·백신` holds 백신 after 바이오).
-        let compacted;
-        let hay = if hay.contains(is_separator_like) {
-            compacted = compact(hay).text;
-            compacted.as_str()
-        } else {
-            hay
-        };
-        let score = terms.iter().filter(|t| hay.contains(t.as_str())).count();
+    let mut k = 0;
+    let mut seen: Vec<usize> = Vec::new();
+    for (a, b) in sentence_spans(body) {
+        while k < hits.len() && hits[k].0 < a {
+            k += 1;
+        }
+        seen.clear();
+        let mut j = k;
+        while j < hits.len() && hits[j].0 < b {
+            if !seen.contains(&hits[j].1) {
+                seen.push(hits[j].1);
+            }
+            j += 1;
+        }
+        let score = seen.len();
         if score > 0 && best.is_none_or(|x| score > x.0) {
             best = Some((score, a, b));
         }
     }
-    let (a, b) = match best {
-        Some((_, a, b)) => (a, b),
-        None => {
-            // No literal occurrence (a stem or a synonym): start of the article.
-            let end = char_boundary_after(body, FALLBACK_SCAN_CHARS.min(SNIPPET_CHARS));
-            return (0, end);
-        }
-    };
-    fit(body, a, b)
+    match best {
+        Some((_, a, b)) => fit(body, a, b),
+        None => (0, char_boundary_after(body, SNIPPET_CHARS)),
+    }
 }
 
-fn is_separator_like(c: char) -> bool {
-    c != ' ' && c != '\n' && is_separator(c)
+fn is_single_syllable(t: &str) -> bool {
+    !t.chars().all(|c| c.is_ascii_alphanumeric()) && t.chars().count() == 1
+}
+
+/// Literal occurrences of one normalised term in `text`: ASCII case-insensitive, Latin and
+/// number terms only as whole words.
+fn term_spans(text: &str, term: &str) -> Vec<(usize, usize)> {
+    if term.is_empty() {
+        return Vec::new();
+    }
+    let ascii_word = term.chars().all(|c| c.is_ascii_alphanumeric());
+    let folded;
+    let hay: &str = if term.bytes().any(|b| b.is_ascii_lowercase()) {
+        folded = text.to_ascii_lowercase();
+        &folded
+    } else {
+        text
+    };
+    hay.match_indices(term)
+        .map(|(i, _)| (i, i + term.len()))
+        .filter(|&(i, j)| {
+            !ascii_word
+                || !(hay[..i]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| c.is_ascii_alphanumeric())
+                    || hay[j..]
+                        .chars()
+                        .next()
+                        .is_some_and(|c| c.is_ascii_alphanumeric()))
+        })
+        .collect()
 }
 
 /// Grows or trims `[a, b)` to about [`SNIPPET_CHARS`].
