@@ -62,7 +62,7 @@ pub struct Term {
 /// The Korean analyzer. Cheap to clone: the dictionary is shared.
 #[derive(Clone)]
 pub struct Analyzer {
-    segmenter: Arc<Segmenter>,
+    lexicon: Arc<segment::Lexicon>,
 }
 
 impl std::fmt::Debug for Analyzer {
@@ -97,15 +97,23 @@ impl Analyzer {
             Some(dict)
         };
         let segmenter = Segmenter::new(Mode::Normal, dictionary, user);
+        let user_nouns = user_words
+            .iter()
+            .map(|w| normalize::normalize_label(&w.surface).replace(' ', ""))
+            .filter(|w| w.chars().count() >= 2)
+            .collect();
         Ok(Analyzer {
-            segmenter: Arc::new(segmenter),
+            lexicon: Arc::new(segment::Lexicon {
+                segmenter,
+                user_nouns,
+            }),
         })
     }
 
     /// Analyses `text` once: morphemes and index terms, both with original byte offsets.
     pub fn analyze(&self, text: &str) -> Analysis {
         let compact = normalize::compact(text);
-        let mut morphemes = segment::segment(&self.segmenter, &compact);
+        let mut morphemes = segment::segment(&self.lexicon, &compact);
         let mut terms = Vec::with_capacity(morphemes.len() / 2);
         let mut position = 0usize;
         for m in &mut morphemes {
@@ -126,7 +134,7 @@ impl Analyzer {
     /// NFKC, case folding or middle-dot separators — the input MeCab-ko itself would see.
     pub fn morphemes_raw(&self, text: &str) -> Vec<Morpheme> {
         let compact = normalize::compact_whitespace_only(text);
-        let mut morphemes = segment::segment(&self.segmenter, &compact);
+        let mut morphemes = segment::segment(&self.lexicon, &compact);
         for m in &mut morphemes {
             let (start, end) = compact.original_range(m.start, m.end);
             m.start = start;

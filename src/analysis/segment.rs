@@ -18,6 +18,13 @@ use super::normalize::Compact;
 /// without either (tables, dumps) is cut here, at the last separator before the limit.
 pub const MAX_CHUNK_BYTES: usize = 2048;
 
+/// The dictionaries the segmenter reads: lindera's (system + user) and the user nouns, which
+/// noun decomposition may use as parts (`수소충전소` → 수소 + 충전소).
+pub struct Lexicon {
+    pub segmenter: Segmenter,
+    pub user_nouns: std::collections::HashSet<String>,
+}
+
 /// One morpheme as the dictionary analysed it, with offsets into the compact text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Morpheme {
@@ -46,10 +53,10 @@ pub enum MorphKind {
 }
 
 /// Segments a compact text into morphemes.
-pub fn segment(segmenter: &Segmenter, compact: &Compact) -> Vec<Morpheme> {
+pub fn segment(lex: &Lexicon, compact: &Compact) -> Vec<Morpheme> {
     let mut out = Vec::new();
     for (start, end) in chunks(compact) {
-        segment_span(segmenter, compact, start, end, &mut out, 0);
+        segment_span(lex, compact, start, end, &mut out, 0);
     }
     out
 }
@@ -138,7 +145,7 @@ const MAX_RESEGMENT_DEPTH: usize = 16;
 /// of words around that spot is re-analysed: its n-best paths are walked in cost order and the
 /// cheapest one under MeCab-ko's rules replaces the 1-best there.
 fn segment_span(
-    segmenter: &Segmenter,
+    lex: &Lexicon,
     compact: &Compact,
     start: usize,
     end: usize,
@@ -146,12 +153,12 @@ fn segment_span(
     depth: usize,
 ) {
     let text = &compact.text[start..end];
-    let Ok(mut tokens) = segmenter.segment(Cow::Borrowed(text)) else {
+    let Ok(mut tokens) = lex.segmenter.segment(Cow::Borrowed(text)) else {
         return;
     };
     let inner = compact.boundaries_inside(start, end);
     if inner.is_empty() || depth >= MAX_RESEGMENT_DEPTH {
-        push_tokens(segmenter, tokens, start, out);
+        push_tokens(lex, tokens, start, out);
         return;
     }
     // Problem spots: spaces crossed by a word, or followed by a penalised word.
@@ -172,7 +179,7 @@ fn segment_span(
     }
     edges.push(end);
     if problems.is_empty() {
-        push_tokens(segmenter, tokens, start, out);
+        push_tokens(lex, tokens, start, out);
         return;
     }
     problems.sort_unstable();
@@ -214,19 +221,19 @@ fn segment_span(
         while let Some(t) = rest.next_if(|t| start + t.byte_start < a) {
             pending.push(t);
         }
-        push_tokens(segmenter, std::mem::take(&mut pending), start, out);
+        push_tokens(lex, std::mem::take(&mut pending), start, out);
         while rest.next_if(|t| start + t.byte_start < b).is_some() {}
-        resolve_window(segmenter, compact, a, b, out, depth);
+        resolve_window(lex, compact, a, b, out, depth);
         cursor = b;
     }
     let tail: Vec<_> = rest.collect();
     debug_assert!(tail.iter().all(|t| start + t.byte_start >= cursor));
-    push_tokens(segmenter, tail, start, out);
+    push_tokens(lex, tail, start, out);
 }
 
 /// Re-analyses the window `[a, b)` under MeCab-ko's rules for spaces.
 fn resolve_window(
-    segmenter: &Segmenter,
+    lex: &Lexicon,
     compact: &Compact,
     a: usize,
     b: usize,
@@ -248,7 +255,7 @@ fn resolve_window(
     let paths = if text.len() > WINDOW_MAX_BYTES {
         Ok(Vec::new())
     } else {
-        segmenter.segment_nbest(
+        lex.segmenter.segment_nbest(
             Cow::Borrowed(text),
             NBEST_CANDIDATES,
             false,
@@ -275,13 +282,13 @@ fn resolve_window(
         }
     }
     match best {
-        Some((_, p)) => push_tokens(segmenter, p, a, out),
+        Some((_, p)) => push_tokens(lex, p, a, out),
         None => {
             // No path without a word across a space among the candidates: cut at the spaces.
             let mut s = a;
             for &c in inner.iter().chain(std::iter::once(&b)) {
                 if c > s {
-                    segment_span(segmenter, compact, s, c, out, depth + 1);
+                    segment_span(lex, compact, s, c, out, depth + 1);
                 }
                 s = c;
             }
@@ -291,7 +298,7 @@ fn resolve_window(
 
 /// Converts lindera tokens (offsets relative to `base` in the compact text) into morphemes.
 fn push_tokens(
-    segmenter: &Segmenter,
+    lex: &Lexicon,
     tokens: Vec<lindera::token::Token>,
     base: usize,
     out: &mut Vec<Morpheme>,
@@ -317,7 +324,7 @@ fn push_tokens(
             && (pos.starts_with("NN") || unknown)
             && surface.chars().count() >= MIN_DECOMPOUND_CHARS
         {
-            parts = decompound_cached(&segmenter.dictionary, &surface);
+            parts = decompound_cached(lex, &surface);
             if !parts.is_empty() {
                 kind = MorphKind::Compound;
             }
@@ -345,25 +352,24 @@ const DECOMPOUND_CACHE_ENTRIES: usize = 50_000;
 thread_local! {
     /// Long nouns repeat across articles (기반산업, 지역특화산업 …); splitting one costs a
     /// dictionary prefix search per character plus a details lookup per candidate.
-    static DECOMPOUND_CACHE: std::cell::RefCell<std::collections::HashMap<String, Vec<(String, String)>>> =
+    static DECOMPOUND_CACHE: std::cell::RefCell<std::collections::HashMap<(usize, String), Vec<(String, String)>>> =
         std::cell::RefCell::new(std::collections::HashMap::new());
 }
 
 /// [`decompound`] with a per-thread cache.
-fn decompound_cached(
-    dictionary: &lindera::dictionary::Dictionary,
-    surface: &str,
-) -> Vec<(String, String)> {
-    if let Some(hit) = DECOMPOUND_CACHE.with(|c| c.borrow().get(surface).cloned()) {
+fn decompound_cached(lex: &Lexicon, surface: &str) -> Vec<(String, String)> {
+    // Keyed by lexicon too: tests run analyzers with different user dictionaries side by side.
+    let key = (lex as *const Lexicon as usize, surface.to_string());
+    if let Some(hit) = DECOMPOUND_CACHE.with(|c| c.borrow().get(&key).cloned()) {
         return hit;
     }
-    let parts = decompound(dictionary, surface);
+    let parts = decompound(&lex.segmenter.dictionary, &lex.user_nouns, surface);
     DECOMPOUND_CACHE.with(|c| {
         let mut c = c.borrow_mut();
         if c.len() >= DECOMPOUND_CACHE_ENTRIES {
             c.clear();
         }
-        c.insert(surface.to_string(), parts.clone());
+        c.insert(key, parts.clone());
     });
     parts
 }
@@ -372,6 +378,7 @@ fn decompound_cached(
 /// exactly; empty when there is no such split or it would be the word itself.
 pub fn decompound(
     dictionary: &lindera::dictionary::Dictionary,
+    user_nouns: &std::collections::HashSet<String>,
     surface: &str,
 ) -> Vec<(String, String)> {
     let bounds: Vec<usize> = surface
@@ -388,20 +395,29 @@ pub fn decompound(
             continue;
         };
         let from = bounds[i];
+        let mut candidates: Vec<(usize, String)> = Vec::new();
         for (end_byte, entry) in dictionary.prefix_dictionary.prefix(&surface[from..]) {
-            let end = from + end_byte;
+            let details = dictionary.word_details(entry.word_id().id() as usize);
+            if let Some(tag) = details.first() {
+                if tag.starts_with("NN") && !tag.starts_with("NNB") {
+                    candidates.push((from + end_byte, tag.to_string()));
+                }
+            }
+        }
+        // User nouns (domain words) can be parts too.
+        for j in i + 2..=n {
+            if user_nouns.contains(&surface[from..bounds[j]]) {
+                candidates.push((bounds[j], "NNG".to_string()));
+            }
+        }
+        for (end, tag) in candidates {
             let j = bounds.partition_point(|&b| b < end);
             if j - i < 2 || (i == 0 && j == n) {
                 continue;
             }
-            let details = dictionary.word_details(entry.word_id().id() as usize);
-            let Some(tag) = details.first() else { continue };
-            if !tag.starts_with("NN") || tag.starts_with("NNB") {
-                continue;
-            }
             let better = best[j].as_ref().is_none_or(|(c, _, _)| count + 1 < *c);
             if better {
-                best[j] = Some((count + 1, i, tag.to_string()));
+                best[j] = Some((count + 1, i, tag));
             }
         }
     }
