@@ -123,9 +123,12 @@ pub fn compact(input: &str) -> Compact {
             }
         }
         flush_separator(&mut out, &mut pending_boundary, &mut pending_break);
-        let simple = cluster.len() == c.len_utf8() && c.is_ascii();
-        if simple {
+        let single = cluster.len() == c.len_utf8();
+        if single && c.is_ascii() {
             push_char(&mut out, c.to_ascii_lowercase(), start, end);
+        } else if single && ('\u{AC00}'..='\u{D7A3}').contains(&c) {
+            // Precomposed Hangul syllables are NFKC-stable and caseless: the common case.
+            push_char(&mut out, c, start, end);
         } else {
             let mut emitted_separator = false;
             for n in cluster.nfkc() {
