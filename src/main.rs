@@ -7,7 +7,13 @@ fn main() {
     let cli = kpolicy::cli::Cli::parse();
     let code = match kpolicy::cli::run(cli) {
         Ok(outcome) => outcome.code(),
+        // `kpolicy search … | head`: the reader went away, which is not an error.
         Err(kpolicy::Error::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
+        Err(kpolicy::Error::Json(e))
+            if e.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe) =>
+        {
+            0
+        }
         Err(e) => {
             eprintln!("kpolicy: {e}");
             2
