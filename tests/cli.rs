@@ -312,6 +312,37 @@ fn default_paths_build_the_index_on_first_search() {
 }
 
 #[test]
+fn default_index_of_another_version_is_rebuilt_on_search() {
+    let tmp = TempDir::new();
+    for entry in std::fs::read_dir(documents()).expect("documents") {
+        let p = entry.expect("entry").path();
+        let name = p.file_name().expect("name").to_string_lossy().to_string();
+        std::fs::copy(&p, tmp.join(&format!("documents/{name}"))).expect("copy");
+    }
+    kpolicy()
+        .current_dir(tmp.path())
+        .arg("index")
+        .assert()
+        .success();
+    let meta = tmp.path().join("index/meta.json");
+    let text = std::fs::read_to_string(&meta).expect("meta.json");
+    std::fs::write(&meta, text.replace("kpolicy-index-", "kpolicy-index-0")).expect("write");
+    let out = kpolicy()
+        .current_dir(tmp.path())
+        .args(["search", "이차전지"])
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("rebuilding it"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("[이차전지]"));
+}
+
+#[test]
 fn analyze_shows_morphemes_and_terms() {
     let out = kpolicy()
         .args(["analyze", "--json", "경북 안동시는 바이오·백신산업을"])

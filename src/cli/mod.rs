@@ -210,28 +210,35 @@ fn cmd_index(ctx: &Ctx, a: args::IndexArgs) -> Result<Outcome> {
     })
 }
 
-/// Opens the index for reading; with the default paths and no index yet, builds it first from
-/// `documents/` so that `kpolicy search …` works from a fresh clone.
+/// Opens the index for reading. With the default paths, a missing index is built from
+/// `documents/` first, and one made by another kpolicy version is rebuilt, so that
+/// `kpolicy search …` works from a fresh clone and after an upgrade.
 fn open_for_search(ctx: &Ctx, path: &Path, analyzer: &Analyzer) -> Result<KIndex> {
-    match KIndex::open(path, analyzer) {
-        Err(Error::NoIndex(_))
-            if path == Path::new(DEFAULT_INDEX) && Path::new(DEFAULT_DOCUMENTS).is_dir() =>
-        {
+    let defaults = path == Path::new(DEFAULT_INDEX) && Path::new(DEFAULT_DOCUMENTS).is_dir();
+    let rebuild = match KIndex::open(path, analyzer) {
+        Err(Error::NoIndex(_)) if defaults => {
             eprintln!("no index yet: indexing {DEFAULT_DOCUMENTS}/ into {DEFAULT_INDEX}/ first");
-            let summary = update::index_folders(
-                path,
-                &[PathBuf::from(DEFAULT_DOCUMENTS)],
-                &Pipeline::new(analyzer, &ctx.res),
-                &UpdateOptions::default(),
-                false,
-                crate::index::DEFAULT_WRITER_MEMORY,
-                &mut |_| {},
-            )?;
-            render::index_summary(&summary, path, false);
-            KIndex::open(path, analyzer)
+            false
         }
-        other => other,
-    }
+        Err(Error::Incompatible { found, .. }) if defaults => {
+            eprintln!(
+                "the index in {DEFAULT_INDEX}/ was made by another kpolicy ({found}): rebuilding it from {DEFAULT_DOCUMENTS}/"
+            );
+            true
+        }
+        other => return other,
+    };
+    let summary = update::index_folders(
+        path,
+        &[PathBuf::from(DEFAULT_DOCUMENTS)],
+        &Pipeline::new(analyzer, &ctx.res),
+        &UpdateOptions::default(),
+        rebuild,
+        crate::index::DEFAULT_WRITER_MEMORY,
+        &mut |_| {},
+    )?;
+    render::index_summary(&summary, path, false);
+    KIndex::open(path, analyzer)
 }
 
 fn cmd_search(ctx: &Ctx, a: args::SearchArgs) -> Result<Outcome> {
