@@ -110,7 +110,9 @@ fn seed_sentence_terms() {
         .collect();
     // 안동시 stays whole (user dictionary); 안동시청 is 안동+시청 as in the dictionary; the
     // rare 웅부관/소통실 are split exactly as MeCab-ko splits them (웅/NNG 부관/NNG 소/NNG
-    // 통실/NNG); particles, endings and the counter 일 are gone.
+    // 통실/NNG), and because a one-syllable noun makes that reading doubtful, their character
+    // bigrams are indexed too (웅부, 부관; 소통, 통실); particles, endings and the counter 일 are
+    // gone.
     let expected = [
         "경북",
         "안동시",
@@ -118,8 +120,12 @@ fn seed_sentence_terms() {
         "안동",
         "시청",
         "웅",
+        "웅부",
+        "부관",
         "부관",
         "소",
+        "소통",
+        "통실",
         "통실",
         "출범식",
         "출범",
@@ -144,6 +150,28 @@ fn domain_words_stay_whole_and_parts_are_searchable() {
         assert!(t.contains(&whole.to_string()), "{text}: {t:?}");
         assert!(t.contains(&part.to_string()), "{text}: {t:?}");
     }
+}
+
+#[test]
+fn words_the_dictionary_cannot_read_are_found_by_their_bigrams() {
+    // ko-dic has no 헴프 (hemp): alone it reads 헴/IC 프/VX, in a sentence 헴/NNP 프/VX.
+    let alone: Vec<String> = terms("헴프").into_iter().map(|(t, _)| t).collect();
+    assert_eq!(alone, vec!["헴프"]);
+    let in_text: Vec<String> = terms("대마(헴프)기반 바이오 산업, 헴프는 외국에서")
+        .into_iter()
+        .map(|(t, _)| t)
+        .collect();
+    assert_eq!(
+        in_text.iter().filter(|t| *t == "헴프").count(),
+        2,
+        "{in_text:?}"
+    );
+    // Ordinary words get no bigrams.
+    let plain: Vec<String> = terms("경북 안동시는 바이오 산업을 육성하고 있다")
+        .into_iter()
+        .map(|(t, _)| t)
+        .collect();
+    assert_eq!(plain, vec!["경북", "안동시", "바이오", "산업", "육성"]);
 }
 
 #[test]

@@ -181,7 +181,10 @@ fn jsonl_lines_with_the_same_id_replace_each_other() {
          {\"id\":\"n1\",\"title\":\"경북 해양\",\"text\":\"경북도는 해양 특구를 지정했다.\"}\n",
     );
     let s = index(&[], &idx, &["--jsonl", second.to_str().expect("path")]);
-    assert_eq!(s["updated"].as_u64(), Some(2), "{s}");
+    // Lines are analysed in parallel: the earlier line is either written and then replaced,
+    // or skipped because the later one was written first. Either way the later one wins.
+    assert!(matches!(s["updated"].as_u64(), Some(1) | Some(2)), "{s}");
+    assert_eq!(s["added"].as_u64(), Some(0), "{s}");
     assert_eq!(documents(&idx), 2);
     assert!(hits(&idx, "이차전지").is_empty());
     assert!(hits(&idx, "수소").is_empty());

@@ -15,6 +15,7 @@
 pub mod normalize;
 pub mod pos;
 pub mod segment;
+mod viterbi;
 
 use std::io::Write;
 use std::sync::Arc;
@@ -120,7 +121,36 @@ impl Analyzer {
             let (start, end) = compact.original_range(m.start, m.end);
             m.start = start;
             m.end = end;
-            emit_terms(m, &mut position, &mut terms);
+        }
+        let mut bigrams_added = false;
+        let mut i = 0;
+        while i < morphemes.len() {
+            // A word: morphemes that touch, without punctuation between them.
+            let mut j = i + 1;
+            while j < morphemes.len()
+                && morphemes[j - 1].end == morphemes[j].start
+                && !is_punctuation(&morphemes[j - 1])
+                && !is_punctuation(&morphemes[j])
+            {
+                j += 1;
+            }
+            let before = terms.len();
+            let first_position = position;
+            for m in &morphemes[i..j] {
+                emit_terms(m, &mut position, &mut terms);
+            }
+            let had_terms = terms.len() > before;
+            let word_position = if had_terms {
+                Some(first_position)
+            } else {
+                None
+            };
+            bigrams_added |=
+                unknown_word_bigrams(&morphemes[i..j], word_position, &mut position, &mut terms);
+            i = j;
+        }
+        if bigrams_added {
+            terms.sort_by_key(|t| t.position);
         }
         Analysis { morphemes, terms }
     }
@@ -209,6 +239,80 @@ fn emit_terms(m: &Morpheme, position: &mut usize, out: &mut Vec<Term>) {
             }
         }
     }
+}
+
+/// POS given to the character bigrams of a word the dictionary could not read.
+pub const BIGRAM_POS: &str = "BIGRAM";
+
+fn is_punctuation(m: &Morpheme) -> bool {
+    let head = pos::head_tag(&m.pos);
+    head.starts_with('S') && !matches!(head, "SL" | "SN" | "SH")
+}
+
+/// Words the dictionary does not know often come out as junk: `헴프` → 헴/IC 프/VX, or 헴/NNP
+/// 프/VX next to other words, which leaves nothing (or only a one-syllable noun) to search for.
+/// For a word whose stem contains an interjection, an unknown piece or a one-syllable noun,
+/// its character bigrams are indexed as well (`헴프` → 헴프; `웅부관` → 웅부, 부관), so the
+/// same word finds itself wherever it stands. Particles and endings at the end of the word
+/// are not part of the stem. Returns whether bigrams were added.
+fn unknown_word_bigrams(
+    word: &[Morpheme],
+    word_position: Option<usize>,
+    position: &mut usize,
+    out: &mut Vec<Term>,
+) -> bool {
+    let mut end = word.len();
+    while end > 0 {
+        let head = pos::head_tag(&word[end - 1].pos);
+        let grammar = head.starts_with('J')
+            || head.starts_with('E')
+            || matches!(head, "XSA" | "XSN" | "XSV" | "VCP");
+        if !grammar {
+            break;
+        }
+        end -= 1;
+    }
+    let stem = &word[..end];
+    let doubtful = stem.iter().any(|m| {
+        let head = pos::head_tag(&m.pos);
+        head == "IC"
+            || (m.unknown && !matches!(head, "SL" | "SN" | "SH"))
+            || (matches!(head, "NNG" | "NNP") && m.surface.chars().count() == 1)
+    });
+    if !doubtful {
+        return false;
+    }
+    let chars: Vec<char> = stem
+        .iter()
+        .flat_map(|m| m.surface.chars())
+        .filter(|c| c.is_alphanumeric())
+        .collect();
+    if chars.len() < 2 {
+        return false;
+    }
+    let (start, end_byte) = (stem[0].start, stem[stem.len() - 1].end);
+    let mut seen = std::collections::HashSet::new();
+    for pair in chars.windows(2) {
+        let text: String = pair.iter().collect();
+        if !seen.insert(text.clone()) {
+            continue;
+        }
+        let p = match word_position {
+            Some(p) => p,
+            None => {
+                *position += 1;
+                *position - 1
+            }
+        };
+        out.push(Term {
+            text,
+            start,
+            end: end_byte,
+            position: p,
+            pos: BIGRAM_POS.to_string(),
+        });
+    }
+    true
 }
 
 /// The user dictionary in lindera's full ko-dic CSV form (12 columns) so that every word gets

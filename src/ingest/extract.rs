@@ -744,7 +744,9 @@ impl Keywords {
                 // sequence to look for is one term per position.
                 let mut seq: Vec<(usize, String)> = Vec::new();
                 for t in analyzer.terms(kw) {
-                    if seq.last().is_some_and(|(p, _)| *p == t.position) {
+                    if t.pos == crate::analysis::BIGRAM_POS
+                        || seq.last().is_some_and(|(p, _)| *p == t.position)
+                    {
                         continue;
                     }
                     seq.push((t.position, t.text));

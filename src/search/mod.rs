@@ -19,7 +19,7 @@ use tantivy::query::{
 use tantivy::schema::{Facet, Field, IndexRecordOption, Value};
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
-use crate::analysis::Analyzer;
+use crate::analysis::{Analyzer, BIGRAM_POS};
 use crate::data::Resources;
 use crate::error::{Error, Result};
 use crate::index::{Fields, KIndex, UNKNOWN};
@@ -41,8 +41,8 @@ pub const BODY_LENGTH_SCALE: f64 = 1.5;
 pub const RELAXED_MIN_SHARE: f64 = 0.25;
 /// Synonym matches count this much (the word the user typed counts 1.0).
 pub const SYNONYM_WEIGHT: f32 = 0.8;
-/// Queries with at least this many analysed words are read as questions: when few articles
-/// have every word, the page is filled with the best partial matches.
+/// Queries of at least this many words (that analyse to something) are read as questions: when
+/// few articles have every word, the page is filled with the best partial matches.
 pub const LONG_QUERY_TERMS: usize = 3;
 /// Hits shown unless `--limit` says otherwise.
 pub const DEFAULT_LIMIT: usize = 10;
@@ -206,13 +206,13 @@ impl<'a> Engine<'a> {
         // totals and facets describe exactly those articles; questions (LONG_QUERY_TERMS terms
         // or more) fill the page with partial matches too, which is what ranks the right
         // paragraph of a question into the top 10 (docs/relevance.md).
-        let words: std::collections::BTreeSet<usize> = self
-            .analyzer
-            .terms(&req.query)
-            .into_iter()
-            .map(|t| t.position)
-            .collect();
-        let fill = total == 0 || words.len() >= LONG_QUERY_TERMS;
+        // Words as the user typed them (a compound split into parts is still one word).
+        let words = req
+            .query
+            .split_whitespace()
+            .filter(|w| !self.analyzer.terms(w).is_empty())
+            .count();
+        let fill = total == 0 || words >= LONG_QUERY_TERMS;
         if let Some(relaxed) = tq.relaxed.filter(|_| fill) {
             if total < offset + limit {
                 // Not enough articles with all the words: the rest of the page, and of the
@@ -340,6 +340,13 @@ impl<'a> Engine<'a> {
         negate: bool,
     ) -> Option<ItemQuery> {
         let terms = self.analyzer.terms(&item.text);
+        // Character bigrams of an unreadable word stand in for it only when the query has
+        // nothing else: `헴프` searches 헴프, but `웅부관 소통실` searches its morphemes.
+        let terms: Vec<crate::analysis::Term> = if terms.iter().any(|t| t.pos != BIGRAM_POS) {
+            terms.into_iter().filter(|t| t.pos != BIGRAM_POS).collect()
+        } else {
+            terms
+        };
         if terms.is_empty() {
             return None;
         }
