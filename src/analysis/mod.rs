@@ -15,6 +15,7 @@
 pub mod normalize;
 pub mod pos;
 pub mod segment;
+mod viterbi;
 
 use std::io::Write;
 use std::sync::Arc;

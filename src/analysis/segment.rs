@@ -3,8 +3,9 @@
 //! lindera puts every space into the Viterbi lattice as a SPACE node, which drops the connection
 //! cost between the words on either side; only 40% of the seed sentences then segment as MeCab-ko
 //! does (97.6% with spaces out of the lattice, `../shared/ko-dic/README.md`). So the compact text
-//! (no separators) is segmented, and a token that would straddle a removed separator — something
-//! MeCab-ko can never produce — makes us re-segment the two sides separately.
+//! (no separators) is segmented with MeCab-ko's own lattice model ([`super::viterbi`]): no word
+//! spans a removed separator, and a word right after one pays mecab-ko-dic's
+//! `left-space-penalty-factor` ([`left_space_penalty`]).
 
 use std::borrow::Cow;
 
@@ -56,7 +57,37 @@ pub enum MorphKind {
 pub fn segment(lex: &Lexicon, compact: &Compact) -> Vec<Morpheme> {
     let mut out = Vec::new();
     for (start, end) in chunks(compact) {
-        segment_span(lex, compact, start, end, &mut out, 0);
+        let inner: Vec<usize> = compact
+            .boundaries_inside(start, end)
+            .iter()
+            .map(|&b| b - start)
+            .collect();
+        match super::viterbi::best_path(lex, &compact.text[start..end], &inner) {
+            Some(words) => {
+                for w in words {
+                    let details = super::viterbi::details(lex, w.lex, w.id);
+                    push_morpheme(
+                        lex,
+                        &compact.text[start + w.start..start + w.end],
+                        start + w.start,
+                        start + w.end,
+                        &details,
+                        w.lex == super::viterbi::Lex::Unknown,
+                        &mut out,
+                    );
+                }
+            }
+            // Unknown words chain from the start to the end, so the end is always reached;
+            // lindera's own path is only a safety net.
+            None => {
+                if let Ok(tokens) = lex
+                    .segmenter
+                    .segment(Cow::Borrowed(&compact.text[start..end]))
+                {
+                    push_tokens(lex, tokens, start, &mut out);
+                }
+            }
+        }
     }
     out
 }
@@ -120,182 +151,6 @@ fn ceil_char_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
-/// Paths of a window's lattice examined for the one MeCab-ko would choose. With windows of
-/// [`WINDOW_WORDS`] words on each side, 256 brings the seed sentences to the agreement with
-/// MeCab-ko that `tests/analysis.rs` checks.
-const NBEST_CANDIDATES: usize = 256;
-/// Paths costing more than the window's best path plus this are not generated: a larger gap
-/// than one particle's left-space penalty (6000) almost never pays off, and generating the
-/// n-best paths is the analyzer's most expensive step.
-const NBEST_SLACK: i64 = 6000;
-/// Longest window searched with n-best paths (bytes of compact text; about 80 Hangul).
-const WINDOW_MAX_BYTES: usize = 240;
-/// Words (space-separated runs) on each side of a problem spot that are re-analysed together.
-const WINDOW_WORDS: usize = 2;
-
-/// Depth bound for cutting at spaces; each level cuts at one or more spaces, so this is never
-/// reached in practice, but it bounds the work on adversarial input.
-const MAX_RESEGMENT_DEPTH: usize = 16;
-
-/// Segments the compact span `[start, end)` and appends its morphemes to `out`.
-///
-/// The 1-best path of the whole span is taken where it agrees with MeCab-ko's rules for
-/// spaces. Where it puts a word across a removed space (MeCab-ko never does) or starts a
-/// particle/ending right after one (MeCab-ko adds `left-space-penalty-factor`), a small window
-/// of words around that spot is re-analysed: its n-best paths are walked in cost order and the
-/// cheapest one under MeCab-ko's rules replaces the 1-best there.
-fn segment_span(
-    lex: &Lexicon,
-    compact: &Compact,
-    start: usize,
-    end: usize,
-    out: &mut Vec<Morpheme>,
-    depth: usize,
-) {
-    let text = &compact.text[start..end];
-    let Ok(mut tokens) = lex.segmenter.segment(Cow::Borrowed(text)) else {
-        return;
-    };
-    let inner = compact.boundaries_inside(start, end);
-    if inner.is_empty() || depth >= MAX_RESEGMENT_DEPTH {
-        push_tokens(lex, tokens, start, out);
-        return;
-    }
-    // Problem spots: spaces crossed by a word, or followed by a penalised word.
-    let mut problems: Vec<usize> = Vec::new();
-    let mut edges: Vec<usize> = Vec::with_capacity(tokens.len() + 1);
-    for t in tokens.iter_mut() {
-        let (ts, te) = (start + t.byte_start, start + t.byte_end);
-        edges.push(ts);
-        let a = inner.partition_point(|&b| b <= ts);
-        if a < inner.len() && inner[a] < te {
-            problems.push(a);
-        }
-        if let Ok(i) = inner.binary_search(&ts) {
-            if left_space_penalty(&t.details()) > 0 {
-                problems.push(i);
-            }
-        }
-    }
-    edges.push(end);
-    if problems.is_empty() {
-        push_tokens(lex, tokens, start, out);
-        return;
-    }
-    problems.sort_unstable();
-    problems.dedup();
-    // Windows of a few words around each spot, widened until both ends fall between two
-    // words of the 1-best path, then merged.
-    let is_edge = |x: usize| edges.binary_search(&x).is_ok();
-    let mut windows: Vec<(usize, usize)> = Vec::new();
-    for &p in &problems {
-        let mut a = p
-            .checked_sub(WINDOW_WORDS)
-            .map(|i| inner[i])
-            .unwrap_or(start);
-        let mut ai = p.saturating_sub(WINDOW_WORDS);
-        while a != start && !is_edge(a) {
-            if ai == 0 {
-                a = start;
-            } else {
-                ai -= 1;
-                a = inner[ai];
-            }
-        }
-        let mut bi = p + WINDOW_WORDS;
-        let mut b = inner.get(bi).copied().unwrap_or(end);
-        while b != end && !is_edge(b) {
-            bi += 1;
-            b = inner.get(bi).copied().unwrap_or(end);
-        }
-        match windows.last_mut() {
-            Some(last) if a <= last.1 => last.1 = last.1.max(b),
-            _ => windows.push((a, b)),
-        }
-    }
-    let mut cursor = start;
-    let mut pending: Vec<lindera::token::Token> = Vec::new();
-    let mut rest = tokens.into_iter().peekable();
-    for (a, b) in windows {
-        // 1-best words before the window.
-        while let Some(t) = rest.next_if(|t| start + t.byte_start < a) {
-            pending.push(t);
-        }
-        push_tokens(lex, std::mem::take(&mut pending), start, out);
-        while rest.next_if(|t| start + t.byte_start < b).is_some() {}
-        resolve_window(lex, compact, a, b, out, depth);
-        cursor = b;
-    }
-    let tail: Vec<_> = rest.collect();
-    debug_assert!(tail.iter().all(|t| start + t.byte_start >= cursor));
-    push_tokens(lex, tail, start, out);
-}
-
-/// Re-analyses the window `[a, b)` under MeCab-ko's rules for spaces.
-fn resolve_window(
-    lex: &Lexicon,
-    compact: &Compact,
-    a: usize,
-    b: usize,
-    out: &mut Vec<Morpheme>,
-    depth: usize,
-) {
-    let text = &compact.text[a..b];
-    let inner = compact.boundaries_inside(a, b);
-    let crosses = |p: &[lindera::token::Token]| {
-        p.iter().any(|t| {
-            let (ts, te) = (a + t.byte_start, a + t.byte_end);
-            let i = inner.partition_point(|&x| x <= ts);
-            i < inner.len() && inner[i] < te
-        })
-    };
-    let mut best: Option<(i64, Vec<lindera::token::Token>)> = None;
-    // Text where nearly every word is a problem spot (`가 가 가 …`) merges into one long
-    // window; its n-best search would cost seconds, so such windows are only cut at spaces.
-    let paths = if text.len() > WINDOW_MAX_BYTES {
-        Ok(Vec::new())
-    } else {
-        lex.segmenter.segment_nbest(
-            Cow::Borrowed(text),
-            NBEST_CANDIDATES,
-            false,
-            Some(NBEST_SLACK),
-        )
-    };
-    if let Ok(paths) = paths {
-        for (mut p, cost) in paths {
-            // Penalties are never negative: no later (costlier) path can beat `best`.
-            if best.as_ref().is_some_and(|(x, _)| cost >= *x) {
-                break;
-            }
-            if crosses(&p) {
-                continue;
-            }
-            let penalty: i64 = p
-                .iter_mut()
-                .filter(|t| inner.binary_search(&(a + t.byte_start)).is_ok())
-                .map(|t| left_space_penalty(&t.details()))
-                .sum();
-            if best.as_ref().is_none_or(|(x, _)| cost + penalty < *x) {
-                best = Some((cost + penalty, p));
-            }
-        }
-    }
-    match best {
-        Some((_, p)) => push_tokens(lex, p, a, out),
-        None => {
-            // No path without a word across a space among the candidates: cut at the spaces.
-            let mut s = a;
-            for &c in inner.iter().chain(std::iter::once(&b)) {
-                if c > s {
-                    segment_span(lex, compact, s, c, out, depth + 1);
-                }
-                s = c;
-            }
-        }
-    }
-}
-
 /// Converts lindera tokens (offsets relative to `base` in the compact text) into morphemes.
 fn push_tokens(
     lex: &Lexicon,
@@ -305,9 +160,24 @@ fn push_tokens(
 ) {
     for mut t in tokens {
         let unknown = t.word_id.is_unknown();
-        let surface = t.surface.to_string();
         let (ts, te) = (base + t.byte_start, base + t.byte_end);
-        let details = t.details();
+        let surface = t.surface.to_string();
+        push_morpheme(lex, &surface, ts, te, &t.details(), unknown, out);
+    }
+}
+
+/// Appends one morpheme given its dictionary details.
+fn push_morpheme(
+    lex: &Lexicon,
+    surface: &str,
+    ts: usize,
+    te: usize,
+    details: &[&str],
+    unknown: bool,
+    out: &mut Vec<Morpheme>,
+) {
+    {
+        let surface = surface.to_string();
         let pos = details.first().copied().unwrap_or("UNKNOWN").to_string();
         let kind = match details.get(4).copied() {
             Some("Compound") => MorphKind::Compound,
