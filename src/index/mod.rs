@@ -27,7 +27,7 @@ use crate::ingest::Article;
 
 /// Version of the schema *and* the analysis that produced the terms. Bump it whenever either
 /// changes: an index made with another value must be rebuilt.
-pub const INDEX_FORMAT: &str = "kpolicy-index-6";
+pub const INDEX_FORMAT: &str = "kpolicy-index-7";
 
 /// Writer memory budget (bytes) unless `--writer-memory` says otherwise. tantivy splits it
 /// across its indexing threads; 256 MB keeps a 100k-article run well under 1 GiB RSS.
