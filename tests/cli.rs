@@ -12,6 +12,15 @@ fn documents() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("documents")
 }
 
+/// Copies the seed articles into `tmp/documents/`, as in a fresh clone.
+fn copy_documents(tmp: &TempDir) {
+    for entry in std::fs::read_dir(documents()).expect("documents") {
+        let p = entry.expect("entry").path();
+        let name = p.file_name().expect("name").to_string_lossy().to_string();
+        std::fs::copy(&p, tmp.join(&format!("documents/{name}"))).expect("copy");
+    }
+}
+
 /// A temporary index of the seed articles.
 fn seed_index() -> TempDir {
     let tmp = TempDir::new();
@@ -285,11 +294,7 @@ fn missing_index_says_how_to_create_one() {
 #[test]
 fn default_paths_build_the_index_on_first_search() {
     let tmp = TempDir::new();
-    for entry in std::fs::read_dir(documents()).expect("documents") {
-        let p = entry.expect("entry").path();
-        let name = p.file_name().expect("name").to_string_lossy().to_string();
-        std::fs::copy(&p, tmp.join(&format!("documents/{name}"))).expect("copy");
-    }
+    copy_documents(&tmp);
     let out = kpolicy()
         .current_dir(tmp.path())
         .args(["search", "바이오·백신"])
@@ -314,11 +319,7 @@ fn default_paths_build_the_index_on_first_search() {
 #[test]
 fn default_index_of_another_version_is_rebuilt_on_search() {
     let tmp = TempDir::new();
-    for entry in std::fs::read_dir(documents()).expect("documents") {
-        let p = entry.expect("entry").path();
-        let name = p.file_name().expect("name").to_string_lossy().to_string();
-        std::fs::copy(&p, tmp.join(&format!("documents/{name}"))).expect("copy");
-    }
+    copy_documents(&tmp);
     kpolicy()
         .current_dir(tmp.path())
         .arg("index")
