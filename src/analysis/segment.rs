@@ -216,13 +216,16 @@ fn push_morpheme(
 /// 바이오+백신, `바이오헬스` → 바이오+헬스), so that a search for a part finds the whole.
 pub const MIN_DECOMPOUND_CHARS: usize = 4;
 
+/// A noun's parts: (surface, POS) each.
+type Parts = Vec<(String, String)>;
+
 /// Entries kept per thread by [`decompound_cached`] before the cache starts over.
 const DECOMPOUND_CACHE_ENTRIES: usize = 50_000;
 
 thread_local! {
     /// Long nouns repeat across articles (기반산업, 지역특화산업 …); splitting one costs a
     /// dictionary prefix search per character plus a details lookup per candidate.
-    static DECOMPOUND_CACHE: std::cell::RefCell<std::collections::HashMap<(usize, String), Vec<(String, String)>>> =
+    static DECOMPOUND_CACHE: std::cell::RefCell<std::collections::HashMap<(usize, String), Parts>> =
         std::cell::RefCell::new(std::collections::HashMap::new());
 }
 
