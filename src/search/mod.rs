@@ -206,13 +206,7 @@ impl<'a> Engine<'a> {
         // totals and facets describe exactly those articles; questions (LONG_QUERY_TERMS terms
         // or more) fill the page with partial matches too, which is what ranks the right
         // paragraph of a question into the top 10 (docs/relevance.md).
-        // Words as the user typed them (a compound split into parts is still one word).
-        let words = req
-            .query
-            .split_whitespace()
-            .filter(|w| !self.analyzer.terms(w).is_empty())
-            .count();
-        let fill = total == 0 || words >= LONG_QUERY_TERMS;
+        let fill = total == 0 || tq.words >= LONG_QUERY_TERMS;
         if let Some(relaxed) = tq.relaxed.filter(|_| fill) {
             if total < offset + limit {
                 // Not enough articles with all the words: the rest of the page, and of the
@@ -277,6 +271,7 @@ impl<'a> Engine<'a> {
             relaxed: None,
             highlight: HashSet::new(),
             has_text: !q.trim().is_empty(),
+            words: 0,
         };
         let mut strict: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut relaxed: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -311,6 +306,7 @@ impl<'a> Engine<'a> {
                 relaxed.push((Occur::MustNot, r));
             } else {
                 positive += 1;
+                out.words += group[0].text.split_whitespace().count();
                 let occur = if any { Occur::Should } else { Occur::Must };
                 strict.push((occur, s));
                 relaxed.push((occur, r));
@@ -658,6 +654,8 @@ struct TextQuery {
     relaxed: Option<Box<dyn Query>>,
     highlight: HashSet<String>,
     has_text: bool,
+    /// Words the user typed in the positive, searchable part (a compound is one word).
+    words: usize,
 }
 
 struct ItemQuery {
