@@ -364,12 +364,23 @@ fn cmd_stats(ctx: &Ctx, a: args::StatsArgs) -> Result<Outcome> {
     let analyzer = ctx.analyzer()?;
     let kindex = KIndex::open(&a.index.index, &analyzer)?;
     let stats = kindex.stats()?;
+    let facets = Engine::new(&kindex, &analyzer, &ctx.res).all_facets()?;
     let mut out = std::io::stdout().lock();
     if a.json {
-        serde_json::to_writer_pretty(&mut out, &stats)?;
+        #[derive(serde::Serialize)]
+        struct Report<'a> {
+            #[serde(flatten)]
+            stats: &'a crate::index::Stats,
+            facets: &'a search::Facets,
+        }
+        let report = Report {
+            stats: &stats,
+            facets: &facets,
+        };
+        serde_json::to_writer_pretty(&mut out, &report)?;
         writeln!(out)?;
     } else {
-        render::stats(&mut out, &stats, &ctx.style)?;
+        render::stats(&mut out, &stats, &facets, &ctx.style)?;
     }
     Ok(Outcome::Ok)
 }

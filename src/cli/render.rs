@@ -315,7 +315,7 @@ pub fn inspect(out: &mut dyn Write, a: &Article, style: &Style) -> io::Result<()
 }
 
 /// `kpolicy stats`.
-pub fn stats(out: &mut dyn Write, s: &Stats, style: &Style) -> io::Result<()> {
+pub fn stats(out: &mut dyn Write, s: &Stats, f: &Facets, style: &Style) -> io::Result<()> {
     let c = style.color;
     writeln!(out, "{} {}", paint("index:", BOLD, c), s.index)?;
     writeln!(out, "{} {}", paint("documents:", BOLD, c), s.documents)?;
@@ -326,24 +326,41 @@ pub fn stats(out: &mut dyn Write, s: &Stats, style: &Style) -> io::Result<()> {
         s.size_bytes as f64 / 1e6
     )?;
     if let Some(u) = s.updated {
-        writeln!(
-            out,
-            "{} {} (unix seconds)",
-            paint("last update:", BOLD, c),
-            u
-        )?;
+        writeln!(out, "{} {}", paint("last update:", BOLD, c), utc(u))?;
     }
-    let f = Facets {
-        region: s.facets.get("region").cloned().unwrap_or_default(),
-        mentioned: Default::default(),
-        year: s.facets.get("year").cloned().unwrap_or_default(),
-        industry: s.facets.get("industry").cloned().unwrap_or_default(),
-    };
-    facets(out, &f, c)
+    facets(out, f, c)
+}
+
+/// `YYYY-MM-DD HH:MM:SS UTC` of unix seconds (days to civil date: Howard Hinnant's algorithm).
+fn utc(secs: u64) -> String {
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn utc_dates() {
+        assert_eq!(super::utc(0), "1970-01-01 00:00:00 UTC");
+        assert_eq!(super::utc(1_795_311_851), "2026-11-22 01:44:11 UTC"); // `date -u -d @1795311851`
+        assert_eq!(super::utc(951_782_400), "2000-02-29 00:00:00 UTC");
+    }
+
     use super::*;
 
     #[test]

@@ -8,7 +8,7 @@
 
 pub mod update;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -339,32 +339,17 @@ impl KIndex {
         Ok(state)
     }
 
-    /// Document count, size on disk, last update and facet counts.
+    /// Document count, size on disk and last update (facet counts are the search side's job:
+    /// `search::Engine::all_facets`).
     pub fn stats(&self) -> Result<Stats> {
-        let reader = self.reader()?;
-        let searcher = reader.searcher();
-        let documents = searcher.search(&AllQuery, &Count)?;
-        let f = &self.fields;
-        let mut facets = BTreeMap::new();
-        for (name, field, levels) in [
-            ("region", f.region, 2),
-            ("year", f.year_facet, 1),
-            ("industry", f.industry, 1),
-        ] {
-            facets.insert(
-                name.to_string(),
-                crate::search::facet_counts(&searcher, &AllQuery, field, levels)?,
-            );
-        }
-        let size_bytes = dir_size(&self.path);
+        let documents = self.reader()?.searcher().search(&AllQuery, &Count)?;
         let info = self.commit_info()?;
         Ok(Stats {
             index: self.path.display().to_string(),
             documents: documents as u64,
-            size_bytes,
+            size_bytes: dir_size(&self.path),
             updated: info.as_ref().map(|i| i.updated),
             format: info.map(|i| i.format),
-            facets,
         })
     }
 }
@@ -397,7 +382,6 @@ pub struct Stats {
     /// Seconds since the epoch of the last commit.
     pub updated: Option<u64>,
     pub format: Option<String>,
-    pub facets: BTreeMap<String, BTreeMap<String, u64>>,
 }
 
 fn open_error(path: &Path, e: TantivyError) -> Error {

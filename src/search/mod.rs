@@ -723,6 +723,12 @@ impl Engine<'_> {
     /// All facet counts of a query in one pass over its matches: region and mentioned region
     /// at both levels (the 시·군·구 level seeded with every 시·도 of the gazetteer, since tantivy
     /// counts children only of facets named up front), year and industry.
+    /// Facet counts over the whole index (`kpolicy stats`).
+    pub fn all_facets(&self) -> Result<Facets> {
+        let reader = self.kindex.reader()?;
+        self.facets(&reader.searcher(), &AllQuery)
+    }
+
     fn facets(&self, searcher: &Searcher, query: &dyn Query) -> Result<Facets> {
         let f = &self.kindex.fields;
         let schema = searcher.schema();
@@ -786,47 +792,6 @@ impl Engine<'_> {
             industry: names(industry.extract(&mut fruits)),
         })
     }
-}
-
-/// Facet counts of `field` over the documents matching `query`, down to `levels` levels.
-/// Keys are facet paths (`/경상북도`, `/경상북도/안동시`); industry and year keys are their
-/// names (`바이오·백신`, `2020`, `unknown`).
-pub fn facet_counts(
-    searcher: &Searcher,
-    query: &dyn Query,
-    field: Field,
-    levels: usize,
-) -> Result<BTreeMap<String, u64>> {
-    let name = searcher.schema().get_field_name(field).to_string();
-    let mut collector = FacetCollector::for_field(&name);
-    collector.add_facet(Facet::root());
-    let counts = searcher.search(query, &collector)?;
-    let mut out = BTreeMap::new();
-    let top: Vec<(String, u64)> = counts
-        .get("/")
-        .map(|(f, c)| (f.to_path_string(), c))
-        .collect();
-    for (path, c) in &top {
-        let key = if levels == 1 {
-            path.trim_start_matches('/').to_string()
-        } else {
-            path.clone()
-        };
-        out.insert(key, *c);
-    }
-    if levels >= 2 && !top.is_empty() {
-        let mut collector = FacetCollector::for_field(&name);
-        for (path, _) in &top {
-            collector.add_facet(Facet::from(path.as_str()));
-        }
-        let counts = searcher.search(query, &collector)?;
-        for (path, _) in &top {
-            for (f, c) in counts.get(path) {
-                out.insert(f.to_path_string(), c);
-            }
-        }
-    }
-    Ok(out)
 }
 
 /// Errors a user can fix in a request: unknown region or industry names.
