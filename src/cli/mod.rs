@@ -159,19 +159,7 @@ fn cmd_index(ctx: &Ctx, a: args::IndexArgs) -> Result<Outcome> {
         writer.wait_merging_threads()?;
         summary
     } else {
-        let dirs = if a.dirs.is_empty() {
-            vec![PathBuf::from(DEFAULT_DOCUMENTS)]
-        } else {
-            a.dirs.clone()
-        };
-        for d in &dirs {
-            if !d.is_dir() {
-                return Err(Error::Usage(format!(
-                    "{}: no such folder (pass a folder of .txt/.md/.json/.jsonl articles)",
-                    d.display()
-                )));
-            }
-        }
+        let dirs = corpus_dirs(&a.dirs)?;
         let opts = UpdateOptions {
             keep_deleted: a.keep_deleted,
             max_file_bytes: a.max_size.saturating_mul(ingest::MB),
@@ -208,6 +196,24 @@ fn cmd_index(ctx: &Ctx, a: args::IndexArgs) -> Result<Outcome> {
     } else {
         Outcome::Ok
     })
+}
+
+/// The corpus folders a command works on: those given, else `documents/`; each must exist.
+fn corpus_dirs(given: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let dirs = if given.is_empty() {
+        vec![PathBuf::from(DEFAULT_DOCUMENTS)]
+    } else {
+        given.to_vec()
+    };
+    for d in &dirs {
+        if !d.is_dir() {
+            return Err(Error::Usage(format!(
+                "{}: no such folder (pass a folder of .txt/.md/.json/.jsonl articles)",
+                d.display()
+            )));
+        }
+    }
+    Ok(dirs)
 }
 
 /// Opens the index for reading. With the default paths, a missing index is built from

@@ -6,7 +6,6 @@
 //! walk plus the changed files. A half-written file is picked up again by the next event once
 //! the writer of that file finishes. Ctrl-C stops after the current commit.
 
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::sync::Arc;
@@ -15,7 +14,7 @@ use std::time::{Duration, Instant};
 use notify::{RecursiveMode, Watcher};
 
 use super::args::WatchArgs;
-use super::{render, Outcome, DEFAULT_DOCUMENTS};
+use super::{render, Outcome};
 use crate::analysis::Analyzer;
 use crate::data::Resources;
 use crate::error::{Error, Result};
@@ -27,16 +26,7 @@ use crate::ingest::Pipeline;
 const TICK: Duration = Duration::from_millis(100);
 
 pub fn run(res: &Resources, analyzer: &Analyzer, a: WatchArgs) -> Result<Outcome> {
-    let dirs: Vec<PathBuf> = if a.dirs.is_empty() {
-        vec![PathBuf::from(DEFAULT_DOCUMENTS)]
-    } else {
-        a.dirs.clone()
-    };
-    for d in &dirs {
-        if !d.is_dir() {
-            return Err(Error::Usage(format!("{}: no such folder", d.display())));
-        }
-    }
+    let dirs = super::corpus_dirs(&a.dirs)?;
     let kindex = KIndex::open_or_create(&a.index.index, analyzer, false)?;
     let mut writer = kindex.writer(a.writer_memory.max(16) * 1024 * 1024)?;
     let opts = UpdateOptions {
