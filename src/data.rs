@@ -308,6 +308,12 @@ impl Resources {
 
     /// Reads the files from `dir`; a file missing there falls back to the embedded copy.
     pub fn from_dir(dir: &Path) -> Result<Resources> {
+        if !dir.is_dir() {
+            return Err(Error::Data {
+                path: dir.display().to_string(),
+                reason: "not a folder (--data needs a folder with regions.tsv, industries.tsv, domain_nouns.txt, synonyms.tsv)".into(),
+            });
+        }
         let read = |name: &str, fallback: &'static str| -> Result<String> {
             let path = dir.join(name);
             match std::fs::read_to_string(&path) {

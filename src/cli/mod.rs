@@ -126,36 +126,31 @@ fn cmd_index(ctx: &Ctx, a: args::IndexArgs) -> Result<Outcome> {
     };
     let writer_memory = a.writer_memory.max(16) * 1024 * 1024;
     let summary = if let Some(jsonl) = &a.jsonl {
-        let kindex = KIndex::open_or_create(&a.index.index, &analyzer, a.rebuild)?;
-        let mut writer = kindex.writer(writer_memory)?;
+        // Open the input before touching the index: a wrong path must not create an index.
         let name = jsonl.display().to_string();
-        let summary = if name == "-" {
-            let mut stdin = std::io::BufReader::new(std::io::stdin());
-            update::update_jsonl(
-                &kindex,
-                &mut writer,
-                &mut stdin,
-                "stdin",
-                &pipe,
-                a.commit_every,
-                &mut on_progress,
-            )?
+        let (mut input, name): (Box<dyn std::io::BufRead + Send>, String) = if name == "-" {
+            (
+                Box::new(std::io::BufReader::new(std::io::stdin())),
+                "stdin".to_string(),
+            )
         } else {
             let file = std::fs::File::open(jsonl).map_err(|e| Error::File {
                 path: jsonl.clone(),
                 source: e,
             })?;
-            let mut reader = std::io::BufReader::new(file);
-            update::update_jsonl(
-                &kindex,
-                &mut writer,
-                &mut reader,
-                &name,
-                &pipe,
-                a.commit_every,
-                &mut on_progress,
-            )?
+            (Box::new(std::io::BufReader::new(file)), name)
         };
+        let kindex = KIndex::open_or_create(&a.index.index, &analyzer, a.rebuild)?;
+        let mut writer = kindex.writer(writer_memory)?;
+        let summary = update::update_jsonl(
+            &kindex,
+            &mut writer,
+            &mut input,
+            &name,
+            &pipe,
+            a.commit_every,
+            &mut on_progress,
+        )?;
         writer.wait_merging_threads()?;
         summary
     } else {
