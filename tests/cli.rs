@@ -247,6 +247,30 @@ fn query_operators_phrase_exclude_title_or() {
 }
 
 #[test]
+fn a_question_with_a_quoted_phrase_is_relaxed_as_a_whole() {
+    let tmp = seed_index();
+    // No article has every word (우주정거장 is in none), so the question is relaxed: the
+    // phrase's words count like the others and the phrase article comes first.
+    let v = search_json(
+        &tmp,
+        &["안동시가 \"인공지능 중심도시\" 우주정거장 계획을 세운 곳은?"],
+    );
+    let hits = ids(&v);
+    assert_eq!(
+        hits.first().map(String::as_str),
+        Some("004_ed1fe1c4b4ab4489.txt")
+    );
+    assert!(v["notice"].as_str().is_some(), "{v}");
+    // A phrase alone that no article has stays a phrase: nothing, exit 1.
+    let out = kpolicy()
+        .args(["search", "\"중심도시 인공지능\"", "--index"])
+        .arg(tmp.join("idx"))
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
 fn no_results_exit_one_and_bad_filters_exit_two_with_a_clear_message() {
     let tmp = seed_index();
     kpolicy()

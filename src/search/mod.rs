@@ -262,8 +262,14 @@ impl<'a> Engine<'a> {
     }
 
     /// The text part of the query: the strict form (every plain word required), the relaxed
-    /// form (any of the plain words) used below it when it finds too few, the set of terms to highlight, and whether
+    /// form used below it when it finds too few, the set of terms to highlight, and whether
     /// the user typed any text at all.
+    ///
+    /// The relaxed form pools the terms of all plain words of the query (and, in a question,
+    /// the words of its quoted phrases) into one "at least a quarter of them" clause, so a
+    /// question such as `김이수를 "함량미달 재판관 후보자"라고 말한 사람은?` is relaxed as a whole
+    /// rather than piece by piece around the phrase. `title:`/`body:` words, `OR` groups and
+    /// exclusions stay as they are.
     fn text_query(&self, q: &str, any: bool) -> TextQuery {
         let items = query::parse(q);
         let mut out = TextQuery {
@@ -274,8 +280,13 @@ impl<'a> Engine<'a> {
             words: 0,
         };
         let mut strict: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let mut relaxed: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let mut relaxable = false;
+        // Relaxed form: hard clauses, the pool of units and score-only extras.
+        let mut hard: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut pool: Vec<Box<dyn Query>> = Vec::new();
+        let mut extras: Vec<Box<dyn Query>> = Vec::new();
+        // Phrases join the pool only in questions with other words; collected apart first.
+        let mut phrases: Vec<ItemQuery> = Vec::new();
+        let mut plain_groups = 0;
         let mut positive = 0;
         for group in query::groups(items) {
             let negate = group.iter().all(|i| i.negate);
@@ -290,26 +301,32 @@ impl<'a> Engine<'a> {
             if alternatives.is_empty() {
                 continue;
             }
-            let (s, r): (Box<dyn Query>, Box<dyn Query>) = if alternatives.len() == 1 {
-                let a = alternatives.remove(0);
-                if a.relaxed.is_some() {
-                    relaxable = true;
-                }
-                let r = a.relaxed.unwrap_or_else(|| a.strict.box_clone());
-                (a.strict, r)
-            } else {
-                let s = any_of(alternatives.iter().map(|a| a.strict.box_clone()).collect());
-                (s.box_clone(), s)
-            };
             if negate {
-                strict.push((Occur::MustNot, s));
-                relaxed.push((Occur::MustNot, r));
-            } else {
-                positive += 1;
-                out.words += group[0].text.split_whitespace().count();
-                let occur = if any { Occur::Should } else { Occur::Must };
-                strict.push((occur, s));
-                relaxed.push((occur, r));
+                let s = any_of(alternatives.into_iter().map(|a| a.strict).collect());
+                strict.push((Occur::MustNot, s.box_clone()));
+                hard.push((Occur::MustNot, s));
+                continue;
+            }
+            positive += 1;
+            out.words += group[0].text.split_whitespace().count();
+            let occur = if any { Occur::Should } else { Occur::Must };
+            if alternatives.len() > 1 {
+                // An OR group: one unit of the pool.
+                let s = any_of(alternatives.into_iter().map(|a| a.strict).collect());
+                strict.push((occur, s.box_clone()));
+                pool.push(s);
+                continue;
+            }
+            let a = alternatives.remove(0);
+            strict.push((occur, a.strict.box_clone()));
+            match a.kind {
+                ItemKind::Plain => {
+                    plain_groups += 1;
+                    pool.extend(a.units);
+                    extras.extend(a.extras);
+                }
+                ItemKind::Phrase => phrases.push(a),
+                ItemKind::Fixed => hard.push((Occur::Must, a.strict)),
             }
         }
         if strict.is_empty() {
@@ -317,17 +334,35 @@ impl<'a> Engine<'a> {
         }
         if positive == 0 {
             strict.push((Occur::Must, Box::new(AllQuery)));
-            relaxed.push((Occur::Must, Box::new(AllQuery)));
         }
         out.strict = Some(Box::new(BooleanQuery::new(strict)));
-        if relaxable && !any {
-            out.relaxed = Some(Box::new(BooleanQuery::new(relaxed)));
+        let question = out.words >= LONG_QUERY_TERMS && plain_groups > 0;
+        for p in phrases {
+            if question {
+                pool.extend(p.units);
+                extras.extend(p.extras);
+            } else {
+                hard.push((Occur::Must, p.strict));
+            }
         }
+        if any || pool.len() < 2 {
+            return out;
+        }
+        let n = pool.len();
+        let min = ((n as f64 * RELAXED_MIN_SHARE).ceil() as usize).clamp(1, n);
+        let core = BooleanQuery::with_minimum_required_clauses(
+            pool.into_iter().map(|q| (Occur::Should, q)).collect(),
+            min,
+        );
+        let mut relaxed: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, Box::new(core))];
+        relaxed.extend(hard);
+        relaxed.extend(extras.into_iter().map(|q| (Occur::Should, q)));
+        out.relaxed = Some(Box::new(BooleanQuery::new(relaxed)));
         out
     }
 
-    /// The query of one item: required terms (or a phrase) over the item's fields, and for
-    /// plain words of more than one term, the relaxed form (any term).
+    /// The query of one item: required terms (or a phrase) over the item's fields, and the
+    /// parts the relaxed form of the whole query is built from.
     fn item_query(
         &self,
         item: &query::Item,
@@ -352,6 +387,19 @@ impl<'a> Engine<'a> {
                 highlight.insert(t.text.clone());
             }
         }
+        // Terms at one position (a compound and its first part) are alternatives: the parts
+        // are enough (they are in every document that has the compound), so the whole is
+        // dropped and each position is one unit.
+        let mut units: Vec<Unit> = Vec::new();
+        for term in &terms {
+            match units.last_mut() {
+                Some(u) if u.position == term.position => u.word = term.text.clone(),
+                _ => units.push(Unit {
+                    position: term.position,
+                    word: term.text.clone(),
+                }),
+            }
+        }
         if item.phrase && terms.len() > 1 {
             let base = terms[0].position;
             let per_field: Vec<(Occur, Box<dyn Query>)> = fields
@@ -366,23 +414,18 @@ impl<'a> Engine<'a> {
                     (Occur::Should, boosted(Box::new(pq), boost))
                 })
                 .collect();
+            let strict: Box<dyn Query> = Box::new(BooleanQuery::new(per_field));
+            // Relaxed (in a question): its words count like plain words, the phrase itself
+            // only adds to the score.
             return Some(ItemQuery {
-                strict: Box::new(BooleanQuery::new(per_field)),
-                relaxed: None,
+                extras: vec![strict.box_clone()],
+                strict,
+                units: units
+                    .iter()
+                    .map(|u| self.term_over_fields(&u.word, &fields, 1.0))
+                    .collect(),
+                kind: ItemKind::Phrase,
             });
-        }
-        // Terms at one position (a compound and its first part) are alternatives: the parts
-        // are enough (they are in every document that has the compound), so the whole is
-        // dropped and each position is one unit.
-        let mut units: Vec<Unit> = Vec::new();
-        for term in &terms {
-            match units.last_mut() {
-                Some(u) if u.position == term.position => u.word = term.text.clone(),
-                _ => units.push(Unit {
-                    position: term.position,
-                    word: term.text.clone(),
-                }),
-            }
         }
         let mut unit_queries: Vec<Box<dyn Query>> = Vec::new();
         for u in &units {
@@ -442,34 +485,18 @@ impl<'a> Engine<'a> {
             }
             Box::new(BooleanQuery::new(clauses))
         };
-        // Relaxed: at least a quarter of the terms (with their synonyms), every term adding
-        // to the score.
-        let relaxed_query = || -> Box<dyn Query> {
-            let n = unit_queries.len();
-            let min = ((n as f64 * RELAXED_MIN_SHARE).ceil() as usize).clamp(1, n);
-            let core: Box<dyn Query> = Box::new(BooleanQuery::with_minimum_required_clauses(
-                unit_queries
-                    .iter()
-                    .map(|q| (Occur::Should, q.box_clone()))
-                    .collect(),
-                min,
-            ));
-            let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, core)];
-            for q in &extras {
-                clauses.push((Occur::Should, q.box_clone()));
-            }
-            Box::new(BooleanQuery::new(clauses))
+        let strict = build(if any { Occur::Should } else { Occur::Must });
+        let kind = if item.scope == Scope::All {
+            ItemKind::Plain
+        } else {
+            ItemKind::Fixed
         };
-        if any || negate {
-            let occur = if any { Occur::Should } else { Occur::Must };
-            return Some(ItemQuery {
-                strict: build(occur),
-                relaxed: None,
-            });
-        }
-        let strict = build(Occur::Must);
-        let relaxed = (unit_queries.len() > 1).then(relaxed_query);
-        Some(ItemQuery { strict, relaxed })
+        Some(ItemQuery {
+            strict,
+            units: unit_queries,
+            extras,
+            kind,
+        })
     }
 
     fn fields_of(&self, scope: Scope) -> Vec<(Field, f32)> {
@@ -658,9 +685,24 @@ struct TextQuery {
     words: usize,
 }
 
+/// The query of one item, and its parts for the relaxed form of the whole query.
 struct ItemQuery {
     strict: Box<dyn Query>,
-    relaxed: Option<Box<dyn Query>>,
+    /// One query per position (with its synonyms), pooled into the relaxed form.
+    units: Vec<Box<dyn Query>>,
+    /// Score-only clauses (proximity of adjacent terms; a phrase itself).
+    extras: Vec<Box<dyn Query>>,
+    kind: ItemKind,
+}
+
+/// How an item takes part in the relaxed form of a query.
+enum ItemKind {
+    /// Plain words: their units join the pool.
+    Plain,
+    /// A quoted phrase: its words join the pool in a question, else it stays required.
+    Phrase,
+    /// `title:`/`body:` words: required as typed.
+    Fixed,
 }
 
 /// One query position: a term (the first part of a compound at that position).
