@@ -12,12 +12,13 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::Serialize;
 use tantivy::collector::{Count, FacetCollector, FacetCounts, MultiCollector, TopDocs};
+use tantivy::postings::Postings;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query,
     RangeQuery, TermQuery,
 };
 use tantivy::schema::{Facet, Field, IndexRecordOption, Value};
-use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
+use tantivy::{DocAddress, DocSet, Searcher, TantivyDocument, Term};
 
 use crate::analysis::{Analyzer, BIGRAM_POS};
 use crate::data::Resources;
@@ -44,6 +45,11 @@ pub const SYNONYM_WEIGHT: f32 = 0.8;
 /// Queries of at least this many words (that analyse to something) are read as questions: when
 /// few articles have every word, the page is filled with the best partial matches.
 pub const LONG_QUERY_TERMS: usize = 3;
+/// Hits re-ranked by the window feature ([`Engine::rerank`]).
+pub const RERANK_DEPTH: usize = 30;
+/// Width (in positions) and weight of the window feature.
+pub const WINDOW: u32 = 16;
+pub const WINDOW_WEIGHT: f32 = 0.8;
 /// Hits shown unless `--limit` says otherwise.
 pub const DEFAULT_LIMIT: usize = 10;
 
@@ -187,17 +193,23 @@ impl<'a> Engine<'a> {
         let docs = searcher.num_docs() as usize;
         let offset = req.offset.min(docs);
         let limit = req.limit.clamp(1, docs.max(1));
-        let page = |query: &dyn Query, offset: usize, limit: usize| {
-            searcher.search_with_statistics_provider(
+        let window = self.window_terms(&searcher, &tq.window)?;
+        // The first RERANK_DEPTH hits are re-ranked by the window feature (always the same
+        // ones, so pages stay consistent); hits below keep their BM25 order.
+        let page = |query: &dyn Query, offset: usize, limit: usize| -> Result<_> {
+            let depth = if window.len() >= 2 {
+                (offset + limit).max(RERANK_DEPTH)
+            } else {
+                offset + limit
+            };
+            let (top, count) = searcher.search_with_statistics_provider(
                 query,
-                &(
-                    TopDocs::with_limit(limit.max(1))
-                        .and_offset(offset)
-                        .order_by_score(),
-                    Count,
-                ),
+                &(TopDocs::with_limit(depth.max(1)).order_by_score(), Count),
                 &stats,
-            )
+            )?;
+            let top = self.rerank(&searcher, &window, top)?;
+            let top: Vec<(f32, DocAddress)> = top.into_iter().skip(offset).take(limit).collect();
+            Ok((top, count))
         };
         let strict = with_filters(tq.strict);
         let (mut top, mut total) = page(strict.as_ref(), offset, limit)?;
@@ -278,6 +290,7 @@ impl<'a> Engine<'a> {
             highlight: HashSet::new(),
             has_text: !q.trim().is_empty(),
             words: 0,
+            window: Vec::new(),
         };
         let mut strict: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         // Relaxed form: hard clauses, the pool of units and score-only extras.
@@ -319,6 +332,9 @@ impl<'a> Engine<'a> {
             }
             let a = alternatives.remove(0);
             strict.push((occur, a.strict.box_clone()));
+            if !matches!(a.kind, ItemKind::Fixed) {
+                out.window.extend(a.words.iter().cloned());
+            }
             match a.kind {
                 ItemKind::Plain => {
                     plain_groups += 1;
@@ -424,6 +440,7 @@ impl<'a> Engine<'a> {
                     .iter()
                     .map(|u| self.term_over_fields(&u.word, &fields, 1.0))
                     .collect(),
+                words: units.iter().map(|u| u.word.clone()).collect(),
                 kind: ItemKind::Phrase,
             });
         }
@@ -495,8 +512,83 @@ impl<'a> Engine<'a> {
             strict,
             units: unit_queries,
             extras,
+            words: units.into_iter().map(|u| u.word).collect(),
             kind,
         })
+    }
+
+    /// The distinct window terms of a query in the body field with their BM25 idf.
+    fn window_terms(&self, searcher: &Searcher, words: &[String]) -> Result<Vec<(Term, f32)>> {
+        let n = searcher.num_docs() as f64;
+        let mut out: Vec<(Term, f32)> = Vec::new();
+        for w in words {
+            let term = Term::from_field_text(self.kindex.fields.body, w);
+            if out.iter().any(|(t, _)| t == &term) {
+                continue;
+            }
+            let df = searcher.doc_freq(&term)? as f64;
+            if df == 0.0 {
+                continue;
+            }
+            let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln() as f32;
+            out.push((term, idf));
+        }
+        Ok(out)
+    }
+
+    /// Re-ranks the first [`RERANK_DEPTH`] hits: each gains [`WINDOW_WEIGHT`] × the largest
+    /// idf sum of distinct query terms found together within [`WINDOW`] positions of its body
+    /// (a question usually paraphrases one sentence of the paragraph that answers it). Read
+    /// from the positions in the index, for these few documents only.
+    fn rerank(
+        &self,
+        searcher: &Searcher,
+        window: &[(Term, f32)],
+        mut top: Vec<(f32, DocAddress)>,
+    ) -> Result<Vec<(f32, DocAddress)>> {
+        let n = top.len().min(RERANK_DEPTH);
+        if window.len() < 2 || n < 2 {
+            return Ok(top);
+        }
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by_key(|&k| (top[k].1.segment_ord, top[k].1.doc_id));
+        let mut events: Vec<Vec<(u32, usize)>> = vec![Vec::new(); n];
+        let mut positions: Vec<u32> = Vec::new();
+        let mut i = 0;
+        while i < order.len() {
+            let seg = top[order[i]].1.segment_ord;
+            let j = order[i..]
+                .iter()
+                .position(|&k| top[k].1.segment_ord != seg)
+                .map_or(order.len(), |p| i + p);
+            let inverted = searcher
+                .segment_reader(seg)
+                .inverted_index(self.kindex.fields.body)?;
+            for (ti, (term, _)) in window.iter().enumerate() {
+                let Some(mut postings) =
+                    inverted.read_postings(term, IndexRecordOption::WithFreqsAndPositions)?
+                else {
+                    continue;
+                };
+                for &k in &order[i..j] {
+                    let doc = top[k].1.doc_id;
+                    if postings.doc() < doc {
+                        postings.seek(doc);
+                    }
+                    if postings.doc() == doc {
+                        postings.positions(&mut positions);
+                        events[k].extend(positions.iter().map(|&p| (p, ti)));
+                    }
+                }
+            }
+            i = j;
+        }
+        let idf: Vec<f32> = window.iter().map(|w| w.1).collect();
+        for (k, ev) in events.iter_mut().enumerate() {
+            top[k].0 += WINDOW_WEIGHT * best_window(ev, &idf, WINDOW);
+        }
+        top[..n].sort_by(|a, b| b.0.total_cmp(&a.0));
+        Ok(top)
     }
 
     fn fields_of(&self, scope: Scope) -> Vec<(Field, f32)> {
@@ -683,6 +775,8 @@ struct TextQuery {
     has_text: bool,
     /// Words the user typed in the positive, searchable part (a compound is one word).
     words: usize,
+    /// Terms whose closeness in the body re-ranks the top hits ([`Engine::rerank`]).
+    window: Vec<String>,
 }
 
 /// The query of one item, and its parts for the relaxed form of the whole query.
@@ -692,6 +786,8 @@ struct ItemQuery {
     units: Vec<Box<dyn Query>>,
     /// Score-only clauses (proximity of adjacent terms; a phrase itself).
     extras: Vec<Box<dyn Query>>,
+    /// The word of each unit (for the window feature of [`Engine::rerank`]).
+    words: Vec<String>,
     kind: ItemKind,
 }
 
@@ -736,6 +832,31 @@ impl tantivy::query::Bm25StatisticsProvider for Stats<'_> {
     fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
         self.searcher.doc_freq(term)
     }
+}
+
+/// The largest sum of `idf[term]` over the distinct terms of `events` (position, term index)
+/// that lie within `width` positions of each other.
+fn best_window(events: &mut [(u32, usize)], idf: &[f32], width: u32) -> f32 {
+    events.sort_unstable();
+    let mut counts = vec![0u32; idf.len()];
+    let (mut start, mut sum, mut best) = (0, 0.0f32, 0.0f32);
+    for e in 0..events.len() {
+        let (p, t) = events[e];
+        counts[t] += 1;
+        if counts[t] == 1 {
+            sum += idf[t];
+        }
+        while events[start].0 + width < p {
+            let t0 = events[start].1;
+            counts[t0] -= 1;
+            if counts[t0] == 0 {
+                sum -= idf[t0];
+            }
+            start += 1;
+        }
+        best = best.max(sum);
+    }
+    best
 }
 
 fn any_of(mut queries: Vec<Box<dyn Query>>) -> Box<dyn Query> {
@@ -878,4 +999,20 @@ pub fn resolve_filters(
         }
     }
     Ok((region_paths, names))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::best_window;
+
+    #[test]
+    fn best_window_sums_distinct_terms_close_together() {
+        let idf = [1.0, 2.0, 4.0];
+        // Terms 0 and 1 far apart; 1 and 2 within 3 positions; term 1 twice counts once.
+        let mut ev = vec![(0, 0), (50, 1), (52, 1), (53, 2)];
+        assert_eq!(best_window(&mut ev, &idf, 3), 6.0);
+        assert_eq!(best_window(&mut ev, &idf, 100), 7.0);
+        assert_eq!(best_window(&mut ev, &idf, 0), 4.0);
+        assert_eq!(best_window(&mut [], &idf, 10), 0.0);
+    }
 }
