@@ -13,7 +13,12 @@
 //! (10 hits with snippets, facet counts for region/mentioned/year/industry).
 //!
 //! Besides criterion's per-class means, a plain loop runs every query `KPOLICY_BENCH_ROUNDS`
-//! times (default 30) and prints p50 / p99 / max per class and over all queries.
+//! times (default 30) and prints p50 / p99 / max per class and over all queries, and next to
+//! them the p50 / p99 of the same queries with `lean: true` (no snippets, no facets): the gap
+//! is what fetching the hits, snippets and facet counting cost. Criterion's filter skips its
+//! part and keeps the loop: `cargo bench --bench search -- skip`.
+//!
+//! `KPOLICY_BENCH_CLASS=word` keeps only the queries of one class (for profiling one kind).
 //!
 //! Run: `KPOLICY_BENCH_INDEX=/work/bench-data/index cargo bench --bench search`.
 
@@ -39,9 +44,15 @@ struct Query {
 fn queries() -> Vec<Query> {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/bench_queries.tsv");
     let content = std::fs::read_to_string(path).expect("scripts/bench_queries.tsv");
+    let class = std::env::var("KPOLICY_BENCH_CLASS").ok();
     content
         .lines()
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .filter(|l| {
+            class
+                .as_ref()
+                .is_none_or(|c| l.split('\t').next() == Some(c.as_str()))
+        })
         .map(|l| {
             let mut cols = l.split('\t');
             Query {
@@ -203,6 +214,10 @@ fn main() {
                 black_box(r.total)
             })
         });
+        // Facet counting alone, over every document (the worst case of a query's facets).
+        g.bench_function("facets_all_documents", |b| {
+            b.iter(|| black_box(engine.all_facets().expect("facets").year.len()))
+        });
         g.finish();
     }
     {
@@ -232,17 +247,32 @@ fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(30);
     let mut all = Vec::new();
-    let mut by_class: Vec<(String, Vec<Duration>)> = Vec::new();
+    let mut all_lean = Vec::new();
+    // (class, full runs, lean runs): lean is the same query without snippets and facets, so
+    // the difference is what snippets, stored fields and facet counting cost.
+    let mut by_class: Vec<(String, Vec<Duration>, Vec<Duration>)> = Vec::new();
     for _ in 0..rounds {
         for (class, req) in &requests {
             let t = Instant::now();
             let r = engine.search(req).expect("search");
             let d = t.elapsed();
             black_box(r);
+            let lean_req = Request {
+                lean: true,
+                ..req.clone()
+            };
+            let t = Instant::now();
+            let r = engine.search(&lean_req).expect("search");
+            let dl = t.elapsed();
+            black_box(r);
             all.push(d);
-            match by_class.iter_mut().find(|(c, _)| c == class) {
-                Some((_, v)) => v.push(d),
-                None => by_class.push((class.clone(), vec![d])),
+            all_lean.push(dl);
+            match by_class.iter_mut().find(|(c, _, _)| c == class) {
+                Some((_, v, l)) => {
+                    v.push(d);
+                    l.push(dl);
+                }
+                None => by_class.push((class.clone(), vec![d], vec![dl])),
             }
         }
     }
@@ -250,21 +280,24 @@ fn main() {
         "\nquery latency, in process, {docs} docs, top-10 with snippets and facets, {rounds} rounds:"
     );
     println!(
-        "{:<10} {:>6} {:>9} {:>9} {:>9} {:>9}",
-        "class", "runs", "p50 ms", "p99 ms", "max ms", "mean ms"
+        "{:<10} {:>6} {:>9} {:>9} {:>9} {:>9} {:>10} {:>10}",
+        "class", "runs", "p50 ms", "p99 ms", "max ms", "mean ms", "lean p50", "lean p99"
     );
-    by_class.push(("ALL".to_string(), all));
-    for (class, mut v) in by_class {
+    by_class.push(("ALL".to_string(), all, all_lean));
+    for (class, mut v, mut l) in by_class {
         v.sort_unstable();
+        l.sort_unstable();
         let mean = v.iter().sum::<Duration>() / v.len().max(1) as u32;
         println!(
-            "{:<10} {:>6} {:>9.3} {:>9.3} {:>9.3} {:>9.3}",
+            "{:<10} {:>6} {:>9.3} {:>9.3} {:>9.3} {:>9.3} {:>10.3} {:>10.3}",
             class,
             v.len(),
             ms(percentile(&v, 0.50)),
             ms(percentile(&v, 0.99)),
             ms(*v.last().unwrap_or(&Duration::ZERO)),
-            ms(mean)
+            ms(mean),
+            ms(percentile(&l, 0.50)),
+            ms(percentile(&l, 0.99))
         );
     }
 }
