@@ -121,6 +121,8 @@ pub struct KIndex {
     pub fields: Fields,
     pub path: PathBuf,
     reader: std::sync::OnceLock<IndexReader>,
+    /// `meta.json` as it was when `reader` last loaded it.
+    reader_meta: std::sync::Mutex<Option<Vec<u8>>>,
 }
 
 impl KIndex {
@@ -184,6 +186,7 @@ impl KIndex {
             fields,
             path: path.to_path_buf(),
             reader: std::sync::OnceLock::new(),
+            reader_meta: std::sync::Mutex::new(None),
         })
     }
 
@@ -196,19 +199,36 @@ impl KIndex {
             .and_then(|p| serde_json::from_str(p).ok()))
     }
 
-    /// A reader that sees the last commit. Opened once per process and refreshed on each call
-    /// (a cheap check of `meta.json`), so a long-lived engine sees what writers committed.
+    /// A reader that sees the last commit. Opened once per process; each call reads
+    /// `meta.json` and reloads the reader only when it changed since the last load (a commit),
+    /// so a long-lived engine sees what writers committed. A reload opens every segment again
+    /// (about 70 µs at 20k documents) and starts with empty caches, which is why it is not
+    /// done when nothing changed.
     pub fn reader(&self) -> Result<IndexReader> {
+        use tantivy::directory::Directory as _;
+        let meta = self
+            .index
+            .directory()
+            .atomic_read(Path::new("meta.json"))
+            .ok();
         if let Some(r) = self.reader.get() {
-            r.reload()?;
+            let mut seen = self.reader_meta.lock().unwrap_or_else(|e| e.into_inner());
+            if meta.is_none() || *seen != meta {
+                r.reload()?;
+                *seen = meta;
+            }
             return Ok(r.clone());
         }
+        // `meta` was read before the reader opens: a commit in between makes the next call
+        // reload.
         let r: IndexReader = self
             .index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
-        Ok(self.reader.get_or_init(|| r).clone())
+        let r = self.reader.get_or_init(|| r).clone();
+        *self.reader_meta.lock().unwrap_or_else(|e| e.into_inner()) = meta;
+        Ok(r)
     }
 
     /// A writer; a second writer gets [`Error::Locked`].
@@ -443,4 +463,34 @@ pub fn now_secs() -> u64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reader_reloads_only_after_a_commit() {
+        let tmp = tempfile::tempdir().unwrap();
+        let analyzer = Analyzer::new(&[]).unwrap();
+        let kindex = KIndex::open_or_create(tmp.path(), &analyzer, false).unwrap();
+        let generation = |k: &KIndex| {
+            let s = k.reader().unwrap().searcher();
+            (s.num_docs(), s.generation().generation_id())
+        };
+        let (docs, first) = generation(&kindex);
+        assert_eq!(docs, 0);
+        assert_eq!(generation(&kindex), (0, first), "no commit, same searcher");
+        // Another KIndex on the same folder, as another process would write it.
+        let other = KIndex::open(tmp.path(), &analyzer).unwrap();
+        let mut w = other.writer(16 * 1024 * 1024).unwrap();
+        let mut doc = TantivyDocument::default();
+        doc.add_text(other.fields.key, "a");
+        w.add_document(doc).unwrap();
+        w.commit().unwrap();
+        let (docs, second) = generation(&kindex);
+        assert_eq!(docs, 1, "a commit is seen by the next call");
+        assert_ne!(second, first);
+        assert_eq!(generation(&kindex), (1, second));
+    }
 }
