@@ -5,13 +5,14 @@
 //! its synonyms as alternatives; BM25 ranks. Facet counts are collected over *all* matching
 //! documents, not just the page shown.
 
+mod collect;
+mod facets;
 pub mod query;
 pub mod snippet;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::Serialize;
-use tantivy::collector::{Count, FacetCollector, FacetCounts, MultiCollector, TopDocs};
 use tantivy::postings::Postings;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query,
@@ -125,6 +126,8 @@ pub struct Engine<'a> {
     pub analyzer: &'a Analyzer,
     pub res: &'a Resources,
     synonyms: HashMap<String, Vec<String>>,
+    facet_spec: facets::FacetSpec,
+    facet_cache: facets::FacetCache,
 }
 
 impl<'a> Engine<'a> {
@@ -147,6 +150,8 @@ impl<'a> Engine<'a> {
             analyzer,
             res,
             synonyms,
+            facet_spec: facets::FacetSpec::new(&kindex.fields, res),
+            facet_cache: facets::FacetCache::default(),
         }
     }
 
@@ -195,68 +200,84 @@ impl<'a> Engine<'a> {
         let limit = req.limit.clamp(1, docs.max(1));
         let window = self.window_terms(&searcher, &tq.window)?;
         // The first RERANK_DEPTH hits are re-ranked by the window feature (always the same
-        // ones, so pages stay consistent); hits below keep their BM25 order.
-        let page = |query: &dyn Query, offset: usize, limit: usize| -> Result<_> {
+        // ones, so pages stay consistent); hits below keep their BM25 order. `depth` is how
+        // many of the best hits a page of `limit` from `offset` needs.
+        let depth = |offset: usize, limit: usize| {
             let depth = if window.len() >= 2 {
                 (offset + limit).max(RERANK_DEPTH)
             } else {
                 offset + limit
             };
-            let (top, count) = searcher.search_with_statistics_provider(
-                query,
-                &(TopDocs::with_limit(depth.max(1)).order_by_score(), Count),
-                &stats,
-            )?;
-            let top = self.rerank(&searcher, &window, top)?;
-            let top: Vec<(f32, DocAddress)> = top.into_iter().skip(offset).take(limit).collect();
-            Ok((top, count))
+            depth.max(1)
         };
+        let page = |mut top: Vec<(f32, DocAddress)>, offset: usize, limit: usize| -> Result<_> {
+            top.truncate(depth(offset, limit));
+            let top = self.rerank(&searcher, &window, top)?;
+            Ok(top.into_iter().skip(offset).take(limit).collect::<Vec<_>>())
+        };
+        let facet_spec = (!req.lean).then_some((&self.facet_spec, &self.facet_cache));
         let strict = with_filters(tq.strict);
-        let (mut top, mut total) = page(strict.as_ref(), offset, limit)?;
-        let mut query = strict;
+        let relaxed = tq.relaxed.map(|r| with_filters(Some(r)));
         // Short keyword queries keep "all words" whenever some article has them all, so that
         // totals and facets describe exactly those articles; questions (LONG_QUERY_TERMS terms
         // or more) fill the page with partial matches too, which is what ranks the right
-        // paragraph of a question into the top 10 (docs/relevance.md).
-        let fill = total == 0 || tq.words >= LONG_QUERY_TERMS;
-        if let Some(relaxed) = tq.relaxed.filter(|_| fill) {
-            if total < offset + limit {
-                // Not enough articles with all the words: the rest of the page, and of the
-                // total, are the articles with only some of them.
-                let relaxed = with_filters(Some(relaxed));
-                let rest: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
-                    (Occur::Must, relaxed.box_clone()),
-                    (Occur::MustNot, query.box_clone()),
-                ]));
-                let rest_offset = offset.saturating_sub(total);
-                let (more, more_total) = page(rest.as_ref(), rest_offset, limit - top.len())?;
-                if more_total > 0 {
-                    notice = Some(if total == 0 {
-                        "no article has all the words: showing those with the most of them"
-                            .to_string()
-                    } else {
-                        format!(
-                            "{total} {} all the words; the others below match some of them",
-                            if total == 1 {
-                                "article has"
-                            } else {
-                                "articles have"
-                            }
-                        )
-                    });
-                }
-                if top.len() < limit {
-                    top.extend(more.into_iter().take(limit - top.len()));
-                }
-                total += more_total;
-                query = relaxed;
+        // paragraph of a question into the top 10 (docs/relevance.md). A question runs both
+        // queries in one pass from the start; a short query runs the relaxed one only when
+        // no article has all the words.
+        let question = tq.words >= LONG_QUERY_TERMS;
+        let mut pass = collect::run(
+            &searcher,
+            &stats,
+            strict.as_ref(),
+            relaxed.as_deref().filter(|_| question),
+            depth(offset, limit),
+            facet_spec,
+        )?;
+        if pass.strict_total == 0 && !question {
+            if let Some(relaxed) = relaxed.as_deref() {
+                pass = collect::run(
+                    &searcher,
+                    &stats,
+                    strict.as_ref(),
+                    Some(relaxed),
+                    depth(offset, limit),
+                    facet_spec,
+                )?;
             }
         }
-        let query = query.as_ref();
-        let facets = if req.lean {
-            Facets::default()
-        } else {
-            self.facets(&searcher, query)?
+        let mut top = page(pass.strict_top, offset, limit)?;
+        let mut total = pass.strict_total;
+        let mut facet_slot = collect::STRICT;
+        let fill = total == 0 || question;
+        if relaxed.is_some() && fill && total < offset + limit {
+            // Not enough articles with all the words: the rest of the page, and of the
+            // total, are the articles with only some of them.
+            let more_total = pass.rest_total;
+            if more_total > 0 {
+                notice = Some(if total == 0 {
+                    "no article has all the words: showing those with the most of them".to_string()
+                } else {
+                    format!(
+                        "{total} {} all the words; the others below match some of them",
+                        if total == 1 {
+                            "article has"
+                        } else {
+                            "articles have"
+                        }
+                    )
+                });
+            }
+            // `rest_top` holds the best `depth(offset, limit)` of them, at least as many as
+            // this page needs.
+            let rest_offset = offset.saturating_sub(total);
+            let wanted = limit - top.len();
+            top.extend(page(pass.rest_top, rest_offset, wanted)?);
+            total += more_total;
+            facet_slot = collect::RELAXED;
+        }
+        let facets = match pass.facets {
+            Some(mut by_slot) => std::mem::take(&mut by_slot[facet_slot]),
+            None => Facets::default(),
         };
         let mut hits = Vec::with_capacity(top.len());
         for (i, (score, addr)) in top.into_iter().enumerate() {
@@ -883,77 +904,17 @@ fn boosted(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
 }
 
 impl Engine<'_> {
-    /// All facet counts of a query in one pass over its matches: region and mentioned region
-    /// at both levels (the 시·군·구 level seeded with every 시·도 of the gazetteer, since tantivy
-    /// counts children only of facets named up front), year and industry.
     /// Facet counts over the whole index (`kpolicy stats`).
     pub fn all_facets(&self) -> Result<Facets> {
         let reader = self.kindex.reader()?;
         self.facets(&reader.searcher(), &AllQuery)
     }
 
+    /// All facet counts of a query in one pass over its matches (`facets.rs`): region and
+    /// mentioned region at both levels (시·도, and 시·군·구 of every 시·도 of the gazetteer),
+    /// year and industry.
     fn facets(&self, searcher: &Searcher, query: &dyn Query) -> Result<Facets> {
-        let f = &self.kindex.fields;
-        let schema = searcher.schema();
-        let collector = |field: Field, facets: &[Facet]| {
-            let mut c = FacetCollector::for_field(schema.get_field_name(field));
-            for facet in facets {
-                c.add_facet(facet.clone());
-            }
-            c
-        };
-        let root = [Facet::root()];
-        let provinces: Vec<Facet> = self
-            .res
-            .gazetteer
-            .provinces()
-            .map(|p| Facet::from(p.path().as_str()))
-            .collect();
-        let mut multi = MultiCollector::new();
-        let region_top = multi.add_collector(collector(f.region, &root));
-        let region_sub = multi.add_collector(collector(f.region, &provinces));
-        let mentioned_top = multi.add_collector(collector(f.mentioned, &root));
-        let mentioned_sub = multi.add_collector(collector(f.mentioned, &provinces));
-        let year = multi.add_collector(collector(f.year_facet, &root));
-        let industry = multi.add_collector(collector(f.industry, &root));
-        let mut fruits = searcher.search(query, &multi)?;
-        let levels = |top: FacetCounts, sub: Option<FacetCounts>| {
-            let mut out = BTreeMap::new();
-            for (facet, c) in top.get("/") {
-                out.insert(facet.to_path_string(), c);
-            }
-            if let Some(sub) = sub {
-                for p in &provinces {
-                    for (facet, c) in sub.get(p.clone()) {
-                        out.insert(facet.to_path_string(), c);
-                    }
-                }
-            }
-            out
-        };
-        let names = |counts: FacetCounts| -> BTreeMap<String, u64> {
-            counts
-                .get("/")
-                .map(|(facet, c)| {
-                    (
-                        facet.to_path_string().trim_start_matches('/').to_string(),
-                        c,
-                    )
-                })
-                .collect()
-        };
-        Ok(Facets {
-            region: levels(
-                region_top.extract(&mut fruits),
-                Some(region_sub.extract(&mut fruits)),
-            ),
-            mentioned: levels(
-                mentioned_top.extract(&mut fruits),
-                Some(mentioned_sub.extract(&mut fruits)),
-            ),
-            year: names(year.extract(&mut fruits)),
-            industry: names(industry.extract(&mut fruits)),
-        })
+        collect::facets_of(searcher, query, &self.facet_spec, &self.facet_cache)
     }
 }
 

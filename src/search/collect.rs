@@ -1,0 +1,150 @@
+//! One pass over a query's matches that gives the page, the total and the facet counts
+//! together; for a question, over the strict and the relaxed query side by side.
+//!
+//! Before, a search ran its query once for the page and the total (`TopDocs` + `Count`) and
+//! once more for the facets, and a question ran the strict query, then `relaxed AND NOT
+//! strict` for the rest of the page, then the relaxed query again for the facets. Here the
+//! scorers of both queries advance together over each segment: a document the strict query
+//! matches goes to the strict page with its strict score, one only the relaxed query matches
+//! goes to the rest of the page with its relaxed score, and the facet counter counts it under
+//! each query that matched it. The pages are kept with tantivy's own `TopDocs` segment
+//! collectors, so scores, order and ties are exactly those of `Searcher::search`.
+
+use tantivy::collector::{Collector, SegmentCollector, TopDocs};
+use tantivy::query::{Bm25StatisticsProvider, EnableScoring, Query, Weight};
+use tantivy::{DocAddress, DocId, Score, Searcher, TERMINATED};
+
+use super::facets::{FacetCache, FacetSpec, SegmentFacets, SLOTS};
+use super::Facets;
+use crate::error::Result;
+
+/// Slot of the strict query's matches in the facet counts.
+pub(crate) const STRICT: usize = 0;
+/// Slot of the relaxed query's matches.
+pub(crate) const RELAXED: usize = 1;
+
+/// What one pass found.
+pub(crate) struct Pass {
+    /// The best `depth` strict matches, best first.
+    pub strict_top: Vec<(Score, DocAddress)>,
+    /// Live documents the strict query matches.
+    pub strict_total: usize,
+    /// The best `depth` documents only the relaxed query matches (which of them the page
+    /// needs is known only once the strict total is).
+    pub rest_top: Vec<(Score, DocAddress)>,
+    pub rest_total: usize,
+    /// Facet counts of the strict matches ([`STRICT`]) and of the relaxed ones ([`RELAXED`]).
+    pub facets: Option<[Facets; SLOTS]>,
+}
+
+/// Runs `strict` (and `relaxed`, when given) over every segment once, keeping the best
+/// `depth` hits of each (the same hits, in the same order, as `TopDocs::with_limit(depth)`
+/// over `strict`, and over `relaxed AND NOT strict`).
+pub(crate) fn run(
+    searcher: &Searcher,
+    stats: &dyn Bm25StatisticsProvider,
+    strict: &dyn Query,
+    relaxed: Option<&dyn Query>,
+    depth: usize,
+    facets: Option<(&FacetSpec, &FacetCache)>,
+) -> Result<Pass> {
+    if let Some((_, cache)) = facets {
+        cache.sync(searcher);
+    }
+    let scoring = EnableScoring::enabled_from_statistics_provider(stats, searcher);
+    let strict_weight = strict.weight(scoring)?;
+    let relaxed_weight = relaxed.map(|q| q.weight(scoring)).transpose()?;
+    let strict_page = TopDocs::with_limit(depth.max(1)).order_by_score();
+    let rest_page = TopDocs::with_limit(depth.max(1)).order_by_score();
+    let mut strict_fruits = Vec::new();
+    let mut rest_fruits = Vec::new();
+    let mut pass = Pass {
+        strict_top: Vec::new(),
+        strict_total: 0,
+        rest_top: Vec::new(),
+        rest_total: 0,
+        facets: facets.map(|_| Default::default()),
+    };
+    for (ord, seg) in searcher.segment_readers().iter().enumerate() {
+        let mut strict_collector = strict_page.for_segment(ord as u32, seg)?;
+        let mut rest_collector = rest_page.for_segment(ord as u32, seg)?;
+        let mut seg_facets = facets
+            .map(|(spec, cache)| SegmentFacets::new(spec, cache, seg))
+            .transpose()?;
+        let alive = seg.alive_bitset();
+        let mut s = strict_weight.scorer(seg, 1.0)?;
+        let mut r = match &relaxed_weight {
+            Some(w) => Some(w.scorer(seg, 1.0)?),
+            None => None,
+        };
+        let mut s_doc = s.doc();
+        let mut r_doc = r.as_ref().map_or(TERMINATED, |r| r.doc());
+        loop {
+            let doc: DocId = s_doc.min(r_doc);
+            if doc == TERMINATED {
+                break;
+            }
+            let in_strict = s_doc == doc;
+            let in_relaxed = r_doc == doc;
+            if alive.is_none_or(|a| a.is_alive(doc)) {
+                if in_strict {
+                    strict_collector.collect(doc, s.score());
+                    pass.strict_total += 1;
+                } else if let Some(r) = r.as_mut() {
+                    rest_collector.collect(doc, r.score());
+                    pass.rest_total += 1;
+                }
+                if let Some(f) = seg_facets.as_mut() {
+                    let mut slots = [false; SLOTS];
+                    slots[STRICT] = in_strict;
+                    slots[RELAXED] = in_relaxed;
+                    f.collect(doc, slots);
+                }
+            }
+            if in_strict {
+                s_doc = s.advance();
+            }
+            if in_relaxed {
+                if let Some(r) = r.as_mut() {
+                    r_doc = r.advance();
+                }
+            }
+        }
+        strict_fruits.push(strict_collector.harvest());
+        rest_fruits.push(rest_collector.harvest());
+        if let (Some(f), Some(out)) = (seg_facets, pass.facets.as_mut()) {
+            f.harvest(out);
+        }
+    }
+    pass.strict_top = strict_page.merge_fruits(strict_fruits)?;
+    pass.rest_top = rest_page.merge_fruits(rest_fruits)?;
+    Ok(pass)
+}
+
+/// Facet counts of the documents `query` matches (no scores, no page).
+pub(crate) fn facets_of(
+    searcher: &Searcher,
+    query: &dyn Query,
+    spec: &FacetSpec,
+    cache: &FacetCache,
+) -> Result<Facets> {
+    cache.sync(searcher);
+    let weight: Box<dyn Weight> = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
+    let mut out: [Facets; SLOTS] = Default::default();
+    for seg in searcher.segment_readers() {
+        let mut f = SegmentFacets::new(spec, cache, seg)?;
+        let alive = seg.alive_bitset();
+        let mut slots = [false; SLOTS];
+        slots[STRICT] = true;
+        weight.for_each_no_score(seg, &mut |docs| {
+            for &doc in docs {
+                if alive.is_none_or(|a| a.is_alive(doc)) {
+                    f.collect(doc, slots);
+                }
+            }
+        })?;
+        f.harvest(&mut out);
+    }
+    let [strict, _] = out;
+    Ok(strict)
+}

@@ -1,0 +1,446 @@
+//! Facet counts read straight from the facet columns.
+//!
+//! tantivy's `FacetCollector` needs one collector per level asked for (six here: region and
+//! mentioned region at the 시·도 and 시·군·구 levels, year, industry). Each of them streams every
+//! segment's facet dictionary on every query, looks up each matching document's facet
+//! ordinals again, and turns its counted ordinals back into facets through the dictionary. Here
+//! each facet column is read once per matching document, ordinals map to their group through
+//! tables built once per segment (and kept while the segment lives, see [`FacetCache`]), and a
+//! group becomes a facet path only at the end, when its count is not zero.
+//!
+//! The counts are those of `FacetCollector`: a document adds one to a group for each run of
+//! its ordinals that falls in the group (with the ordinals in column order, i.e. once per
+//! document for the sorted ordinals tantivy stores).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+
+use tantivy::fastfield::FacetReader;
+use tantivy::index::SegmentId;
+use tantivy::schema::{Facet, Field};
+use tantivy::{DocId, Searcher, SegmentReader};
+
+use super::Facets;
+use crate::data::Resources;
+use crate::error::Result;
+use crate::index::Fields;
+
+/// Not in any group (a 시·도 itself, or a region outside the 시·도 list, at the second level).
+const NONE: u32 = u32::MAX;
+
+/// Independent counts kept per pass: the matches of the strict and of the relaxed query.
+pub(crate) const SLOTS: usize = 2;
+
+/// What is counted: the facet fields, and the 시·도 whose 시·군·구 are counted.
+pub(crate) struct FacetSpec {
+    region: Field,
+    mentioned: Field,
+    year: Field,
+    industry: Field,
+    /// Encoded 시·도 facets (`경상북도`).
+    provinces: HashSet<String>,
+}
+
+impl FacetSpec {
+    pub(crate) fn new(fields: &Fields, res: &Resources) -> FacetSpec {
+        FacetSpec {
+            region: fields.region,
+            mentioned: fields.mentioned,
+            year: fields.year_facet,
+            industry: fields.industry,
+            provinces: res
+                .gazetteer
+                .provinces()
+                .map(|p| Facet::from(p.path().as_str()).encoded_str().to_string())
+                .collect(),
+        }
+    }
+}
+
+/// Group tables of one facet column of one segment.
+struct Groups {
+    /// Ordinal → top-level group (`/경상북도`, `2020`, `바이오·백신`).
+    top: Vec<u32>,
+    /// Ordinal → 시·군·구 group (`/경상북도/안동시`) or [`NONE`]; empty for one-level fields.
+    sub: Vec<u32>,
+    /// Output name of each top-level group: the path (`/경상북도`) for two-level fields, the
+    /// name without the leading `/` (`2020`) for the others; `None` for bytes that are not
+    /// UTF-8, which `FacetCollector` leaves out too.
+    top_names: Vec<Option<String>>,
+    /// Path of each 시·군·구 group (`/경상북도/안동시`).
+    sub_names: Vec<Option<String>>,
+}
+
+impl Groups {
+    fn build(reader: &FacetReader, two_levels: bool, provinces: &HashSet<String>) -> Result<Self> {
+        let n = reader.num_facets();
+        let mut g = Groups {
+            top: Vec::with_capacity(n),
+            sub: Vec::with_capacity(if two_levels { n } else { 0 }),
+            top_names: Vec::new(),
+            sub_names: Vec::new(),
+        };
+        let name = |key: &[u8]| {
+            let p = path(key)?;
+            Some(if two_levels {
+                p
+            } else {
+                p.trim_start_matches('/').to_string()
+            })
+        };
+        // The dictionary is sorted, so the facets of one group are consecutive.
+        let (mut last_top, mut last_sub): (Vec<u8>, Vec<u8>) = (Vec::new(), Vec::new());
+        let mut stream = reader.facet_dict().stream()?;
+        while stream.advance() {
+            let key = stream.key();
+            let first_end = key.iter().position(|&b| b == 0).unwrap_or(key.len());
+            let top_key = &key[..first_end];
+            if g.top_names.is_empty() || last_top != top_key {
+                g.top_names.push(name(top_key));
+                last_top = top_key.to_vec();
+            }
+            g.top.push((g.top_names.len() - 1) as u32);
+            if !two_levels {
+                continue;
+            }
+            let in_province = first_end < key.len()
+                && std::str::from_utf8(top_key).is_ok_and(|p| provinces.contains(p));
+            if !in_province {
+                g.sub.push(NONE);
+                continue;
+            }
+            let second_end = key[first_end + 1..]
+                .iter()
+                .position(|&b| b == 0)
+                .map_or(key.len(), |i| first_end + 1 + i);
+            let sub_key = &key[..second_end];
+            if g.sub_names.is_empty() || last_sub != sub_key {
+                g.sub_names.push(path(sub_key));
+                last_sub = sub_key.to_vec();
+            }
+            g.sub.push((g.sub_names.len() - 1) as u32);
+        }
+        Ok(g)
+    }
+}
+
+/// The group tables of every segment seen, by segment and field. Segments never change, so a
+/// table stays valid as long as its segment exists; [`FacetCache::sync`] drops the tables of
+/// segments a new searcher no longer has (merged or deleted).
+#[derive(Default)]
+pub struct FacetCache {
+    inner: Mutex<CacheInner>,
+}
+
+#[derive(Default)]
+struct CacheInner {
+    /// Generation of the searcher the tables were last checked against.
+    generation: Option<u64>,
+    tables: HashMap<(SegmentId, Field), Arc<Groups>>,
+}
+
+impl FacetCache {
+    fn get(
+        &self,
+        seg: &SegmentReader,
+        field: Field,
+        reader: &FacetReader,
+        two_levels: bool,
+        provinces: &HashSet<String>,
+    ) -> Result<Arc<Groups>> {
+        let key = (seg.segment_id(), field);
+        if let Some(g) = self.lock().tables.get(&key) {
+            return Ok(g.clone());
+        }
+        let g = Arc::new(Groups::build(reader, two_levels, provinces)?);
+        self.lock().tables.insert(key, g.clone());
+        Ok(g)
+    }
+
+    /// Forgets the tables of segments `searcher` does not have, when it is not the searcher
+    /// checked last time.
+    pub(crate) fn sync(&self, searcher: &Searcher) {
+        let generation = searcher.generation().generation_id();
+        let mut inner = self.lock();
+        if inner.generation == Some(generation) {
+            return;
+        }
+        let live: HashSet<SegmentId> = searcher
+            .segment_readers()
+            .iter()
+            .map(|s| s.segment_id())
+            .collect();
+        inner.tables.retain(|(id, _), _| live.contains(id));
+        inner.generation = Some(generation);
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, CacheInner> {
+        // Tables are inserted whole, so a panic elsewhere while the lock was held cannot have
+        // left a half-built one: a poisoned lock is still usable.
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// One facet column of one segment being counted.
+struct Column {
+    reader: FacetReader,
+    groups: Arc<Groups>,
+    /// `group * SLOTS + slot`.
+    top_counts: Vec<u64>,
+    sub_counts: Vec<u64>,
+}
+
+impl Column {
+    #[inline]
+    fn collect(&mut self, doc: DocId, slots: [bool; SLOTS]) {
+        let two_levels = !self.groups.sub.is_empty();
+        let (mut prev_top, mut prev_sub) = (NONE, NONE);
+        for ord in self.reader.facet_ords(doc) {
+            let ord = ord as usize;
+            let t = self.groups.top[ord];
+            if t != prev_top {
+                add(&mut self.top_counts, t, slots);
+                prev_top = t;
+            }
+            if two_levels {
+                let s = self.groups.sub[ord];
+                if s != prev_sub && s != NONE {
+                    add(&mut self.sub_counts, s, slots);
+                }
+                prev_sub = s;
+            }
+        }
+    }
+}
+
+#[inline]
+fn add(counts: &mut [u64], group: u32, slots: [bool; SLOTS]) {
+    let base = group as usize * SLOTS;
+    for (slot, on) in slots.iter().enumerate() {
+        counts[base + slot] += u64::from(*on);
+    }
+}
+
+/// Facet counting over one segment.
+pub(crate) struct SegmentFacets {
+    region: Column,
+    mentioned: Column,
+    year: Column,
+    industry: Column,
+}
+
+impl SegmentFacets {
+    pub(crate) fn new(spec: &FacetSpec, cache: &FacetCache, seg: &SegmentReader) -> Result<Self> {
+        let schema = seg.schema();
+        let column = |field: Field, two_levels: bool| -> Result<Column> {
+            let reader = seg.facet_reader(schema.get_field_name(field))?;
+            let groups = cache.get(seg, field, &reader, two_levels, &spec.provinces)?;
+            Ok(Column {
+                top_counts: vec![0; groups.top_names.len() * SLOTS],
+                sub_counts: vec![0; groups.sub_names.len() * SLOTS],
+                reader,
+                groups,
+            })
+        };
+        Ok(SegmentFacets {
+            region: column(spec.region, true)?,
+            mentioned: column(spec.mentioned, true)?,
+            year: column(spec.year, false)?,
+            industry: column(spec.industry, false)?,
+        })
+    }
+
+    /// Counts `doc` in the slots that are `true`.
+    #[inline]
+    pub(crate) fn collect(&mut self, doc: DocId, slots: [bool; SLOTS]) {
+        self.region.collect(doc, slots);
+        self.mentioned.collect(doc, slots);
+        self.year.collect(doc, slots);
+        self.industry.collect(doc, slots);
+    }
+
+    /// Adds this segment's counts to `out` (one [`Facets`] per slot).
+    pub(crate) fn harvest(self, out: &mut [Facets; SLOTS]) {
+        for (slot, facets) in out.iter_mut().enumerate() {
+            for (c, map) in [
+                (&self.region, &mut facets.region),
+                (&self.mentioned, &mut facets.mentioned),
+                (&self.year, &mut facets.year),
+                (&self.industry, &mut facets.industry),
+            ] {
+                add_counts(&c.groups.top_names, &c.top_counts, slot, map);
+                add_counts(&c.groups.sub_names, &c.sub_counts, slot, map);
+            }
+        }
+    }
+}
+
+fn add_counts(
+    names: &[Option<String>],
+    counts: &[u64],
+    slot: usize,
+    out: &mut BTreeMap<String, u64>,
+) {
+    for (name, n) in names.iter().zip(counts.chunks(SLOTS).map(|s| s[slot])) {
+        let Some(name) = name.as_ref().filter(|_| n > 0) else {
+            continue;
+        };
+        match out.get_mut(name) {
+            Some(total) => *total += n,
+            None => {
+                out.insert(name.clone(), n);
+            }
+        }
+    }
+}
+
+/// Path form of an encoded facet, as `Facet::to_path_string` writes it (`None` for bytes
+/// that are not UTF-8, which `FacetCollector` leaves out too).
+fn path(encoded: &[u8]) -> Option<String> {
+    Facet::from_encoded(encoded.to_vec())
+        .ok()
+        .map(|f| f.to_path_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use tantivy::collector::{FacetCollector, FacetCounts};
+    use tantivy::query::{AllQuery, Query, TermQuery};
+    use tantivy::schema::{FacetOptions, IndexRecordOption, Schema, STRING};
+    use tantivy::{doc, Index, IndexWriter, Term};
+
+    use super::*;
+
+    /// What `Engine::facets` computed with tantivy's `FacetCollector` before `facets.rs`.
+    fn with_facet_collector(
+        searcher: &Searcher,
+        query: &dyn Query,
+        fields: [Field; 4],
+        provinces: &[&str],
+    ) -> Facets {
+        let schema = searcher.schema();
+        let collect = |field: Field, roots: &[Facet]| -> FacetCounts {
+            let mut c = FacetCollector::for_field(schema.get_field_name(field));
+            for r in roots {
+                c.add_facet(r.clone());
+            }
+            searcher.search(query, &c).unwrap()
+        };
+        let provinces: Vec<Facet> = provinces.iter().map(|p| Facet::from(*p)).collect();
+        let root = [Facet::root()];
+        let levels = |field: Field| {
+            let mut out = BTreeMap::new();
+            for (facet, c) in collect(field, &root).get("/") {
+                out.insert(facet.to_path_string(), c);
+            }
+            let sub = collect(field, &provinces);
+            for p in &provinces {
+                for (facet, c) in sub.get(p.clone()) {
+                    out.insert(facet.to_path_string(), c);
+                }
+            }
+            out
+        };
+        let names = |field: Field| -> BTreeMap<String, u64> {
+            collect(field, &root)
+                .get("/")
+                .map(|(f, c)| (f.to_path_string().trim_start_matches('/').to_string(), c))
+                .collect()
+        };
+        Facets {
+            region: levels(fields[0]),
+            mentioned: levels(fields[1]),
+            year: names(fields[2]),
+            industry: names(fields[3]),
+        }
+    }
+
+    #[test]
+    fn same_counts_as_facet_collector() {
+        let mut b = Schema::builder();
+        let tag = b.add_text_field("tag", STRING);
+        let region = b.add_facet_field("region", FacetOptions::default());
+        let mentioned = b.add_facet_field("mentioned", FacetOptions::default());
+        let year = b.add_facet_field("year", FacetOptions::default());
+        let industry = b.add_facet_field("industry", FacetOptions::default());
+        let index = Index::create_in_ram(b.build());
+        let mut w: IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        let regions = [
+            "/경상북도/안동시",
+            "/경상북도",
+            "/경기도/수원시/장안구",
+            "/경기도/수원시",
+            "/unknown",
+            "/세종특별자치시",
+            "/서울특별시/강남구",
+        ];
+        let industries = ["/바이오·백신", "/문화·관광", "/반도체·전자", "/a\\/b"];
+        // Three commits make three segments; the middle one loses documents to deletes.
+        for round in 0..3u64 {
+            for i in 0..60u64 {
+                let n = round * 60 + i;
+                let mut d = doc!(tag => if n % 3 == 0 { "x" } else { "y" });
+                d.add_facet(region, Facet::from(regions[(n % 7) as usize]));
+                // Several mentioned regions, not in sorted order, sometimes none.
+                for k in 0..(n % 4) {
+                    d.add_facet(mentioned, Facet::from(regions[((n + 3 * k) % 7) as usize]));
+                }
+                let y = ["/2019", "/2020", "/unknown"][(n % 3) as usize];
+                d.add_facet(year, Facet::from(y));
+                for k in 0..(n % 3) {
+                    d.add_facet(industry, Facet::from(industries[((n + k) % 4) as usize]));
+                }
+                w.add_document(d).unwrap();
+            }
+            if round == 1 {
+                w.delete_term(Term::from_field_text(tag, "x"));
+            }
+            w.commit().unwrap();
+        }
+        let searcher = index.reader().unwrap().searcher();
+        assert!(searcher.segment_readers().len() > 1);
+        let provinces = ["/경상북도", "/경기도", "/세종특별자치시"];
+        let spec = FacetSpec {
+            region,
+            mentioned,
+            year,
+            industry,
+            provinces: provinces
+                .iter()
+                .map(|p| Facet::from(*p).encoded_str().to_string())
+                .collect(),
+        };
+        let cache = FacetCache::default();
+        let queries: Vec<Box<dyn Query>> = vec![
+            Box::new(AllQuery),
+            Box::new(TermQuery::new(
+                Term::from_field_text(tag, "y"),
+                IndexRecordOption::Basic,
+            )),
+        ];
+        for q in &queries {
+            let expected = with_facet_collector(
+                &searcher,
+                q.as_ref(),
+                [region, mentioned, year, industry],
+                &provinces,
+            );
+            // Twice: the second time from the cached tables.
+            for _ in 0..2 {
+                let got = crate::search::collect::facets_of(&searcher, q.as_ref(), &spec, &cache)
+                    .unwrap();
+                assert_eq!(got.region, expected.region);
+                assert_eq!(got.mentioned, expected.mentioned);
+                assert_eq!(got.year, expected.year);
+                assert_eq!(got.industry, expected.industry);
+            }
+        }
+        assert!(expected_nonempty(&searcher, region));
+    }
+
+    fn expected_nonempty(searcher: &Searcher, field: Field) -> bool {
+        let mut c = FacetCollector::for_field(searcher.schema().get_field_name(field));
+        c.add_facet(Facet::root());
+        searcher.search(&AllQuery, &c).unwrap().get("/").count() > 3
+    }
+}
