@@ -51,6 +51,9 @@ pub const RERANK_DEPTH: usize = 30;
 /// Width (in positions) and weight of the window feature.
 pub const WINDOW: u32 = 16;
 pub const WINDOW_WEIGHT: f32 = 0.8;
+/// Weight of a number (`2006`, `1876`) typed in a query: a number is an exact anchor, and the
+/// idf of short digit strings understates it (docs/relevance.md, row 16).
+pub const NUMBER_WEIGHT: f32 = 2.0;
 /// Hits shown unless `--limit` says otherwise.
 pub const DEFAULT_LIMIT: usize = 10;
 
@@ -434,6 +437,7 @@ impl<'a> Engine<'a> {
                 _ => units.push(Unit {
                     position: term.position,
                     word: term.text.clone(),
+                    pos: term.pos.clone(),
                 }),
             }
         }
@@ -468,7 +472,11 @@ impl<'a> Engine<'a> {
         let mut unit_queries: Vec<Box<dyn Query>> = Vec::new();
         for u in &units {
             let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-            alternatives.push((Occur::Should, self.term_over_fields(&u.word, &fields, 1.0)));
+            let weight = if u.pos == "SN" { NUMBER_WEIGHT } else { 1.0 };
+            alternatives.push((
+                Occur::Should,
+                self.term_over_fields(&u.word, &fields, weight),
+            ));
             for syn in self.synonyms.get(&u.word).into_iter().flatten() {
                 if !negate {
                     for part in syn.split(' ') {
@@ -559,8 +567,9 @@ impl<'a> Engine<'a> {
 
     /// Re-ranks the first [`RERANK_DEPTH`] hits: each gains [`WINDOW_WEIGHT`] × the largest
     /// idf sum of distinct query terms found together within [`WINDOW`] positions of its body
-    /// (a question usually paraphrases one sentence of the paragraph that answers it). Read
-    /// from the positions in the index, for these few documents only.
+    /// (a question usually paraphrases one sentence of the paragraph that answers it), not
+    /// counting terms that are also in the hit's title. Read from the positions in the index,
+    /// for these few documents only.
     fn rerank(
         &self,
         searcher: &Searcher,
@@ -574,6 +583,8 @@ impl<'a> Engine<'a> {
         let mut order: Vec<usize> = (0..n).collect();
         order.sort_by_key(|&k| (top[k].1.segment_ord, top[k].1.doc_id));
         let mut events: Vec<Vec<(u32, usize)>> = vec![Vec::new(); n];
+        // in_title[k][t]: term t is in the title of hit k.
+        let mut in_title: Vec<Vec<bool>> = vec![vec![false; window.len()]; n];
         let mut positions: Vec<u32> = Vec::new();
         let mut i = 0;
         while i < order.len() {
@@ -582,10 +593,27 @@ impl<'a> Engine<'a> {
                 .iter()
                 .position(|&k| top[k].1.segment_ord != seg)
                 .map_or(order.len(), |p| i + p);
-            let inverted = searcher
-                .segment_reader(seg)
-                .inverted_index(self.kindex.fields.body)?;
+            let segment = searcher.segment_reader(seg);
+            let inverted = segment.inverted_index(self.kindex.fields.body)?;
+            let titles = segment.inverted_index(self.kindex.fields.title)?;
             for (ti, (term, _)) in window.iter().enumerate() {
+                let title_term = term
+                    .value()
+                    .as_str()
+                    .map(|t| Term::from_field_text(self.kindex.fields.title, t));
+                if let Some(title_term) = title_term {
+                    if let Some(mut postings) =
+                        titles.read_postings(&title_term, IndexRecordOption::Basic)?
+                    {
+                        for &k in &order[i..j] {
+                            let doc = top[k].1.doc_id;
+                            if postings.doc() < doc {
+                                postings.seek(doc);
+                            }
+                            in_title[k][ti] = postings.doc() == doc;
+                        }
+                    }
+                }
                 let Some(mut postings) =
                     inverted.read_postings(term, IndexRecordOption::WithFreqsAndPositions)?
                 else {
@@ -604,8 +632,14 @@ impl<'a> Engine<'a> {
             }
             i = j;
         }
-        let idf: Vec<f32> = window.iter().map(|w| w.1).collect();
         for (k, ev) in events.iter_mut().enumerate() {
+            // Terms of the hit's own title (its subject, repeated all over the article) do not
+            // tell its paragraphs apart: only the other terms count in the window.
+            let idf: Vec<f32> = window
+                .iter()
+                .zip(&in_title[k])
+                .map(|(w, &titled)| if titled { 0.0 } else { w.1 })
+                .collect();
             top[k].0 += WINDOW_WEIGHT * best_window(ev, &idf, WINDOW);
         }
         top[..n].sort_by(|a, b| b.0.total_cmp(&a.0));
@@ -826,6 +860,8 @@ enum ItemKind {
 struct Unit {
     position: usize,
     word: String,
+    /// The POS tag of the term (`SN` numbers weigh [`NUMBER_WEIGHT`]).
+    pos: String,
 }
 
 /// BM25 statistics with the average body length scaled by [`BODY_LENGTH_SCALE`]: tantivy
