@@ -14,7 +14,7 @@ use tantivy::collector::{Collector, SegmentCollector, TopDocs};
 use tantivy::query::{Bm25StatisticsProvider, EnableScoring, Query, Weight};
 use tantivy::{DocAddress, DocId, Score, Searcher, TERMINATED};
 
-use super::facets::{FacetCache, FacetSpec, SegmentFacets, SLOTS};
+use super::facets::{harvest, FacetCache, FacetSpec, SegmentFacets, SLOTS};
 use super::Facets;
 use crate::error::Result;
 
@@ -33,8 +33,19 @@ pub(crate) struct Pass {
     /// needs is known only once the strict total is).
     pub rest_top: Vec<(Score, DocAddress)>,
     pub rest_total: usize,
-    /// Facet counts of the strict matches ([`STRICT`]) and of the relaxed ones ([`RELAXED`]).
-    pub facets: Option<[Facets; SLOTS]>,
+    /// Facet counts per segment of the strict matches ([`STRICT`]) and of the relaxed ones
+    /// ([`RELAXED`]); [`Pass::facets`] sums one of them.
+    segment_facets: Option<Vec<SegmentFacets>>,
+}
+
+impl Pass {
+    /// The facet counts of one slot (empty when the pass counted none).
+    pub(crate) fn facets(&self, slot: usize) -> Facets {
+        match &self.segment_facets {
+            Some(segments) => harvest(segments, slot),
+            None => Facets::default(),
+        }
+    }
 }
 
 /// Runs `strict` (and `relaxed`, when given) over every segment once, keeping the best
@@ -63,7 +74,7 @@ pub(crate) fn run(
         strict_total: 0,
         rest_top: Vec::new(),
         rest_total: 0,
-        facets: facets.map(|_| Default::default()),
+        segment_facets: facets.map(|_| Vec::new()),
     };
     for (ord, seg) in searcher.segment_readers().iter().enumerate() {
         let mut strict_collector = strict_page.for_segment(ord as u32, seg)?;
@@ -112,8 +123,8 @@ pub(crate) fn run(
         }
         strict_fruits.push(strict_collector.harvest());
         rest_fruits.push(rest_collector.harvest());
-        if let (Some(f), Some(out)) = (seg_facets, pass.facets.as_mut()) {
-            f.harvest(out);
+        if let (Some(f), Some(all)) = (seg_facets, pass.segment_facets.as_mut()) {
+            all.push(f);
         }
     }
     pass.strict_top = strict_page.merge_fruits(strict_fruits)?;
@@ -130,7 +141,7 @@ pub(crate) fn facets_of(
 ) -> Result<Facets> {
     cache.sync(searcher);
     let weight: Box<dyn Weight> = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
-    let mut out: [Facets; SLOTS] = Default::default();
+    let mut segments = Vec::new();
     for seg in searcher.segment_readers() {
         let mut f = SegmentFacets::new(spec, cache, seg)?;
         let alive = seg.alive_bitset();
@@ -143,8 +154,7 @@ pub(crate) fn facets_of(
                 }
             }
         })?;
-        f.harvest(&mut out);
+        segments.push(f);
     }
-    let [strict, _] = out;
-    Ok(strict)
+    Ok(harvest(&segments, STRICT))
 }

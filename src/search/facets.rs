@@ -13,7 +13,8 @@
 //! document for the sorted ordinals tantivy stores).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use tantivy::fastfield::FacetReader;
 use tantivy::index::SegmentId;
@@ -124,7 +125,46 @@ impl Groups {
     }
 }
 
-/// The group tables of every segment seen, by segment and field. Segments never change, so a
+/// What is kept per segment and facet field: the column, its group tables and, once the
+/// column has been counted a second time (a long-lived engine), the groups of every document
+/// laid out flat, which counts several times faster than reading the column (an optional-index
+/// lookup per document and field). A process that searches once (the CLI) never builds it.
+struct Table {
+    reader: FacetReader,
+    groups: Groups,
+    uses: AtomicU32,
+    flat: OnceLock<Flat>,
+}
+
+/// The (top, 시·군·구) groups of each document's facets, in column order: document `d` has
+/// those at `starts[d] .. starts[d + 1]`.
+struct Flat {
+    starts: Vec<u32>,
+    groups: Vec<(u32, u32)>,
+}
+
+impl Flat {
+    fn build(reader: &FacetReader, groups: &Groups, max_doc: DocId) -> Flat {
+        let two_levels = !groups.sub.is_empty();
+        let mut starts = Vec::with_capacity(max_doc as usize + 1);
+        let mut flat = Vec::with_capacity(max_doc as usize);
+        starts.push(0);
+        for doc in 0..max_doc {
+            for ord in reader.facet_ords(doc) {
+                let ord = ord as usize;
+                let sub = if two_levels { groups.sub[ord] } else { NONE };
+                flat.push((groups.top[ord], sub));
+            }
+            starts.push(flat.len() as u32);
+        }
+        Flat {
+            starts,
+            groups: flat,
+        }
+    }
+}
+
+/// The [`Table`]s of every segment seen, by segment and field. Segments never change, so a
 /// table stays valid as long as its segment exists; [`FacetCache::sync`] drops the tables of
 /// segments a new searcher no longer has (merged or deleted).
 #[derive(Default)]
@@ -136,7 +176,7 @@ pub struct FacetCache {
 struct CacheInner {
     /// Generation of the searcher the tables were last checked against.
     generation: Option<u64>,
-    tables: HashMap<(SegmentId, Field), Arc<Groups>>,
+    tables: HashMap<(SegmentId, Field), Arc<Table>>,
 }
 
 impl FacetCache {
@@ -144,17 +184,32 @@ impl FacetCache {
         &self,
         seg: &SegmentReader,
         field: Field,
-        reader: &FacetReader,
         two_levels: bool,
         provinces: &HashSet<String>,
-    ) -> Result<Arc<Groups>> {
+    ) -> Result<Arc<Table>> {
         let key = (seg.segment_id(), field);
-        if let Some(g) = self.lock().tables.get(&key) {
-            return Ok(g.clone());
+        let cached = self.lock().tables.get(&key).cloned();
+        let table = match cached {
+            Some(t) => t,
+            None => {
+                let reader = seg.facet_reader(seg.schema().get_field_name(field))?;
+                let groups = Groups::build(&reader, two_levels, provinces)?;
+                let t = Arc::new(Table {
+                    reader,
+                    groups,
+                    uses: AtomicU32::new(0),
+                    flat: OnceLock::new(),
+                });
+                self.lock().tables.insert(key, t.clone());
+                t
+            }
+        };
+        if table.uses.fetch_add(1, Ordering::Relaxed) >= 1 {
+            table
+                .flat
+                .get_or_init(|| Flat::build(&table.reader, &table.groups, seg.max_doc()));
         }
-        let g = Arc::new(Groups::build(reader, two_levels, provinces)?);
-        self.lock().tables.insert(key, g.clone());
-        Ok(g)
+        Ok(table)
     }
 
     /// Forgets the tables of segments `searcher` does not have, when it is not the searcher
@@ -183,8 +238,7 @@ impl FacetCache {
 
 /// One facet column of one segment being counted.
 struct Column {
-    reader: FacetReader,
-    groups: Arc<Groups>,
+    table: Arc<Table>,
     /// `group * SLOTS + slot`.
     top_counts: Vec<u64>,
     sub_counts: Vec<u64>,
@@ -193,23 +247,46 @@ struct Column {
 impl Column {
     #[inline]
     fn collect(&mut self, doc: DocId, slots: [bool; SLOTS]) {
-        let two_levels = !self.groups.sub.is_empty();
-        let (mut prev_top, mut prev_sub) = (NONE, NONE);
-        for ord in self.reader.facet_ords(doc) {
-            let ord = ord as usize;
-            let t = self.groups.top[ord];
-            if t != prev_top {
-                add(&mut self.top_counts, t, slots);
-                prev_top = t;
+        let table = &*self.table;
+        let groups = &table.groups;
+        match table.flat.get() {
+            Some(flat) => {
+                let (a, b) = (flat.starts[doc as usize], flat.starts[doc as usize + 1]);
+                let pairs = flat.groups[a as usize..b as usize].iter().copied();
+                count(pairs, slots, &mut self.top_counts, &mut self.sub_counts);
             }
-            if two_levels {
-                let s = self.groups.sub[ord];
-                if s != prev_sub && s != NONE {
-                    add(&mut self.sub_counts, s, slots);
-                }
-                prev_sub = s;
+            None => {
+                let two_levels = !groups.sub.is_empty();
+                let pairs = table.reader.facet_ords(doc).map(|ord| {
+                    let ord = ord as usize;
+                    let sub = if two_levels { groups.sub[ord] } else { NONE };
+                    (groups.top[ord], sub)
+                });
+                count(pairs, slots, &mut self.top_counts, &mut self.sub_counts);
             }
         }
+    }
+}
+
+/// Counts one document's (top, 시·군·구) groups: a group once per run of the document's
+/// facets that falls in it (`FacetCollector`'s rule).
+#[inline]
+fn count(
+    pairs: impl Iterator<Item = (u32, u32)>,
+    slots: [bool; SLOTS],
+    top_counts: &mut [u64],
+    sub_counts: &mut [u64],
+) {
+    let (mut prev_top, mut prev_sub) = (NONE, NONE);
+    for (t, s) in pairs {
+        if t != prev_top {
+            add(top_counts, t, slots);
+            prev_top = t;
+        }
+        if s != prev_sub && s != NONE {
+            add(sub_counts, s, slots);
+        }
+        prev_sub = s;
     }
 }
 
@@ -231,15 +308,12 @@ pub(crate) struct SegmentFacets {
 
 impl SegmentFacets {
     pub(crate) fn new(spec: &FacetSpec, cache: &FacetCache, seg: &SegmentReader) -> Result<Self> {
-        let schema = seg.schema();
         let column = |field: Field, two_levels: bool| -> Result<Column> {
-            let reader = seg.facet_reader(schema.get_field_name(field))?;
-            let groups = cache.get(seg, field, &reader, two_levels, &spec.provinces)?;
+            let table = cache.get(seg, field, two_levels, &spec.provinces)?;
             Ok(Column {
-                top_counts: vec![0; groups.top_names.len() * SLOTS],
-                sub_counts: vec![0; groups.sub_names.len() * SLOTS],
-                reader,
-                groups,
+                top_counts: vec![0; table.groups.top_names.len() * SLOTS],
+                sub_counts: vec![0; table.groups.sub_names.len() * SLOTS],
+                table,
             })
         };
         Ok(SegmentFacets {
@@ -258,21 +332,24 @@ impl SegmentFacets {
         self.year.collect(doc, slots);
         self.industry.collect(doc, slots);
     }
+}
 
-    /// Adds this segment's counts to `out` (one [`Facets`] per slot).
-    pub(crate) fn harvest(self, out: &mut [Facets; SLOTS]) {
-        for (slot, facets) in out.iter_mut().enumerate() {
-            for (c, map) in [
-                (&self.region, &mut facets.region),
-                (&self.mentioned, &mut facets.mentioned),
-                (&self.year, &mut facets.year),
-                (&self.industry, &mut facets.industry),
-            ] {
-                add_counts(&c.groups.top_names, &c.top_counts, slot, map);
-                add_counts(&c.groups.sub_names, &c.sub_counts, slot, map);
-            }
+/// The counts of one slot over all segments.
+pub(crate) fn harvest(segments: &[SegmentFacets], slot: usize) -> Facets {
+    let mut out = Facets::default();
+    for seg in segments {
+        for (c, map) in [
+            (&seg.region, &mut out.region),
+            (&seg.mentioned, &mut out.mentioned),
+            (&seg.year, &mut out.year),
+            (&seg.industry, &mut out.industry),
+        ] {
+            let g = &c.table.groups;
+            add_counts(&g.top_names, &c.top_counts, slot, map);
+            add_counts(&g.sub_names, &c.sub_counts, slot, map);
         }
     }
+    out
 }
 
 fn add_counts(
@@ -425,8 +502,9 @@ mod tests {
                 [region, mentioned, year, industry],
                 &provinces,
             );
-            // Twice: the second time from the cached tables.
-            for _ in 0..2 {
+            // Three times: from the column, then from the cached tables and the flat table
+            // built on the second use.
+            for _ in 0..3 {
                 let got = crate::search::collect::facets_of(&searcher, q.as_ref(), &spec, &cache)
                     .unwrap();
                 assert_eq!(got.region, expected.region);

@@ -248,7 +248,7 @@ impl<'a> Engine<'a> {
                 )?;
             }
         }
-        let mut top = page(pass.strict_top, offset, limit)?;
+        let mut top = page(std::mem::take(&mut pass.strict_top), offset, limit)?;
         let mut total = pass.strict_total;
         let mut facet_slot = collect::STRICT;
         let fill = total == 0 || question;
@@ -274,14 +274,15 @@ impl<'a> Engine<'a> {
             // this page needs.
             let rest_offset = offset.saturating_sub(total);
             let wanted = limit - top.len();
-            top.extend(page(pass.rest_top, rest_offset, wanted)?);
+            top.extend(page(
+                std::mem::take(&mut pass.rest_top),
+                rest_offset,
+                wanted,
+            )?);
             total += more_total;
             facet_slot = collect::RELAXED;
         }
-        let facets = match pass.facets {
-            Some(mut by_slot) => std::mem::take(&mut by_slot[facet_slot]),
-            None => Facets::default(),
-        };
+        let facets = pass.facets(facet_slot);
         let mut hits = Vec::with_capacity(top.len());
         for (i, (score, addr)) in top.into_iter().enumerate() {
             let rank = offset + i + 1;
