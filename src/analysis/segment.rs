@@ -225,8 +225,8 @@ const DECOMPOUND_CACHE_ENTRIES: usize = 50_000;
 thread_local! {
     /// Long nouns repeat across articles (기반산업, 지역특화산업 …); splitting one costs a
     /// dictionary prefix search per character plus a details lookup per candidate.
-    static DECOMPOUND_CACHE: std::cell::RefCell<std::collections::HashMap<(usize, String), Parts>> =
-        std::cell::RefCell::new(std::collections::HashMap::new());
+    static DECOMPOUND_CACHE: std::cell::RefCell<rustc_hash::FxHashMap<(usize, String), Parts>> =
+        std::cell::RefCell::new(rustc_hash::FxHashMap::default());
 }
 
 /// [`decompound`] with a per-thread cache.

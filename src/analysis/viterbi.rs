@@ -9,8 +9,8 @@
 //! get the penalty. Connection costs and BOS/EOS (context id 0) are those of lindera's
 //! `Lattice::set_text`, and so is the order edges are added in, so ties break the same way.
 
+use rustc_hash::FxHashMap;
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 use lindera::dictionary::Dictionary;
 use lindera_dictionary::dictionary::character_definition::CategoryId;
@@ -68,7 +68,7 @@ struct Scratch {
 thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
     /// Left-space penalty per word, keyed by lexicon address, lexicon and word id.
-    static PENALTY: RefCell<HashMap<(usize, Lex, u32), i32>> = RefCell::new(HashMap::new());
+    static PENALTY: RefCell<FxHashMap<(usize, Lex, u32), i32>> = RefCell::new(FxHashMap::default());
 }
 
 /// Entries kept in the per-thread penalty cache before it starts over.
