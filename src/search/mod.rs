@@ -10,6 +10,7 @@ mod facets;
 pub mod query;
 pub mod snippet;
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::Serialize;
@@ -192,10 +193,7 @@ impl<'a> Engine<'a> {
                     .to_string(),
             );
         }
-        let stats = Stats {
-            searcher: &searcher,
-            body: f.body,
-        };
+        let stats = Stats::new(&searcher, f.body);
         // Paging values beyond the index size are clamped: a huge --limit must not allocate
         // for hits that cannot exist.
         let docs = searcher.num_docs() as usize;
@@ -868,19 +866,41 @@ struct Unit {
 /// BM25 statistics with the average body length scaled by [`BODY_LENGTH_SCALE`]: tantivy
 /// fixes k1 = 1.2 and b = 0.75, and the average length is the one knob left on term-frequency
 /// saturation and length normalisation.
+///
+/// One `Stats` serves one search, and remembers what it looked up: the strict and the relaxed
+/// query share most of their terms (and the proximity clauses repeat them), and each lookup
+/// of a document frequency walks every segment's term dictionary.
 struct Stats<'s> {
     searcher: &'s Searcher,
     body: Field,
+    doc_freqs: RefCell<HashMap<Term, u64>>,
+    tokens: RefCell<HashMap<Field, u64>>,
+}
+
+impl<'s> Stats<'s> {
+    fn new(searcher: &'s Searcher, body: Field) -> Stats<'s> {
+        Stats {
+            searcher,
+            body,
+            doc_freqs: RefCell::default(),
+            tokens: RefCell::default(),
+        }
+    }
 }
 
 impl tantivy::query::Bm25StatisticsProvider for Stats<'_> {
     fn total_num_tokens(&self, field: Field) -> tantivy::Result<u64> {
-        let n = tantivy::query::Bm25StatisticsProvider::total_num_tokens(self.searcher, field)?;
-        if field == self.body {
-            Ok((n as f64 * BODY_LENGTH_SCALE).round() as u64)
-        } else {
-            Ok(n)
+        if let Some(&n) = self.tokens.borrow().get(&field) {
+            return Ok(n);
         }
+        let n = tantivy::query::Bm25StatisticsProvider::total_num_tokens(self.searcher, field)?;
+        let n = if field == self.body {
+            (n as f64 * BODY_LENGTH_SCALE).round() as u64
+        } else {
+            n
+        };
+        self.tokens.borrow_mut().insert(field, n);
+        Ok(n)
     }
 
     fn total_num_docs(&self) -> tantivy::Result<u64> {
@@ -888,7 +908,12 @@ impl tantivy::query::Bm25StatisticsProvider for Stats<'_> {
     }
 
     fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
-        self.searcher.doc_freq(term)
+        if let Some(&n) = self.doc_freqs.borrow().get(term) {
+            return Ok(n);
+        }
+        let n = self.searcher.doc_freq(term)?;
+        self.doc_freqs.borrow_mut().insert(term.clone(), n);
+        Ok(n)
     }
 }
 
