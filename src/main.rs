@@ -3,6 +3,10 @@
 
 use clap::Parser;
 
+/// mimalloc: the analyzer allocates many small strings per article.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let cli = kpolicy::cli::Cli::parse();
     let code = match kpolicy::cli::run(cli) {
