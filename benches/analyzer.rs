@@ -26,6 +26,11 @@ use kpolicy::analysis::Analyzer;
 use kpolicy::data::Resources;
 use kpolicy::ingest::{input::RawArticle, ArticleIds, Pipeline};
 
+/// The allocator the `kpolicy` binary uses (src/main.rs), so the analyzer figures compare with
+/// `kpolicy index` on equal terms.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn petition_texts() -> Vec<String> {
     let path = std::env::var("KPOLICY_BENCH_TEXT").unwrap_or_else(|_| {
         concat!(
