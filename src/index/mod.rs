@@ -6,6 +6,7 @@
 //! format and data fingerprint, and replaces a changed file's documents in the same commit that
 //! deletes the old ones.
 
+pub mod doc;
 pub mod update;
 
 use std::collections::HashMap;
@@ -19,11 +20,12 @@ use tantivy::schema::{
     INDEXED, STORED, STRING,
 };
 use tantivy::tokenizer::{PreTokenizedString, TextAnalyzer, Token};
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyError};
 
 use crate::analysis::{Analyzer, KoreanTokenizer, TOKENIZER_NAME};
 use crate::error::{Error, Result};
 use crate::ingest::Article;
+pub use doc::KDoc;
 
 /// Version of the schema *and* the analysis that produced the terms. Bump it whenever either
 /// changes: an index made with another value must be rebuilt.
@@ -235,7 +237,7 @@ impl KIndex {
     ///
     /// One tantivy indexing thread: the documents arrive pre-tokenized, so writing them is
     /// cheap, and the cores are better spent on Korean analysis (see `index/update.rs`).
-    pub fn writer(&self, memory: usize) -> Result<IndexWriter> {
+    pub fn writer(&self, memory: usize) -> Result<IndexWriter<KDoc>> {
         let threads = 1;
         let memory = memory.max(16 * 1024 * 1024);
         self.index
@@ -247,9 +249,9 @@ impl KIndex {
     }
 
     /// The tantivy document for an article.
-    pub fn document(&self, a: &Article, mtime: u64, size: u64) -> TantivyDocument {
+    pub fn document(&self, a: &Article, mtime: u64, size: u64) -> KDoc {
         let f = &self.fields;
-        let mut doc = TantivyDocument::default();
+        let mut doc = KDoc::default();
         doc.add_text(f.key, &a.key);
         doc.add_text(f.file_key, &a.file_key);
         doc.add_text(f.id, &a.id);
@@ -484,7 +486,7 @@ mod tests {
         // Another KIndex on the same folder, as another process would write it.
         let other = KIndex::open(tmp.path(), &analyzer).unwrap();
         let mut w = other.writer(16 * 1024 * 1024).unwrap();
-        let mut doc = TantivyDocument::default();
+        let mut doc = KDoc::default();
         doc.add_text(other.fields.key, "a");
         w.add_document(doc).unwrap();
         w.commit().unwrap();

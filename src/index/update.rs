@@ -17,6 +17,8 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use tantivy::{IndexWriter, Term};
 
+use super::KDoc;
+
 use super::{now_secs, CommitInfo, FileState, KIndex, INDEX_FORMAT, KEY_SEP};
 use crate::data::Resources;
 use crate::error::{Error, Result};
@@ -109,7 +111,7 @@ struct Done {
 /// Updates the index from corpus folders. `writer` is held by the caller (watch mode keeps one).
 pub fn update_dirs(
     kindex: &KIndex,
-    writer: &mut IndexWriter,
+    writer: &mut IndexWriter<KDoc>,
     roots: &[PathBuf],
     pipe: &Pipeline,
     opts: &UpdateOptions,
@@ -226,7 +228,7 @@ fn write_error(kindex: &KIndex, e: Error) -> Error {
 /// analyses them, and this thread writes the documents, so no core waits for a batch.
 pub fn update_jsonl(
     kindex: &KIndex,
-    writer: &mut IndexWriter,
+    writer: &mut IndexWriter<KDoc>,
     input: &mut (dyn BufRead + Send),
     name: &str,
     pipe: &Pipeline,
@@ -494,7 +496,7 @@ fn process(
 /// Applies one result to the writer.
 fn apply(
     kindex: &KIndex,
-    writer: &mut IndexWriter,
+    writer: &mut IndexWriter<KDoc>,
     done: Done,
     summary: &mut Summary,
     committer: &mut Committer,
@@ -552,14 +554,14 @@ impl Committer {
         }
     }
 
-    fn maybe_commit(&mut self, writer: &mut IndexWriter) -> Result<()> {
+    fn maybe_commit(&mut self, writer: &mut IndexWriter<KDoc>) -> Result<()> {
         if self.pending >= self.every || self.last.elapsed() >= COMMIT_EVERY {
             self.commit(writer)?;
         }
         Ok(())
     }
 
-    fn commit(&mut self, writer: &mut IndexWriter) -> Result<()> {
+    fn commit(&mut self, writer: &mut IndexWriter<KDoc>) -> Result<()> {
         let info = CommitInfo {
             format: INDEX_FORMAT.to_string(),
             data: self.data.clone(),
