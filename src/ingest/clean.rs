@@ -121,20 +121,22 @@ pub fn is_furniture(line: &str) -> bool {
     if RE_VOTE.is_match(t) || t == "%" {
         return true;
     }
-    if RE_COPYRIGHT.is_match(t) && t.chars().count() < 160 {
+    // Length first: a paragraph of body text is not scanned by the unanchored patterns.
+    let n = t.chars().count();
+    if n < 160 && RE_COPYRIGHT.is_match(t) {
         return true;
     }
-    if RE_DATE_LINE.is_match(t) && t.chars().count() < 80 {
+    if n < 80 && RE_DATE_LINE.is_match(t) {
         return true;
     }
-    if RE_BYLINE.is_match(t) && !t.ends_with('다') && !t.ends_with("다.") {
+    if !t.ends_with('다') && !t.ends_with("다.") && RE_BYLINE.is_match(t) {
         return true;
     }
-    if RE_CAPTION.is_match(t) && t.chars().count() < 120 && !t.ends_with("다.") {
+    if n < 120 && !t.ends_with("다.") && RE_CAPTION.is_match(t) {
         return true;
     }
     // A line that is only a byline's e-mail and date (`kst@… | 2020.06.29 17:40:29`).
-    if RE_EMAIL.is_match(t) && t.chars().count() < 100 && !t.contains("다.") {
+    if n < 100 && !t.contains("다.") && RE_EMAIL.is_match(t) {
         return true;
     }
     false

@@ -17,6 +17,8 @@
 //!   industry is assigned only at [`MIN_INDUSTRY_EVIDENCE`], so a passing mention does not tag.
 
 use std::collections::{BTreeMap, HashMap};
+
+use rustc_hash::FxHashMap;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -775,8 +777,8 @@ impl Keywords {
     /// hits of one industry count once.
     pub fn industries_of(&self, terms: &[Term], title_end: usize) -> (Vec<String>, String) {
         // Terms by position (a compound shares its position with its first part).
-        let mut by_pos: HashMap<usize, Vec<&Term>> = HashMap::new();
-        let mut firsts: HashMap<&str, Vec<&Term>> = HashMap::new();
+        let mut by_pos: FxHashMap<usize, Vec<&Term>> = FxHashMap::default();
+        let mut firsts: FxHashMap<&str, Vec<&Term>> = FxHashMap::default();
         for t in terms {
             by_pos.entry(t.position).or_default().push(t);
             firsts.entry(t.text.as_str()).or_default().push(t);
