@@ -31,9 +31,9 @@ use query::Scope;
 /// Title matches count this much more than body matches (measured: 2.0 ranked worse on both
 /// benchmarks of `docs/relevance.md`, the title terms are also in the BM25 of their field).
 pub const TITLE_BOOST: f32 = 1.0;
-/// Weight of an adjacent pair of query terms found within [`PAIR_SLOP`] positions of each
-/// other (a should-clause: it only adds to the score).
-pub const PAIR_WEIGHT: f32 = 0.3;
+/// Re-rank weight of adjacent query terms found at their distance in the query, give or take
+/// [`PAIR_SLOP`] positions ([`Engine::rerank`]).
+pub const PAIR_WEIGHT: f32 = 0.4;
 pub const PAIR_SLOP: u32 = 2;
 /// The average body length BM25 sees is the real one times this, which moves tantivy's fixed
 /// k1 = 1.2, b = 0.75 to the equivalent of k1 = 0.9, b = 0.67 (k1·(1−b) stays 0.3).
@@ -200,6 +200,17 @@ impl<'a> Engine<'a> {
         let offset = req.offset.min(docs);
         let limit = req.limit.clamp(1, docs.max(1));
         let window = self.window_terms(&searcher, &tq.window)?;
+        let index_of = |w: &str| {
+            window
+                .iter()
+                .position(|(t, _)| t.value().as_str() == Some(w))
+        };
+        let pairs: Vec<(usize, usize, u32)> = tq
+            .pairs
+            .iter()
+            .filter_map(|(a, b, gap)| Some((index_of(a)?, index_of(b)?, *gap)))
+            .filter(|(a, b, _)| a != b)
+            .collect();
         // The first RERANK_DEPTH hits are re-ranked by the window feature (always the same
         // ones, so pages stay consistent); hits below keep their BM25 order. `depth` is how
         // many of the best hits a page of `limit` from `offset` needs.
@@ -213,7 +224,7 @@ impl<'a> Engine<'a> {
         };
         let page = |mut top: Vec<(f32, DocAddress)>, offset: usize, limit: usize| -> Result<_> {
             top.truncate(depth(offset, limit));
-            let top = self.rerank(&searcher, &window, top)?;
+            let top = self.rerank(&searcher, &window, &pairs, top)?;
             Ok(top.into_iter().skip(offset).take(limit).collect::<Vec<_>>())
         };
         let facet_spec = (!req.lean).then_some((&self.facet_spec, &self.facet_cache));
@@ -314,6 +325,7 @@ impl<'a> Engine<'a> {
             has_text: !q.trim().is_empty(),
             words: 0,
             window: Vec::new(),
+            pairs: Vec::new(),
         };
         let mut strict: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         // Relaxed form: hard clauses, the pool of units and score-only extras.
@@ -357,6 +369,7 @@ impl<'a> Engine<'a> {
             strict.push((occur, a.strict.box_clone()));
             if !matches!(a.kind, ItemKind::Fixed) {
                 out.window.extend(a.words.iter().cloned());
+                out.pairs.extend(a.pairs.iter().cloned());
             }
             match a.kind {
                 ItemKind::Plain => {
@@ -465,6 +478,7 @@ impl<'a> Engine<'a> {
                     .map(|u| self.term_over_fields(&u.word, &fields, 1.0))
                     .collect(),
                 words: units.iter().map(|u| u.word.clone()).collect(),
+                pairs: unit_pairs(&units),
                 kind: ItemKind::Phrase,
             });
         }
@@ -493,40 +507,13 @@ impl<'a> Engine<'a> {
                 Box::new(BooleanQuery::new(alternatives))
             });
         }
-        // Score only: adjacent query terms close together in the text (a question is often a
-        // paraphrase of one sentence of the answer).
-        let mut extras: Vec<Box<dyn Query>> = Vec::new();
-        if !negate {
-            for pair in units.windows(2) {
-                let (a, b) = (&pair[0], &pair[1]);
-                let gap = b.position.saturating_sub(a.position).max(1);
-                let per_field: Vec<(Occur, Box<dyn Query>)> = fields
-                    .iter()
-                    .map(|&(field, boost)| {
-                        let pq = PhraseQuery::new_with_offset_and_slop(
-                            vec![
-                                (0, Term::from_field_text(field, &a.word)),
-                                (gap, Term::from_field_text(field, &b.word)),
-                            ],
-                            PAIR_SLOP,
-                        );
-                        let q: Box<dyn Query> = Box::new(pq);
-                        (Occur::Should, boosted(q, boost * PAIR_WEIGHT))
-                    })
-                    .collect();
-                extras.push(Box::new(BooleanQuery::new(per_field)));
-            }
-        }
         let build = |occur: Occur| -> Box<dyn Query> {
             let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
             for q in &unit_queries {
                 clauses.push((occur, q.box_clone()));
             }
-            if clauses.len() == 1 && extras.is_empty() {
+            if clauses.len() == 1 {
                 return clauses.remove(0).1;
-            }
-            for q in &extras {
-                clauses.push((Occur::Should, q.box_clone()));
             }
             Box::new(BooleanQuery::new(clauses))
         };
@@ -539,7 +526,8 @@ impl<'a> Engine<'a> {
         Some(ItemQuery {
             strict,
             units: unit_queries,
-            extras,
+            extras: Vec::new(),
+            pairs: unit_pairs(&units),
             words: units.into_iter().map(|u| u.word).collect(),
             kind,
         })
@@ -566,13 +554,16 @@ impl<'a> Engine<'a> {
 
     /// Re-ranks the first [`RERANK_DEPTH`] hits: each gains [`WINDOW_WEIGHT`] × the largest
     /// idf sum of distinct query terms found together within [`WINDOW`] positions of its body
-    /// (a question usually paraphrases one sentence of the paragraph that answers it), not
-    /// counting terms that are also in the hit's title. Read from the positions in the index,
-    /// for these few documents only.
+    /// (a question usually paraphrases one sentence of the paragraph that answers it), and
+    /// [`PAIR_WEIGHT`] × the [`pair_score`] of adjacent query terms, neither counting terms
+    /// that are also in the hit's title. Read from the positions in the index, for these few
+    /// documents only (proximity as query clauses cost every matching document a position
+    /// scan).
     fn rerank(
         &self,
         searcher: &Searcher,
         window: &[(Term, f32)],
+        pairs: &[(usize, usize, u32)],
         mut top: Vec<(f32, DocAddress)>,
     ) -> Result<Vec<(f32, DocAddress)>> {
         let n = top.len().min(RERANK_DEPTH);
@@ -640,6 +631,7 @@ impl<'a> Engine<'a> {
                 .map(|(w, &titled)| if titled { 0.0 } else { w.1 })
                 .collect();
             top[k].0 += WINDOW_WEIGHT * best_window(ev, &idf, WINDOW);
+            top[k].0 += PAIR_WEIGHT * pair_score(ev, &idf, pairs, PAIR_SLOP);
         }
         top[..n].sort_by(|a, b| b.0.total_cmp(&a.0));
         Ok(top)
@@ -831,6 +823,7 @@ struct TextQuery {
     words: usize,
     /// Terms whose closeness in the body re-ranks the top hits ([`Engine::rerank`]).
     window: Vec<String>,
+    pairs: Vec<(String, String, u32)>,
 }
 
 /// The query of one item, and its parts for the relaxed form of the whole query.
@@ -838,10 +831,12 @@ struct ItemQuery {
     strict: Box<dyn Query>,
     /// One query per position (with its synonyms), pooled into the relaxed form.
     units: Vec<Box<dyn Query>>,
-    /// Score-only clauses (proximity of adjacent terms; a phrase itself).
+    /// Score-only clauses (a quoted phrase itself, in the relaxed form of a question).
     extras: Vec<Box<dyn Query>>,
     /// The word of each unit (for the window feature of [`Engine::rerank`]).
     words: Vec<String>,
+    /// Adjacent units: (word, next word, position gap) for the pair feature of the re-rank.
+    pairs: Vec<(String, String, u32)>,
     kind: ItemKind,
 }
 
@@ -942,6 +937,45 @@ fn best_window(events: &mut [(u32, usize)], idf: &[f32], width: u32) -> f32 {
     best
 }
 
+fn unit_pairs(units: &[Unit]) -> Vec<(String, String, u32)> {
+    units
+        .windows(2)
+        .map(|p| {
+            let gap = p[1].position.saturating_sub(p[0].position).max(1) as u32;
+            (p[0].word.clone(), p[1].word.clone(), gap)
+        })
+        .collect()
+}
+
+/// Pair feature: for each adjacent pair (a, b, gap) of query terms (indexes into `idf`), the
+/// places of a with b at a's position + `gap` ± `slop`, saturated like BM25's term frequency
+/// (k1 = 1.2), times the sum of the two idfs.
+fn pair_score(
+    events: &[(u32, usize)],
+    idf: &[f32],
+    pairs: &[(usize, usize, u32)],
+    slop: u32,
+) -> f32 {
+    let mut total = 0.0;
+    for &(a, b, gap) in pairs {
+        let pa: Vec<u32> = events.iter().filter(|e| e.1 == a).map(|e| e.0).collect();
+        let pb: Vec<u32> = events.iter().filter(|e| e.1 == b).map(|e| e.0).collect();
+        let mut n = 0u32;
+        for &x in &pa {
+            let lo = (x + gap).saturating_sub(slop);
+            let hi = x + gap + slop;
+            if pb.iter().any(|&y| y >= lo && y <= hi && y != x) {
+                n += 1;
+            }
+        }
+        if n > 0 {
+            let tf = n as f32;
+            total += (idf[a] + idf[b]) * tf * 2.2 / (tf + 1.2);
+        }
+    }
+    total
+}
+
 fn any_of(mut queries: Vec<Box<dyn Query>>) -> Box<dyn Query> {
     if queries.len() == 1 {
         return queries.remove(0);
@@ -1037,5 +1071,27 @@ mod tests {
         assert_eq!(best_window(&mut ev, &idf, 100), 7.0);
         assert_eq!(best_window(&mut ev, &idf, 0), 4.0);
         assert_eq!(best_window(&mut [], &idf, 10), 0.0);
+    }
+
+    #[test]
+    fn pair_score_counts_pairs_in_order_near_their_query_distance() {
+        let idf = [1.0, 2.0];
+        // `a b` asked (gap 1): b right after a at 10, three after a at 20 (slop 2), three
+        // before a at 30 (wrong order), far away at 40/50.
+        let ev = [
+            (10, 0),
+            (11, 1),
+            (20, 0),
+            (23, 1),
+            (27, 1),
+            (30, 0),
+            (40, 0),
+            (50, 1),
+        ];
+        let one = 3.0 * 2.2 / (1.0 + 1.2);
+        let two = 3.0 * 2.0 * 2.2 / (2.0 + 1.2);
+        assert!((super::pair_score(&ev, &idf, &[(0, 1, 1)], 2) - two).abs() < 1e-5);
+        assert!((super::pair_score(&ev, &idf, &[(0, 1, 1)], 0) - one).abs() < 1e-5);
+        assert_eq!(super::pair_score(&ev, &[0.0, 0.0], &[(0, 1, 1)], 2), 0.0);
     }
 }
