@@ -35,6 +35,10 @@ use kpolicy::index::KIndex;
 use kpolicy::ingest::Pipeline;
 use kpolicy::search::{resolve_filters, Engine, Request};
 
+/// The allocator the `kpolicy` binary uses (src/main.rs).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 struct Query {
     class: String,
     text: String,
