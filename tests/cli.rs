@@ -271,6 +271,35 @@ fn a_question_with_a_quoted_phrase_is_relaxed_as_a_whole() {
 }
 
 #[test]
+fn on_a_large_index_a_word_in_most_articles_does_not_carry_a_question() {
+    // 1,200 articles all say 정책; three of them also say 바이오. The question has no article
+    // with every word, so it is relaxed: 정책 alone (in every article) must not pull in the
+    // whole index, it only adds to the score of the articles 바이오 finds.
+    let tmp = TempDir::new();
+    let mut lines = String::new();
+    for i in 0..1200 {
+        let extra = if i % 400 == 7 { " 바이오 산업을 키운다." } else { "" };
+        lines.push_str(&format!(
+            "{{\"id\": \"d{i}\", \"title\": \"문서 {i}\", \"text\": \"지역 정책 문서 {i}번이다.{extra}\"}}\n"
+        ));
+    }
+    let feed = tmp.write("feed.jsonl", lines);
+    kpolicy()
+        .arg("index")
+        .arg("--jsonl")
+        .arg(&feed)
+        .arg("--index")
+        .arg(tmp.join("idx"))
+        .assert()
+        .success();
+    let v = search_json(&tmp, &["바이오 정책 개발은 어떻게 하나?"]);
+    assert_eq!(v["total"], 3, "{v}");
+    let hits = ids(&v);
+    assert_eq!(hits.len(), 3);
+    assert!(hits.iter().all(|h| ["d7", "d407", "d807"].contains(&h.as_str())));
+}
+
+#[test]
 fn no_results_exit_one_and_bad_filters_exit_two_with_a_clear_message() {
     let tmp = seed_index();
     kpolicy()

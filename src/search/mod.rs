@@ -42,6 +42,11 @@ pub const BODY_LENGTH_SCALE: f64 = 1.5;
 /// terms (rounded up, at least one): a long question still finds its article when a word or
 /// two is missing, and one long compound does not fall apart into matches on single syllables.
 pub const RELAXED_MIN_SHARE: f64 = 0.25;
+/// In the relaxed form, words in more than this share of the articles only add to the score
+/// of articles the other words find (docs/relevance.md row 19, docs/performance.md).
+pub const COMMON_SHARE: f64 = 0.3;
+/// ... on indexes of at least this many articles.
+pub const COMMON_MIN_DOCS: u64 = 1000;
 /// Synonym matches count this much (the word the user typed counts 1.0).
 pub const SYNONYM_WEIGHT: f32 = 0.8;
 /// Queries of at least this many words (that analyse to something) are read as questions: when
@@ -171,7 +176,7 @@ impl<'a> Engine<'a> {
         let reader = self.kindex.reader()?;
         let searcher = reader.searcher();
         let f = &self.kindex.fields;
-        let tq = self.text_query(&req.query, req.any);
+        let tq = self.text_query(&searcher, &req.query, req.any);
         let terms = tq.highlight;
         let mut notice = None;
         let filters = self.filters(req, f);
@@ -316,7 +321,7 @@ impl<'a> Engine<'a> {
     /// question such as `김이수를 "함량미달 재판관 후보자"라고 말한 사람은?` is relaxed as a whole
     /// rather than piece by piece around the phrase. `title:`/`body:` words, `OR` groups and
     /// exclusions stay as they are.
-    fn text_query(&self, q: &str, any: bool) -> TextQuery {
+    fn text_query(&self, searcher: &Searcher, q: &str, any: bool) -> TextQuery {
         let items = query::parse(q);
         let mut out = TextQuery {
             strict: None,
@@ -330,7 +335,8 @@ impl<'a> Engine<'a> {
         let mut strict: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         // Relaxed form: hard clauses, the pool of units and score-only extras.
         let mut hard: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let mut pool: Vec<Box<dyn Query>> = Vec::new();
+        // Units with their word (None: an OR group).
+        let mut pool: Vec<(Box<dyn Query>, Option<String>)> = Vec::new();
         let mut extras: Vec<Box<dyn Query>> = Vec::new();
         // Phrases join the pool only in questions with other words; collected apart first.
         let mut phrases: Vec<ItemQuery> = Vec::new();
@@ -362,7 +368,7 @@ impl<'a> Engine<'a> {
                 // An OR group: one unit of the pool.
                 let s = any_of(alternatives.into_iter().map(|a| a.strict).collect());
                 strict.push((occur, s.box_clone()));
-                pool.push(s);
+                pool.push((s, None));
                 continue;
             }
             let a = alternatives.remove(0);
@@ -374,7 +380,7 @@ impl<'a> Engine<'a> {
             match a.kind {
                 ItemKind::Plain => {
                     plain_groups += 1;
-                    pool.extend(a.units);
+                    pool.extend(a.units.into_iter().zip(a.words.into_iter().map(Some)));
                     extras.extend(a.extras);
                 }
                 ItemKind::Phrase => phrases.push(a),
@@ -391,7 +397,7 @@ impl<'a> Engine<'a> {
         let question = out.words >= LONG_QUERY_TERMS && plain_groups > 0;
         for p in phrases {
             if question {
-                pool.extend(p.units);
+                pool.extend(p.units.into_iter().zip(p.words.into_iter().map(Some)));
                 extras.extend(p.extras);
             } else {
                 hard.push((Occur::Must, p.strict));
@@ -400,13 +406,32 @@ impl<'a> Engine<'a> {
         if any || pool.len() < 2 {
             return out;
         }
-        let n = pool.len();
+        // Words in a large share of the articles (하다, 있다 …) add little to a score and would
+        // make the relaxed query visit nearly every article: on a large index they only score
+        // the articles the other words find. (All of them count when the query has nothing
+        // else; on a small index every word is in a large share and every query is fast.)
+        let docs = searcher.num_docs().max(1) as f64;
+        let is_common = |word: &Option<String>| {
+            docs >= COMMON_MIN_DOCS as f64
+                && word.as_ref().is_some_and(|w| {
+                    let term = Term::from_field_text(self.kindex.fields.body, w);
+                    searcher.doc_freq(&term).unwrap_or(0) as f64 / docs > COMMON_SHARE
+                })
+        };
+        let (common, mut rare): (Vec<_>, Vec<_>) =
+            pool.into_iter().partition(|(_, w)| is_common(w));
+        let mut common: Vec<Box<dyn Query>> = common.into_iter().map(|(q, _)| q).collect();
+        if rare.is_empty() {
+            rare = common.drain(..).map(|q| (q, None)).collect();
+        }
+        let n = rare.len();
         let min = ((n as f64 * RELAXED_MIN_SHARE).ceil() as usize).clamp(1, n);
         let core = BooleanQuery::with_minimum_required_clauses(
-            pool.into_iter().map(|q| (Occur::Should, q)).collect(),
+            rare.into_iter().map(|(q, _)| (Occur::Should, q)).collect(),
             min,
         );
         let mut relaxed: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, Box::new(core))];
+        relaxed.extend(common.into_iter().map(|q| (Occur::Should, q)));
         relaxed.extend(hard);
         relaxed.extend(extras.into_iter().map(|q| (Occur::Should, q)));
         out.relaxed = Some(Box::new(BooleanQuery::new(relaxed)));
