@@ -51,6 +51,30 @@ impl Pass {
 /// Runs `strict` (and `relaxed`, when given) over every segment once, keeping the best
 /// `depth` hits of each (the same hits, in the same order, as `TopDocs::with_limit(depth)`
 /// over `strict`, and over `relaxed AND NOT strict`).
+/// Indexes of at least this many documents are collected on two threads.
+pub(crate) const PARALLEL_MIN_DOCS: u64 = 20_000;
+
+/// What one thread collects from its segments (`F`: a segment's page).
+struct Part<F> {
+    strict_fruits: Vec<F>,
+    rest_fruits: Vec<F>,
+    strict_total: usize,
+    rest_total: usize,
+    facets: Vec<SegmentFacets>,
+}
+
+impl<F> Part<F> {
+    fn new() -> Part<F> {
+        Part {
+            strict_fruits: Vec::new(),
+            rest_fruits: Vec::new(),
+            strict_total: 0,
+            rest_total: 0,
+            facets: Vec::new(),
+        }
+    }
+}
+
 pub(crate) fn run(
     searcher: &Searcher,
     stats: &dyn Bm25StatisticsProvider,
@@ -67,8 +91,6 @@ pub(crate) fn run(
     let relaxed_weight = relaxed.map(|q| q.weight(scoring)).transpose()?;
     let strict_page = TopDocs::with_limit(depth.max(1)).order_by_score();
     let rest_page = TopDocs::with_limit(depth.max(1)).order_by_score();
-    let mut strict_fruits = Vec::new();
-    let mut rest_fruits = Vec::new();
     let mut pass = Pass {
         strict_top: Vec::new(),
         strict_total: 0,
@@ -76,55 +98,97 @@ pub(crate) fn run(
         rest_total: 0,
         segment_facets: facets.map(|_| Vec::new()),
     };
-    for (ord, seg) in searcher.segment_readers().iter().enumerate() {
-        let mut strict_collector = strict_page.for_segment(ord as u32, seg)?;
-        let mut rest_collector = rest_page.for_segment(ord as u32, seg)?;
-        let mut seg_facets = facets
-            .map(|(spec, cache)| SegmentFacets::new(spec, cache, seg))
-            .transpose()?;
-        let alive = seg.alive_bitset();
-        let mut s = strict_weight.scorer(seg, 1.0)?;
-        let mut r = match &relaxed_weight {
-            Some(w) => Some(w.scorer(seg, 1.0)?),
-            None => None,
-        };
-        let mut s_doc = s.doc();
-        let mut r_doc = r.as_ref().map_or(TERMINATED, |r| r.doc());
-        loop {
-            let doc: DocId = s_doc.min(r_doc);
-            if doc == TERMINATED {
-                break;
-            }
-            let in_strict = s_doc == doc;
-            let in_relaxed = r_doc == doc;
-            if alive.is_none_or(|a| a.is_alive(doc)) {
+    // Segments are shared out between two threads when the index is large enough for it to
+    // pay (a thread costs some tens of microseconds): each half is collected on its own and
+    // the halves are merged, which gives the same page, totals and counts.
+    let segments = searcher.segment_readers();
+    let docs: u64 = segments.iter().map(|s| u64::from(s.max_doc())).sum();
+    let mut halves: [Vec<usize>; 2] = [Vec::new(), Vec::new()];
+    let mut load = [0u64; 2];
+    let mut order: Vec<usize> = (0..segments.len()).collect();
+    order.sort_by_key(|&o| std::cmp::Reverse(segments[o].max_doc()));
+    for o in order {
+        let h = usize::from(load[1] < load[0]);
+        load[h] += u64::from(segments[o].max_doc());
+        halves[h].push(o);
+    }
+    let one = |ords: &[usize]| -> Result<Part<_>> {
+        let mut part = Part::new();
+        for &ord in ords {
+            let seg = &segments[ord];
+            let mut strict_collector = strict_page.for_segment(ord as u32, seg)?;
+            let mut rest_collector = rest_page.for_segment(ord as u32, seg)?;
+            let mut seg_facets = facets
+                .map(|(spec, cache)| SegmentFacets::new(spec, cache, seg))
+                .transpose()?;
+            let alive = seg.alive_bitset();
+            let mut s = strict_weight.scorer(seg, 1.0)?;
+            let mut r = match &relaxed_weight {
+                Some(w) => Some(w.scorer(seg, 1.0)?),
+                None => None,
+            };
+            let mut s_doc = s.doc();
+            let mut r_doc = r.as_ref().map_or(TERMINATED, |r| r.doc());
+            loop {
+                let doc: DocId = s_doc.min(r_doc);
+                if doc == TERMINATED {
+                    break;
+                }
+                let in_strict = s_doc == doc;
+                let in_relaxed = r_doc == doc;
+                if alive.is_none_or(|a| a.is_alive(doc)) {
+                    if in_strict {
+                        strict_collector.collect(doc, s.score());
+                        part.strict_total += 1;
+                    } else if let Some(r) = r.as_mut() {
+                        rest_collector.collect(doc, r.score());
+                        part.rest_total += 1;
+                    }
+                    if let Some(f) = seg_facets.as_mut() {
+                        let mut slots = [false; SLOTS];
+                        slots[STRICT] = in_strict;
+                        slots[RELAXED] = in_relaxed;
+                        f.collect(doc, slots);
+                    }
+                }
                 if in_strict {
-                    strict_collector.collect(doc, s.score());
-                    pass.strict_total += 1;
-                } else if let Some(r) = r.as_mut() {
-                    rest_collector.collect(doc, r.score());
-                    pass.rest_total += 1;
+                    s_doc = s.advance();
                 }
-                if let Some(f) = seg_facets.as_mut() {
-                    let mut slots = [false; SLOTS];
-                    slots[STRICT] = in_strict;
-                    slots[RELAXED] = in_relaxed;
-                    f.collect(doc, slots);
+                if in_relaxed {
+                    if let Some(r) = r.as_mut() {
+                        r_doc = r.advance();
+                    }
                 }
             }
-            if in_strict {
-                s_doc = s.advance();
-            }
-            if in_relaxed {
-                if let Some(r) = r.as_mut() {
-                    r_doc = r.advance();
-                }
+            part.strict_fruits.push(strict_collector.harvest());
+            part.rest_fruits.push(rest_collector.harvest());
+            if let Some(f) = seg_facets {
+                part.facets.push(f);
             }
         }
-        strict_fruits.push(strict_collector.harvest());
-        rest_fruits.push(rest_collector.harvest());
-        if let (Some(f), Some(all)) = (seg_facets, pass.segment_facets.as_mut()) {
-            all.push(f);
+        Ok(part)
+    };
+    let parts: Vec<Part<_>> = if docs >= PARALLEL_MIN_DOCS && !halves[1].is_empty() {
+        std::thread::scope(|scope| {
+            let other = scope.spawn(|| one(&halves[1]));
+            let mine = one(&halves[0]);
+            let other = other
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            Ok::<_, crate::error::Error>(vec![mine?, other?])
+        })?
+    } else {
+        vec![one(&(0..segments.len()).collect::<Vec<_>>())?]
+    };
+    let mut strict_fruits = Vec::new();
+    let mut rest_fruits = Vec::new();
+    for part in parts {
+        pass.strict_total += part.strict_total;
+        pass.rest_total += part.rest_total;
+        strict_fruits.extend(part.strict_fruits);
+        rest_fruits.extend(part.rest_fruits);
+        if let Some(all) = pass.segment_facets.as_mut() {
+            all.extend(part.facets);
         }
     }
     pass.strict_top = strict_page.merge_fruits(strict_fruits)?;
