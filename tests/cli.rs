@@ -278,7 +278,11 @@ fn on_a_large_index_a_word_in_most_articles_does_not_carry_a_question() {
     let tmp = TempDir::new();
     let mut lines = String::new();
     for i in 0..1200 {
-        let extra = if i % 400 == 7 { " 바이오 산업을 키운다." } else { "" };
+        let extra = if i % 400 == 7 {
+            " 바이오 산업을 키운다."
+        } else {
+            ""
+        };
         lines.push_str(&format!(
             "{{\"id\": \"d{i}\", \"title\": \"문서 {i}\", \"text\": \"지역 정책 문서 {i}번이다.{extra}\"}}\n"
         ));
@@ -296,7 +300,9 @@ fn on_a_large_index_a_word_in_most_articles_does_not_carry_a_question() {
     assert_eq!(v["total"], 3, "{v}");
     let hits = ids(&v);
     assert_eq!(hits.len(), 3);
-    assert!(hits.iter().all(|h| ["d7", "d407", "d807"].contains(&h.as_str())));
+    assert!(hits
+        .iter()
+        .all(|h| ["d7", "d407", "d807"].contains(&h.as_str())));
 }
 
 #[test]
