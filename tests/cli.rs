@@ -306,6 +306,86 @@ fn on_a_large_index_a_word_in_most_articles_does_not_carry_a_question() {
 }
 
 #[test]
+fn a_large_index_is_searched_on_two_threads_with_consistent_pages_and_counts() {
+    // 24,000 short articles in four regions: large enough (20,000+) for the pass over the
+    // matches and the page's documents to be shared between two threads. What a user sees
+    // must be exactly what one thread gives: totals, facet counts that add up, pages that
+    // continue each other, ranks in order.
+    let tmp = TempDir::new();
+    let regions = ["경상북도 안동시", "대구광역시", "인천광역시", "광주광역시"];
+    let mut lines = String::new();
+    for i in 0..24_000 {
+        let mut text = format!("지역 정책 문서 {i}번이다.");
+        if i % 3 == 0 {
+            text.push_str(" 관광 산업을 키운다.");
+        }
+        if i % 7 == 0 {
+            text.push_str(" 바이오 백신 산업과 관광 연계를 논의했다.");
+        }
+        lines.push_str(&format!(
+            "{{\"id\": \"d{i}\", \"title\": \"문서 {i}\", \"region\": \"{}\", \"date\": \"2021-01-01\", \"text\": \"{text}\"}}\n",
+            regions[i % 4]
+        ));
+    }
+    let feed = tmp.write("feed.jsonl", lines);
+    kpolicy()
+        .arg("index")
+        .arg("--jsonl")
+        .arg(&feed)
+        .arg("--index")
+        .arg(tmp.join("idx"))
+        .assert()
+        .success();
+    // 관광: every third article, and those of every seventh that are not already counted.
+    let expected = (0..24_000).filter(|i| i % 3 == 0 || i % 7 == 0).count() as u64;
+    let v = search_json(&tmp, &["관광", "--limit", "20"]);
+    assert_eq!(v["total"].as_u64(), Some(expected));
+    let provinces: u64 = v["facets"]["region"]
+        .as_object()
+        .expect("region facets")
+        .iter()
+        .filter(|(k, _)| k.matches('/').count() == 1)
+        .map(|(_, n)| n.as_u64().expect("count"))
+        .sum();
+    assert_eq!(provinces, expected);
+    let andong = (0..24_000)
+        .filter(|i| i % 4 == 0 && (i % 3 == 0 || i % 7 == 0))
+        .count() as u64;
+    assert_eq!(
+        v["facets"]["region"]["/경상북도/안동시"].as_u64(),
+        Some(andong)
+    );
+    let ranks: Vec<u64> = v["hits"]
+        .as_array()
+        .expect("hits")
+        .iter()
+        .map(|h| h["rank"].as_u64().expect("rank"))
+        .collect();
+    assert_eq!(ranks, (1..=20).collect::<Vec<u64>>());
+    let scores: Vec<f64> = v["hits"]
+        .as_array()
+        .expect("hits")
+        .iter()
+        .map(|h| h["score"].as_f64().expect("score"))
+        .collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+    let all20 = ids(&v);
+    let second = ids(&search_json(
+        &tmp,
+        &["관광", "--limit", "10", "--offset", "10"],
+    ));
+    assert_eq!(second, all20[10..].to_vec());
+    // The articles that also discuss 바이오 백신 rank above those that only mention 관광.
+    let q = search_json(&tmp, &["바이오 백신 관광 연계 방안은?"]);
+    let top = ids(&q);
+    assert_eq!(top.len(), 10);
+    assert!(top.iter().all(|id| {
+        let n: usize = id[1..].parse().expect("number");
+        n % 7 == 0
+    }));
+}
+
+#[test]
 fn no_results_exit_one_and_bad_filters_exit_two_with_a_clear_message() {
     let tmp = seed_index();
     kpolicy()
