@@ -125,43 +125,72 @@ impl Groups {
     }
 }
 
-/// What is kept per segment and facet field: the column, its group tables and, once the
-/// column has been counted a second time (a long-lived engine), the groups of every document
-/// laid out flat, which counts several times faster than reading the column (an optional-index
-/// lookup per document and field). A process that searches once (the CLI) never builds it.
+/// What is kept per segment and facet field: the column and its group tables.
 struct Table {
     reader: FacetReader,
     groups: Groups,
-    uses: AtomicU32,
-    flat: OnceLock<Flat>,
 }
 
-/// The (top, 시·군·구) groups of each document's facets, in column order: document `d` has
-/// those at `starts[d] .. starts[d + 1]`.
-struct Flat {
-    starts: Vec<u32>,
-    groups: Vec<(u32, u32)>,
-}
-
-impl Flat {
-    fn build(reader: &FacetReader, groups: &Groups, max_doc: DocId) -> Flat {
+impl Table {
+    /// The (top, 시·군·구) groups of `doc`'s facets, in column order.
+    fn pairs(&self, doc: DocId) -> impl Iterator<Item = (u32, u32)> + '_ {
+        let groups = &self.groups;
         let two_levels = !groups.sub.is_empty();
+        self.reader.facet_ords(doc).map(move |ord| {
+            let ord = ord as usize;
+            let sub = if two_levels { groups.sub[ord] } else { NONE };
+            (groups.top[ord], sub)
+        })
+    }
+}
+
+/// Once a segment has been counted a second time (a long-lived engine), the counters every
+/// document adds to, for all four facet fields at once, laid out flat: document `d` adds one
+/// to each of `counters[starts[d] .. starts[d + 1]]`, already following `FacetCollector`'s
+/// rule. Counting a document is then one short loop instead of four column lookups. A process
+/// that searches once (the CLI) never builds it.
+struct Combined {
+    starts: Vec<u32>,
+    counters: Vec<u32>,
+}
+
+/// The counters of one segment: per field, its top-level groups then its 시·군·구 groups.
+fn layout(tables: &[&Table; 4]) -> ([usize; 4], [usize; 4], usize) {
+    let (mut top, mut sub) = ([0; 4], [0; 4]);
+    let mut next = 0;
+    for (c, t) in tables.iter().enumerate() {
+        top[c] = next;
+        next += t.groups.top_names.len();
+        sub[c] = next;
+        next += t.groups.sub_names.len();
+    }
+    (top, sub, next)
+}
+
+impl Combined {
+    fn build(tables: &[&Table; 4], max_doc: DocId) -> Combined {
+        let (top, sub, _) = layout(tables);
         let mut starts = Vec::with_capacity(max_doc as usize + 1);
-        let mut flat = Vec::with_capacity(max_doc as usize);
+        let mut counters = Vec::with_capacity(max_doc as usize * 4);
         starts.push(0);
         for doc in 0..max_doc {
-            for ord in reader.facet_ords(doc) {
-                let ord = ord as usize;
-                let sub = if two_levels { groups.sub[ord] } else { NONE };
-                flat.push((groups.top[ord], sub));
+            for (c, t) in tables.iter().enumerate() {
+                runs(t.pairs(doc), |group, level_sub| {
+                    let base = if level_sub { sub[c] } else { top[c] };
+                    counters.push((base + group as usize) as u32);
+                });
             }
-            starts.push(flat.len() as u32);
+            starts.push(counters.len() as u32);
         }
-        Flat {
-            starts,
-            groups: flat,
-        }
+        Combined { starts, counters }
     }
+}
+
+/// Per segment: how often it was counted, and its [`Combined`] table from the second time on.
+#[derive(Default)]
+struct SegmentEntry {
+    uses: AtomicU32,
+    combined: OnceLock<Combined>,
 }
 
 /// The [`Table`]s of every segment seen, by segment and field. Segments never change, so a
@@ -177,6 +206,7 @@ struct CacheInner {
     /// Generation of the searcher the tables were last checked against.
     generation: Option<u64>,
     tables: HashMap<(SegmentId, Field), Arc<Table>>,
+    segments: HashMap<SegmentId, Arc<SegmentEntry>>,
 }
 
 impl FacetCache {
@@ -194,22 +224,24 @@ impl FacetCache {
             None => {
                 let reader = seg.facet_reader(seg.schema().get_field_name(field))?;
                 let groups = Groups::build(&reader, two_levels, provinces)?;
-                let t = Arc::new(Table {
-                    reader,
-                    groups,
-                    uses: AtomicU32::new(0),
-                    flat: OnceLock::new(),
-                });
+                let t = Arc::new(Table { reader, groups });
                 self.lock().tables.insert(key, t.clone());
                 t
             }
         };
-        if table.uses.fetch_add(1, Ordering::Relaxed) >= 1 {
-            table
-                .flat
-                .get_or_init(|| Flat::build(&table.reader, &table.groups, seg.max_doc()));
-        }
         Ok(table)
+    }
+
+    /// The segment's entry, counted as one more use.
+    fn segment(&self, seg: &SegmentReader) -> Arc<SegmentEntry> {
+        let entry = self
+            .lock()
+            .segments
+            .entry(seg.segment_id())
+            .or_default()
+            .clone();
+        entry.uses.fetch_add(1, Ordering::Relaxed);
+        entry
     }
 
     /// Forgets the tables of segments `searcher` does not have, when it is not the searcher
@@ -226,6 +258,7 @@ impl FacetCache {
             .map(|s| s.segment_id())
             .collect();
         inner.tables.retain(|(id, _), _| live.contains(id));
+        inner.segments.retain(|id, _| live.contains(id));
         inner.generation = Some(generation);
     }
 
@@ -247,44 +280,25 @@ struct Column {
 impl Column {
     #[inline]
     fn collect(&mut self, doc: DocId, slots: [bool; SLOTS]) {
-        let table = &*self.table;
-        let groups = &table.groups;
-        match table.flat.get() {
-            Some(flat) => {
-                let (a, b) = (flat.starts[doc as usize], flat.starts[doc as usize + 1]);
-                let pairs = flat.groups[a as usize..b as usize].iter().copied();
-                count(pairs, slots, &mut self.top_counts, &mut self.sub_counts);
-            }
-            None => {
-                let two_levels = !groups.sub.is_empty();
-                let pairs = table.reader.facet_ords(doc).map(|ord| {
-                    let ord = ord as usize;
-                    let sub = if two_levels { groups.sub[ord] } else { NONE };
-                    (groups.top[ord], sub)
-                });
-                count(pairs, slots, &mut self.top_counts, &mut self.sub_counts);
-            }
-        }
+        let (top, sub) = (&mut self.top_counts, &mut self.sub_counts);
+        runs(self.table.pairs(doc), |group, level_sub| {
+            add(if level_sub { &mut *sub } else { &mut *top }, group, slots)
+        });
     }
 }
 
-/// Counts one document's (top, 시·군·구) groups: a group once per run of the document's
-/// facets that falls in it (`FacetCollector`'s rule).
+/// The groups one document counts in, from its (top, 시·군·구) groups: a group once per run
+/// of the document's facets that falls in it (`FacetCollector`'s rule). `f(group, is_sub)`.
 #[inline]
-fn count(
-    pairs: impl Iterator<Item = (u32, u32)>,
-    slots: [bool; SLOTS],
-    top_counts: &mut [u64],
-    sub_counts: &mut [u64],
-) {
+fn runs(pairs: impl Iterator<Item = (u32, u32)>, mut f: impl FnMut(u32, bool)) {
     let (mut prev_top, mut prev_sub) = (NONE, NONE);
     for (t, s) in pairs {
         if t != prev_top {
-            add(top_counts, t, slots);
+            f(t, false);
             prev_top = t;
         }
         if s != prev_sub && s != NONE {
-            add(sub_counts, s, slots);
+            f(s, true);
         }
         prev_sub = s;
     }
@@ -304,6 +318,9 @@ pub(crate) struct SegmentFacets {
     mentioned: Column,
     year: Column,
     industry: Column,
+    /// When the segment's [`Combined`] table exists: it, and all counters in its layout
+    /// (`counter * SLOTS + slot`); the columns' own counts then stay at zero.
+    combined: Option<(Arc<SegmentEntry>, Vec<u64>)>,
 }
 
 impl SegmentFacets {
@@ -316,21 +333,75 @@ impl SegmentFacets {
                 table,
             })
         };
-        Ok(SegmentFacets {
+        let mut out = SegmentFacets {
             region: column(spec.region, true)?,
             mentioned: column(spec.mentioned, true)?,
             year: column(spec.year, false)?,
             industry: column(spec.industry, false)?,
-        })
+            combined: None,
+        };
+        let entry = cache.segment(seg);
+        if entry.uses.load(Ordering::Relaxed) >= 2 {
+            let tables = out.tables();
+            entry
+                .combined
+                .get_or_init(|| Combined::build(&tables, seg.max_doc()));
+            let (_, _, counters) = layout(&tables);
+            out.combined = Some((entry, vec![0; counters * SLOTS]));
+        }
+        Ok(out)
+    }
+
+    fn tables(&self) -> [&Table; 4] {
+        [
+            &self.region.table,
+            &self.mentioned.table,
+            &self.year.table,
+            &self.industry.table,
+        ]
     }
 
     /// Counts `doc` in the slots that are `true`.
     #[inline]
     pub(crate) fn collect(&mut self, doc: DocId, slots: [bool; SLOTS]) {
+        if let Some((entry, counts)) = self.combined.as_mut() {
+            if let Some(c) = entry.combined.get() {
+                let (a, b) = (c.starts[doc as usize], c.starts[doc as usize + 1]);
+                for &counter in &c.counters[a as usize..b as usize] {
+                    add(counts, counter, slots);
+                }
+                return;
+            }
+        }
         self.region.collect(doc, slots);
         self.mentioned.collect(doc, slots);
         self.year.collect(doc, slots);
         self.industry.collect(doc, slots);
+    }
+
+    /// Each field's (top-level, 시·군·구) counts.
+    fn counts(&self) -> [(&[u64], &[u64]); 4] {
+        let columns = [&self.region, &self.mentioned, &self.year, &self.industry];
+        match &self.combined {
+            Some((_, counts)) => {
+                let (top, sub, _) = layout(&self.tables());
+                let slice =
+                    |from: usize, groups: usize| &counts[from * SLOTS..(from + groups) * SLOTS];
+                std::array::from_fn(|c| {
+                    let g = &columns[c].table.groups;
+                    (
+                        slice(top[c], g.top_names.len()),
+                        slice(sub[c], g.sub_names.len()),
+                    )
+                })
+            }
+            None => std::array::from_fn(|c| {
+                (
+                    columns[c].top_counts.as_slice(),
+                    columns[c].sub_counts.as_slice(),
+                )
+            }),
+        }
     }
 }
 
@@ -338,15 +409,19 @@ impl SegmentFacets {
 pub(crate) fn harvest(segments: &[SegmentFacets], slot: usize) -> Facets {
     let mut out = Facets::default();
     for seg in segments {
-        for (c, map) in [
+        let counts = seg.counts();
+        for ((c, map), (top, sub)) in [
             (&seg.region, &mut out.region),
             (&seg.mentioned, &mut out.mentioned),
             (&seg.year, &mut out.year),
             (&seg.industry, &mut out.industry),
-        ] {
+        ]
+        .into_iter()
+        .zip(counts)
+        {
             let g = &c.table.groups;
-            add_counts(&g.top_names, &c.top_counts, slot, map);
-            add_counts(&g.sub_names, &c.sub_counts, slot, map);
+            add_counts(&g.top_names, top, slot, map);
+            add_counts(&g.sub_names, sub, slot, map);
         }
     }
     out
@@ -502,7 +577,7 @@ mod tests {
                 [region, mentioned, year, industry],
                 &provinces,
             );
-            // Three times: from the column, then from the cached tables and the flat table
+            // Three times: from the column, then from the cached tables and the combined table
             // built on the second use.
             for _ in 0..3 {
                 let got = crate::search::collect::facets_of(&searcher, q.as_ref(), &spec, &cache)
