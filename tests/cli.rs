@@ -381,7 +381,7 @@ fn a_large_index_is_searched_on_two_threads_with_consistent_pages_and_counts() {
     assert_eq!(top.len(), 10);
     assert!(top.iter().all(|id| {
         let n: usize = id[1..].parse().expect("number");
-        n % 7 == 0
+        n.is_multiple_of(7)
     }));
 }
 
