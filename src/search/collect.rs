@@ -54,6 +54,16 @@ impl Pass {
 /// Indexes of at least this many documents are collected on two threads.
 pub(crate) const PARALLEL_MIN_DOCS: u64 = 20_000;
 
+/// Whether a search of `searcher` is worth sharing between two threads.
+pub(crate) fn large(searcher: &Searcher) -> bool {
+    let docs: u64 = searcher
+        .segment_readers()
+        .iter()
+        .map(|s| u64::from(s.max_doc()))
+        .sum();
+    docs >= PARALLEL_MIN_DOCS
+}
+
 /// What one thread collects from its segments (`F`: a segment's page).
 struct Part<F> {
     strict_fruits: Vec<F>,
@@ -102,7 +112,6 @@ pub(crate) fn run(
     // pay (a thread costs some tens of microseconds): each half is collected on its own and
     // the halves are merged, which gives the same page, totals and counts.
     let segments = searcher.segment_readers();
-    let docs: u64 = segments.iter().map(|s| u64::from(s.max_doc())).sum();
     let mut halves: [Vec<usize>; 2] = [Vec::new(), Vec::new()];
     let mut load = [0u64; 2];
     let mut order: Vec<usize> = (0..segments.len()).collect();
@@ -168,7 +177,7 @@ pub(crate) fn run(
         }
         Ok(part)
     };
-    let parts: Vec<Part<_>> = if docs >= PARALLEL_MIN_DOCS && !halves[1].is_empty() {
+    let parts: Vec<Part<_>> = if !halves[1].is_empty() && large(searcher) {
         std::thread::scope(|scope| {
             let other = scope.spawn(|| one(&halves[1]));
             let mine = one(&halves[0]);

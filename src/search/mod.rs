@@ -15,6 +15,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::Serialize;
 use tantivy::postings::Postings;
+use tantivy::query::Bm25StatisticsProvider;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query,
     RangeQuery, TermQuery,
@@ -176,7 +177,10 @@ impl<'a> Engine<'a> {
         let reader = self.kindex.reader()?;
         let searcher = reader.searcher();
         let f = &self.kindex.fields;
-        let tq = self.text_query(&searcher, &req.query, req.any);
+        // One memo of document frequencies for the whole search: the query's common-word
+        // check, the re-rank's idf and BM25 all look up the same terms.
+        let stats = Stats::new(&searcher, f.body);
+        let tq = self.text_query(&stats, &req.query, req.any);
         let terms = tq.highlight;
         let mut notice = None;
         let filters = self.filters(req, f);
@@ -198,13 +202,12 @@ impl<'a> Engine<'a> {
                     .to_string(),
             );
         }
-        let stats = Stats::new(&searcher, f.body);
         // Paging values beyond the index size are clamped: a huge --limit must not allocate
         // for hits that cannot exist.
         let docs = searcher.num_docs() as usize;
         let offset = req.offset.min(docs);
         let limit = req.limit.clamp(1, docs.max(1));
-        let window = self.window_terms(&searcher, &tq.window)?;
+        let window = self.window_terms(&stats, &tq.window)?;
         let index_of = |w: &str| {
             window
                 .iter()
@@ -308,15 +311,7 @@ impl<'a> Engine<'a> {
                 })
                 .collect()
         };
-        let parallel = !req.lean
-            && top.len() >= 4
-            && u64::from(
-                searcher
-                    .segment_readers()
-                    .iter()
-                    .map(|s| s.max_doc())
-                    .sum::<u32>(),
-            ) >= collect::PARALLEL_MIN_DOCS;
+        let parallel = !req.lean && top.len() >= 4 && collect::large(&searcher);
         let hits = if parallel {
             let mid = top.len() / 2;
             let (a, b) = top.split_at(mid);
@@ -351,7 +346,7 @@ impl<'a> Engine<'a> {
     /// question such as `김이수를 "함량미달 재판관 후보자"라고 말한 사람은?` is relaxed as a whole
     /// rather than piece by piece around the phrase. `title:`/`body:` words, `OR` groups and
     /// exclusions stay as they are.
-    fn text_query(&self, searcher: &Searcher, q: &str, any: bool) -> TextQuery {
+    fn text_query(&self, stats: &Stats, q: &str, any: bool) -> TextQuery {
         let items = query::parse(q);
         let mut out = TextQuery {
             strict: None,
@@ -440,12 +435,12 @@ impl<'a> Engine<'a> {
         // make the relaxed query visit nearly every article: on a large index they only score
         // the articles the other words find. (All of them count when the query has nothing
         // else; on a small index every word is in a large share and every query is fast.)
-        let docs = searcher.num_docs().max(1) as f64;
+        let docs = stats.searcher.num_docs().max(1) as f64;
         let is_common = |word: &Option<String>| {
             docs >= COMMON_MIN_DOCS as f64
                 && word.as_ref().is_some_and(|w| {
                     let term = Term::from_field_text(self.kindex.fields.body, w);
-                    searcher.doc_freq(&term).unwrap_or(0) as f64 / docs > COMMON_SHARE
+                    stats.doc_freq(&term).unwrap_or(0) as f64 / docs > COMMON_SHARE
                 })
         };
         let (common, mut rare): (Vec<_>, Vec<_>) =
@@ -589,15 +584,15 @@ impl<'a> Engine<'a> {
     }
 
     /// The distinct window terms of a query in the body field with their BM25 idf.
-    fn window_terms(&self, searcher: &Searcher, words: &[String]) -> Result<Vec<(Term, f32)>> {
-        let n = searcher.num_docs() as f64;
+    fn window_terms(&self, stats: &Stats, words: &[String]) -> Result<Vec<(Term, f32)>> {
+        let n = stats.searcher.num_docs() as f64;
         let mut out: Vec<(Term, f32)> = Vec::new();
         for w in words {
             let term = Term::from_field_text(self.kindex.fields.body, w);
             if out.iter().any(|(t, _)| t == &term) {
                 continue;
             }
-            let df = searcher.doc_freq(&term)? as f64;
+            let df = stats.doc_freq(&term)? as f64;
             if df == 0.0 {
                 continue;
             }
