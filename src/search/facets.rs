@@ -318,18 +318,23 @@ pub(crate) struct SegmentFacets {
     mentioned: Column,
     year: Column,
     industry: Column,
-    /// When the segment's [`Combined`] table exists: it, and all counters in its layout
-    /// (`counter * SLOTS + slot`); the columns' own counts then stay at zero.
+    /// When the segment's [`Combined`] table is used: it, and all counters in its layout
+    /// (`counter * SLOTS + slot`); the columns then have no counts of their own.
     combined: Option<(Arc<SegmentEntry>, Vec<u64>)>,
 }
 
 impl SegmentFacets {
     pub(crate) fn new(spec: &FacetSpec, cache: &FacetCache, seg: &SegmentReader) -> Result<Self> {
+        let entry = cache.segment(seg);
+        // From the second count on, the combined table holds the counters; the columns then
+        // need no counts of their own.
+        let combined = entry.uses.load(Ordering::Relaxed) >= 2;
         let column = |field: Field, two_levels: bool| -> Result<Column> {
             let table = cache.get(seg, field, two_levels, &spec.provinces)?;
+            let counts = |groups: usize| vec![0; if combined { 0 } else { groups * SLOTS }];
             Ok(Column {
-                top_counts: vec![0; table.groups.top_names.len() * SLOTS],
-                sub_counts: vec![0; table.groups.sub_names.len() * SLOTS],
+                top_counts: counts(table.groups.top_names.len()),
+                sub_counts: counts(table.groups.sub_names.len()),
                 table,
             })
         };
@@ -340,8 +345,7 @@ impl SegmentFacets {
             industry: column(spec.industry, false)?,
             combined: None,
         };
-        let entry = cache.segment(seg);
-        if entry.uses.load(Ordering::Relaxed) >= 2 {
+        if combined {
             let tables = out.tables();
             entry
                 .combined
@@ -365,13 +369,14 @@ impl SegmentFacets {
     #[inline]
     pub(crate) fn collect(&mut self, doc: DocId, slots: [bool; SLOTS]) {
         if let Some((entry, counts)) = self.combined.as_mut() {
+            // Built in `new` before `combined` was set.
             if let Some(c) = entry.combined.get() {
                 let (a, b) = (c.starts[doc as usize], c.starts[doc as usize + 1]);
                 for &counter in &c.counters[a as usize..b as usize] {
                     add(counts, counter, slots);
                 }
-                return;
             }
+            return;
         }
         self.region.collect(doc, slots);
         self.mentioned.collect(doc, slots);
