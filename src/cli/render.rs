@@ -261,8 +261,8 @@ pub fn inspect(out: &mut dyn Write, a: &Article, style: &Style) -> io::Result<()
             "title",
             format!(
                 "{}{}",
-                a.title,
-                if a.title_derived {
+                a.meta.title,
+                if a.meta.title_derived {
                     " (derived from lead)"
                 } else {
                     ""
@@ -273,14 +273,15 @@ pub fn inspect(out: &mut dyn Write, a: &Article, style: &Style) -> io::Result<()
     writeln!(
         out,
         "{}",
-        field("date", a.date.clone().unwrap_or_else(|| "-".into()))
+        field("date", a.meta.date.clone().unwrap_or_else(|| "-".into()))
     )?;
     writeln!(
         out,
         "{}",
         field(
             "year",
-            a.year
+            a.meta
+                .year
                 .map(|y| y.to_string())
                 .unwrap_or_else(|| "unknown".into())
         )
@@ -288,18 +289,24 @@ pub fn inspect(out: &mut dyn Write, a: &Article, style: &Style) -> io::Result<()
     writeln!(
         out,
         "{}",
-        field("region", a.region.clone().unwrap_or_else(|| "-".into()))
+        field(
+            "region",
+            a.meta.region.clone().unwrap_or_else(|| "-".into())
+        )
     )?;
     writeln!(
         out,
         "{}",
-        field("mentioned_regions", a.mentioned_regions.join(", "))
+        field("mentioned_regions", a.meta.mentioned_regions.join(", "))
     )?;
-    writeln!(out, "{}", field("industry", a.industry.join(", ")))?;
+    writeln!(out, "{}", field("industry", a.meta.industry.join(", ")))?;
     writeln!(
         out,
         "{}",
-        field("source", a.source.clone().unwrap_or_else(|| "-".into()))
+        field(
+            "source",
+            a.meta.source.clone().unwrap_or_else(|| "-".into())
+        )
     )?;
     if let Some(u) = &a.url {
         writeln!(out, "{}", field("url", u.clone()))?;
@@ -308,7 +315,7 @@ pub fn inspect(out: &mut dyn Write, a: &Article, style: &Style) -> io::Result<()
         writeln!(out, "{}", field(k, format!("{v} (supplied, stored)")))?;
     }
     writeln!(out, "  {}", paint("evidence:", DIM, c))?;
-    for (k, v) in &a.evidence {
+    for (k, v) in &a.meta.evidence {
         writeln!(out, "    {}", paint(&format!("{k}: {v}"), DIM, c))?;
     }
     Ok(())

@@ -256,7 +256,7 @@ impl KIndex {
         doc.add_text(f.file_key, &a.file_key);
         doc.add_text(f.id, &a.id);
         doc.add_text(f.path, &a.path);
-        doc.add_text(f.title, &a.title);
+        doc.add_text(f.title, &a.meta.title);
         let tokens: Vec<Token> = a
             .terms
             .iter()
@@ -276,27 +276,27 @@ impl KIndex {
             },
         );
         doc.add_text(f.body_text, &a.body);
-        if let Some(d) = &a.date {
+        if let Some(d) = &a.meta.date {
             doc.add_text(f.date, d);
         }
-        match a.year {
+        match a.meta.year {
             Some(y) => {
                 doc.add_i64(f.year, y as i64);
                 doc.add_facet(f.year_facet, Facet::from_path([y.to_string()]));
             }
             None => doc.add_facet(f.year_facet, Facet::from_path([UNKNOWN])),
         }
-        match &a.region {
+        match &a.meta.region {
             Some(r) => doc.add_facet(f.region, Facet::from(r.as_str())),
             None => doc.add_facet(f.region, Facet::from_path([UNKNOWN])),
         }
-        for r in &a.mentioned_regions {
+        for r in &a.meta.mentioned_regions {
             doc.add_facet(f.mentioned, Facet::from(r.as_str()));
         }
-        for i in &a.industry {
+        for i in &a.meta.industry {
             doc.add_facet(f.industry, Facet::from_path([i.as_str()]));
         }
-        if let Some(s) = &a.source {
+        if let Some(s) = &a.meta.source {
             doc.add_text(f.source, s);
         }
         if let Some(u) = &a.url {
@@ -305,7 +305,7 @@ impl KIndex {
         doc.add_text(f.hash, &a.hash);
         doc.add_u64(f.mtime, mtime);
         doc.add_u64(f.size, size);
-        doc.add_bool(f.title_derived, a.title_derived);
+        doc.add_bool(f.title_derived, a.meta.title_derived);
         if !a.extra.is_empty() {
             if let Ok(json) = serde_json::to_string(&a.extra) {
                 doc.add_text(f.extra, json);

@@ -43,14 +43,10 @@ pub struct Article {
     #[serde(skip)]
     pub file_key: String,
     pub path: String,
-    pub title: String,
-    pub title_derived: bool,
-    pub date: Option<String>,
-    pub year: Option<i32>,
-    pub region: Option<String>,
-    pub mentioned_regions: Vec<String>,
-    pub industry: Vec<String>,
-    pub source: Option<String>,
+    /// Title, date, regions, industries, source and the evidence for each: extracted, or
+    /// supplied by the file where it gives them.
+    #[serde(flatten)]
+    pub meta: extract::Metadata,
     pub url: Option<String>,
     /// The cleaned text that is indexed and snippeted.
     #[serde(skip)]
@@ -62,7 +58,6 @@ pub struct Article {
     #[serde(skip)]
     pub hash: String,
     pub extra: BTreeMap<String, String>,
-    pub evidence: BTreeMap<String, String>,
 }
 
 /// One skipped or failed input, with a reason for the user.
@@ -413,20 +408,12 @@ fn prepare(raw: &RawArticle, ids: ArticleIds, pipe: &Pipeline) -> Article {
         key,
         file_key,
         path,
-        title: md.title,
-        title_derived: md.title_derived,
-        date: md.date,
-        year: md.year,
-        region: md.region,
-        mentioned_regions: md.mentioned_regions,
-        industry: md.industry,
-        source: md.source,
+        meta: md,
         url: s.url.clone(),
         body: body_text,
         terms: body_terms,
         hash,
         extra: s.extra.clone(),
-        evidence: md.evidence,
     }
 }
 
