@@ -108,6 +108,16 @@ struct Done {
     size: u64,
 }
 
+/// What the index holds per file, and whether the data files (gazetteer, taxonomy …) changed
+/// since the last commit, in which case every article is extracted again.
+fn indexed_state(kindex: &KIndex, pipe: &Pipeline) -> Result<(HashMap<String, FileState>, bool)> {
+    let state = kindex.file_state()?;
+    let data_changed = kindex
+        .commit_info()?
+        .is_some_and(|i| i.data != pipe.res.fingerprint);
+    Ok((state, data_changed))
+}
+
 /// Updates the index from corpus folders. `writer` is held by the caller (watch mode keeps one).
 pub fn update_dirs(
     kindex: &KIndex,
@@ -119,10 +129,7 @@ pub fn update_dirs(
 ) -> Result<Summary> {
     let started = Instant::now();
     let mut summary = Summary::default();
-    let state = kindex.file_state()?;
-    let data_changed = kindex
-        .commit_info()?
-        .is_some_and(|i| i.data != pipe.res.fingerprint);
+    let (state, data_changed) = indexed_state(kindex, pipe)?;
 
     let mut jobs = Vec::new();
     let mut seen: HashSet<String> = HashSet::new();
@@ -237,10 +244,7 @@ pub fn update_jsonl(
 ) -> Result<Summary> {
     let started = Instant::now();
     let mut summary = Summary::default();
-    let state = kindex.file_state()?;
-    let data_changed = kindex
-        .commit_info()?
-        .is_some_and(|i| i.data != pipe.res.fingerprint);
+    let (state, data_changed) = indexed_state(kindex, pipe)?;
     let mut committer = Committer::new(pipe.res, commit_every);
     let threads = thread_count(0);
     progress(Progress::Start(0));
