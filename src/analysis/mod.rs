@@ -186,28 +186,25 @@ impl Analyzer {
 
 /// Turns one morpheme into zero or more terms, advancing `position`.
 fn emit_terms(m: &Morpheme, position: &mut usize, out: &mut Vec<Term>) {
-    let (start, end) = (m.start, m.end);
     let head = pos::head_tag(&m.pos);
+    // Every term of a morpheme spans the whole morpheme in the original text.
+    let mut push = |text: &str, pos: &str, at: usize| {
+        out.push(Term {
+            text: text.to_string(),
+            start: m.start,
+            end: m.end,
+            position: at,
+            pos: pos.to_string(),
+        })
+    };
     let content_parts: Vec<&(String, String)> =
         m.parts.iter().filter(|(_, t)| pos::is_content(t)).collect();
     match m.kind {
         MorphKind::Compound if pos::is_content(head) => {
-            out.push(Term {
-                text: m.surface.clone(),
-                start,
-                end,
-                position: *position,
-                pos: head.to_string(),
-            });
+            push(&m.surface, head, *position);
             if content_parts.len() > 1 {
                 for (i, (s, t)) in content_parts.iter().enumerate() {
-                    out.push(Term {
-                        text: s.clone(),
-                        start,
-                        end,
-                        position: *position + i,
-                        pos: t.clone(),
-                    });
+                    push(s, t, *position + i);
                 }
                 *position += content_parts.len();
             } else {
@@ -216,25 +213,13 @@ fn emit_terms(m: &Morpheme, position: &mut usize, out: &mut Vec<Term>) {
         }
         MorphKind::Inflect | MorphKind::Preanalysis if !m.parts.is_empty() => {
             for (s, t) in content_parts {
-                out.push(Term {
-                    text: s.clone(),
-                    start,
-                    end,
-                    position: *position,
-                    pos: t.clone(),
-                });
+                push(s, t, *position);
                 *position += 1;
             }
         }
         _ => {
             if pos::is_content(head) {
-                out.push(Term {
-                    text: m.surface.clone(),
-                    start,
-                    end,
-                    position: *position,
-                    pos: head.to_string(),
-                });
+                push(&m.surface, head, *position);
                 *position += 1;
             }
         }
