@@ -5,7 +5,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{kpolicy, TempDir};
+use common::{kpolicy, run, TempDir};
 use serde_json::Value;
 
 fn documents() -> PathBuf {
@@ -393,22 +393,16 @@ fn no_results_exit_one_and_bad_filters_exit_two_with_a_clear_message() {
         .arg(tmp.join("idx"))
         .assert()
         .code(1);
-    let out = kpolicy()
+    let (code, _, err) = run(kpolicy()
         .args(["search", "바이오", "--region", "아틀란티스", "--index"])
-        .arg(tmp.join("idx"))
-        .output()
-        .expect("run");
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+        .arg(tmp.join("idx")));
+    assert_eq!(code, 2, "{err}");
     assert!(err.contains("unknown region `아틀란티스`"), "{err}");
     assert!(err.contains("경상북도"), "known values listed: {err}");
-    let out = kpolicy()
+    let (code, _, err) = run(kpolicy()
         .args(["search", "바이오", "--industry", "우주관광", "--index"])
-        .arg(tmp.join("idx"))
-        .output()
-        .expect("run");
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+        .arg(tmp.join("idx")));
+    assert_eq!(code, 2, "{err}");
     assert!(
         err.contains("바이오·백신"),
         "known industries listed: {err}"
@@ -419,13 +413,10 @@ fn no_results_exit_one_and_bad_filters_exit_two_with_a_clear_message() {
 #[test]
 fn missing_index_says_how_to_create_one() {
     let tmp = TempDir::new();
-    let out = kpolicy()
+    let (code, _, err) = run(kpolicy()
         .args(["search", "바이오", "--index"])
-        .arg(tmp.join("nothing-here"))
-        .output()
-        .expect("run");
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+        .arg(tmp.join("nothing-here")));
+    assert_eq!(code, 2, "{err}");
     assert!(err.contains("kpolicy index"), "{err}");
     assert!(!err.contains("panicked"));
 }
@@ -434,20 +425,13 @@ fn missing_index_says_how_to_create_one() {
 fn default_paths_build_the_index_on_first_search() {
     let tmp = TempDir::new();
     copy_documents(&tmp);
-    let out = kpolicy()
+    let (code, stdout, stderr) = run(kpolicy()
         .current_dir(tmp.path())
-        .args(["search", "바이오·백신"])
-        .output()
-        .expect("run");
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(String::from_utf8_lossy(&out.stderr).contains("no index yet"));
+        .args(["search", "바이오·백신"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("no index yet"));
     assert!(tmp.path().join("index/meta.json").exists());
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = stdout;
     assert!(text.starts_with("1. "), "{text}");
     assert!(
         text.contains("documents/000_54a935124cac60ad.txt"),
@@ -467,19 +451,12 @@ fn default_index_of_another_version_is_rebuilt_on_search() {
     let meta = tmp.path().join("index/meta.json");
     let text = std::fs::read_to_string(&meta).expect("meta.json");
     std::fs::write(&meta, text.replace("kpolicy-index-", "kpolicy-index-0")).expect("write");
-    let out = kpolicy()
+    let (code, stdout, stderr) = run(kpolicy()
         .current_dir(tmp.path())
-        .args(["search", "이차전지"])
-        .output()
-        .expect("run");
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(String::from_utf8_lossy(&out.stderr).contains("rebuilding it"));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("[이차전지]"));
+        .args(["search", "이차전지"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("rebuilding it"));
+    assert!(stdout.contains("[이차전지]"));
 }
 
 #[test]

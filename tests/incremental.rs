@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{kpolicy, TempDir};
+use common::{kpolicy, run, TempDir};
 use serde_json::Value;
 
 fn bin() -> PathBuf {
@@ -411,15 +411,8 @@ fn watch_picks_up_new_changed_and_removed_files_and_locks_out_other_writers() {
     assert_eq!(documents(&idx), 1);
 
     // A second writer gets a clear message, not a stack trace.
-    let out = kpolicy()
-        .arg("index")
-        .arg(&root)
-        .arg("--index")
-        .arg(&idx)
-        .output()
-        .expect("second writer");
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let (code, _, err) = run(kpolicy().arg("index").arg(&root).arg("--index").arg(&idx));
+    assert_eq!(code, 2, "{err}");
     assert!(
         err.contains("being updated by another kpolicy process"),
         "{err}"
@@ -469,13 +462,8 @@ fn an_index_from_another_kpolicy_version_asks_for_a_rebuild() {
         "format recorded in the commit"
     );
     std::fs::write(&meta, text.replace("kpolicy-index-", "kpolicy-index-0")).expect("write");
-    let out = kpolicy()
-        .args(["search", "해양", "--index"])
-        .arg(&idx)
-        .output()
-        .expect("search");
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let (code, _, err) = run(kpolicy().args(["search", "해양", "--index"]).arg(&idx));
+    assert_eq!(code, 2, "{err}");
     assert!(err.contains("index --rebuild"), "{err}");
     // --rebuild starts over and works.
     let s = index(&[&root], &idx, &["--rebuild"]);

@@ -9,7 +9,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{kpolicy, TempDir};
+use common::{kpolicy, run, TempDir};
 use serde_json::Value;
 
 /// A UTF-8 article and its twin saved by a Korean Windows tool (CP949). `똠` is outside
@@ -45,24 +45,6 @@ const GOOD_JSON: &str = r#"{"title":"충남 당진시, 탄소중립 산업단지
 
 const ROBOT: &str = "대구 북구, 로봇 산업 지원센터 개소\n\n\
 대구광역시 북구는 로봇 산업 지원센터를 열고 기업 입주를 받는다고 밝혔다.\n";
-
-/// Runs `cmd` and returns (exit code, stdout, stderr), failing on any panic text.
-fn run(cmd: &mut assert_cmd::Command) -> (i32, String, String) {
-    let out = cmd.output().expect("run kpolicy");
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    let code = out.status.code().unwrap_or(-1);
-    assert!(
-        !stdout.contains("panicked") && !stderr.contains("panicked"),
-        "kpolicy panicked:\n--- stdout\n{stdout}\n--- stderr\n{stderr}"
-    );
-    assert!(
-        out.status.code().is_some(),
-        "kpolicy was killed by a signal: {:?}\n{stderr}",
-        out.status
-    );
-    (code, stdout, stderr)
-}
 
 /// `kpolicy search --json --index IDX -- QUERY`: (exit code, parsed response).
 fn search(index: &Path, query: &str) -> (i32, Value) {
@@ -623,6 +605,25 @@ fn minutes() -> String {
 
 /// Disk full while indexing: `ulimit -f` caps the size of any file kpolicy writes, and applies
 /// to root too. With SIGXFSZ ignored, writes past the cap fail with EFBIG like on a full disk.
+/// `kpolicy index ROOT --index IDX` with files limited to `blocks` × 512 bytes (`ulimit -f`),
+/// as on a full disk; `None` where the shell cannot set the limit.
+fn index_with_file_limit(root: &Path, idx: &Path, blocks: u32) -> Option<std::process::Output> {
+    let bin = assert_cmd::cargo::cargo_bin("kpolicy");
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "trap '' XFSZ; ulimit -f {blocks} || exit 99; exec \"$0\" \"$@\""
+        ))
+        .arg(&bin)
+        .args(["--color", "never", "index"])
+        .arg(root)
+        .arg("--index")
+        .arg(idx)
+        .output()
+        .expect("sh");
+    (out.status.code() != Some(99)).then_some(out)
+}
+
 #[test]
 fn disk_full_while_indexing_keeps_the_last_commit() {
     let tmp = TempDir::new();
@@ -634,22 +635,11 @@ fn disk_full_while_indexing_keeps_the_last_commit() {
             format!("회의록 {n}\n\n{big}"),
         );
     }
-    let bin = assert_cmd::cargo::cargo_bin("kpolicy");
-    let out = std::process::Command::new("sh")
-        .arg("-c")
-        .arg("trap '' XFSZ; ulimit -f 256 || exit 99; exec \"$0\" \"$@\"")
-        .arg(&bin)
-        .args(["--color", "never", "index"])
-        .arg(&root)
-        .arg("--index")
-        .arg(&idx)
-        .output()
-        .expect("sh");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    if out.status.code() == Some(99) {
+    let Some(out) = index_with_file_limit(&root, &idx, 256) else {
         eprintln!("ulimit -f is not available here; disk-full case not checked");
         return;
-    }
+    };
+    let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(
         out.status.code(),
@@ -676,20 +666,9 @@ fn disk_full_error_names_the_cause_and_the_index() {
     let tmp = TempDir::new();
     let (root, idx) = committed_index(&tmp);
     tmp.write("corpus/more/minutes.txt", minutes());
-    let bin = assert_cmd::cargo::cargo_bin("kpolicy");
-    let out = std::process::Command::new("sh")
-        .arg("-c")
-        .arg("trap '' XFSZ; ulimit -f 64 || exit 99; exec \"$0\" \"$@\"")
-        .arg(&bin)
-        .args(["--color", "never", "index"])
-        .arg(&root)
-        .arg("--index")
-        .arg(&idx)
-        .output()
-        .expect("sh");
-    if out.status.code() == Some(99) {
+    let Some(out) = index_with_file_limit(&root, &idx, 64) else {
         return;
-    }
+    };
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert_eq!(stderr.lines().count(), 1, "{stderr}");

@@ -11,6 +11,24 @@ pub fn kpolicy() -> assert_cmd::Command {
     cmd
 }
 
+/// Runs `cmd` and returns (exit code, stdout, stderr), failing on any panic text.
+pub fn run(cmd: &mut assert_cmd::Command) -> (i32, String, String) {
+    let out = cmd.output().expect("run kpolicy");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let code = out.status.code().unwrap_or(-1);
+    assert!(
+        !stdout.contains("panicked") && !stderr.contains("panicked"),
+        "kpolicy panicked:\n--- stdout\n{stdout}\n--- stderr\n{stderr}"
+    );
+    assert!(
+        out.status.code().is_some(),
+        "kpolicy was killed by a signal: {:?}\n{stderr}",
+        out.status
+    );
+    (code, stdout, stderr)
+}
+
 /// A temporary folder that is removed when dropped.
 pub struct TempDir {
     dir: tempfile::TempDir,
