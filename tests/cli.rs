@@ -5,7 +5,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{kpolicy, run, TempDir};
+use common::{hit_ids as ids, kpolicy, run, TempDir};
 use serde_json::Value;
 
 fn documents() -> PathBuf {
@@ -49,15 +49,6 @@ fn search_json(tmp: &TempDir, args: &[&str]) -> Value {
         String::from_utf8_lossy(&out.stderr)
     );
     serde_json::from_slice(&out.stdout).expect("JSON output")
-}
-
-fn ids(v: &Value) -> Vec<String> {
-    v["hits"]
-        .as_array()
-        .expect("hits")
-        .iter()
-        .map(|h| h["id"].as_str().expect("id").to_string())
-        .collect()
 }
 
 /// The text of a hit's snippet inside its highlight ranges (character offsets).
@@ -212,6 +203,7 @@ fn human_output_marks_matches_without_colour_when_piped() {
         .output()
         .expect("run");
     assert_eq!(out.status.code(), Some(0));
+    // Piped output is valid UTF-8 (checked strictly, not lossily).
     let text = String::from_utf8(out.stdout).expect("UTF-8");
     assert!(text.contains("[이차전지]"), "{text}");
     assert!(!text.contains('\u{1b}'), "ANSI escape in piped output");
@@ -487,13 +479,11 @@ fn analyze_shows_morphemes_and_terms() {
 #[test]
 fn stats_counts_documents_and_facets() {
     let tmp = seed_index();
-    let out = kpolicy()
+    let (code, out, err) = run(kpolicy()
         .args(["stats", "--json", "--index"])
-        .arg(tmp.join("idx"))
-        .output()
-        .expect("run");
-    assert_eq!(out.status.code(), Some(0));
-    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        .arg(tmp.join("idx")));
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).expect("JSON");
     assert_eq!(v["documents"], 5);
     assert!(v["size_bytes"].as_u64().expect("size") > 0);
     assert!(v["updated"].as_u64().is_some());

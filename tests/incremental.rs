@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{kpolicy, run, TempDir};
+use common::{hit_ids, kpolicy, run, TempDir};
 use serde_json::Value;
 
 fn bin() -> PathBuf {
@@ -49,12 +49,7 @@ fn hits(idx: &Path, query: &str) -> Vec<String> {
         String::from_utf8_lossy(&out.stderr)
     );
     let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
-    v["hits"]
-        .as_array()
-        .expect("hits")
-        .iter()
-        .map(|h| h["id"].as_str().expect("id").to_string())
-        .collect()
+    hit_ids(&v)
 }
 
 fn documents(idx: &Path) -> u64 {

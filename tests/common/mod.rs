@@ -29,6 +29,16 @@ pub fn run(cmd: &mut assert_cmd::Command) -> (i32, String, String) {
     (code, stdout, stderr)
 }
 
+/// The `id` of every hit of a `--json` search result, in rank order.
+pub fn hit_ids(v: &serde_json::Value) -> Vec<String> {
+    v["hits"]
+        .as_array()
+        .expect("hits")
+        .iter()
+        .map(|h| h["id"].as_str().expect("id").to_string())
+        .collect()
+}
+
 /// A temporary folder that is removed when dropped.
 pub struct TempDir {
     dir: tempfile::TempDir,
