@@ -974,42 +974,40 @@ mod tests {
     fn sources() {
         let res = Resources::embedded().unwrap();
         let src = |raw: &str| source_of(raw, &res).map(|s| s.0);
-        assert_eq!(
-            src("[뉴스토마토 정등용 기자] 인천시가").unwrap(),
-            "뉴스토마토"
-        );
-        assert_eq!(src("[피디언] 디지털 변혁").unwrap(), "피디언");
-        assert_eq!(
-            src("본문\nⓒ 프라임경제(http://www.newsprime.co.kr) 무단전재 및 재배포금지").unwrap(),
-            "프라임경제"
-        );
-        assert_eq!(
-            src("본문\n저작권자 © 한국Q뉴스 무단전재 및 재배포 금지").unwrap(),
-            "한국Q뉴스"
-        );
-        assert_eq!(
-            src("본문\nⓒ 맛있는 뉴스토마토, 무단 전재 - 재배포 금지").unwrap(),
-            "뉴스토마토"
-        );
-        assert_eq!(src("(안동=뉴스1) 홍길동 기자 = 본문").unwrap(), "뉴스1");
-        // The dateline place is not the publisher.
-        assert_eq!(
-            src("[광주=뉴시스] 이지훈 기자 = 경기 광주시는").unwrap(),
-            "뉴시스"
-        );
-        assert_eq!(
-            src("본문\n<저작권자ⓒ 공감언론 뉴시스통신사. 무단전재-재배포 금지.>").unwrap(),
-            "뉴시스"
-        );
-        assert_eq!(
-            src("본문\n<저작권자(c) 연합뉴스, 무단 전재-재배포 금지>").unwrap(),
-            "연합뉴스"
-        );
-        assert_eq!(src("본문\nⓒ매일신문 - www.imaeil.com").unwrap(), "매일신문");
-        assert_eq!(
-            src("본문\nⓒ 경향신문 & 경향닷컴(www.khan.co.kr), 무단전재 및 재배포 금지").unwrap(),
-            "경향신문"
-        );
+        for (raw, publisher) in [
+            ("[뉴스토마토 정등용 기자] 인천시가", "뉴스토마토"),
+            ("[피디언] 디지털 변혁", "피디언"),
+            (
+                "본문\nⓒ 프라임경제(http://www.newsprime.co.kr) 무단전재 및 재배포금지",
+                "프라임경제",
+            ),
+            (
+                "본문\n저작권자 © 한국Q뉴스 무단전재 및 재배포 금지",
+                "한국Q뉴스",
+            ),
+            (
+                "본문\nⓒ 맛있는 뉴스토마토, 무단 전재 - 재배포 금지",
+                "뉴스토마토",
+            ),
+            ("(안동=뉴스1) 홍길동 기자 = 본문", "뉴스1"),
+            // The dateline place is not the publisher.
+            ("[광주=뉴시스] 이지훈 기자 = 경기 광주시는", "뉴시스"),
+            (
+                "본문\n<저작권자ⓒ 공감언론 뉴시스통신사. 무단전재-재배포 금지.>",
+                "뉴시스",
+            ),
+            (
+                "본문\n<저작권자(c) 연합뉴스, 무단 전재-재배포 금지>",
+                "연합뉴스",
+            ),
+            ("본문\nⓒ매일신문 - www.imaeil.com", "매일신문"),
+            (
+                "본문\nⓒ 경향신문 & 경향닷컴(www.khan.co.kr), 무단전재 및 재배포 금지",
+                "경향신문",
+            ),
+        ] {
+            assert_eq!(src(raw).as_deref(), Some(publisher), "{raw}");
+        }
         // Photo credits and section tags are not publishers.
         assert!(src("[사진] 본문").is_none());
         assert!(src("시장이 말하고 있다. ⓒ 광주광역시\n본문").is_none());
