@@ -362,10 +362,10 @@ fn cmd_inspect(ctx: &Ctx, a: args::InspectArgs) -> Result<Outcome> {
 }
 
 fn cmd_stats(ctx: &Ctx, a: args::StatsArgs) -> Result<Outcome> {
-    let analyzer = ctx.analyzer()?;
-    let kindex = KIndex::open(&a.index.index, &analyzer)?;
+    // Counting needs no Korean analysis: the dictionary is not loaded.
+    let kindex = KIndex::open_unanalysed(&a.index.index)?;
     let stats = kindex.stats()?;
-    let facets = Engine::new(&kindex, &analyzer, &ctx.res).all_facets()?;
+    let facets = search::all_facets(&kindex, &ctx.res)?;
     let mut out = std::io::stdout().lock();
     if a.json {
         #[derive(serde::Serialize)]

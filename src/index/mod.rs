@@ -128,13 +128,23 @@ pub struct KIndex {
 }
 
 impl KIndex {
-    /// Opens an existing index, checking its format.
+    /// Opens an existing index, checking its format, with `analyzer` for the text it is
+    /// given to index or search.
     pub fn open(path: &Path, analyzer: &Analyzer) -> Result<KIndex> {
+        let kindex = KIndex::open_unanalysed(path)?;
+        kindex.register(analyzer);
+        Ok(kindex)
+    }
+
+    /// Opens an existing index, checking its format, without loading the Korean analyzer:
+    /// for reading what is stored and counted (`kpolicy stats`), not for indexing or text
+    /// queries.
+    pub fn open_unanalysed(path: &Path) -> Result<KIndex> {
         if !path.join("meta.json").exists() {
             return Err(Error::NoIndex(path.to_path_buf()));
         }
         let index = Index::open_in_dir(path).map_err(|e| open_error(path, e))?;
-        let kindex = KIndex::wrap(index, path, analyzer)?;
+        let kindex = KIndex::wrap(index, path)?;
         if let Some(info) = kindex.commit_info()? {
             if info.format != INDEX_FORMAT {
                 return Err(Error::Incompatible {
@@ -167,14 +177,20 @@ impl KIndex {
         })?;
         let (schema, _) = schema();
         let index = Index::create_in_dir(path, schema).map_err(|e| open_error(path, e))?;
-        KIndex::wrap(index, path, analyzer)
+        let kindex = KIndex::wrap(index, path)?;
+        kindex.register(analyzer);
+        Ok(kindex)
     }
 
-    fn wrap(index: Index, path: &Path, analyzer: &Analyzer) -> Result<KIndex> {
-        index.tokenizers().register(
+    /// Makes `analyzer` the one tantivy uses for the analysed fields.
+    fn register(&self, analyzer: &Analyzer) {
+        self.index.tokenizers().register(
             TOKENIZER_NAME,
             TextAnalyzer::from(KoreanTokenizer::new(analyzer.clone())),
         );
+    }
+
+    fn wrap(index: Index, path: &Path) -> Result<KIndex> {
         let (expected, fields) = schema();
         if index.schema() != expected {
             return Err(Error::Incompatible {
@@ -362,7 +378,7 @@ impl KIndex {
     }
 
     /// Document count, size on disk and last update (facet counts are the search side's job:
-    /// `search::Engine::all_facets`).
+    /// `search::all_facets`).
     pub fn stats(&self) -> Result<Stats> {
         let documents = self.reader()?.searcher().search(&AllQuery, &Count)?;
         let info = self.commit_info()?;

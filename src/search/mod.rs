@@ -1049,19 +1049,18 @@ fn boosted(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
     }
 }
 
-impl Engine<'_> {
-    /// Facet counts over the whole index (`kpolicy stats`).
-    pub fn all_facets(&self) -> Result<Facets> {
-        let reader = self.kindex.reader()?;
-        self.facets(&reader.searcher(), &AllQuery)
-    }
-
-    /// All facet counts of a query in one pass over its matches (`facets.rs`): region and
-    /// mentioned region at both levels (시·도, and 시·군·구 of every 시·도 of the gazetteer),
-    /// year and industry.
-    fn facets(&self, searcher: &Searcher, query: &dyn Query) -> Result<Facets> {
-        collect::facets_of(searcher, query, &self.facet_spec, &self.facet_cache)
-    }
+/// Facet counts over the whole index (`kpolicy stats`): region and mentioned region at both
+/// levels (시·도, and 시·군·구 of every 시·도 of the gazetteer), year and industry. Needs no
+/// analyzer and no [`Engine`].
+pub fn all_facets(kindex: &KIndex, res: &Resources) -> Result<Facets> {
+    let reader = kindex.reader()?;
+    let spec = facets::FacetSpec::new(&kindex.fields, res);
+    collect::facets_of(
+        &reader.searcher(),
+        &AllQuery,
+        &spec,
+        &facets::FacetCache::default(),
+    )
 }
 
 /// Errors a user can fix in a request: unknown region or industry names.
