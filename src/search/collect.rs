@@ -109,7 +109,7 @@ pub(crate) fn run(
         segment_facets: facets.map(|_| Vec::new()),
     };
     // Segments are shared out between two threads when the index is large enough for it to
-    // pay (a thread costs some tens of microseconds): each half is collected on its own and
+    // pay (`helper::both`: the other half goes to a long-lived helper thread): each half is collected on its own and
     // the halves are merged, which gives the same page, totals and counts.
     let segments = searcher.segment_readers();
     let mut halves: [Vec<usize>; 2] = [Vec::new(), Vec::new()];
@@ -178,14 +178,8 @@ pub(crate) fn run(
         Ok(part)
     };
     let parts: Vec<Part<_>> = if !halves[1].is_empty() && large(searcher) {
-        std::thread::scope(|scope| {
-            let other = scope.spawn(|| one(&halves[1]));
-            let mine = one(&halves[0]);
-            let other = other
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            Ok::<_, crate::error::Error>(vec![mine?, other?])
-        })?
+        let (mine, other) = super::helper::both(|| one(&halves[0]), || one(&halves[1]));
+        vec![mine?, other?]
     } else {
         vec![one(&(0..segments.len()).collect::<Vec<_>>())?]
     };

@@ -7,6 +7,7 @@
 
 mod collect;
 mod facets;
+mod helper;
 pub mod query;
 pub mod snippet;
 
@@ -301,7 +302,7 @@ impl<'a> Engine<'a> {
         }
         let facets = pass.facets(facet_slot);
         // The page's documents are loaded and snippeted on two threads when the index is
-        // large enough for the pass above to use two (a thread costs some tens of µs).
+        // large enough for the pass above to use two (the helper thread, `helper::both`).
         let build = |part: &[(f32, DocAddress)], first: usize| -> Result<Vec<Hit>> {
             part.iter()
                 .enumerate()
@@ -315,15 +316,10 @@ impl<'a> Engine<'a> {
         let hits = if parallel {
             let mid = top.len() / 2;
             let (a, b) = top.split_at(mid);
-            std::thread::scope(|scope| {
-                let second = scope.spawn(|| build(b, mid));
-                let mut hits = build(a, 0)?;
-                let rest = second
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-                hits.extend(rest?);
-                Ok::<_, Error>(hits)
-            })?
+            let (first, rest) = helper::both(|| build(a, 0), || build(b, mid));
+            let mut hits = first?;
+            hits.extend(rest?);
+            hits
         } else {
             build(&top, 0)?
         };
