@@ -14,7 +14,9 @@ use tantivy::collector::{Collector, SegmentCollector, TopDocs};
 use tantivy::query::{Bm25StatisticsProvider, EnableScoring, Query, Weight};
 use tantivy::{DocAddress, DocId, Score, Searcher, TERMINATED};
 
-use super::facets::{harvest, FacetCache, FacetSpec, SegmentFacets, SLOTS};
+use std::sync::Arc;
+
+use super::facets::{harvest, Counters, Counts, FacetCache, FacetSpec, SegmentFacets, SLOTS};
 use super::Facets;
 use crate::error::Result;
 
@@ -33,16 +35,16 @@ pub(crate) struct Pass {
     /// needs is known only once the strict total is).
     pub rest_top: Vec<(Score, DocAddress)>,
     pub rest_total: usize,
-    /// Facet counts per segment of the strict matches ([`STRICT`]) and of the relaxed ones
-    /// ([`RELAXED`]); [`Pass::facets`] sums one of them.
-    segment_facets: Option<Vec<SegmentFacets>>,
+    /// Facet counts of the strict matches ([`STRICT`]) and of the relaxed ones
+    /// ([`RELAXED`]), and the counters they count; [`Pass::facets`] names one slot's.
+    facets: Option<(Counts, Arc<Counters>)>,
 }
 
 impl Pass {
     /// The facet counts of one slot (empty when the pass counted none).
     pub(crate) fn facets(&self, slot: usize) -> Facets {
-        match &self.segment_facets {
-            Some(segments) => harvest(segments, slot),
+        match &self.facets {
+            Some((counts, counters)) => harvest(counts, counters, slot),
             None => Facets::default(),
         }
     }
@@ -70,17 +72,17 @@ struct Part<F> {
     rest_fruits: Vec<F>,
     strict_total: usize,
     rest_total: usize,
-    facets: Vec<SegmentFacets>,
+    facets: Option<Counts>,
 }
 
 impl<F> Part<F> {
-    fn new() -> Part<F> {
+    fn new(counters: Option<usize>) -> Part<F> {
         Part {
             strict_fruits: Vec::new(),
             rest_fruits: Vec::new(),
             strict_total: 0,
             rest_total: 0,
-            facets: Vec::new(),
+            facets: counters.map(Counts::new),
         }
     }
 }
@@ -93,9 +95,10 @@ pub(crate) fn run(
     depth: usize,
     facets: Option<(&FacetSpec, &FacetCache)>,
 ) -> Result<Pass> {
-    if let Some((_, cache)) = facets {
-        cache.sync(searcher);
-    }
+    // Every segment's facet tables are looked up (or built) before counting starts, so the
+    // counters both threads count into are all known.
+    let segments = searcher.segment_readers();
+    let (seg_facets, counters) = prepare(searcher, facets)?;
     let scoring = EnableScoring::enabled_from_statistics_provider(stats, searcher);
     let strict_weight = strict.weight(scoring)?;
     let relaxed_weight = relaxed.map(|q| q.weight(scoring)).transpose()?;
@@ -106,12 +109,11 @@ pub(crate) fn run(
         strict_total: 0,
         rest_top: Vec::new(),
         rest_total: 0,
-        segment_facets: facets.map(|_| Vec::new()),
+        facets: None,
     };
     // Segments are shared out between two threads when the index is large enough for it to
     // pay (`helper::both`: the other half goes to a long-lived helper thread): each half is collected on its own and
     // the halves are merged, which gives the same page, totals and counts.
-    let segments = searcher.segment_readers();
     let mut halves: [Vec<usize>; 2] = [Vec::new(), Vec::new()];
     let mut load = [0u64; 2];
     let mut order: Vec<usize> = (0..segments.len()).collect();
@@ -122,14 +124,12 @@ pub(crate) fn run(
         halves[h].push(o);
     }
     let one = |ords: &[usize]| -> Result<Part<_>> {
-        let mut part = Part::new();
+        let mut part = Part::new(counters.as_ref().map(|c| c.len()));
         for &ord in ords {
             let seg = &segments[ord];
             let mut strict_collector = strict_page.for_segment(ord as u32, seg)?;
             let mut rest_collector = rest_page.for_segment(ord as u32, seg)?;
-            let mut seg_facets = facets
-                .map(|(spec, cache)| SegmentFacets::new(spec, cache, seg))
-                .transpose()?;
+            let seg_facets = seg_facets.as_ref().map(|all| &all[ord]);
             let alive = seg.alive_bitset();
             let mut s = strict_weight.scorer(seg, 1.0)?;
             let mut r = match &relaxed_weight {
@@ -153,11 +153,11 @@ pub(crate) fn run(
                         rest_collector.collect(doc, r.score());
                         part.rest_total += 1;
                     }
-                    if let Some(f) = seg_facets.as_mut() {
+                    if let (Some(f), Some(counts)) = (seg_facets, part.facets.as_mut()) {
                         let mut slots = [false; SLOTS];
                         slots[STRICT] = in_strict;
                         slots[RELAXED] = in_relaxed;
-                        f.collect(doc, slots);
+                        f.collect(doc, slots, counts);
                     }
                 }
                 if in_strict {
@@ -171,9 +171,6 @@ pub(crate) fn run(
             }
             part.strict_fruits.push(strict_collector.harvest());
             part.rest_fruits.push(rest_collector.harvest());
-            if let Some(f) = seg_facets {
-                part.facets.push(f);
-            }
         }
         Ok(part)
     };
@@ -185,18 +182,41 @@ pub(crate) fn run(
     };
     let mut strict_fruits = Vec::new();
     let mut rest_fruits = Vec::new();
+    let mut counts: Option<Counts> = None;
     for part in parts {
         pass.strict_total += part.strict_total;
         pass.rest_total += part.rest_total;
         strict_fruits.extend(part.strict_fruits);
         rest_fruits.extend(part.rest_fruits);
-        if let Some(all) = pass.segment_facets.as_mut() {
-            all.extend(part.facets);
+        match (counts.as_mut(), part.facets) {
+            (Some(all), Some(more)) => all.merge(&more),
+            (None, more) => counts = more,
+            (Some(_), None) => {}
         }
     }
+    pass.facets = counts.zip(counters);
     pass.strict_top = strict_page.merge_fruits(strict_fruits)?;
     pass.rest_top = rest_page.merge_fruits(rest_fruits)?;
     Ok(pass)
+}
+
+/// The facet tables of every segment of `searcher` (looked up, or built on first use) and the
+/// counters they count into; nothing when no facets are asked for.
+#[allow(clippy::type_complexity)]
+fn prepare(
+    searcher: &Searcher,
+    facets: Option<(&FacetSpec, &FacetCache)>,
+) -> Result<(Option<Vec<SegmentFacets>>, Option<Arc<Counters>>)> {
+    let Some((spec, cache)) = facets else {
+        return Ok((None, None));
+    };
+    cache.sync(searcher);
+    let tables = searcher
+        .segment_readers()
+        .iter()
+        .map(|seg| SegmentFacets::new(spec, cache, seg))
+        .collect::<Result<Vec<_>>>()?;
+    Ok((Some(tables), Some(cache.counters())))
 }
 
 /// Facet counts of the documents `query` matches (no scores, no page).
@@ -206,22 +226,22 @@ pub(crate) fn facets_of(
     spec: &FacetSpec,
     cache: &FacetCache,
 ) -> Result<Facets> {
-    cache.sync(searcher);
+    let (Some(tables), Some(counters)) = prepare(searcher, Some((spec, cache)))? else {
+        return Ok(Facets::default());
+    };
     let weight: Box<dyn Weight> = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
-    let mut segments = Vec::new();
-    for seg in searcher.segment_readers() {
-        let mut f = SegmentFacets::new(spec, cache, seg)?;
+    let mut counts = Counts::new(counters.len());
+    let mut slots = [false; SLOTS];
+    slots[STRICT] = true;
+    for (seg, f) in searcher.segment_readers().iter().zip(&tables) {
         let alive = seg.alive_bitset();
-        let mut slots = [false; SLOTS];
-        slots[STRICT] = true;
         weight.for_each_no_score(seg, &mut |docs| {
             for &doc in docs {
                 if alive.is_none_or(|a| a.is_alive(doc)) {
-                    f.collect(doc, slots);
+                    f.collect(doc, slots, &mut counts);
                 }
             }
         })?;
-        segments.push(f);
     }
-    Ok(harvest(&segments, STRICT))
+    Ok(harvest(&counts, &counters, STRICT))
 }

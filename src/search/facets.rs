@@ -4,9 +4,12 @@
 //! mentioned region at the 시·도 and 시·군·구 levels, year, industry). Each of them streams every
 //! segment's facet dictionary on every query, looks up each matching document's facet
 //! ordinals again, and turns its counted ordinals back into facets through the dictionary. Here
-//! each facet column is read once per matching document, ordinals map to their group through
-//! tables built once per segment (and kept while the segment lives, see [`FacetCache`]), and a
-//! group becomes a facet path only at the end, when its count is not zero.
+//! each facet column is read once per matching document, and each ordinal maps to its
+//! *counter* through tables built once per segment (and kept while the segment lives, see
+//! [`FacetCache`]). A counter is one facet value of one field (`/경상북도`,
+//! `/경상북도/안동시`, `2020`, `바이오·백신`) with the same number in every segment, so every
+//! segment counts into one flat array, and the array becomes facet names only at the end, for
+//! the counters that are not zero.
 //!
 //! The counts are those of `FacetCollector`: a document adds one to a group for each run of
 //! its ordinals that falls in the group (with the ordinals in column order, i.e. once per
@@ -26,11 +29,14 @@ use crate::data::Resources;
 use crate::error::Result;
 use crate::index::Fields;
 
-/// Not in any group (a 시·도 itself, or a region outside the 시·도 list, at the second level).
+/// Not a counter (a 시·도 itself, or a region outside the 시·도 list, at the second level).
 const NONE: u32 = u32::MAX;
 
 /// Independent counts kept per pass: the matches of the strict and of the relaxed query.
 pub(crate) const SLOTS: usize = 2;
+
+/// The facet fields, in the order of [`Facets`]' maps.
+const FIELDS: usize = 4;
 
 /// What is counted: the facet fields, and the 시·도 whose 시·군·구 are counted.
 pub(crate) struct FacetSpec {
@@ -56,30 +62,78 @@ impl FacetSpec {
                 .collect(),
         }
     }
+
+    /// Each facet field, and whether its 시·군·구 level is counted too.
+    fn fields(&self) -> [(Field, bool); FIELDS] {
+        [
+            (self.region, true),
+            (self.mentioned, true),
+            (self.year, false),
+            (self.industry, false),
+        ]
+    }
 }
 
-/// Group tables of one facet column of one segment.
+/// All counters seen so far, numbered in the order they were first seen.
+#[derive(Clone, Default)]
+pub(crate) struct Counters {
+    /// Field (index into [`FacetSpec::fields`]) and output name of each counter: the path
+    /// (`/경상북도`) for two-level fields, the name without the leading `/` (`2020`) for the
+    /// others; `None` for bytes that are not UTF-8, which `FacetCollector` leaves out too.
+    names: Vec<(usize, Option<String>)>,
+    /// Counter of each field index + encoded facet (`0 경상북도\0안동시`).
+    ids: HashMap<Vec<u8>, u32>,
+    /// The counters ordered by field, then name.
+    sorted: Vec<u32>,
+}
+
+impl Counters {
+    pub(crate) fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    /// The counter of `field`'s facet `key`, new if needed (`name` gives its output name).
+    fn id(&mut self, field: usize, key: &[u8], name: impl FnOnce() -> Option<String>) -> u32 {
+        let mut k = Vec::with_capacity(key.len() + 1);
+        k.push(field as u8);
+        k.extend_from_slice(key);
+        if let Some(&id) = self.ids.get(&k) {
+            return id;
+        }
+        let id = self.names.len() as u32;
+        self.names.push((field, name()));
+        self.ids.insert(k, id);
+        id
+    }
+
+    fn sort(&mut self) {
+        let mut order: Vec<u32> = (0..self.names.len() as u32).collect();
+        order.sort_by(|&a, &b| self.names[a as usize].cmp(&self.names[b as usize]));
+        self.sorted = order;
+    }
+}
+
+/// Ordinal → counter tables of one facet column of one segment.
 struct Groups {
-    /// Ordinal → top-level group (`/경상북도`, `2020`, `바이오·백신`).
+    /// Ordinal → counter of its top-level group (`/경상북도`, `2020`, `바이오·백신`).
     top: Vec<u32>,
-    /// Ordinal → 시·군·구 group (`/경상북도/안동시`) or [`NONE`]; empty for one-level fields.
+    /// Ordinal → counter of its 시·군·구 group (`/경상북도/안동시`) or [`NONE`]; empty for
+    /// one-level fields.
     sub: Vec<u32>,
-    /// Output name of each top-level group: the path (`/경상북도`) for two-level fields, the
-    /// name without the leading `/` (`2020`) for the others; `None` for bytes that are not
-    /// UTF-8, which `FacetCollector` leaves out too.
-    top_names: Vec<Option<String>>,
-    /// Path of each 시·군·구 group (`/경상북도/안동시`).
-    sub_names: Vec<Option<String>>,
 }
 
 impl Groups {
-    fn build(reader: &FacetReader, two_levels: bool, provinces: &HashSet<String>) -> Result<Self> {
+    fn build(
+        reader: &FacetReader,
+        field: usize,
+        two_levels: bool,
+        provinces: &HashSet<String>,
+        counters: &mut Counters,
+    ) -> Result<Self> {
         let n = reader.num_facets();
         let mut g = Groups {
             top: Vec::with_capacity(n),
             sub: Vec::with_capacity(if two_levels { n } else { 0 }),
-            top_names: Vec::new(),
-            sub_names: Vec::new(),
         };
         let name = |key: &[u8]| {
             let p = path(key)?;
@@ -90,17 +144,18 @@ impl Groups {
             })
         };
         // The dictionary is sorted, so the facets of one group are consecutive.
-        let (mut last_top, mut last_sub): (Vec<u8>, Vec<u8>) = (Vec::new(), Vec::new());
+        let (mut last_top, mut last_sub): (Option<Vec<u8>>, Option<Vec<u8>>) = (None, None);
+        let (mut top_id, mut sub_id) = (NONE, NONE);
         let mut stream = reader.facet_dict().stream()?;
         while stream.advance() {
             let key = stream.key();
             let first_end = key.iter().position(|&b| b == 0).unwrap_or(key.len());
             let top_key = &key[..first_end];
-            if g.top_names.is_empty() || last_top != top_key {
-                g.top_names.push(name(top_key));
-                last_top = top_key.to_vec();
+            if last_top.as_deref() != Some(top_key) {
+                top_id = counters.id(field, top_key, || name(top_key));
+                last_top = Some(top_key.to_vec());
             }
-            g.top.push((g.top_names.len() - 1) as u32);
+            g.top.push(top_id);
             if !two_levels {
                 continue;
             }
@@ -115,24 +170,24 @@ impl Groups {
                 .position(|&b| b == 0)
                 .map_or(key.len(), |i| first_end + 1 + i);
             let sub_key = &key[..second_end];
-            if g.sub_names.is_empty() || last_sub != sub_key {
-                g.sub_names.push(path(sub_key));
-                last_sub = sub_key.to_vec();
+            if last_sub.as_deref() != Some(sub_key) {
+                sub_id = counters.id(field, sub_key, || path(sub_key));
+                last_sub = Some(sub_key.to_vec());
             }
-            g.sub.push((g.sub_names.len() - 1) as u32);
+            g.sub.push(sub_id);
         }
         Ok(g)
     }
 }
 
-/// What is kept per segment and facet field: the column and its group tables.
+/// What is kept per segment and facet field: the column and its counter tables.
 struct Table {
     reader: FacetReader,
     groups: Groups,
 }
 
 impl Table {
-    /// The (top, 시·군·구) groups of `doc`'s facets, in column order.
+    /// The (top, 시·군·구) counters of `doc`'s facets, in column order.
     fn pairs(&self, doc: DocId) -> impl Iterator<Item = (u32, u32)> + '_ {
         let groups = &self.groups;
         let two_levels = !groups.sub.is_empty();
@@ -145,40 +200,23 @@ impl Table {
 }
 
 /// Once a segment has been counted a second time (a long-lived engine), the counters every
-/// document adds to, for all four facet fields at once, laid out flat: document `d` adds one
-/// to each of `counters[starts[d] .. starts[d + 1]]`, already following `FacetCollector`'s
-/// rule. Counting a document is then one short loop instead of four column lookups. A process
-/// that searches once (the CLI) never builds it.
+/// document adds to, for all facet fields at once, laid out flat: document `d` adds one to
+/// each of `counters[starts[d] .. starts[d + 1]]`, already following `FacetCollector`'s rule.
+/// Counting a document is then one short loop instead of four column lookups. A process that
+/// searches once (the CLI) never builds it.
 struct Combined {
     starts: Vec<u32>,
     counters: Vec<u32>,
 }
 
-/// The counters of one segment: per field, its top-level groups then its 시·군·구 groups.
-fn layout(tables: &[&Table; 4]) -> ([usize; 4], [usize; 4], usize) {
-    let (mut top, mut sub) = ([0; 4], [0; 4]);
-    let mut next = 0;
-    for (c, t) in tables.iter().enumerate() {
-        top[c] = next;
-        next += t.groups.top_names.len();
-        sub[c] = next;
-        next += t.groups.sub_names.len();
-    }
-    (top, sub, next)
-}
-
 impl Combined {
-    fn build(tables: &[&Table; 4], max_doc: DocId) -> Combined {
-        let (top, sub, _) = layout(tables);
+    fn build(tables: &[Arc<Table>; FIELDS], max_doc: DocId) -> Combined {
         let mut starts = Vec::with_capacity(max_doc as usize + 1);
-        let mut counters = Vec::with_capacity(max_doc as usize * 4);
+        let mut counters = Vec::with_capacity(max_doc as usize * FIELDS);
         starts.push(0);
         for doc in 0..max_doc {
-            for (c, t) in tables.iter().enumerate() {
-                runs(t.pairs(doc), |group, level_sub| {
-                    let base = if level_sub { sub[c] } else { top[c] };
-                    counters.push((base + group as usize) as u32);
-                });
+            for t in tables {
+                runs(t.pairs(doc), |id| counters.push(id));
             }
             starts.push(counters.len() as u32);
         }
@@ -193,9 +231,10 @@ struct SegmentEntry {
     combined: OnceLock<Combined>,
 }
 
-/// The [`Table`]s of every segment seen, by segment and field. Segments never change, so a
-/// table stays valid as long as its segment exists; [`FacetCache::sync`] drops the tables of
-/// segments a new searcher no longer has (merged or deleted).
+/// The [`Table`]s of every segment seen, by segment and field, and the counters they map
+/// to. Segments never change, so a table stays valid as long as its segment exists;
+/// [`FacetCache::sync`] drops the tables of segments a new searcher no longer has (merged or
+/// deleted). Counters are never renumbered (a merged segment's facets keep theirs).
 #[derive(Default)]
 pub struct FacetCache {
     inner: Mutex<CacheInner>,
@@ -207,29 +246,32 @@ struct CacheInner {
     generation: Option<u64>,
     tables: HashMap<(SegmentId, Field), Arc<Table>>,
     segments: HashMap<SegmentId, Arc<SegmentEntry>>,
+    counters: Arc<Counters>,
 }
 
 impl FacetCache {
     fn get(
         &self,
         seg: &SegmentReader,
-        field: Field,
-        two_levels: bool,
+        field_index: usize,
+        (field, two_levels): (Field, bool),
         provinces: &HashSet<String>,
     ) -> Result<Arc<Table>> {
         let key = (seg.segment_id(), field);
-        let cached = self.lock().tables.get(&key).cloned();
-        let table = match cached {
-            Some(t) => t,
-            None => {
-                let reader = seg.facet_reader(seg.schema().get_field_name(field))?;
-                let groups = Groups::build(&reader, two_levels, provinces)?;
-                let t = Arc::new(Table { reader, groups });
-                self.lock().tables.insert(key, t.clone());
-                t
-            }
-        };
-        Ok(table)
+        let mut inner = self.lock();
+        if let Some(t) = inner.tables.get(&key) {
+            return Ok(t.clone());
+        }
+        let reader = seg.facet_reader(seg.schema().get_field_name(field))?;
+        let counters = Arc::make_mut(&mut inner.counters);
+        let before = counters.len();
+        let groups = Groups::build(&reader, field_index, two_levels, provinces, counters)?;
+        if counters.len() != before {
+            counters.sort();
+        }
+        let t = Arc::new(Table { reader, groups });
+        inner.tables.insert(key, t.clone());
+        Ok(t)
     }
 
     /// The segment's entry, counted as one more use.
@@ -242,6 +284,11 @@ impl FacetCache {
             .clone();
         entry.uses.fetch_add(1, Ordering::Relaxed);
         entry
+    }
+
+    /// The counters as they are now: every table built so far maps into them.
+    pub(crate) fn counters(&self) -> Arc<Counters> {
+        self.lock().counters.clone()
     }
 
     /// Forgets the tables of segments `searcher` does not have, when it is not the searcher
@@ -263,191 +310,122 @@ impl FacetCache {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, CacheInner> {
-        // Tables are inserted whole, so a panic elsewhere while the lock was held cannot have
-        // left a half-built one: a poisoned lock is still usable.
+        // Tables and counters are inserted whole, so a panic elsewhere while the lock was
+        // held cannot have left a half-built one: a poisoned lock is still usable.
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
-/// One facet column of one segment being counted.
-struct Column {
-    table: Arc<Table>,
-    /// `group * SLOTS + slot`.
-    top_counts: Vec<u64>,
-    sub_counts: Vec<u64>,
-}
-
-impl Column {
-    #[inline]
-    fn collect(&mut self, doc: DocId, slots: [bool; SLOTS]) {
-        let (top, sub) = (&mut self.top_counts, &mut self.sub_counts);
-        runs(self.table.pairs(doc), |group, level_sub| {
-            add(if level_sub { &mut *sub } else { &mut *top }, group, slots)
-        });
-    }
-}
-
-/// The groups one document counts in, from its (top, 시·군·구) groups: a group once per run
-/// of the document's facets that falls in it (`FacetCollector`'s rule). `f(group, is_sub)`.
+/// The counters one document counts in, from its (top, 시·군·구) counters: a group once per
+/// run of the document's facets that falls in it (`FacetCollector`'s rule).
 #[inline]
-fn runs(pairs: impl Iterator<Item = (u32, u32)>, mut f: impl FnMut(u32, bool)) {
+fn runs(pairs: impl Iterator<Item = (u32, u32)>, mut f: impl FnMut(u32)) {
     let (mut prev_top, mut prev_sub) = (NONE, NONE);
     for (t, s) in pairs {
         if t != prev_top {
-            f(t, false);
+            f(t);
             prev_top = t;
         }
         if s != prev_sub && s != NONE {
-            f(s, true);
+            f(s);
         }
         prev_sub = s;
     }
 }
 
-#[inline]
-fn add(counts: &mut [u64], group: u32, slots: [bool; SLOTS]) {
-    let base = group as usize * SLOTS;
-    for (slot, on) in slots.iter().enumerate() {
-        counts[base + slot] += u64::from(*on);
+/// Counts per counter, per slot, of the documents one thread visited.
+pub(crate) struct Counts {
+    slots: [Vec<u32>; SLOTS],
+}
+
+impl Counts {
+    /// Zero counts for `counters` counters.
+    pub(crate) fn new(counters: usize) -> Counts {
+        Counts {
+            slots: std::array::from_fn(|_| vec![0; counters]),
+        }
+    }
+
+    #[inline]
+    fn add(&mut self, ids: &[u32], slots: [bool; SLOTS]) {
+        for (counts, on) in self.slots.iter_mut().zip(slots) {
+            if on {
+                for &id in ids {
+                    if let Some(c) = counts.get_mut(id as usize) {
+                        *c += 1;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Adds `other`'s counts to these.
+    pub(crate) fn merge(&mut self, other: &Counts) {
+        for (mine, theirs) in self.slots.iter_mut().zip(&other.slots) {
+            for (m, t) in mine.iter_mut().zip(theirs) {
+                *m += t;
+            }
+        }
     }
 }
 
 /// Facet counting over one segment.
 pub(crate) struct SegmentFacets {
-    region: Column,
-    mentioned: Column,
-    year: Column,
-    industry: Column,
-    /// When the segment's [`Combined`] table is used: it, and all counters in its layout
-    /// (`counter * SLOTS + slot`); the columns then have no counts of their own.
-    combined: Option<(Arc<SegmentEntry>, Vec<u64>)>,
+    tables: [Arc<Table>; FIELDS],
+    /// Set when the segment's [`Combined`] table is used.
+    combined: Option<Arc<SegmentEntry>>,
 }
 
 impl SegmentFacets {
     pub(crate) fn new(spec: &FacetSpec, cache: &FacetCache, seg: &SegmentReader) -> Result<Self> {
         let entry = cache.segment(seg);
-        // From the second count on, the combined table holds the counters; the columns then
-        // need no counts of their own.
-        let combined = entry.uses.load(Ordering::Relaxed) >= 2;
-        let column = |field: Field, two_levels: bool| -> Result<Column> {
-            let table = cache.get(seg, field, two_levels, &spec.provinces)?;
-            let counts = |groups: usize| vec![0; if combined { 0 } else { groups * SLOTS }];
-            Ok(Column {
-                top_counts: counts(table.groups.top_names.len()),
-                sub_counts: counts(table.groups.sub_names.len()),
-                table,
-            })
-        };
-        let mut out = SegmentFacets {
-            region: column(spec.region, true)?,
-            mentioned: column(spec.mentioned, true)?,
-            year: column(spec.year, false)?,
-            industry: column(spec.industry, false)?,
-            combined: None,
-        };
-        if combined {
-            let tables = out.tables();
+        let fields = spec.fields();
+        let table = |i: usize| cache.get(seg, i, fields[i], &spec.provinces);
+        let tables = [table(0)?, table(1)?, table(2)?, table(3)?];
+        // From the second count on, the combined table holds the counters.
+        let combined = (entry.uses.load(Ordering::Relaxed) >= 2).then(|| {
             entry
                 .combined
                 .get_or_init(|| Combined::build(&tables, seg.max_doc()));
-            let (_, _, counters) = layout(&tables);
-            out.combined = Some((entry, vec![0; counters * SLOTS]));
-        }
-        Ok(out)
-    }
-
-    fn tables(&self) -> [&Table; 4] {
-        [
-            &self.region.table,
-            &self.mentioned.table,
-            &self.year.table,
-            &self.industry.table,
-        ]
+            entry
+        });
+        Ok(SegmentFacets { tables, combined })
     }
 
     /// Counts `doc` in the slots that are `true`.
     #[inline]
-    pub(crate) fn collect(&mut self, doc: DocId, slots: [bool; SLOTS]) {
-        if let Some((entry, counts)) = self.combined.as_mut() {
-            // Built in `new` before `combined` was set.
-            if let Some(c) = entry.combined.get() {
-                let (a, b) = (c.starts[doc as usize], c.starts[doc as usize + 1]);
-                for &counter in &c.counters[a as usize..b as usize] {
-                    add(counts, counter, slots);
-                }
-            }
+    pub(crate) fn collect(&self, doc: DocId, slots: [bool; SLOTS], counts: &mut Counts) {
+        if let Some(c) = self.combined.as_ref().and_then(|e| e.combined.get()) {
+            let (a, b) = (c.starts[doc as usize], c.starts[doc as usize + 1]);
+            counts.add(&c.counters[a as usize..b as usize], slots);
             return;
         }
-        self.region.collect(doc, slots);
-        self.mentioned.collect(doc, slots);
-        self.year.collect(doc, slots);
-        self.industry.collect(doc, slots);
-    }
-
-    /// Each field's (top-level, 시·군·구) counts.
-    fn counts(&self) -> [(&[u64], &[u64]); 4] {
-        let columns = [&self.region, &self.mentioned, &self.year, &self.industry];
-        match &self.combined {
-            Some((_, counts)) => {
-                let (top, sub, _) = layout(&self.tables());
-                let slice =
-                    |from: usize, groups: usize| &counts[from * SLOTS..(from + groups) * SLOTS];
-                std::array::from_fn(|c| {
-                    let g = &columns[c].table.groups;
-                    (
-                        slice(top[c], g.top_names.len()),
-                        slice(sub[c], g.sub_names.len()),
-                    )
-                })
-            }
-            None => std::array::from_fn(|c| {
-                (
-                    columns[c].top_counts.as_slice(),
-                    columns[c].sub_counts.as_slice(),
-                )
-            }),
+        for t in &self.tables {
+            runs(t.pairs(doc), |id| counts.add(&[id], slots));
         }
     }
 }
 
-/// The counts of one slot over all segments.
-pub(crate) fn harvest(segments: &[SegmentFacets], slot: usize) -> Facets {
-    let mut out = Facets::default();
-    for seg in segments {
-        let counts = seg.counts();
-        for ((c, map), (top, sub)) in [
-            (&seg.region, &mut out.region),
-            (&seg.mentioned, &mut out.mentioned),
-            (&seg.year, &mut out.year),
-            (&seg.industry, &mut out.industry),
-        ]
-        .into_iter()
-        .zip(counts)
-        {
-            let g = &c.table.groups;
-            add_counts(&g.top_names, top, slot, map);
-            add_counts(&g.sub_names, sub, slot, map);
-        }
-    }
-    out
-}
-
-fn add_counts(
-    names: &[Option<String>],
-    counts: &[u64],
-    slot: usize,
-    out: &mut BTreeMap<String, u64>,
-) {
-    for (name, n) in names.iter().zip(counts.chunks(SLOTS).map(|s| s[slot])) {
-        let Some(name) = name.as_ref().filter(|_| n > 0) else {
+/// The counts of one slot as facet maps.
+pub(crate) fn harvest(counts: &Counts, counters: &Counters, slot: usize) -> Facets {
+    let counts = &counts.slots[slot];
+    let mut lists: [Vec<(String, u64)>; FIELDS] = Default::default();
+    // In field, then name order: each map is built from sorted entries.
+    for &id in &counters.sorted {
+        let n = counts.get(id as usize).copied().unwrap_or(0);
+        if n == 0 {
             continue;
-        };
-        match out.get_mut(name) {
-            Some(total) => *total += n,
-            None => {
-                out.insert(name.clone(), n);
-            }
         }
+        if let (field, Some(name)) = &counters.names[id as usize] {
+            lists[*field].push((name.clone(), u64::from(n)));
+        }
+    }
+    let [region, mentioned, year, industry] = lists.map(BTreeMap::from_iter);
+    Facets {
+        region,
+        mentioned,
+        year,
+        industry,
     }
 }
 
