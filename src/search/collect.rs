@@ -16,7 +16,9 @@ use tantivy::{DocAddress, DocId, Score, Searcher, TERMINATED};
 
 use std::sync::Arc;
 
-use super::facets::{harvest, Counters, Counts, FacetCache, FacetSpec, SegmentFacets, SLOTS};
+use super::facets::{
+    harvest, Batch, Counters, Counts, FacetCache, FacetSpec, SegmentFacets, SLOTS,
+};
 use super::Facets;
 use crate::error::Result;
 
@@ -131,6 +133,7 @@ pub(crate) fn run(
             let mut rest_collector = rest_page.for_segment(ord as u32, seg)?;
             let seg_facets = seg_facets.as_ref().map(|all| &all[ord]);
             let alive = seg.alive_bitset();
+            let mut batch = Batch::new();
             let mut s = strict_weight.scorer(seg, 1.0)?;
             let mut r = match &relaxed_weight {
                 Some(w) => Some(w.scorer(seg, 1.0)?),
@@ -157,7 +160,7 @@ pub(crate) fn run(
                         let mut slots = [false; SLOTS];
                         slots[STRICT] = in_strict;
                         slots[RELAXED] = in_relaxed;
-                        f.collect(doc, slots, counts);
+                        batch.push(doc, slots, f, counts);
                     }
                 }
                 if in_strict {
@@ -168,6 +171,9 @@ pub(crate) fn run(
                         r_doc = r.advance();
                     }
                 }
+            }
+            if let (Some(f), Some(counts)) = (seg_facets, part.facets.as_mut()) {
+                batch.flush(f, counts);
             }
             part.strict_fruits.push(strict_collector.harvest());
             part.rest_fruits.push(rest_collector.harvest());
@@ -235,13 +241,15 @@ pub(crate) fn facets_of(
     slots[STRICT] = true;
     for (seg, f) in searcher.segment_readers().iter().zip(&tables) {
         let alive = seg.alive_bitset();
+        let mut batch = Batch::new();
         weight.for_each_no_score(seg, &mut |docs| {
             for &doc in docs {
                 if alive.is_none_or(|a| a.is_alive(doc)) {
-                    f.collect(doc, slots, &mut counts);
+                    batch.push(doc, slots, f, &mut counts);
                 }
             }
         })?;
+        batch.flush(f, &mut counts);
     }
     Ok(harvest(&counts, &counters, STRICT))
 }

@@ -392,17 +392,60 @@ impl SegmentFacets {
         Ok(SegmentFacets { tables, combined })
     }
 
-    /// Counts `doc` in the slots that are `true`.
-    #[inline]
-    pub(crate) fn collect(&self, doc: DocId, slots: [bool; SLOTS], counts: &mut Counts) {
+    /// Counts each document in the slots that are `true`.
+    ///
+    /// Documents come in batches (see [`Batch`]): with nothing else between them, the reads of
+    /// many documents' counters from the combined table (megabytes on a large index, mostly
+    /// cache misses) are in flight at once.
+    pub(crate) fn collect(&self, docs: &[(DocId, [bool; SLOTS])], counts: &mut Counts) {
         if let Some(c) = self.combined.as_ref().and_then(|e| e.combined.get()) {
-            let (a, b) = (c.starts[doc as usize], c.starts[doc as usize + 1]);
-            counts.add(&c.counters[a as usize..b as usize], slots);
+            for &(doc, slots) in docs {
+                let (a, b) = (c.starts[doc as usize], c.starts[doc as usize + 1]);
+                counts.add(&c.counters[a as usize..b as usize], slots);
+            }
             return;
         }
-        for t in &self.tables {
-            runs(t.pairs(doc), |id| counts.add(&[id], slots));
+        for &(doc, slots) in docs {
+            for t in &self.tables {
+                runs(t.pairs(doc), |id| counts.add(&[id], slots));
+            }
         }
+    }
+}
+
+/// Matching documents of one segment waiting to be counted by [`SegmentFacets::collect`].
+pub(crate) struct Batch {
+    docs: Vec<(DocId, [bool; SLOTS])>,
+}
+
+impl Batch {
+    const SIZE: usize = 256;
+
+    pub(crate) fn new() -> Batch {
+        Batch {
+            docs: Vec::with_capacity(Batch::SIZE),
+        }
+    }
+
+    /// Adds `doc`, counting the batch when it is full.
+    #[inline]
+    pub(crate) fn push(
+        &mut self,
+        doc: DocId,
+        slots: [bool; SLOTS],
+        facets: &SegmentFacets,
+        counts: &mut Counts,
+    ) {
+        self.docs.push((doc, slots));
+        if self.docs.len() == Batch::SIZE {
+            self.flush(facets, counts);
+        }
+    }
+
+    /// Counts what is waiting (call at the end of each segment).
+    pub(crate) fn flush(&mut self, facets: &SegmentFacets, counts: &mut Counts) {
+        facets.collect(&self.docs, counts);
+        self.docs.clear();
     }
 }
 
