@@ -625,6 +625,48 @@ mod tests {
         assert!(expected_nonempty(&searcher, region));
     }
 
+    /// More facet values than 16-bit counters hold: no combined table, the same counts.
+    #[test]
+    fn more_counters_than_sixteen_bits_still_count() {
+        let mut b = Schema::builder();
+        let region = b.add_facet_field("region", FacetOptions::default());
+        let mentioned = b.add_facet_field("mentioned", FacetOptions::default());
+        let year = b.add_facet_field("year", FacetOptions::default());
+        let industry = b.add_facet_field("industry", FacetOptions::default());
+        let index = Index::create_in_ram(b.build());
+        let mut w: IndexWriter = index.writer_with_num_threads(1, 50_000_000).unwrap();
+        let n = u16::MAX as u64 + 10;
+        for i in 0..n {
+            let mut d = tantivy::TantivyDocument::default();
+            d.add_facet(region, Facet::from("/경상북도/안동시"));
+            d.add_facet(year, Facet::from(["/2020", "/2021"][(i % 2) as usize]));
+            d.add_facet(industry, Facet::from(format!("/i{i}").as_str()));
+            w.add_document(d).unwrap();
+        }
+        w.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let spec = FacetSpec {
+            region,
+            mentioned,
+            year,
+            industry,
+            provinces: [Facet::from("/경상북도").encoded_str().to_string()].into(),
+        };
+        let cache = FacetCache::default();
+        let fields = [region, mentioned, year, industry];
+        let expected = with_facet_collector(&searcher, &AllQuery, fields, &["/경상북도"]);
+        for _ in 0..3 {
+            let got =
+                crate::search::collect::facets_of(&searcher, &AllQuery, &spec, &cache).unwrap();
+            assert_eq!(got.industry.len(), n as usize);
+            assert_eq!(got.industry, expected.industry);
+            assert_eq!(got.year, expected.year);
+            assert_eq!(got.region, expected.region);
+        }
+        let entry = cache.lock().segments.values().next().cloned().unwrap();
+        assert!(matches!(entry.combined.get(), Some(None)));
+    }
+
     fn expected_nonempty(searcher: &Searcher, field: Field) -> bool {
         let mut c = FacetCollector::for_field(searcher.schema().get_field_name(field));
         c.add_facet(Facet::root());
