@@ -10,11 +10,19 @@
 //! - `analyzer_plain`: `Analyzer::analyze` without a user dictionary;
 //! - `analyzer`: `Analyzer::analyze` as kpolicy runs it (user dictionary from `data/`);
 //! - `prepare`: `Pipeline::prepare` (cleaning + analysis + metadata extraction), the per-article
-//!   cost paid by `kpolicy index` before tantivy.
+//!   cost paid by `kpolicy index` before tantivy;
+//! - `analyzer_two_threads`: `Analyzer::analyze` on two threads at once, each over all the
+//!   texts (throughput counts both): what "analyzer × 2 cores" really gives on this machine,
+//!   the ceiling of an indexer whose only work is analysis;
+//! - `analyzer_bench_corpus`: `Analyzer::analyze`, one thread, on the first 512 KB of article
+//!   texts of the generated benchmark corpus (`KPOLICY_BENCH_CORPUS`, made by
+//!   `scripts/gen_bench_corpus.py`; skipped when the file is missing): the text `kpolicy index`
+//!   is timed on in `scripts/bench.sh`.
 //!
 //! Run: `cargo bench --bench analyzer` (about a minute).
 
 use std::borrow::Cow;
+use std::io::BufRead;
 use std::time::Duration;
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
@@ -39,16 +47,20 @@ fn petition_texts() -> Vec<String> {
         )
         .to_string()
     });
+    texts_of(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e} (set KPOLICY_BENCH_TEXT)"))
+}
+
+/// The `text` fields of a JSON-lines file, up to `KPOLICY_BENCH_ANALYZER_KB` KB (512).
+fn texts_of(path: &str) -> std::io::Result<Vec<String>> {
     let kb: usize = std::env::var("KPOLICY_BENCH_ANALYZER_KB")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(512);
-    let content = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read {path}: {e} (set KPOLICY_BENCH_TEXT)"));
+    let file = std::io::BufReader::new(std::fs::File::open(path)?);
     let mut out = Vec::new();
     let mut total = 0;
-    for line in content.lines() {
-        let v: serde_json::Value = match serde_json::from_str(line) {
+    for line in file.lines() {
+        let v: serde_json::Value = match serde_json::from_str(&line?) {
             Ok(v) => v,
             Err(_) => continue,
         };
@@ -61,7 +73,7 @@ fn petition_texts() -> Vec<String> {
         }
     }
     assert!(!out.is_empty(), "no texts in {path}");
-    out
+    Ok(out)
 }
 
 fn bench(c: &mut Criterion) {
@@ -132,6 +144,32 @@ fn bench(c: &mut Criterion) {
             black_box(n)
         })
     });
+    g.throughput(Throughput::Bytes(2 * bytes));
+    g.bench_function("analyzer_two_threads", |b| {
+        let run = || -> usize { texts.iter().map(|t| full.analyze(t).terms.len()).sum() };
+        b.iter(|| {
+            std::thread::scope(|s| {
+                let other = s.spawn(run);
+                let mine = run();
+                black_box(mine + other.join().unwrap_or(0))
+            })
+        })
+    });
+    let corpus = std::env::var("KPOLICY_BENCH_CORPUS")
+        .unwrap_or_else(|_| "/work/bench-data/corpus.jsonl".to_string());
+    match texts_of(&corpus) {
+        Ok(articles) => {
+            let n: u64 = articles.iter().map(|t| t.len() as u64).sum();
+            g.throughput(Throughput::Bytes(n));
+            g.bench_function("analyzer_bench_corpus", |b| {
+                b.iter(|| {
+                    let terms: usize = articles.iter().map(|t| full.analyze(t).terms.len()).sum();
+                    black_box(terms)
+                })
+            });
+        }
+        Err(e) => eprintln!("analyzer bench: {corpus}: {e}; analyzer_bench_corpus skipped"),
+    }
     g.finish();
 
     // Start-up pieces that every CLI command pays.
