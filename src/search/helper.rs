@@ -9,8 +9,9 @@
 use std::sync::OnceLock;
 
 /// Runs `mine` on the calling thread and `theirs` on the helper thread, and returns both
-/// results once both are done. A panic in either is resumed on the calling thread. When the
-/// helper thread cannot be started, both run on the calling thread, one after the other.
+/// results once both are done. A panic in either is resumed on the calling thread. Without a
+/// helper thread (one core, or it could not be started), both run on the calling thread, one
+/// after the other.
 pub(crate) fn both<A, B, RA, RB>(mine: A, theirs: B) -> (RA, RB)
 where
     A: FnOnce() -> RA,
@@ -33,10 +34,15 @@ where
     }
 }
 
-/// The helper: a pool of one thread (the calling thread does the other half).
+/// The helper: a pool of one thread (the calling thread does the other half); none on a
+/// machine with one core, where a second thread could only take turns with the first.
 fn pool() -> Option<&'static rayon::ThreadPool> {
     static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
     POOL.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        if cores < 2 {
+            return None;
+        }
         rayon::ThreadPoolBuilder::new()
             .num_threads(1)
             .thread_name(|_| "kpolicy-search".to_string())
