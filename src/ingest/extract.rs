@@ -735,11 +735,13 @@ type IndustryHits = (String, Vec<String>, Vec<(usize, usize)>);
 pub struct Keywords {
     /// (industry name, keyword as written, its terms).
     entries: Vec<(String, String, Vec<String>)>,
+    /// Entries by their first term, in entry order.
+    by_first: FxHashMap<String, Vec<usize>>,
 }
 
 impl Keywords {
     pub fn new(analyzer: &Analyzer, res: &Resources) -> Keywords {
-        let mut entries = Vec::new();
+        let mut entries: Vec<(String, String, Vec<String>)> = Vec::new();
         for ind in &res.taxonomy.industries {
             for kw in &ind.keywords {
                 // A compound analyses to itself plus its parts at the same positions; the
@@ -766,7 +768,11 @@ impl Keywords {
                 }
             }
         }
-        Keywords { entries }
+        let mut by_first: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+        for (i, (_, _, seq)) in entries.iter().enumerate() {
+            by_first.entry(seq[0].clone()).or_default().push(i);
+        }
+        Keywords { entries, by_first }
     }
 
     /// Industries with enough keyword evidence in `terms` (hits before `title_end` weigh more).
@@ -776,27 +782,38 @@ impl Keywords {
     /// 관광도시` also 문화관광 across the two words, but it is one passing mention. Overlapping
     /// hits of one industry count once.
     pub fn industries_of(&self, terms: &[Term], title_end: usize) -> (Vec<String>, String) {
-        // Terms by position (a compound shares its position with its first part).
-        let mut by_pos: FxHashMap<usize, Vec<&Term>> = FxHashMap::default();
-        let mut firsts: FxHashMap<&str, Vec<&Term>> = FxHashMap::default();
+        // Terms come in position order (a compound shares its position with its first part):
+        // `at[p]..at[p + 1]` are the terms at position `p`.
+        let positions = terms.iter().map(|t| t.position + 1).max().unwrap_or(0);
+        let mut at = vec![0; positions + 2];
         for t in terms {
-            by_pos.entry(t.position).or_default().push(t);
-            firsts.entry(t.text.as_str()).or_default().push(t);
+            at[t.position + 1] += 1;
         }
-        // Per industry: keyword hit counts (for the evidence) and the byte spans hit.
-        let mut found_by: Vec<IndustryHits> = Vec::new();
-        for (name, kw, seq) in &self.entries {
-            let Some(starts) = firsts.get(seq[0].as_str()) else {
+        for p in 1..at.len() {
+            at[p] += at[p - 1];
+        }
+        // The analyzer gives terms in position order; anything else is searched the slow way.
+        let sorted = terms.windows(2).all(|w| w[0].position <= w[1].position);
+        let at_position = |p: usize, w: &str| -> Option<&Term> {
+            if sorted {
+                let (a, b) = (*at.get(p)?, *at.get(p + 1)?);
+                terms[a..b].iter().find(|x| x.text == w)
+            } else {
+                terms.iter().find(|x| x.position == p && x.text == w)
+            }
+        };
+        // (entry, byte span) of every keyword hit, in text order; one pass over the terms,
+        // looking up the keywords that start with each.
+        let mut hits: Vec<(usize, (usize, usize))> = Vec::new();
+        for t in terms {
+            let Some(entries) = self.by_first.get(t.text.as_str()) else {
                 continue;
             };
-            let mut spans = Vec::new();
-            for t in starts {
+            for &e in entries {
+                let seq = &self.entries[e].2;
                 let mut end = t.end;
                 let whole = seq.iter().enumerate().skip(1).all(|(i, w)| {
-                    match by_pos
-                        .get(&(t.position + i))
-                        .and_then(|v| v.iter().find(|x| x.text == *w))
-                    {
+                    match at_position(t.position + i, w) {
                         Some(x) => {
                             end = end.max(x.end);
                             true
@@ -805,19 +822,24 @@ impl Keywords {
                     }
                 });
                 if whole {
-                    spans.push((t.start, end));
+                    hits.push((e, (t.start, end)));
                 }
             }
-            if spans.is_empty() {
-                continue;
-            }
-            let hit = format!("{kw}×{}", spans.len());
+        }
+        // Per industry, in keyword order: keyword hit counts (for the evidence) and the byte
+        // spans hit.
+        hits.sort_by_key(|&(e, _)| e);
+        let mut found_by: Vec<IndustryHits> = Vec::new();
+        for group in hits.chunk_by(|a, b| a.0 == b.0) {
+            let (name, kw, _) = &self.entries[group[0].0];
+            let spans = group.iter().map(|&(_, span)| span);
+            let hit = format!("{kw}×{}", group.len());
             match found_by.iter_mut().find(|(n, _, _)| n == name) {
                 Some(entry) => {
                     entry.1.push(hit);
                     entry.2.extend(spans);
                 }
-                None => found_by.push((name.clone(), vec![hit], spans)),
+                None => found_by.push((name.clone(), vec![hit], spans.collect())),
             }
         }
         let mut found = Vec::new();
@@ -968,6 +990,25 @@ mod tests {
             "2020-06-29"
         );
         assert!(date_of("기사입력 2018/13/45", "a.txt").is_none());
+    }
+
+    #[test]
+    fn industry_keywords_across_words_and_in_any_term_order() {
+        let res = Resources::embedded().unwrap();
+        let analyzer = Analyzer::new(&res.user_words()).unwrap();
+        let keywords = Keywords::new(&analyzer, &res);
+        let text = "안동시는 바이오 백신 산업과 백신 공장, 바이오산업 클러스터를 키운다. \
+                    백신 연구소와 바이오 의약품 기업도 유치한다.";
+        let terms = analyzer.analyze(text).terms;
+        let (found, why) = keywords.industries_of(&terms, 0);
+        assert_eq!(found, vec!["바이오·백신".to_string()], "{why}");
+        assert!(why.contains("백신×"), "{why}");
+        // Terms out of position order (not what the analyzer gives) find the same.
+        let mut shuffled = terms.clone();
+        shuffled.reverse();
+        let (again, _) = keywords.industries_of(&shuffled, 0);
+        assert_eq!(again, found);
+        assert_eq!(keywords.industries_of(&[], 0).0, Vec::<String>::new());
     }
 
     #[test]
