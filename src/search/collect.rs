@@ -10,11 +10,11 @@
 //! each query that matched it. The pages are kept with tantivy's own `TopDocs` segment
 //! collectors, so scores, order and ties are exactly those of `Searcher::search`.
 
+use std::sync::Arc;
+
 use tantivy::collector::{Collector, SegmentCollector, TopDocs};
 use tantivy::query::{Bm25StatisticsProvider, EnableScoring, Query, Weight};
 use tantivy::{DocAddress, DocId, Score, Searcher, TERMINATED};
-
-use std::sync::Arc;
 
 use super::facets::{
     harvest, Batch, Counters, Counts, FacetCache, FacetSpec, SegmentFacets, SLOTS,
@@ -114,8 +114,9 @@ pub(crate) fn run(
         facets: None,
     };
     // Segments are shared out between two threads when the index is large enough for it to
-    // pay (`helper::both`: the other half goes to a long-lived helper thread): each half is collected on its own and
-    // the halves are merged, which gives the same page, totals and counts.
+    // pay (`helper::both`: the other half goes to a long-lived helper thread): each half is
+    // collected on its own and the halves are merged, which gives the same page, totals and
+    // counts.
     let mut halves: [Vec<usize>; 2] = [Vec::new(), Vec::new()];
     let mut load = [0u64; 2];
     let mut order: Vec<usize> = (0..segments.len()).collect();
