@@ -489,3 +489,26 @@ fn stats_counts_documents_and_facets() {
     assert!(v["updated"].as_u64().is_some());
     assert_eq!(v["facets"]["year"]["unknown"], 3, "{v}");
 }
+
+/// A missing temporary folder (a stale `TMPDIR`) does not stop indexing or searching: the user
+/// dictionary is compiled without writing a file (it used to fail every command with
+/// "No such file or directory … /nonexistent/.tmpXXXX").
+#[test]
+fn a_missing_temporary_folder_does_not_stop_index_or_search() {
+    let tmp = TempDir::new();
+    let missing = tmp.join("no-such-tmp");
+    let (code, _, stderr) = run(kpolicy()
+        .env("TMPDIR", &missing)
+        .arg("index")
+        .arg(documents())
+        .arg("--index")
+        .arg(tmp.join("idx")));
+    assert_eq!(code, 0, "{stderr}");
+    let (code, stdout, stderr) = run(kpolicy()
+        .env("TMPDIR", &missing)
+        .args(["search", "바이오·백신", "--json", "--index"])
+        .arg(tmp.join("idx")));
+    assert_eq!(code, 0, "{stderr}");
+    let v: Value = serde_json::from_str(&stdout).expect("JSON output");
+    assert!(ids(&v)[0].starts_with("000_"), "{stdout}");
+}

@@ -90,12 +90,10 @@ impl Analyzer {
         let user = if user_words.is_empty() {
             None
         } else {
-            let mut file = tempfile::NamedTempFile::new()?;
-            file.write_all(user_dictionary_csv(user_words).as_bytes())?;
-            file.flush()?;
-            let dict = load_user_dictionary_from_csv(&dictionary.metadata, file.path())
-                .map_err(|e| Error::Analyzer(format!("cannot build the user dictionary: {e}")))?;
-            Some(dict)
+            Some(build_user_dictionary(
+                &dictionary.metadata,
+                &user_dictionary_csv(user_words),
+            )?)
         };
         let segmenter = Segmenter::new(Mode::Normal, dictionary, user);
         let user_nouns = user_words
@@ -302,6 +300,48 @@ fn unknown_word_bigrams(
 
 /// The user dictionary in lindera's full ko-dic CSV form (12 columns) so that every word gets
 /// the context ids of its class instead of the BOS/EOS ids of the 3-column simple form.
+/// Compiles the user dictionary from its CSV rows. lindera reads user dictionaries only from a
+/// file path, so the rows go through a pipe (`/dev/fd/N`, no file written; a thread feeds it,
+/// since the rows may not fit the pipe's buffer) and, where that is not available, through a
+/// temporary file. A missing or read-only temporary folder (a stale `TMPDIR`) therefore does not
+/// stop every command that analyses text.
+fn build_user_dictionary(
+    metadata: &lindera_dictionary::dictionary::metadata::Metadata,
+    csv: &str,
+) -> Result<lindera::dictionary::UserDictionary> {
+    let failed = |e: &dyn std::fmt::Display| {
+        Error::Analyzer(format!("cannot build the user dictionary: {e}"))
+    };
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsRawFd;
+        if let Ok((reader, mut writer)) = std::io::pipe() {
+            let path = std::path::PathBuf::from(format!("/dev/fd/{}", reader.as_raw_fd()));
+            if path.exists() {
+                let built = std::thread::scope(|s| {
+                    let feeder = s.spawn(move || writer.write_all(csv.as_bytes()));
+                    let built = load_user_dictionary_from_csv(metadata, &path);
+                    // If lindera stopped reading early, a feeder blocked on the full pipe
+                    // gets a broken pipe once the last read end is closed.
+                    drop(reader);
+                    let _ = feeder.join();
+                    built
+                });
+                return built.map_err(|e| failed(&e));
+            }
+        }
+    }
+    let mut file = tempfile::NamedTempFile::new().map_err(|e| {
+        failed(&format!(
+            "no pipe, and no temporary file in {} ({e})",
+            std::env::temp_dir().display()
+        ))
+    })?;
+    file.write_all(csv.as_bytes())?;
+    file.flush()?;
+    load_user_dictionary_from_csv(metadata, file.path()).map_err(|e| failed(&e))
+}
+
 fn user_dictionary_csv(words: &[UserWord]) -> String {
     let mut csv = String::new();
     let mut seen = std::collections::HashSet::new();
@@ -428,5 +468,24 @@ mod tests {
         assert_eq!(lines.len(), 2);
         assert!(lines[0].starts_with("안동시,1789,3552,"));
         assert_eq!(lines[0].split(',').count(), 12);
+    }
+
+    /// More rows than a pipe buffers (64 KB) still build; a bad row is an error, not a hang
+    /// (the thread feeding the pipe must not wait forever for a reader that gave up).
+    #[test]
+    fn user_dictionary_larger_than_a_pipe_and_bad_rows() {
+        let dictionary = load_dictionary("embedded://ko-dic").unwrap();
+        let words: Vec<UserWord> = (0..5000)
+            .map(|i| UserWord {
+                surface: format!("가나다라{i}마바"),
+                pos: "NNG".into(),
+            })
+            .collect();
+        let csv = user_dictionary_csv(&words);
+        assert!(csv.len() > 200_000);
+        let built = build_user_dictionary(&dictionary.metadata, &csv).unwrap();
+        assert!(!built.word_details(0).is_empty());
+        let bad = format!("가나,1,2\n{csv}");
+        assert!(build_user_dictionary(&dictionary.metadata, &bad).is_err());
     }
 }
