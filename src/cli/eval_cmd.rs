@@ -19,7 +19,12 @@ pub fn run(res: &Resources, analyzer: &Analyzer, a: EvalArgs) -> Result<Outcome>
     let index_path = match &a.index {
         Some(p) => p.clone(),
         None => {
-            tmp = tempfile::tempdir()?;
+            tmp = tempfile::tempdir().map_err(|e| {
+                Error::Usage(format!(
+                    "cannot make a temporary index in {} ({e}): give one with --index DIR",
+                    std::env::temp_dir().display()
+                ))
+            })?;
             tmp.path().to_path_buf()
         }
     };
