@@ -34,6 +34,19 @@ fn seed_index() -> TempDir {
     tmp
 }
 
+/// Indexes JSON-lines `lines` (written to `feed.jsonl`) into `tmp/idx`.
+fn index_jsonl(tmp: &TempDir, lines: &str) {
+    let feed = tmp.write("feed.jsonl", lines);
+    kpolicy()
+        .arg("index")
+        .arg("--jsonl")
+        .arg(&feed)
+        .arg("--index")
+        .arg(tmp.join("idx"))
+        .assert()
+        .success();
+}
+
 fn search_json(tmp: &TempDir, args: &[&str]) -> Value {
     let out = kpolicy()
         .arg("search")
@@ -279,15 +292,7 @@ fn on_a_large_index_a_word_in_most_articles_does_not_carry_a_question() {
             "{{\"id\": \"d{i}\", \"title\": \"문서 {i}\", \"text\": \"지역 정책 문서 {i}번이다.{extra}\"}}\n"
         ));
     }
-    let feed = tmp.write("feed.jsonl", lines);
-    kpolicy()
-        .arg("index")
-        .arg("--jsonl")
-        .arg(&feed)
-        .arg("--index")
-        .arg(tmp.join("idx"))
-        .assert()
-        .success();
+    index_jsonl(&tmp, &lines);
     let v = search_json(&tmp, &["바이오 정책 개발은 어떻게 하나?"]);
     assert_eq!(v["total"], 3, "{v}");
     let hits = ids(&v);
@@ -319,15 +324,7 @@ fn a_large_index_is_searched_on_two_threads_with_consistent_pages_and_counts() {
             regions[i % 4]
         ));
     }
-    let feed = tmp.write("feed.jsonl", lines);
-    kpolicy()
-        .arg("index")
-        .arg("--jsonl")
-        .arg(&feed)
-        .arg("--index")
-        .arg(tmp.join("idx"))
-        .assert()
-        .success();
+    index_jsonl(&tmp, &lines);
     // 관광: every third article, and those of every seventh that are not already counted.
     let expected = (0..24_000).filter(|i| i % 3 == 0 || i % 7 == 0).count() as u64;
     let v = search_json(&tmp, &["관광", "--limit", "20"]);
