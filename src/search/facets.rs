@@ -545,10 +545,7 @@ mod tests {
     fn same_counts_as_facet_collector() {
         let mut b = Schema::builder();
         let tag = b.add_text_field("tag", STRING);
-        let region = b.add_facet_field("region", FacetOptions::default());
-        let mentioned = b.add_facet_field("mentioned", FacetOptions::default());
-        let year = b.add_facet_field("year", FacetOptions::default());
-        let industry = b.add_facet_field("industry", FacetOptions::default());
+        let [region, mentioned, year, industry] = facet_fields(&mut b);
         let index = Index::create_in_ram(b.build());
         let mut w: IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
         let regions = [
@@ -586,16 +583,7 @@ mod tests {
         let searcher = index.reader().unwrap().searcher();
         assert!(searcher.segment_readers().len() > 1);
         let provinces = ["/경상북도", "/경기도", "/세종특별자치시"];
-        let spec = FacetSpec {
-            region,
-            mentioned,
-            year,
-            industry,
-            provinces: provinces
-                .iter()
-                .map(|p| Facet::from(*p).encoded_str().to_string())
-                .collect(),
-        };
+        let spec = spec_of([region, mentioned, year, industry], &provinces);
         let cache = FacetCache::default();
         let queries: Vec<Box<dyn Query>> = vec![
             Box::new(AllQuery),
@@ -629,10 +617,7 @@ mod tests {
     #[test]
     fn more_counters_than_sixteen_bits_still_count() {
         let mut b = Schema::builder();
-        let region = b.add_facet_field("region", FacetOptions::default());
-        let mentioned = b.add_facet_field("mentioned", FacetOptions::default());
-        let year = b.add_facet_field("year", FacetOptions::default());
-        let industry = b.add_facet_field("industry", FacetOptions::default());
+        let [region, mentioned, year, industry] = facet_fields(&mut b);
         let index = Index::create_in_ram(b.build());
         let mut w: IndexWriter = index.writer_with_num_threads(1, 50_000_000).unwrap();
         let n = u16::MAX as u64 + 10;
@@ -645,15 +630,9 @@ mod tests {
         }
         w.commit().unwrap();
         let searcher = index.reader().unwrap().searcher();
-        let spec = FacetSpec {
-            region,
-            mentioned,
-            year,
-            industry,
-            provinces: [Facet::from("/경상북도").encoded_str().to_string()].into(),
-        };
-        let cache = FacetCache::default();
         let fields = [region, mentioned, year, industry];
+        let spec = spec_of(fields, &["/경상북도"]);
+        let cache = FacetCache::default();
         let expected = with_facet_collector(&searcher, &AllQuery, fields, &["/경상북도"]);
         for _ in 0..3 {
             let got =
@@ -665,6 +644,28 @@ mod tests {
         }
         let entry = cache.lock().segments.values().next().cloned().unwrap();
         assert!(matches!(entry.combined.get(), Some(None)));
+    }
+
+    /// The four facet fields of [`FacetSpec`], in its order.
+    fn facet_fields(b: &mut tantivy::schema::SchemaBuilder) -> [Field; FIELDS] {
+        ["region", "mentioned", "year", "industry"]
+            .map(|name| b.add_facet_field(name, FacetOptions::default()))
+    }
+
+    fn spec_of(
+        [region, mentioned, year, industry]: [Field; FIELDS],
+        provinces: &[&str],
+    ) -> FacetSpec {
+        FacetSpec {
+            region,
+            mentioned,
+            year,
+            industry,
+            provinces: provinces
+                .iter()
+                .map(|p| Facet::from(*p).encoded_str().to_string())
+                .collect(),
+        }
     }
 
     fn expected_nonempty(searcher: &Searcher, field: Field) -> bool {
