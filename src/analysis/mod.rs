@@ -298,8 +298,6 @@ fn unknown_word_bigrams(
     true
 }
 
-/// The user dictionary in lindera's full ko-dic CSV form (12 columns) so that every word gets
-/// the context ids of its class instead of the BOS/EOS ids of the 3-column simple form.
 /// Compiles the user dictionary from its CSV rows. lindera reads user dictionaries only from a
 /// file path, so the rows go through a pipe (`/dev/fd/N`, no file written; a thread feeds it,
 /// since the rows may not fit the pipe's buffer) and, where that is not available, through a
@@ -342,6 +340,8 @@ fn build_user_dictionary(
     load_user_dictionary_from_csv(metadata, file.path()).map_err(|e| failed(&e))
 }
 
+/// The user dictionary in lindera's full ko-dic CSV form (12 columns) so that every word gets
+/// the context ids of its class instead of the BOS/EOS ids of the 3-column simple form.
 fn user_dictionary_csv(words: &[UserWord]) -> String {
     let mut csv = String::new();
     let mut seen = std::collections::HashSet::new();

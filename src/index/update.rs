@@ -17,9 +17,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use tantivy::{IndexWriter, Term};
 
-use super::KDoc;
-
-use super::{now_secs, CommitInfo, FileState, KIndex, INDEX_FORMAT, KEY_SEP};
+use super::{now_secs, CommitInfo, FileState, KDoc, KIndex, INDEX_FORMAT, KEY_SEP};
 use crate::data::Resources;
 use crate::error::{Error, Result};
 use crate::ingest::Pipeline;

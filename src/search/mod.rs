@@ -909,8 +909,8 @@ struct Unit {
 /// saturation and length normalisation.
 ///
 /// One `Stats` serves one search, and remembers what it looked up: the strict and the relaxed
-/// query share most of their terms (and the proximity clauses repeat them), and each lookup
-/// of a document frequency walks every segment's term dictionary.
+/// query share most of their terms, the common-word check and the re-rank's idf ask for them
+/// again, and each lookup of a document frequency walks every segment's term dictionary.
 struct Stats<'s> {
     searcher: &'s Searcher,
     body: Field,
