@@ -3,7 +3,7 @@
 //! lindera puts every space into the Viterbi lattice as a SPACE node, which drops the connection
 //! cost between the words on either side; only 40% of the seed sentences then segment as MeCab-ko
 //! does (97.6% with spaces out of the lattice, `../shared/ko-dic/README.md`). So the compact text
-//! (no separators) is segmented with MeCab-ko's own lattice model ([`super::viterbi`]): no word
+//! (no separators) is segmented with MeCab-ko's own lattice model (`viterbi.rs`): no word
 //! spans a removed separator, and a word right after one pays mecab-ko-dic's
 //! `left-space-penalty-factor` ([`left_space_penalty`]).
 

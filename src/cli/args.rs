@@ -191,7 +191,7 @@ pub struct EvalArgs {
     /// Corpus in JSON lines (`id`, `title`, `text`).
     #[arg(long, value_name = "FILE")]
     pub corpus: PathBuf,
-    /// Queries in JSON lines (`qid`, `query`, `relevant`: [ids]).
+    /// Queries in JSON lines (`qid`, `query`, `relevant`: `[ids]`).
     #[arg(long, value_name = "FILE")]
     pub queries: PathBuf,
     /// Cut-off for Recall@k, MRR@k and nDCG@k.

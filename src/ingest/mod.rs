@@ -1,7 +1,7 @@
 //! Files → articles with metadata.
 //!
 //! [`walk`] finds candidate files under a corpus root, [`read_file`] turns one file into raw
-//! articles (decoding, front matter, JSON), and [`prepare`] cleans and analyses an article once,
+//! articles (decoding, front matter, JSON), and [`Pipeline::prepare`] cleans and analyses an article once,
 //! producing both the index terms and the extracted metadata. Nothing here touches the index.
 
 pub mod clean;

@@ -34,7 +34,7 @@ use query::Scope;
 /// benchmarks of `docs/relevance.md`, the title terms are also in the BM25 of their field).
 pub const TITLE_BOOST: f32 = 1.0;
 /// Re-rank weight of adjacent query terms found at their distance in the query, give or take
-/// [`PAIR_SLOP`] positions ([`Engine::rerank`]).
+/// [`PAIR_SLOP`] positions (`Engine::rerank`).
 pub const PAIR_WEIGHT: f32 = 0.4;
 pub const PAIR_SLOP: u32 = 2;
 /// The average body length BM25 sees is the real one times this, which moves tantivy's fixed
@@ -54,7 +54,7 @@ pub const SYNONYM_WEIGHT: f32 = 0.8;
 /// Queries of at least this many words (that analyse to something) are read as questions: when
 /// few articles have every word, the page is filled with the best partial matches.
 pub const LONG_QUERY_TERMS: usize = 3;
-/// Hits re-ranked by the window feature ([`Engine::rerank`]).
+/// Hits re-ranked by the window feature (`Engine::rerank`).
 pub const RERANK_DEPTH: usize = 30;
 /// Width (in positions) and weight of the window feature.
 pub const WINDOW: u32 = 16;
