@@ -117,23 +117,15 @@ fn bench(c: &mut Criterion) {
             black_box(n)
         })
     });
+    // Terms of all `texts` through `analyzer` (the work every analyzer variant measures).
+    let analyse_all = |analyzer: &Analyzer, texts: &[String]| -> usize {
+        texts.iter().map(|t| analyzer.analyze(t).terms.len()).sum()
+    };
     g.bench_function("analyzer_plain", |b| {
-        b.iter(|| {
-            let mut n = 0;
-            for t in &texts {
-                n += plain.analyze(t).terms.len();
-            }
-            black_box(n)
-        })
+        b.iter(|| black_box(analyse_all(&plain, &texts)))
     });
     g.bench_function("analyzer", |b| {
-        b.iter(|| {
-            let mut n = 0;
-            for t in &texts {
-                n += full.analyze(t).terms.len();
-            }
-            black_box(n)
-        })
+        b.iter(|| black_box(analyse_all(&full, &texts)))
     });
     g.bench_function("prepare", |b| {
         b.iter(|| {
@@ -146,7 +138,7 @@ fn bench(c: &mut Criterion) {
     });
     g.throughput(Throughput::Bytes(2 * bytes));
     g.bench_function("analyzer_two_threads", |b| {
-        let run = || -> usize { texts.iter().map(|t| full.analyze(t).terms.len()).sum() };
+        let run = || analyse_all(&full, &texts);
         b.iter(|| {
             std::thread::scope(|s| {
                 let other = s.spawn(run);
@@ -162,10 +154,7 @@ fn bench(c: &mut Criterion) {
             let n: u64 = articles.iter().map(|t| t.len() as u64).sum();
             g.throughput(Throughput::Bytes(n));
             g.bench_function("analyzer_bench_corpus", |b| {
-                b.iter(|| {
-                    let terms: usize = articles.iter().map(|t| full.analyze(t).terms.len()).sum();
-                    black_box(terms)
-                })
+                b.iter(|| black_box(analyse_all(&full, &articles)))
             });
         }
         Err(e) => eprintln!("analyzer bench: {corpus}: {e}; analyzer_bench_corpus skipped"),
