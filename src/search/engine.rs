@@ -151,3 +151,91 @@ pub fn all_facets(kindex: &KIndex, res: &Resources) -> Result<Facets> {
     let spec = FacetSpec::new(&kindex.fields, res);
     collect::facets_of(&reader.searcher(), &AllQuery, &spec, &FacetCache::default())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::index::update::{index_folders, UpdateOptions};
+    use crate::ingest::Pipeline;
+
+    fn index(folder: &Path, index: &Path, analyzer: &Analyzer, res: &Resources) {
+        index_folders(
+            index,
+            &[folder.to_path_buf()],
+            &Pipeline::new(analyzer, res),
+            &UpdateOptions::default(),
+            false,
+            16 * 1024 * 1024,
+            &mut |_| {},
+        )
+        .expect("index the test folder");
+    }
+
+    fn search(engine: &Engine, query: &str) -> Response {
+        let req = Request {
+            query: query.to_string(),
+            limit: 10,
+            ..Request::default()
+        };
+        engine.search(&req).expect("search")
+    }
+
+    /// What a server needs: one engine searched from several threads, and commits made while
+    /// it serves (as `kpolicy watch` makes them) seen by the next search, facets included.
+    #[test]
+    fn one_engine_serves_many_threads_and_sees_new_commits() {
+        fn shareable<T: Send + Sync + 'static>() {}
+        shareable::<Engine>();
+
+        let tmp = tempfile::tempdir().expect("temporary folder");
+        let (docs, idx) = (tmp.path().join("docs"), tmp.path().join("index"));
+        std::fs::create_dir_all(&docs).expect("docs folder");
+        std::fs::write(
+            docs.join("vaccine.txt"),
+            "경북 안동시, 바이오·백신 산업 육성\n\n경상북도 안동시는 바이오·백신 클러스터를 조성한다고 밝혔다.",
+        )
+        .expect("write an article");
+        let res = Resources::embedded().expect("data files");
+        let analyzer = Analyzer::new(&res.user_words()).expect("analyzer");
+        index(&docs, &idx, &analyzer, &res);
+        let kindex = KIndex::open(&idx, &analyzer).expect("open the index");
+        let engine = Arc::new(Engine::new(kindex, &analyzer, &res));
+
+        let threads: Vec<_> = (0..4)
+            .map(|_| {
+                let engine = Arc::clone(&engine);
+                std::thread::spawn(move || {
+                    (0..5)
+                        .map(|_| search(&engine, "바이오 백신"))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        for t in threads {
+            for r in t.join().expect("a search thread panicked") {
+                assert_eq!(r.total, 1);
+                assert!(r.hits[0].path.ends_with("vaccine.txt"), "{:?}", r.hits[0]);
+                assert!(!r.hits[0].highlights.is_empty());
+                assert_eq!(r.facets.year.values().sum::<u64>(), 1);
+            }
+        }
+        assert_eq!(search(&engine, "수소").total, 0);
+
+        std::fs::write(
+            docs.join("hydrogen.txt"),
+            "울산 남구, 수소 충전소 확충\n\n울산광역시 남구는 수소 충전소를 늘리고 수소 버스 노선을 확대한다.",
+        )
+        .expect("write an article");
+        index(&docs, &idx, &analyzer, &res);
+        let r = search(&engine, "수소");
+        assert_eq!(r.total, 1, "the engine sees the new commit");
+        assert!(r.hits[0].path.ends_with("hydrogen.txt"), "{:?}", r.hits[0]);
+        // The facet tables of the new segment were built: the counts cover the new article.
+        assert_eq!(r.facets.year.values().sum::<u64>(), 1);
+        let all = search(&engine, "");
+        assert_eq!(all.total, 2);
+        assert_eq!(all.facets.year.values().sum::<u64>(), 2);
+    }
+}
