@@ -1,7 +1,7 @@
 //! The command-line front end, in three steps as ripgrep does it: clap parses the arguments as
-//! typed ([`args`], the "low" stage), [`hiargs`] resolves them once (data files, analyzer,
-//! paths, inputs, filters, the index), and [`commands`] runs the command through the library
-//! and prints through the one [`printer`]. The [`Outcome`] becomes the exit code.
+//! typed (`args`, the "low" stage), `hiargs` resolves them once (data files, analyzer,
+//! paths, inputs, filters, the index), and `commands` runs the command through the library
+//! and prints through the one `printer`. The [`Outcome`] becomes the exit code.
 
 mod args;
 mod commands;

@@ -11,17 +11,17 @@ use crate::analysis::TOKENIZER_NAME;
 
 /// Version of the schema *and* the analysis that produced the terms. Bump it whenever either
 /// changes: an index made with another value must be rebuilt.
-pub const INDEX_FORMAT: &str = "kpolicy-index-7";
+pub(crate) const INDEX_FORMAT: &str = "kpolicy-index-7";
 
 /// Facet value for a missing year or region.
-pub const UNKNOWN: &str = "unknown";
+pub(crate) const UNKNOWN: &str = "unknown";
 
 /// Separator between a root and a relative id inside `key` / `file_key`.
-pub const KEY_SEP: char = '\u{1f}';
+pub(crate) const KEY_SEP: char = '\u{1f}';
 
 /// The schema's fields.
 #[derive(Debug, Clone, Copy)]
-pub struct Fields {
+pub(crate) struct Fields {
     /// Unique per article: replaced when the article changes.
     pub key: Field,
     /// The input (file or JSON-lines stream entry) the article came from: an input's articles are
@@ -48,7 +48,7 @@ pub struct Fields {
 }
 
 /// Builds the schema.
-pub fn schema() -> (Schema, Fields) {
+pub(crate) fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let analyzed = TextFieldIndexing::default()
         .set_tokenizer(TOKENIZER_NAME)
@@ -90,7 +90,7 @@ pub fn schema() -> (Schema, Fields) {
 
 /// A year as users name it in a filter: `2020`, or [`UNKNOWN`] (`Some(None)`) for the articles
 /// whose year is not known. `None` when the text is neither.
-pub fn parse_year(text: &str) -> Option<Option<i32>> {
+pub(crate) fn parse_year(text: &str) -> Option<Option<i32>> {
     if text == UNKNOWN {
         return Some(None);
     }

@@ -18,15 +18,15 @@ use crate::error::{Error, Result};
 
 /// Writer memory budget in bytes (256 MB) unless `--writer-memory` says otherwise. tantivy
 /// splits it across its indexing threads; 256 MB keeps a 100k-article run well under 1 GiB RSS.
-pub const DEFAULT_WRITER_MEMORY: usize = 256_000_000;
+pub(crate) const DEFAULT_WRITER_MEMORY: usize = 256_000_000;
 
 /// The smallest writer memory budget in bytes (16 MB): tantivy refuses less than 15 MB per
 /// indexing thread.
-pub const MIN_WRITER_MEMORY: usize = 16_000_000;
+pub(crate) const MIN_WRITER_MEMORY: usize = 16_000_000;
 
 /// What every commit records.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct CommitInfo {
+pub(crate) struct CommitInfo {
     pub format: String,
     /// Fingerprint of the data files used for extraction.
     pub data: String,
@@ -36,9 +36,9 @@ pub struct CommitInfo {
 
 /// An open index.
 pub struct KIndex {
-    pub index: Index,
-    pub fields: Fields,
-    pub path: PathBuf,
+    pub(crate) index: Index,
+    pub(crate) fields: Fields,
+    pub(crate) path: PathBuf,
     reader: std::sync::OnceLock<IndexReader>,
     /// `meta.json` as it was when `reader` last loaded it.
     reader_meta: std::sync::Mutex<Option<Vec<u8>>>,
@@ -56,7 +56,7 @@ impl KIndex {
     /// Opens an existing index, checking its format, without loading the Korean analyzer:
     /// for reading what is stored and counted (`kpolicy stats`), not for indexing or text
     /// queries.
-    pub fn open_unanalysed(path: &Path) -> Result<KIndex> {
+    pub(crate) fn open_unanalysed(path: &Path) -> Result<KIndex> {
         if !path.join("meta.json").exists() {
             return Err(Error::NoIndex(path.to_path_buf()));
         }
@@ -75,7 +75,11 @@ impl KIndex {
     }
 
     /// Opens the index at `path`, creating it when there is none. `rebuild` wipes it first.
-    pub fn open_or_create(path: &Path, analyzer: &Analyzer, rebuild: bool) -> Result<KIndex> {
+    pub(crate) fn open_or_create(
+        path: &Path,
+        analyzer: &Analyzer,
+        rebuild: bool,
+    ) -> Result<KIndex> {
         if rebuild && path.join("meta.json").exists() {
             remove_index_files(path)?;
         }
@@ -126,7 +130,7 @@ impl KIndex {
     }
 
     /// The payload of the last commit.
-    pub fn commit_info(&self) -> Result<Option<CommitInfo>> {
+    pub(crate) fn commit_info(&self) -> Result<Option<CommitInfo>> {
         let metas = self.index.load_metas()?;
         Ok(metas
             .payload
@@ -169,8 +173,8 @@ impl KIndex {
     /// A writer; a second writer gets [`Error::Locked`].
     ///
     /// One tantivy indexing thread: the documents arrive pre-tokenized, so writing them is
-    /// cheap, and the cores are better spent on Korean analysis (see `index/update.rs`).
-    pub fn writer(&self, memory: usize) -> Result<IndexWriter<KDoc>> {
+    /// cheap, and the cores are better spent on Korean analysis (see `indexer/workers.rs`).
+    pub(crate) fn writer(&self, memory: usize) -> Result<IndexWriter<KDoc>> {
         let threads = 1;
         let memory = memory.max(MIN_WRITER_MEMORY);
         self.index
@@ -183,7 +187,7 @@ impl KIndex {
 
     /// Commits what `writer` holds, with the kpolicy payload: the index format and `data`, the
     /// fingerprint of the data files the articles were extracted with.
-    pub fn commit(writer: &mut IndexWriter<KDoc>, data: &str) -> Result<()> {
+    pub(crate) fn commit(writer: &mut IndexWriter<KDoc>, data: &str) -> Result<()> {
         let info = CommitInfo {
             format: INDEX_FORMAT.to_string(),
             data: data.to_string(),
@@ -196,11 +200,11 @@ impl KIndex {
         Ok(())
     }
 
-    /// What the index holds per file: `file_key` → (hash, mtime, size, number of documents).
+    /// What the index holds per file: `file_key` → (hash, mtime, size).
     ///
     /// Read from the fast fields. Each column's dictionary is streamed once in order (a
     /// per-document `ord_to_str` would decompress a dictionary block for every document).
-    pub fn file_state(&self) -> Result<HashMap<String, FileState>> {
+    pub(crate) fn file_state(&self) -> Result<HashMap<String, FileState>> {
         let reader = self.reader()?;
         let searcher = reader.searcher();
         let mut state: HashMap<String, FileState> = HashMap::new();
@@ -231,13 +235,11 @@ impl KIndex {
                     .and_then(|o| hash_terms.get(o as usize))
                     .cloned()
                     .unwrap_or_default();
-                let entry = state.entry(key.clone()).or_insert_with(|| FileState {
+                state.entry(key.clone()).or_insert_with(|| FileState {
                     hash,
                     mtime: mtimes.first(doc).unwrap_or(0),
                     size: sizes.first(doc).unwrap_or(0),
-                    docs: 0,
                 });
-                entry.docs += 1;
             }
         }
         Ok(state)
@@ -270,11 +272,10 @@ fn column_terms(column: &tantivy::columnar::StrColumn) -> Result<Vec<String>> {
 
 /// What the index holds for one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FileState {
+pub(crate) struct FileState {
     pub hash: String,
     pub mtime: u64,
     pub size: u64,
-    pub docs: usize,
 }
 
 /// `kpolicy stats` output.

@@ -14,7 +14,7 @@ use crate::ingest::Article;
 /// Documents between two commits: a kill loses at most this much work.
 pub const COMMIT_EVERY_DOCS: usize = 5000;
 /// Time between two commits during a long run.
-pub const COMMIT_EVERY: Duration = Duration::from_secs(20);
+const COMMIT_EVERY: Duration = Duration::from_secs(20);
 
 /// The writer of one update run, with its commit schedule.
 pub(super) struct Committer<'w> {

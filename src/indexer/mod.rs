@@ -1,12 +1,12 @@
 //! Indexing: articles from [`Source`]s into the index, incrementally, idempotently and
 //! crash-safely.
 //!
-//! An [`Indexer`] holds the index's one writer. Each [`Indexer::update`] compares a source with
-//! what the index holds (`file_key` → content hash, with mtime + size as a fast pre-check,
-//! [`plan`]), analyses only new or changed inputs on all cores ([`workers`]), replaces a changed
-//! input's documents in the commit that deletes the old ones and removes inputs that are gone
-//! ([`commit`]). A killed run keeps what it committed and the next run converges: every input
-//! has exactly its own documents, none duplicated, none lost.
+//! An [`Indexer`] holds the index's one writer. Each [`Indexer::update`] compares a source
+//! with what the index holds (`file_key` → content hash, with mtime + size as a fast pre-check:
+//! `plan.rs`), analyses only new or changed inputs on all cores (`workers.rs`), replaces a
+//! changed input's documents in the commit that deletes the old ones and removes inputs that
+//! are gone (`commit.rs`). A killed run keeps what it committed and the next run converges:
+//! every input has exactly its own documents, none duplicated, none lost.
 //!
 //! The CLI (`index`, `watch`, `eval`, and `search` through [`open_or_build`]), the tests and
 //! the benchmarks all index through this module; [`watch()`] keeps an index current while
@@ -33,7 +33,7 @@ mod watch;
 mod workers;
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use serde::Serialize;
@@ -44,7 +44,7 @@ use crate::data::Resources;
 use crate::error::{Error, Result};
 use crate::index::{FileState, KDoc, KIndex, DEFAULT_WRITER_MEMORY};
 use crate::ingest::{self, Pipeline, Problem, ProblemKind};
-pub use commit::{COMMIT_EVERY, COMMIT_EVERY_DOCS};
+pub use commit::COMMIT_EVERY_DOCS;
 pub use sources::{inspect, JsonLines, Source};
 pub use watch::{watch, WatchEvent};
 
@@ -188,7 +188,7 @@ impl<'a> Indexer<'a> {
 
     fn update_folders(
         &mut self,
-        roots: &[std::path::PathBuf],
+        roots: &[PathBuf],
         progress: &mut dyn FnMut(Progress),
     ) -> Result<Summary> {
         let mut summary = Summary::default();

@@ -51,6 +51,11 @@ impl JsonLines {
         ))
     }
 
+    /// The name of the stream in ids and messages.
+    pub(super) fn name(&self) -> &str {
+        &self.name
+    }
+
     /// A stream read from `input`, named `name` in ids and messages (`name:line`).
     pub fn from_reader(input: Box<dyn BufRead + Send>, name: &str) -> JsonLines {
         JsonLines {
@@ -192,12 +197,6 @@ impl<'a> Records<'a> {
         let (seq, raw, key, hash) = record;
         let ids = record_ids(&raw, key, hash, name);
         (seq, pipe.prepare(&raw, ids))
-    }
-}
-
-impl JsonLines {
-    pub(super) fn name(&self) -> &str {
-        &self.name
     }
 }
 
