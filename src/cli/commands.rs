@@ -187,7 +187,8 @@ pub(super) fn eval(res: &Resources, printer: &Printer, t: EvalTask) -> Result<Ou
     let engine = Engine::new(&kindex, &t.analyzer, res);
     let scores = eval::evaluate(&engine, &t.queries, t.k)?;
     if t.json {
-        return printer.json(&scores).map(|()| Outcome::Ok);
+        printer.json(&scores)?;
+        return Ok(Outcome::Ok);
     }
     printer.text(|out| {
         writeln!(

@@ -277,7 +277,7 @@ impl<'a> Indexer<'a> {
         workers::run(
             workers::thread_count(opts.threads),
             &mut records,
-            |record| sources::Records::prepare(&name, pipe, record),
+            |record| sources::prepare_record(&name, pipe, record),
             |(seq, article)| {
                 progress(Progress::Advance);
                 if written.get(&article.key).is_some_and(|&w| w > seq) {

@@ -191,13 +191,6 @@ impl<'a> Records<'a> {
             error: None,
         }
     }
-
-    /// Turns a record into an article (on a worker).
-    pub fn prepare(name: &str, pipe: &Pipeline, record: Record) -> (usize, Article) {
-        let (seq, raw, key, hash) = record;
-        let ids = record_ids(&raw, key, hash, name);
-        (seq, pipe.prepare(&raw, ids))
-    }
 }
 
 impl Iterator for Records<'_> {
@@ -242,6 +235,13 @@ impl Iterator for Records<'_> {
         }
         None
     }
+}
+
+/// Turns a record of the stream `name` into an article (on a worker).
+pub(super) fn prepare_record(name: &str, pipe: &Pipeline, record: Record) -> (usize, Article) {
+    let (seq, raw, key, hash) = record;
+    let ids = record_ids(&raw, key, hash, name);
+    (seq, pipe.prepare(&raw, ids))
 }
 
 fn parse_line(line: &str, line_no: usize) -> std::result::Result<RawArticle, String> {
