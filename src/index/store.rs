@@ -141,8 +141,7 @@ impl KIndex {
     /// A reader that sees the last commit. Opened once per process; each call reads
     /// `meta.json` and reloads the reader only when it changed since the last load (a commit),
     /// so a long-lived engine sees what writers committed. A reload opens every segment again
-    /// (about 70 µs at 20k documents) and starts with empty caches, which is why it is not
-    /// done when nothing changed.
+    /// and starts with empty caches, which is why it is not done when nothing changed.
     pub fn reader(&self) -> Result<IndexReader> {
         use tantivy::directory::Directory as _;
         let meta = self
