@@ -1,9 +1,8 @@
 //! The document kpolicy hands to tantivy.
 //!
 //! tantivy's own `TantivyDocument` keeps a pre-tokenized field as JSON: every token of the body
-//! was serialised to JSON when the document was built and parsed back by the indexing thread
-//! (about 6% of the CPU time of `kpolicy index`). This document keeps the values as they are
-//! and lends them to tantivy by reference.
+//! would be serialised to JSON when the document is built and parsed back by the indexing
+//! thread. This document keeps the values as they are and lends them to tantivy by reference.
 
 use tantivy::schema::document::Document;
 use tantivy::schema::{Facet, Field, OwnedValue};
@@ -11,7 +10,7 @@ use tantivy::tokenizer::PreTokenizedString;
 
 /// Field values in the order they were added.
 #[derive(Debug, Clone, Default)]
-pub struct KDoc {
+pub(crate) struct KDoc {
     values: Vec<(Field, OwnedValue)>,
 }
 

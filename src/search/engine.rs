@@ -158,20 +158,18 @@ mod tests {
     use std::path::Path;
 
     use super::*;
-    use crate::index::update::{index_folders, UpdateOptions};
-    use crate::ingest::Pipeline;
+    use crate::indexer::{Indexer, Options, Source};
 
     fn index(folder: &Path, index: &Path, analyzer: &Analyzer, res: &Resources) {
-        index_folders(
-            index,
-            &[folder.to_path_buf()],
-            &Pipeline::new(analyzer, res),
-            &UpdateOptions::default(),
-            false,
-            16 * 1024 * 1024,
-            &mut |_| {},
-        )
-        .expect("index the test folder");
+        let opts = Options {
+            writer_memory: 16 * 1024 * 1024,
+            ..Options::default()
+        };
+        let mut indexer = Indexer::open(index, analyzer, res, &opts).expect("open the writer");
+        indexer
+            .update(Source::Folders(&[folder.to_path_buf()]), &mut |_| {})
+            .expect("index the test folder");
+        indexer.finish().expect("finish the writer");
     }
 
     fn search(engine: &Engine, query: &str) -> Response {
