@@ -16,16 +16,16 @@
 //! - **industry**: taxonomy keywords counted over analysed terms, title hits weighted; an
 //!   industry is assigned only at [`MIN_INDUSTRY_EVIDENCE`], so a passing mention does not tag.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use rustc_hash::FxHashMap;
 use std::sync::LazyLock;
 
 use regex::Regex;
-use serde::Serialize;
 
 use crate::analysis::normalize::normalize_label;
 use crate::analysis::{Analyzer, Morpheme, Term};
+use crate::article::Metadata;
 use crate::data::{NameKind, Region, Resources};
 
 /// Evidence an industry needs: body keyword hits + [`TITLE_WEIGHT`] × title hits.
@@ -38,24 +38,6 @@ pub const MAX_HEADLINE_CHARS: usize = 90;
 pub const DERIVED_TITLE_CHARS: usize = 40;
 /// How far into the body the lead reaches for the issuing region (characters).
 const LEAD_CHARS: usize = 300;
-
-/// Extracted metadata.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct Metadata {
-    pub title: String,
-    pub title_derived: bool,
-    pub date: Option<String>,
-    pub year: Option<i32>,
-    pub region: Option<String>,
-    pub mentioned_regions: Vec<String>,
-    pub industry: Vec<String>,
-    pub source: Option<String>,
-    pub evidence: BTreeMap<String, String>,
-    /// Byte offset in the cleaned text where the body starts (after a headline; 0 when the
-    /// title was derived from the lead, which stays part of the body).
-    #[serde(skip)]
-    pub body_start: usize,
-}
 
 static RE_DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:^|[^\d])((?:19|20)\d{2})\s*(?:[-./]\s*(\d{1,2})\s*[-./]\s*(\d{1,2})|년\s*(\d{1,2})\s*월\s*(\d{1,2})\s*일)")

@@ -9,12 +9,12 @@ pub mod decode;
 pub mod extract;
 pub mod input;
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
 use crate::analysis::{Analyzer, Term};
+pub use crate::article::{Article, ArticleIds};
 use crate::data::Resources;
 pub use input::{RawArticle, Supplied};
 
@@ -29,36 +29,6 @@ pub const MB: u64 = 1_000_000;
 /// Extensions read as articles.
 pub const TEXT_EXTENSIONS: &[&str] = &["txt", "md", "markdown", "text"];
 pub const JSON_EXTENSIONS: &[&str] = &["json", "jsonl", "ndjson"];
-
-/// An article ready for the index.
-#[derive(Debug, Clone, Serialize)]
-pub struct Article {
-    /// Stable id: path relative to the corpus root, or the `id` of a JSON record.
-    pub id: String,
-    /// Unique key in the index: `<root>\u{1f}<id>` for files, `jsonl\u{1f}<id>` for streams.
-    #[serde(skip)]
-    pub key: String,
-    /// Key of the input the article came from (`<root>\u{1f}<rel>`): a file holding several
-    /// JSON records is replaced or removed as a whole.
-    #[serde(skip)]
-    pub file_key: String,
-    pub path: String,
-    /// Title, date, regions, industries, source and the evidence for each: extracted, or
-    /// supplied by the file where it gives them.
-    #[serde(flatten)]
-    pub meta: extract::Metadata,
-    pub url: Option<String>,
-    /// The cleaned text that is indexed and snippeted.
-    #[serde(skip)]
-    pub body: String,
-    /// Body terms (analysed once, handed to the index pre-tokenized).
-    #[serde(skip)]
-    pub terms: Vec<Term>,
-    /// Content hash of the raw input (file bytes or JSON line).
-    #[serde(skip)]
-    pub hash: String,
-    pub extra: BTreeMap<String, String>,
-}
 
 /// One skipped or failed input, with a reason for the user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -279,16 +249,6 @@ pub fn read_file(
         }
     };
     Ok((articles, problems, hash))
-}
-
-/// Identity of an article: how it is shown, keyed and hashed.
-#[derive(Debug, Clone, Default)]
-pub struct ArticleIds {
-    pub id: String,
-    pub key: String,
-    pub file_key: String,
-    pub path: String,
-    pub hash: String,
 }
 
 /// Everything needed to turn raw articles into index-ready ones, prepared once: the analyzer,
