@@ -301,7 +301,7 @@ fn prepare(raw: &RawArticle, ids: ArticleIds, pipe: &Pipeline) -> Article {
         md.evidence.insert("title".into(), "supplied".into());
     }
     if let Some(d) = &s.date {
-        match parse_supplied_date(d) {
+        match extract::parse_supplied_date(d) {
             Some((date, year)) => {
                 md.date = date;
                 md.year = Some(year);
@@ -374,48 +374,5 @@ fn prepare(raw: &RawArticle, ids: ArticleIds, pipe: &Pipeline) -> Article {
         terms: body_terms,
         hash,
         extra: s.extra.clone(),
-    }
-}
-
-/// `2021-05-03`, `2021.5.3`, `2021년 5월 3일` → full date; `2021` → year only.
-fn parse_supplied_date(s: &str) -> Option<(Option<String>, i32)> {
-    let digits: Vec<&str> = s
-        .split(|c: char| !c.is_ascii_digit())
-        .filter(|p| !p.is_empty())
-        .collect();
-    let year: i32 = digits.first()?.parse().ok()?;
-    if !(1900..=2100).contains(&year) {
-        return None;
-    }
-    match digits.as_slice() {
-        [_] => Some((None, year)),
-        [_, m, d, ..] => {
-            let (m, d): (u32, u32) = (m.parse().ok()?, d.parse().ok()?);
-            if (1..=12).contains(&m) && (1..=31).contains(&d) {
-                Some((Some(format!("{year:04}-{m:02}-{d:02}")), year))
-            } else {
-                None
-            }
-        }
-        _ => None,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn supplied_dates() {
-        assert_eq!(
-            parse_supplied_date("2021-05-03"),
-            Some((Some("2021-05-03".into()), 2021))
-        );
-        assert_eq!(
-            parse_supplied_date("2021년 5월 3일"),
-            Some((Some("2021-05-03".into()), 2021))
-        );
-        assert_eq!(parse_supplied_date("2021"), Some((None, 2021)));
-        assert_eq!(parse_supplied_date("어제"), None);
     }
 }
