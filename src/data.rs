@@ -47,6 +47,13 @@ impl Region {
     }
 }
 
+/// Whether a name ends in an administrative suffix (시/군/구/도) after at least two characters
+/// (`안동시`, `대구시`, `경북도`, not `중구`): such a short form is a place, never an ordinary
+/// word, and it may carry an office or title suffix (`안동시청`, `안동시장`).
+pub fn has_region_suffix(name: &str) -> bool {
+    name.chars().count() >= 3 && name.ends_with(['시', '군', '구', '도'])
+}
+
 /// How a name refers to a region.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NameKind {
@@ -375,8 +382,7 @@ impl Resources {
         let mut words = self.domain_nouns.clone();
         for (name, entries) in self.gazetteer.names() {
             let official = entries.iter().any(|&(_, k)| k == NameKind::Official);
-            let suffixed = name.ends_with(['시', '군', '구', '도']) && name.chars().count() >= 3;
-            if official || suffixed {
+            if official || has_region_suffix(name) {
                 words.push(UserWord {
                     surface: name.to_string(),
                     pos: "NNP".to_string(),

@@ -372,9 +372,7 @@ pub fn update_jsonl(
 }
 
 fn parse_line(line: &str, line_no: usize) -> std::result::Result<RawArticle, String> {
-    let value: serde_json::Value =
-        serde_json::from_str(line).map_err(|e| format!("invalid JSON: {e}"))?;
-    let raw = ingest::input::article_from_json(&value, Some(line_no))?;
+    let raw = ingest::input::parse_jsonl_line(line, line_no)?;
     if raw.supplied.id.is_none() {
         return Err("no `id` field (needed to replace the article later)".into());
     }

@@ -7,6 +7,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::furniture::{RE_COPYRIGHT_STATEMENT, RE_DATE_LINE};
+
 /// Whole lines that are site navigation or widgets.
 const MENU_WORDS: &[&str] = &[
     "프린트",
@@ -53,21 +55,11 @@ const MENU_WORD_MAX_BYTES: usize = {
     }
     max
 };
-static RE_COPYRIGHT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(무단\s*전재|재배포\s*금지|무단\s*복제|저작권자\s*[ⓒ©]|Copyright|All rights reserved)",
-    )
-    .expect("static regex")
-});
 static RE_EMAIL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"[A-Za-z0-9._%+\-∙·]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}").expect("static regex")
 });
 static RE_VOTE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(총\s*)?\d+\s*명(\s*참여)?$|^\d+%$").expect("static regex"));
-static RE_DATE_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(기사\s*)?(입력|등록|수정|승인|발행|게재|송고|최종수정)\s*:?\s*\d{4}[-./년]")
-        .expect("static regex")
-});
 /// A byline: `정등용 기자`, `김성태・강경식 기자 | …`, `(안동=뉴스1) 홍길동 기자`.
 static RE_BYLINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^[\(\[]?[^\s]{0,20}[\)\]]?\s*([가-힣]{2,4}[\s·・∙,]*){1,3}\s*(기자|특파원|통신원|객원기자|선임기자)\b.{0,80}$")
@@ -140,7 +132,7 @@ pub fn is_furniture(line: &str) -> bool {
     }
     // Length first: a paragraph of body text is not scanned by the unanchored patterns.
     let n = t.chars().count();
-    if n < 160 && RE_COPYRIGHT.is_match(t) {
+    if n < 160 && RE_COPYRIGHT_STATEMENT.is_match(t) {
         return true;
     }
     if n < 80 && RE_DATE_LINE.is_match(t) {

@@ -7,6 +7,7 @@
 pub mod clean;
 pub mod decode;
 pub mod extract;
+mod furniture;
 pub mod input;
 
 use std::path::{Path, PathBuf};
@@ -310,7 +311,11 @@ fn prepare(raw: &RawArticle, ids: ArticleIds, pipe: &Pipeline) -> Article {
             None => {
                 md.evidence.insert(
                     "date".into(),
-                    format!("supplied date `{d}` not understood; extracted value kept"),
+                    format!(
+                        "supplied date `{d}` is not a calendar date in {}–{}; extracted value kept",
+                        extract::YEARS.start(),
+                        extract::YEARS.end()
+                    ),
                 );
             }
         }

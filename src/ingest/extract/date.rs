@@ -7,6 +7,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::ingest::furniture::RE_DATE_MARKER;
+
 /// Lines read from the top of an article looking for a date line; bounds the work on a huge
 /// file (an article's date line is near its top or at the end of a short text).
 const DATE_SCAN_LINES: usize = 400;
@@ -19,10 +21,6 @@ const STANDALONE_EXTRA_CHARS: usize = 16;
 
 static RE_DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:^|[^\d])((?:19|20)\d{2})\s*(?:[-./]\s*(\d{1,2})\s*[-./]\s*(\d{1,2})|년\s*(\d{1,2})\s*월\s*(\d{1,2})\s*일)")
-        .expect("static regex")
-});
-static RE_DATE_MARKER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(입력|등록|수정|승인|발행|게재|송고|기사입력|작성일|보도일|발행일)")
         .expect("static regex")
 });
 static RE_PATH_DATE: LazyLock<Regex> = LazyLock::new(|| {
@@ -72,11 +70,25 @@ pub(super) fn date_of(raw: &str, path: &str) -> Option<(String, String)> {
         }
     }
     if let Some(c) = RE_PATH_YEAR.captures(path) {
-        return Some((c[1].to_string(), format!("year folder in path: {path}")));
+        if c[1].parse().is_ok_and(valid_year) {
+            return Some((c[1].to_string(), format!("year folder in path: {path}")));
+        }
     }
     None
 }
 
+/// Publication years kpolicy accepts, from text, file names or supplied fields. Earlier dates
+/// predate Korean online news and the restored local autonomy (1991) these articles are about:
+/// such a date is a historical event or a mistyped field, not a publication date.
+pub(crate) const YEARS: std::ops::RangeInclusive<i32> = 1990..=2100;
+
+/// Whether `y` can be a publication year.
+fn valid_year(y: i32) -> bool {
+    YEARS.contains(&y)
+}
+
+/// `YYYY-MM-DD` when `y`, `m`, `d` make a real calendar date (month lengths and leap years
+/// checked) in a publication year.
 fn valid_date(y: i32, m: u32, d: u32) -> Option<String> {
     let days = match m {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
@@ -85,7 +97,7 @@ fn valid_date(y: i32, m: u32, d: u32) -> Option<String> {
         2 => 28,
         _ => return None,
     };
-    if (1990..=2100).contains(&y) && d >= 1 && d <= days {
+    if valid_year(y) && d >= 1 && d <= days {
         Some(format!("{y:04}-{m:02}-{d:02}"))
     } else {
         None
@@ -93,25 +105,18 @@ fn valid_date(y: i32, m: u32, d: u32) -> Option<String> {
 }
 
 /// A date supplied by front matter or a JSON field: `2021-05-03`, `2021.5.3`, `2021년 5월 3일`
-/// → full date; `2021` → year only.
+/// → full date; `2021` → year only. The same rule as for extracted dates.
 pub(crate) fn parse_supplied_date(s: &str) -> Option<(Option<String>, i32)> {
     let digits: Vec<&str> = s
         .split(|c: char| !c.is_ascii_digit())
         .filter(|p| !p.is_empty())
         .collect();
     let year: i32 = digits.first()?.parse().ok()?;
-    if !(1900..=2100).contains(&year) {
-        return None;
-    }
     match digits.as_slice() {
-        [_] => Some((None, year)),
+        [_] => valid_year(year).then_some((None, year)),
         [_, m, d, ..] => {
-            let (m, d): (u32, u32) = (m.parse().ok()?, d.parse().ok()?);
-            if (1..=12).contains(&m) && (1..=31).contains(&d) {
-                Some((Some(format!("{year:04}-{m:02}-{d:02}")), year))
-            } else {
-                None
-            }
+            let date = valid_date(year, m.parse().ok()?, d.parse().ok()?)?;
+            Some((Some(date), year))
         }
         _ => None,
     }
@@ -139,6 +144,14 @@ mod tests {
             "2020-06-29"
         );
         assert!(date_of("기사입력 2018/13/45", "a.txt").is_none());
+        assert!(date_of("기사입력 2021.02.29", "a.txt").is_none());
+        assert_eq!(
+            date_of("기사입력 2020.02.29", "a.txt").unwrap().0,
+            "2020-02-29"
+        );
+        // A historical date on a line of its own is not a publication date.
+        assert!(date_of("1987년 6월 10일\n본문", "a.txt").is_none());
+        assert!(date_of("본문", "1987/a.txt").is_none());
     }
 
     #[test]
@@ -153,5 +166,14 @@ mod tests {
         );
         assert_eq!(parse_supplied_date("2021"), Some((None, 2021)));
         assert_eq!(parse_supplied_date("어제"), None);
+        // One rule with extracted dates: calendar dates in publication years only.
+        assert_eq!(parse_supplied_date("2021-02-30"), None);
+        assert_eq!(parse_supplied_date("2021-04-31"), None);
+        assert_eq!(
+            parse_supplied_date("2020-02-29"),
+            Some((Some("2020-02-29".into()), 2020))
+        );
+        assert_eq!(parse_supplied_date("1985-05-03"), None);
+        assert_eq!(parse_supplied_date("1985"), None);
     }
 }

@@ -17,7 +17,7 @@ mod region;
 mod source;
 mod title;
 
-pub(crate) use date::parse_supplied_date;
+pub(crate) use date::{parse_supplied_date, YEARS};
 pub use industry::Keywords;
 
 use crate::analysis::{Morpheme, Term};

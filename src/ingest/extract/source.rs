@@ -7,6 +7,7 @@ use regex::Regex;
 
 use super::region::gazetteer_name;
 use crate::data::Resources;
+use crate::ingest::furniture::RE_COPYRIGHT_STATEMENT;
 
 /// Lines read from the top for a lead tag or dateline: they open the article, after the menus
 /// and the headline block of a copied page.
@@ -110,10 +111,7 @@ fn copyright_source(raw: &str, res: &Resources) -> Option<(String, String)> {
         };
         // A copyright statement, not a photo credit at the end of a caption sentence.
         let mark_at = c.get(0).map_or(0, |m| m.start());
-        let statement = ["무단", "저작권", "재배포", "전재", "Copyright", "rights"]
-            .iter()
-            .any(|w| t.contains(w))
-            || t[..mark_at].trim().is_empty();
+        let statement = RE_COPYRIGHT_STATEMENT.is_match(t) || t[..mark_at].trim().is_empty();
         if !statement {
             continue;
         }

@@ -5,7 +5,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::Text;
-use crate::data::{NameKind, Region, Resources};
+use crate::data::{has_region_suffix, NameKind, Region, Resources};
 
 /// Leading datelines (`[광주=뉴시스]`, `(광주=연합뉴스)`) name where the reporter files from,
 /// not the region the article is about.
@@ -53,10 +53,7 @@ pub(crate) fn gazetteer_name<'a>(surface: &'a str, res: &Resources) -> Option<&'
             continue;
         };
         // Only suffixed names take a title (`안동시장` mayor, not `안동장` market day).
-        if base.chars().count() >= 3
-            && base.ends_with(['시', '군', '구', '도'])
-            && !g.lookup(base).is_empty()
-        {
+        if has_region_suffix(base) && !g.lookup(base).is_empty() {
             return Some(base);
         }
     }
@@ -100,7 +97,7 @@ pub(super) fn find(text: &Text, res: &Resources) -> Vec<Mention> {
         }
         let found = g.lookup(name);
         let official = found.iter().any(|&(_, k)| k == NameKind::Official);
-        let suffixed = name.chars().count() >= 3 && name.ends_with(['시', '군', '구', '도']);
+        let suffixed = has_region_suffix(name);
         let next = morphemes.get(i + 1);
         if !official && !suffixed {
             // `전남대학교`, `경북대`: an institution, often in another region.
