@@ -1,8 +1,9 @@
 //! Data files users may edit: the region gazetteer, the industry taxonomy, domain nouns for the
-//! user dictionary and query synonyms. They live in `data/` of the repository; the binary embeds
-//! that folder's files at build time (edit, then `cargo run` rebuilds) and `--data DIR` reads
-//! another copy at run time. The index records a fingerprint of the files, so `kpolicy index`
-//! re-extracts every article after an edit.
+//! user dictionary, query synonyms and the word lists cleaning and extraction use. They live in
+//! `data/` of the repository (described in `data/README.md`); the binary embeds that folder's
+//! files at build time (edit, then `cargo run` rebuilds) and `--data DIR` reads another copy at
+//! run time. The index records a fingerprint of the files, so `kpolicy index` re-extracts every
+//! article after an edit.
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -16,11 +17,25 @@ pub const REGIONS_FILE: &str = "regions.tsv";
 pub const INDUSTRIES_FILE: &str = "industries.tsv";
 pub const DOMAIN_NOUNS_FILE: &str = "domain_nouns.txt";
 pub const SYNONYMS_FILE: &str = "synonyms.tsv";
+pub const MENU_WORDS_FILE: &str = "menu_words.txt";
+pub const NOT_SOURCES_FILE: &str = "not_sources.txt";
+pub const INSTITUTION_WORDS_FILE: &str = "institution_words.txt";
+pub const PLACE_WORDS_FILE: &str = "place_words.txt";
 
-const EMBEDDED_REGIONS: &str = include_str!("../data/regions.tsv");
-const EMBEDDED_INDUSTRIES: &str = include_str!("../data/industries.tsv");
-const EMBEDDED_DOMAIN_NOUNS: &str = include_str!("../data/domain_nouns.txt");
-const EMBEDDED_SYNONYMS: &str = include_str!("../data/synonyms.tsv");
+/// Every data file with the copy embedded at build time, in fingerprint order.
+const FILES: [(&str, &str); 8] = [
+    (REGIONS_FILE, include_str!("../data/regions.tsv")),
+    (INDUSTRIES_FILE, include_str!("../data/industries.tsv")),
+    (DOMAIN_NOUNS_FILE, include_str!("../data/domain_nouns.txt")),
+    (SYNONYMS_FILE, include_str!("../data/synonyms.tsv")),
+    (MENU_WORDS_FILE, include_str!("../data/menu_words.txt")),
+    (NOT_SOURCES_FILE, include_str!("../data/not_sources.txt")),
+    (
+        INSTITUTION_WORDS_FILE,
+        include_str!("../data/institution_words.txt"),
+    ),
+    (PLACE_WORDS_FILE, include_str!("../data/place_words.txt")),
+];
 
 /// A region: a 시·도, or a 시·군·구 inside one.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -290,6 +305,36 @@ impl Synonyms {
     }
 }
 
+/// A list of words or phrases, one per line (`#` comments, surrounding spaces ignored).
+#[derive(Debug, Clone, Default)]
+pub struct WordList {
+    words: Vec<String>,
+    max_bytes: usize,
+}
+
+impl WordList {
+    pub fn parse(text: &str) -> WordList {
+        let words: Vec<String> = text
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .map(|l| l.trim().to_string())
+            .filter(|w| !w.is_empty())
+            .collect();
+        let max_bytes = words.iter().map(String::len).max().unwrap_or(0);
+        WordList { words, max_bytes }
+    }
+
+    /// Whether `word` is in the list (exactly).
+    pub fn contains(&self, word: &str) -> bool {
+        self.words.iter().any(|w| w == word)
+    }
+
+    /// Length of the longest entry in bytes: a longer text is in no list.
+    pub fn max_bytes(&self) -> usize {
+        self.max_bytes
+    }
+}
+
 /// All data files, parsed.
 #[derive(Debug, Clone)]
 pub struct Resources {
@@ -297,20 +342,22 @@ pub struct Resources {
     pub taxonomy: Taxonomy,
     pub domain_nouns: Vec<UserWord>,
     pub synonyms: Synonyms,
-    /// Hash of the four files' contents; stored in the index to notice edits.
+    /// Whole lines that are site navigation or widgets, in lower case (`menu_words.txt`).
+    pub menu_words: WordList,
+    /// Words in a lead's brackets that are not publishers (`not_sources.txt`).
+    pub not_sources: WordList,
+    /// Words after a short place name that make it an institution (`institution_words.txt`).
+    pub institution_words: WordList,
+    /// Words after a short place name that show it is the place (`place_words.txt`).
+    pub place_words: WordList,
+    /// Hash of the files' contents; stored in the index to notice edits.
     pub fingerprint: String,
 }
 
 impl Resources {
     /// The files embedded in the binary (the repository's `data/` at build time).
     pub fn embedded() -> Result<Resources> {
-        Resources::from_texts(
-            EMBEDDED_REGIONS,
-            EMBEDDED_INDUSTRIES,
-            EMBEDDED_DOMAIN_NOUNS,
-            EMBEDDED_SYNONYMS,
-            "embedded data/",
-        )
+        Resources::from_texts(FILES.map(|(_, text)| text.to_string()), "embedded data/")
     }
 
     /// Reads the files from `dir`; a file missing there falls back to the embedded copy.
@@ -318,33 +365,28 @@ impl Resources {
         if !dir.is_dir() {
             return Err(Error::Data {
                 path: dir.display().to_string(),
-                reason: "not a folder (--data needs a folder with regions.tsv, industries.tsv, domain_nouns.txt, synonyms.tsv)".into(),
+                reason: format!(
+                    "not a folder (--data needs a folder with the data files: {})",
+                    FILES.map(|(name, _)| name).join(", ")
+                ),
             });
         }
-        let read = |name: &str, fallback: &'static str| -> Result<String> {
+        let mut texts = FILES.map(|(_, text)| text.to_string());
+        for ((name, _), text) in FILES.iter().zip(texts.iter_mut()) {
             let path = dir.join(name);
             match std::fs::read_to_string(&path) {
-                Ok(s) => Ok(s),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(fallback.to_string()),
-                Err(e) => Err(Error::File { path, source: e }),
+                Ok(s) => *text = s,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(Error::File { path, source: e }),
             }
-        };
-        Resources::from_texts(
-            &read(REGIONS_FILE, EMBEDDED_REGIONS)?,
-            &read(INDUSTRIES_FILE, EMBEDDED_INDUSTRIES)?,
-            &read(DOMAIN_NOUNS_FILE, EMBEDDED_DOMAIN_NOUNS)?,
-            &read(SYNONYMS_FILE, EMBEDDED_SYNONYMS)?,
-            &dir.display().to_string(),
-        )
+        }
+        Resources::from_texts(texts, &dir.display().to_string())
     }
 
-    fn from_texts(
-        regions: &str,
-        industries: &str,
-        nouns: &str,
-        synonyms: &str,
-        origin: &str,
-    ) -> Result<Resources> {
+    /// Parses the files' texts, given in the order of [`FILES`].
+    fn from_texts(texts: [String; 8], origin: &str) -> Result<Resources> {
+        let [regions, industries, nouns, synonyms, menu_words, not_sources, institution_words, place_words] =
+            &texts;
         let gazetteer = Gazetteer::parse(regions, &format!("{origin}/{REGIONS_FILE}"))?;
         let taxonomy = Taxonomy::parse(industries, &format!("{origin}/{INDUSTRIES_FILE}"))?;
         let domain_nouns = nouns
@@ -359,7 +401,7 @@ impl Resources {
             .filter(|w| !w.surface.is_empty())
             .collect();
         let mut hasher = blake3::Hasher::new();
-        for t in [regions, industries, nouns, synonyms] {
+        for t in &texts {
             hasher.update(t.as_bytes());
             hasher.update(&[0]);
         }
@@ -368,6 +410,11 @@ impl Resources {
             taxonomy,
             domain_nouns,
             synonyms: Synonyms::parse(synonyms),
+            // Lines are compared in lower case.
+            menu_words: WordList::parse(&menu_words.to_lowercase()),
+            not_sources: WordList::parse(not_sources),
+            institution_words: WordList::parse(institution_words),
+            place_words: WordList::parse(place_words),
             fingerprint: hasher.finalize().to_hex()[..16].to_string(),
         })
     }
@@ -441,6 +488,22 @@ mod tests {
         {
             assert_eq!(r.taxonomy.resolve(s).unwrap().name, "바이오·백신", "{s}");
         }
+    }
+
+    #[test]
+    fn word_lists_from_a_folder_fall_back_to_the_built_in_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(PLACE_WORDS_FILE), "# comment\n 동네 \n\n").unwrap();
+        std::fs::write(dir.path().join(MENU_WORDS_FILE), "URL복사\n").unwrap();
+        let r = Resources::from_dir(dir.path()).unwrap();
+        assert!(r.place_words.contains("동네"));
+        assert!(!r.place_words.contains("지역"));
+        assert!(!r.place_words.contains("# comment"));
+        // Menu words are compared in lower case.
+        assert!(r.menu_words.contains("url복사"));
+        assert!(r.institution_words.contains("대학교"));
+        assert!(r.not_sources.contains("사진"));
+        assert_ne!(r.fingerprint, Resources::embedded().unwrap().fingerprint);
     }
 
     #[test]

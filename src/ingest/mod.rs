@@ -284,11 +284,11 @@ fn prepare(raw: &RawArticle, ids: ArticleIds, pipe: &Pipeline) -> Article {
         path,
         hash,
     } = ids;
-    let cleaned = clean::clean(&raw.text);
-    let analysis = analyzer.analyze(&cleaned.text);
+    let cleaned = clean::clean(&raw.text, res);
+    let analysis = analyzer.analyze(&cleaned);
     let mut md = extract::extract(
         &raw.text,
-        &cleaned.text,
+        &cleaned,
         &analysis.morphemes,
         &analysis.terms,
         &path,
@@ -355,9 +355,9 @@ fn prepare(raw: &RawArticle, ids: ArticleIds, pipe: &Pipeline) -> Article {
     }
     // The headline is indexed in `title`; the body is what follows it, so a headline word
     // is not counted twice and snippets show article text.
-    let mut body_start = md.body_start.min(cleaned.text.len());
-    body_start += cleaned.text[body_start..].len() - cleaned.text[body_start..].trim_start().len();
-    let body_text = cleaned.text[body_start..].to_string();
+    let mut body_start = md.body_start.min(cleaned.len());
+    body_start += cleaned[body_start..].len() - cleaned[body_start..].trim_start().len();
+    let body_text = cleaned[body_start..].to_string();
     let body_terms: Vec<Term> = analysis
         .terms
         .into_iter()

@@ -29,26 +29,6 @@ static RE_COPYRIGHT_MARK: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
-/// Words that appear in brackets at a lead but are not publishers.
-const NOT_SOURCES: &[&str] = &[
-    "사진",
-    "포토",
-    "속보",
-    "단독",
-    "인터뷰",
-    "기고",
-    "칼럼",
-    "사설",
-    "종합",
-    "영상",
-    "기자수첩",
-    "카드뉴스",
-    "그래픽",
-    "표",
-    "정정",
-    "알림",
-];
-
 /// Publisher from a lead tag (`[뉴스토마토 정등용 기자]`, `[피디언]`, `[광주=뉴시스]`,
 /// `(안동=뉴스1)`), else from a copyright line (`ⓒ 프라임경제(…) 무단전재`, `저작권자 © 한국Q뉴스`,
 /// `<저작권자ⓒ 공감언론 뉴시스통신사 …>`). The lead tag wins: it credits the outlet that wrote
@@ -72,7 +52,7 @@ pub(super) fn source_of(raw: &str, res: &Resources) -> Option<(String, String)> 
 /// office (`ⓒ 광주광역시`, `사진=안동시청`), not a section word (`[사진]`, `[속보]`).
 fn publisher_like(name: &str, res: &Resources) -> bool {
     name.chars().count() >= 2
-        && !NOT_SOURCES.contains(&name)
+        && !res.not_sources.contains(name)
         && res.gazetteer.lookup(name).is_empty()
         && gazetteer_name(name, res).is_none()
         && !name.ends_with("제공")

@@ -9,25 +9,15 @@ use std::collections::HashMap;
 
 use super::mentions::Mention;
 use super::{is_list_gap, is_space_gap, Text};
-use crate::data::{Gazetteer, Resources};
-
-/// Words after a bare short form that show it is a place (`구미권`, `구미 지역`, `포항 일대`).
-const PLACE_WORDS: &[&str] = &[
-    "권",
-    "지역",
-    "일대",
-    "지역민",
-    "시민",
-    "군민",
-    "도민",
-    "시내",
-];
+use crate::data::{Gazetteer, Resources, WordList};
 
 /// What the rules look at for one article.
 struct Context<'a> {
     text: &'a Text<'a>,
     mentions: &'a [Mention],
     gazetteer: &'a Gazetteer,
+    /// Words that make a short form before them a place (`구미권`, `구미 지역`).
+    place_words: &'a WordList,
     /// How often each 시·도 is named by a certain mention that names only one.
     certain_sidos: HashMap<String, usize>,
 }
@@ -50,6 +40,7 @@ pub(super) fn accept(
         text,
         mentions: &mentions,
         gazetteer: &res.gazetteer,
+        place_words: &res.place_words,
         certain_sidos,
     };
     let mut accepted: Vec<bool> = mentions.iter().map(|m| m.certain).collect();
@@ -130,7 +121,7 @@ impl Context<'_> {
                 && if common {
                     n.start == m.end && n.surface == "권"
                 } else {
-                    PLACE_WORDS.contains(&n.surface.as_str())
+                    self.place_words.contains(&n.surface)
                 }
         })
     }

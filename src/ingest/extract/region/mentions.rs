@@ -14,10 +14,6 @@ static RE_DATELINE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 
-/// Words right after a bare short form that make it an institution named after a place, not
-/// the place (`전남대학교` is in 광주, `경북대` in 대구).
-const INSTITUTION_WORDS: &[&str] = &["대", "대학", "대학교", "대학원", "대병원", "대학병원"];
-
 /// One place a gazetteer name occurs.
 #[derive(Debug, Clone)]
 pub(super) struct Mention {
@@ -101,9 +97,8 @@ pub(super) fn find(text: &Text, res: &Resources) -> Vec<Mention> {
         let next = morphemes.get(i + 1);
         if !official && !suffixed {
             // `전남대학교`, `경북대`: an institution, often in another region.
-            if next.is_some_and(|n| {
-                n.start == m.end && INSTITUTION_WORDS.contains(&n.surface.as_str())
-            }) {
+            if next.is_some_and(|n| n.start == m.end && res.institution_words.contains(&n.surface))
+            {
                 continue;
             }
             if !m.pos.starts_with("NN") {
