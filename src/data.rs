@@ -13,14 +13,14 @@ use crate::analysis::UserWord;
 use crate::error::{Error, Result};
 
 /// File names inside a data folder.
-pub const REGIONS_FILE: &str = "regions.tsv";
-pub const INDUSTRIES_FILE: &str = "industries.tsv";
-pub const DOMAIN_NOUNS_FILE: &str = "domain_nouns.txt";
-pub const SYNONYMS_FILE: &str = "synonyms.tsv";
-pub const MENU_WORDS_FILE: &str = "menu_words.txt";
-pub const NOT_SOURCES_FILE: &str = "not_sources.txt";
-pub const INSTITUTION_WORDS_FILE: &str = "institution_words.txt";
-pub const PLACE_WORDS_FILE: &str = "place_words.txt";
+const REGIONS_FILE: &str = "regions.tsv";
+const INDUSTRIES_FILE: &str = "industries.tsv";
+const DOMAIN_NOUNS_FILE: &str = "domain_nouns.txt";
+const SYNONYMS_FILE: &str = "synonyms.tsv";
+const MENU_WORDS_FILE: &str = "menu_words.txt";
+const NOT_SOURCES_FILE: &str = "not_sources.txt";
+const INSTITUTION_WORDS_FILE: &str = "institution_words.txt";
+const PLACE_WORDS_FILE: &str = "place_words.txt";
 
 /// Every data file with the copy embedded at build time, in fingerprint order.
 const FILES: [(&str, &str); 8] = [
@@ -39,7 +39,7 @@ const FILES: [(&str, &str); 8] = [
 
 /// A region: a 시·도, or a 시·군·구 inside one.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Region {
+pub(crate) struct Region {
     pub sido: String,
     pub sigungu: Option<String>,
 }
@@ -52,26 +52,18 @@ impl Region {
             None => format!("/{}", self.sido),
         }
     }
-
-    /// The 시·도 containing this region (itself for a 시·도).
-    pub fn province(&self) -> Region {
-        Region {
-            sido: self.sido.clone(),
-            sigungu: None,
-        }
-    }
 }
 
 /// Whether a name ends in an administrative suffix (시/군/구/도) after at least two characters
 /// (`안동시`, `대구시`, `경북도`, not `중구`): such a short form is a place, never an ordinary
 /// word, and it may carry an office or title suffix (`안동시청`, `안동시장`).
-pub fn has_region_suffix(name: &str) -> bool {
+pub(crate) fn has_region_suffix(name: &str) -> bool {
     name.chars().count() >= 3 && name.ends_with(['시', '군', '구', '도'])
 }
 
 /// How a name refers to a region.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NameKind {
+pub(crate) enum NameKind {
     /// The official name (`안동시`, `경상북도`).
     Official,
     /// A short form (`안동`, `경북`, `대구시`).
@@ -80,7 +72,7 @@ pub enum NameKind {
 
 /// The region gazetteer: official names and aliases of the 17 시·도 and their 시·군·구.
 #[derive(Debug, Clone, Default)]
-pub struct Gazetteer {
+pub(crate) struct Gazetteer {
     regions: Vec<Region>,
     names: HashMap<String, Vec<(usize, NameKind)>>,
     /// Short forms that are also ordinary words (`예산` budget, `경기` economy, `구미`): the
@@ -90,7 +82,7 @@ pub struct Gazetteer {
 
 impl Gazetteer {
     /// Parses `regions.tsv` (`sido<TAB>sigungu<TAB>aliases<TAB>note`, `#` comments).
-    pub fn parse(text: &str, source: &str) -> Result<Gazetteer> {
+    fn parse(text: &str, source: &str) -> Result<Gazetteer> {
         let mut g = Gazetteer::default();
         for (n, line) in text.lines().enumerate() {
             if line.trim().is_empty() || line.starts_with('#') {
@@ -146,21 +138,16 @@ impl Gazetteer {
     }
 
     /// Whether a short form is also an ordinary word (marked so in the `note` column).
-    pub fn is_common_word(&self, name: &str) -> bool {
+    pub(crate) fn is_common_word(&self, name: &str) -> bool {
         self.common_words.contains(name)
     }
 
     /// Regions a name may refer to.
-    pub fn lookup(&self, name: &str) -> Vec<(&Region, NameKind)> {
+    pub(crate) fn lookup(&self, name: &str) -> Vec<(&Region, NameKind)> {
         self.names
             .get(name)
             .map(|v| v.iter().map(|&(i, k)| (&self.regions[i], k)).collect())
             .unwrap_or_default()
-    }
-
-    /// All regions.
-    pub fn regions(&self) -> &[Region] {
-        &self.regions
     }
 
     /// All 시·도.
@@ -169,7 +156,7 @@ impl Gazetteer {
     }
 
     /// Every name with its kind (for the user dictionary and matching).
-    pub fn names(&self) -> impl Iterator<Item = (&str, &[(usize, NameKind)])> {
+    fn names(&self) -> impl Iterator<Item = (&str, &[(usize, NameKind)])> {
         self.names.iter().map(|(k, v)| (k.as_str(), v.as_slice()))
     }
 
@@ -219,7 +206,7 @@ impl Gazetteer {
     }
 
     /// A region's province by 시·도 name.
-    pub fn province_named(&self, sido: &str) -> Option<&Region> {
+    pub(crate) fn province_named(&self, sido: &str) -> Option<&Region> {
         self.provinces().find(|r| r.sido == sido)
     }
 }
@@ -236,19 +223,19 @@ fn mentions_word(note: &str, word: &str) -> bool {
 
 /// One industry of the taxonomy.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Industry {
+pub(crate) struct Industry {
     pub name: String,
     pub keywords: Vec<String>,
 }
 
 /// The industry taxonomy (`industries.tsv`: `name<TAB>kw1,kw2,…`).
 #[derive(Debug, Clone, Default)]
-pub struct Taxonomy {
+pub(crate) struct Taxonomy {
     pub industries: Vec<Industry>,
 }
 
 impl Taxonomy {
-    pub fn parse(text: &str, source: &str) -> Result<Taxonomy> {
+    fn parse(text: &str, source: &str) -> Result<Taxonomy> {
         let mut industries = Vec::new();
         for (n, line) in text.lines().enumerate() {
             if line.trim().is_empty() || line.starts_with('#') {
@@ -284,12 +271,12 @@ impl Taxonomy {
 
 /// Query-time synonym groups.
 #[derive(Debug, Clone, Default)]
-pub struct Synonyms {
+pub(crate) struct Synonyms {
     pub groups: Vec<Vec<String>>,
 }
 
 impl Synonyms {
-    pub fn parse(text: &str) -> Synonyms {
+    fn parse(text: &str) -> Synonyms {
         let groups = text
             .lines()
             .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
@@ -307,13 +294,13 @@ impl Synonyms {
 
 /// A list of words or phrases, one per line (`#` comments, surrounding spaces ignored).
 #[derive(Debug, Clone, Default)]
-pub struct WordList {
+pub(crate) struct WordList {
     words: Vec<String>,
     max_bytes: usize,
 }
 
 impl WordList {
-    pub fn parse(text: &str) -> WordList {
+    fn parse(text: &str) -> WordList {
         let words: Vec<String> = text
             .lines()
             .filter(|l| !l.starts_with('#'))
@@ -325,12 +312,12 @@ impl WordList {
     }
 
     /// Whether `word` is in the list (exactly).
-    pub fn contains(&self, word: &str) -> bool {
+    pub(crate) fn contains(&self, word: &str) -> bool {
         self.words.iter().any(|w| w == word)
     }
 
     /// Length of the longest entry in bytes: a longer text is in no list.
-    pub fn max_bytes(&self) -> usize {
+    pub(crate) fn max_bytes(&self) -> usize {
         self.max_bytes
     }
 }
@@ -338,20 +325,20 @@ impl WordList {
 /// All data files, parsed.
 #[derive(Debug, Clone)]
 pub struct Resources {
-    pub gazetteer: Gazetteer,
-    pub taxonomy: Taxonomy,
-    pub domain_nouns: Vec<UserWord>,
-    pub synonyms: Synonyms,
+    pub(crate) gazetteer: Gazetteer,
+    pub(crate) taxonomy: Taxonomy,
+    pub(crate) domain_nouns: Vec<UserWord>,
+    pub(crate) synonyms: Synonyms,
     /// Whole lines that are site navigation or widgets, in lower case (`menu_words.txt`).
-    pub menu_words: WordList,
+    pub(crate) menu_words: WordList,
     /// Words in a lead's brackets that are not publishers (`not_sources.txt`).
-    pub not_sources: WordList,
+    pub(crate) not_sources: WordList,
     /// Words after a short place name that make it an institution (`institution_words.txt`).
-    pub institution_words: WordList,
+    pub(crate) institution_words: WordList,
     /// Words after a short place name that show it is the place (`place_words.txt`).
-    pub place_words: WordList,
+    pub(crate) place_words: WordList,
     /// Hash of the files' contents; stored in the index to notice edits.
-    pub fingerprint: String,
+    pub(crate) fingerprint: String,
 }
 
 impl Resources {

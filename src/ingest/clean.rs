@@ -43,7 +43,7 @@ static RE_CAPTION: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Cleans a raw article: the furniture lines go, e-mail addresses are cut out of the others,
 /// runs of blank lines become one paragraph break.
-pub fn clean(raw: &str, res: &Resources) -> String {
+pub(crate) fn clean(raw: &str, res: &Resources) -> String {
     let mut kept: Vec<String> = Vec::new();
     for line in raw.lines() {
         let t = line.trim_matches(|c: char| c.is_whitespace() || c == '\u{FEFF}');

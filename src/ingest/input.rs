@@ -97,7 +97,7 @@ fn first_line(s: &str) -> &str {
 }
 
 /// Reads known fields from a JSON object; unknown scalar fields go to `extra`.
-pub fn supplied_from_json(obj: &serde_json::Map<String, Value>) -> Supplied {
+fn supplied_from_json(obj: &serde_json::Map<String, Value>) -> Supplied {
     let mut s = Supplied::default();
     for (k, v) in obj {
         let text = || match v {
@@ -188,7 +188,7 @@ pub fn parse_jsonl(content: &str) -> Parsed {
 
 /// One JSON-lines record (`line_no` 1-based) → an article, or the reason it is not one. The one
 /// JSON-lines parser: `.jsonl` files and `kpolicy index --jsonl` streams both read through it.
-pub fn parse_jsonl_line(line: &str, line_no: usize) -> Result<RawArticle, String> {
+pub(crate) fn parse_jsonl_line(line: &str, line_no: usize) -> Result<RawArticle, String> {
     let value: Value = serde_json::from_str(line).map_err(|e| format!("invalid JSON: {e}"))?;
     article_from_json(&value, Some(line_no))
 }

@@ -1,12 +1,15 @@
 //! Files → articles with metadata.
 //!
-//! [`walk`] finds candidate files under a corpus root, [`read_file`] turns one file into raw
-//! articles (decoding, front matter, JSON), and [`Pipeline::prepare`] cleans and analyses an article once,
-//! producing both the index terms and the extracted metadata. Nothing here touches the index.
+//! `walk` finds candidate files under a corpus root; `read_file` turns one file into raw
+//! articles: its [`Format`] reads the bytes as text (`decode`) and splits the text into
+//! articles (`input`: front matter, JSON). [`Pipeline::prepare`] then cleans an article
+//! (`clean`), analyses it once and extracts its metadata (`extract`), producing both the index
+//! terms and the metadata. Nothing here touches the index.
 
-pub mod clean;
+mod clean;
 pub mod decode;
-pub mod extract;
+mod extract;
+mod format;
 mod furniture;
 pub mod input;
 
@@ -17,19 +20,16 @@ use serde::Serialize;
 use crate::analysis::{Analyzer, Term};
 pub use crate::article::{Article, ArticleIds};
 use crate::data::Resources;
+pub use format::Format;
 pub use input::{RawArticle, Supplied};
 
 /// Default largest file read (bytes). Larger files are skipped with a reason; `--max-size`
 /// changes it. Big dumps are usually logs or exports, not articles, and a single 100 MB text
 /// would hold the writer's memory for nothing.
-pub const DEFAULT_MAX_FILE_BYTES: u64 = 20 * MB;
+pub(crate) const DEFAULT_MAX_FILE_BYTES: u64 = 20 * MB;
 
 /// A megabyte as kpolicy counts it in flags and messages (decimal, like `ls -h --si`).
-pub const MB: u64 = 1_000_000;
-
-/// Extensions read as articles.
-pub const TEXT_EXTENSIONS: &[&str] = &["txt", "md", "markdown", "text"];
-pub const JSON_EXTENSIONS: &[&str] = &["json", "jsonl", "ndjson"];
+pub(crate) const MB: u64 = 1_000_000;
 
 /// One skipped or failed input, with a reason for the user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -57,17 +57,17 @@ impl std::fmt::Display for Problem {
 
 /// A file found by [`walk`].
 #[derive(Debug, Clone)]
-pub struct FoundFile {
-    pub path: PathBuf,
+pub(crate) struct FoundFile {
+    pub(crate) path: PathBuf,
     /// Path relative to the root with `/` separators: the article id.
-    pub rel: String,
-    pub size: u64,
-    pub mtime: u64,
+    pub(crate) rel: String,
+    pub(crate) size: u64,
+    pub(crate) mtime: u64,
 }
 
 /// Walks `root` for article files. Returns the files and the problems met on the way (unreadable
 /// entries, symlink loops, non-UTF-8 names, unsupported types).
-pub fn walk(root: &Path) -> (Vec<FoundFile>, Vec<Problem>) {
+pub(crate) fn walk(root: &Path) -> (Vec<FoundFile>, Vec<Problem>) {
     let mut files = Vec::new();
     let mut problems = Vec::new();
     let walker = walkdir::WalkDir::new(root)
@@ -118,19 +118,10 @@ pub fn walk(root: &Path) -> (Vec<FoundFile>, Vec<Problem>) {
             continue;
         };
         let rel = rel.replace('\\', "/");
-        let ext = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase)
-            .unwrap_or_default();
-        if !TEXT_EXTENSIONS.contains(&ext.as_str()) && !JSON_EXTENSIONS.contains(&ext.as_str()) {
+        if Format::of(&path).is_none() {
             problems.push(Problem {
                 path: path.display().to_string(),
-                reason: format!(
-                    "not an article file (reads .{} and .{})",
-                    TEXT_EXTENSIONS.join(", ."),
-                    JSON_EXTENSIONS.join(", .")
-                ),
+                reason: Format::unsupported(),
                 kind: ProblemKind::Skipped,
             });
             continue;
@@ -161,7 +152,7 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
 }
 
 /// Modification time in nanoseconds since the epoch (0 when unknown).
-pub fn mtime_of(m: &std::fs::Metadata) -> u64 {
+fn mtime_of(m: &std::fs::Metadata) -> u64 {
     m.modified()
         .ok()
         .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
@@ -169,9 +160,10 @@ pub fn mtime_of(m: &std::fs::Metadata) -> u64 {
         .unwrap_or(0)
 }
 
-/// Reads one file into raw articles. `Err` is a reason the whole file was skipped; the
-/// problems list holds partial failures (bad JSON lines, broken front matter).
-pub fn read_file(
+/// Reads one file into raw articles and the hash of its bytes. `Err` is a reason the whole file
+/// was skipped; the problems list holds partial failures (bad JSON lines, broken front matter).
+/// A file of no known format (named on the command line) is read as text.
+pub(crate) fn read_file(
     path: &Path,
     max_bytes: u64,
 ) -> Result<(Vec<RawArticle>, Vec<Problem>, String), Problem> {
@@ -195,68 +187,17 @@ pub fn read_file(
         kind: ProblemKind::Failed,
     })?;
     let hash = blake3::hash(&bytes).to_hex()[..32].to_string();
-    let decoded = decode::decode(&bytes).map_err(|e| skip(e.to_string()))?;
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
-    let mut problems = Vec::new();
-    let articles = match ext.as_str() {
-        "jsonl" | "ndjson" => {
-            let (arts, errs) = input::parse_jsonl(&decoded.text);
-            for (line, reason) in errs {
-                problems.push(Problem {
-                    path: format!("{display}:{line}"),
-                    reason,
-                    kind: ProblemKind::Warning,
-                });
-            }
-            arts
-        }
-        "json" => match input::parse_json(&decoded.text) {
-            Ok((arts, errs)) => {
-                for (_, reason) in errs {
-                    problems.push(Problem {
-                        path: display.clone(),
-                        reason,
-                        kind: ProblemKind::Warning,
-                    });
-                }
-                arts
-            }
-            Err(reason) => {
-                return Err(Problem {
-                    path: display,
-                    reason,
-                    kind: ProblemKind::Failed,
-                })
-            }
-        },
-        _ => {
-            let (supplied, body, warning) = input::split_front_matter(&decoded.text);
-            if let Some(w) = warning {
-                problems.push(Problem {
-                    path: display.clone(),
-                    reason: w,
-                    kind: ProblemKind::Warning,
-                });
-            }
-            vec![RawArticle {
-                text: body.to_string(),
-                supplied,
-                line: None,
-            }]
-        }
-    };
+    let format = Format::of(path).unwrap_or(Format::Text);
+    let text = format.text(&bytes).map_err(|e| skip(e.to_string()))?;
+    let (articles, problems) = format.articles(&text, &display)?;
     Ok((articles, problems, hash))
 }
 
 /// Everything needed to turn raw articles into index-ready ones, prepared once: the analyzer,
 /// the data files and the analysed industry keywords. Shared by all indexing threads.
 pub struct Pipeline<'a> {
-    pub analyzer: &'a Analyzer,
-    pub res: &'a Resources,
+    pub(crate) analyzer: &'a Analyzer,
+    pub(crate) res: &'a Resources,
     keywords: extract::Keywords,
 }
 

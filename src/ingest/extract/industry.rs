@@ -8,9 +8,9 @@ use crate::analysis::{Analyzer, Term};
 use crate::data::Resources;
 
 /// Evidence an industry needs: body keyword hits + [`TITLE_WEIGHT`] × title hits.
-pub const MIN_INDUSTRY_EVIDENCE: usize = 3;
+const MIN_INDUSTRY_EVIDENCE: usize = 3;
 /// Weight of a keyword hit in the title.
-pub const TITLE_WEIGHT: usize = 3;
+const TITLE_WEIGHT: usize = 3;
 
 /// An industry's evidence: its name, `keyword×count` notes and the byte spans hit.
 type IndustryHits = (String, Vec<String>, Vec<(usize, usize)>);
@@ -18,7 +18,7 @@ type IndustryHits = (String, Vec<String>, Vec<(usize, usize)>);
 /// Industry keywords analysed once into term sequences (`농식품` → [농, 식품]), so that they
 /// match the article's terms exactly as search would.
 #[derive(Debug, Clone, Default)]
-pub struct Keywords {
+pub(crate) struct Keywords {
     /// (industry name, keyword as written, its terms).
     entries: Vec<(String, String, Vec<String>)>,
     /// Entries by their first term, in entry order.

@@ -18,7 +18,7 @@ mod source;
 mod title;
 
 pub(crate) use date::{parse_supplied_date, YEARS};
-pub use industry::Keywords;
+pub(crate) use industry::Keywords;
 
 use crate::analysis::{Morpheme, Term};
 use crate::article::Metadata;

@@ -2,9 +2,9 @@
 //! otherwise the lead sentence shortened, marked `title_derived`.
 
 /// Longest line taken as a headline (characters).
-pub const MAX_HEADLINE_CHARS: usize = 90;
+const MAX_HEADLINE_CHARS: usize = 90;
 /// Length of a title derived from the lead sentence (characters).
-pub const DERIVED_TITLE_CHARS: usize = 40;
+const DERIVED_TITLE_CHARS: usize = 40;
 /// A first line ending in `.` or opening with a `[tag]` is a lead sentence only when longer than
 /// this (characters); shorter ones are headlines written with a full stop or a section tag.
 const SENTENCE_MIN_CHARS: usize = 40;

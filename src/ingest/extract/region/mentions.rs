@@ -39,7 +39,10 @@ impl Mention {
 
 /// The gazetteer name a morpheme stands for: the surface itself, or the surface without an
 /// office/title suffix (`북구청`, `북구청장`, `안동시장`).
-pub(crate) fn gazetteer_name<'a>(surface: &'a str, res: &Resources) -> Option<&'a str> {
+pub(in crate::ingest::extract) fn gazetteer_name<'a>(
+    surface: &'a str,
+    res: &Resources,
+) -> Option<&'a str> {
     let g = &res.gazetteer;
     if !g.lookup(surface).is_empty() {
         return Some(surface);
