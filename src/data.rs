@@ -271,7 +271,7 @@ impl Taxonomy {
 
 /// Query-time synonym groups.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Synonyms {
+pub struct Synonyms {
     pub groups: Vec<Vec<String>>,
 }
 
@@ -328,7 +328,7 @@ pub struct Resources {
     pub(crate) gazetteer: Gazetteer,
     pub(crate) taxonomy: Taxonomy,
     pub(crate) domain_nouns: Vec<UserWord>,
-    pub(crate) synonyms: Synonyms,
+    pub synonyms: Synonyms,
     /// Whole lines that are site navigation or widgets, in lower case (`menu_words.txt`).
     pub(crate) menu_words: WordList,
     /// Words in a lead's brackets that are not publishers (`not_sources.txt`).

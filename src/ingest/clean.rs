@@ -1,7 +1,8 @@
 //! Strips page furniture copied from news sites: share/print menus, vote widgets, `더보기`,
 //! copyright and redistribution lines, reporter bylines, e-mail addresses, date lines and photo
 //! captions. What remains is what gets indexed, shown as title and snippeted. The original file
-//! is never modified.
+//! is never modified. The menu words are a data file (`data/menu_words.txt`); date lines and
+//! copyright statements are recognised with extraction's rules (`furniture`).
 
 use std::sync::LazyLock;
 

@@ -52,7 +52,8 @@ pub(crate) fn extract(
     if let Some((date, why)) = date::date_of(raw, path) {
         md.year = date.get(..4).and_then(|y| y.parse().ok());
         md.evidence.insert("date".into(), why);
-        md.date = if date.len() == 10 { Some(date) } else { None };
+        // A year folder gives the year only.
+        md.date = (date.len() == "YYYY-MM-DD".len()).then_some(date);
     } else {
         md.evidence.insert(
             "date".into(),

@@ -9,6 +9,8 @@ use super::region::gazetteer_name;
 use crate::data::Resources;
 use crate::ingest::furniture::RE_COPYRIGHT_STATEMENT;
 
+/// Shortest publisher name (characters): one syllable is a section mark or a stray word.
+const MIN_PUBLISHER_CHARS: usize = 2;
 /// Lines read from the top for a lead tag or dateline: they open the article, after the menus
 /// and the headline block of a copied page.
 const LEAD_SOURCE_LINES: usize = 60;
@@ -51,7 +53,7 @@ pub(super) fn source_of(raw: &str, res: &Resources) -> Option<(String, String)> 
 /// Whether a name read from a tag or a copyright line can be a publisher: not a place or an
 /// office (`ⓒ 광주광역시`, `사진=안동시청`), not a section word (`[사진]`, `[속보]`).
 fn publisher_like(name: &str, res: &Resources) -> bool {
-    name.chars().count() >= 2
+    name.chars().count() >= MIN_PUBLISHER_CHARS
         && !res.not_sources.contains(name)
         && res.gazetteer.lookup(name).is_empty()
         && gazetteer_name(name, res).is_none()
@@ -110,7 +112,7 @@ fn copyright_source(raw: &str, res: &Resources) -> Option<(String, String)> {
         let name = name.split_whitespace().last().unwrap_or("");
         let name = name
             .strip_suffix("통신사")
-            .filter(|n| n.chars().count() >= 2)
+            .filter(|n| n.chars().count() >= MIN_PUBLISHER_CHARS)
             .unwrap_or(name);
         if publisher_like(name, res) {
             return Some((name.to_string(), format!("copyright line: {t}")));
