@@ -1,8 +1,9 @@
 //! Data files users may edit: the region gazetteer, the industry taxonomy, domain nouns for the
-//! user dictionary and query synonyms. They live in `data/` of the repository; the binary embeds
-//! that folder's files at build time (edit, then `cargo run` rebuilds) and `--data DIR` reads
-//! another copy at run time. The index records a fingerprint of the files, so `kpolicy index`
-//! re-extracts every article after an edit.
+//! user dictionary, query synonyms and the word lists cleaning and extraction use. They live in
+//! `data/` of the repository (described in `data/README.md`); the binary embeds that folder's
+//! files at build time (edit, then `cargo run` rebuilds) and `--data DIR` reads another copy at
+//! run time. The index records a fingerprint of the files, so `kpolicy index` re-extracts every
+//! article after an edit.
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -12,19 +13,33 @@ use crate::analysis::UserWord;
 use crate::error::{Error, Result};
 
 /// File names inside a data folder.
-pub const REGIONS_FILE: &str = "regions.tsv";
-pub const INDUSTRIES_FILE: &str = "industries.tsv";
-pub const DOMAIN_NOUNS_FILE: &str = "domain_nouns.txt";
-pub const SYNONYMS_FILE: &str = "synonyms.tsv";
+const REGIONS_FILE: &str = "regions.tsv";
+const INDUSTRIES_FILE: &str = "industries.tsv";
+const DOMAIN_NOUNS_FILE: &str = "domain_nouns.txt";
+const SYNONYMS_FILE: &str = "synonyms.tsv";
+const MENU_WORDS_FILE: &str = "menu_words.txt";
+const NOT_SOURCES_FILE: &str = "not_sources.txt";
+const INSTITUTION_WORDS_FILE: &str = "institution_words.txt";
+const PLACE_WORDS_FILE: &str = "place_words.txt";
 
-const EMBEDDED_REGIONS: &str = include_str!("../data/regions.tsv");
-const EMBEDDED_INDUSTRIES: &str = include_str!("../data/industries.tsv");
-const EMBEDDED_DOMAIN_NOUNS: &str = include_str!("../data/domain_nouns.txt");
-const EMBEDDED_SYNONYMS: &str = include_str!("../data/synonyms.tsv");
+/// Every data file with the copy embedded at build time, in fingerprint order.
+const FILES: [(&str, &str); 8] = [
+    (REGIONS_FILE, include_str!("../data/regions.tsv")),
+    (INDUSTRIES_FILE, include_str!("../data/industries.tsv")),
+    (DOMAIN_NOUNS_FILE, include_str!("../data/domain_nouns.txt")),
+    (SYNONYMS_FILE, include_str!("../data/synonyms.tsv")),
+    (MENU_WORDS_FILE, include_str!("../data/menu_words.txt")),
+    (NOT_SOURCES_FILE, include_str!("../data/not_sources.txt")),
+    (
+        INSTITUTION_WORDS_FILE,
+        include_str!("../data/institution_words.txt"),
+    ),
+    (PLACE_WORDS_FILE, include_str!("../data/place_words.txt")),
+];
 
 /// A region: a 시·도, or a 시·군·구 inside one.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Region {
+pub(crate) struct Region {
     pub sido: String,
     pub sigungu: Option<String>,
 }
@@ -37,19 +52,18 @@ impl Region {
             None => format!("/{}", self.sido),
         }
     }
+}
 
-    /// The 시·도 containing this region (itself for a 시·도).
-    pub fn province(&self) -> Region {
-        Region {
-            sido: self.sido.clone(),
-            sigungu: None,
-        }
-    }
+/// Whether a name ends in an administrative suffix (시/군/구/도) after at least two characters
+/// (`안동시`, `대구시`, `경북도`, not `중구`): such a short form is a place, never an ordinary
+/// word, and it may carry an office or title suffix (`안동시청`, `안동시장`).
+pub(crate) fn has_region_suffix(name: &str) -> bool {
+    name.chars().count() >= 3 && name.ends_with(['시', '군', '구', '도'])
 }
 
 /// How a name refers to a region.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NameKind {
+pub(crate) enum NameKind {
     /// The official name (`안동시`, `경상북도`).
     Official,
     /// A short form (`안동`, `경북`, `대구시`).
@@ -58,7 +72,7 @@ pub enum NameKind {
 
 /// The region gazetteer: official names and aliases of the 17 시·도 and their 시·군·구.
 #[derive(Debug, Clone, Default)]
-pub struct Gazetteer {
+pub(crate) struct Gazetteer {
     regions: Vec<Region>,
     names: HashMap<String, Vec<(usize, NameKind)>>,
     /// Short forms that are also ordinary words (`예산` budget, `경기` economy, `구미`): the
@@ -68,7 +82,7 @@ pub struct Gazetteer {
 
 impl Gazetteer {
     /// Parses `regions.tsv` (`sido<TAB>sigungu<TAB>aliases<TAB>note`, `#` comments).
-    pub fn parse(text: &str, source: &str) -> Result<Gazetteer> {
+    fn parse(text: &str, source: &str) -> Result<Gazetteer> {
         let mut g = Gazetteer::default();
         for (n, line) in text.lines().enumerate() {
             if line.trim().is_empty() || line.starts_with('#') {
@@ -124,21 +138,16 @@ impl Gazetteer {
     }
 
     /// Whether a short form is also an ordinary word (marked so in the `note` column).
-    pub fn is_common_word(&self, name: &str) -> bool {
+    pub(crate) fn is_common_word(&self, name: &str) -> bool {
         self.common_words.contains(name)
     }
 
     /// Regions a name may refer to.
-    pub fn lookup(&self, name: &str) -> Vec<(&Region, NameKind)> {
+    pub(crate) fn lookup(&self, name: &str) -> Vec<(&Region, NameKind)> {
         self.names
             .get(name)
             .map(|v| v.iter().map(|&(i, k)| (&self.regions[i], k)).collect())
             .unwrap_or_default()
-    }
-
-    /// All regions.
-    pub fn regions(&self) -> &[Region] {
-        &self.regions
     }
 
     /// All 시·도.
@@ -147,7 +156,7 @@ impl Gazetteer {
     }
 
     /// Every name with its kind (for the user dictionary and matching).
-    pub fn names(&self) -> impl Iterator<Item = (&str, &[(usize, NameKind)])> {
+    fn names(&self) -> impl Iterator<Item = (&str, &[(usize, NameKind)])> {
         self.names.iter().map(|(k, v)| (k.as_str(), v.as_slice()))
     }
 
@@ -197,7 +206,7 @@ impl Gazetteer {
     }
 
     /// A region's province by 시·도 name.
-    pub fn province_named(&self, sido: &str) -> Option<&Region> {
+    pub(crate) fn province_named(&self, sido: &str) -> Option<&Region> {
         self.provinces().find(|r| r.sido == sido)
     }
 }
@@ -214,19 +223,19 @@ fn mentions_word(note: &str, word: &str) -> bool {
 
 /// One industry of the taxonomy.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Industry {
+pub(crate) struct Industry {
     pub name: String,
     pub keywords: Vec<String>,
 }
 
 /// The industry taxonomy (`industries.tsv`: `name<TAB>kw1,kw2,…`).
 #[derive(Debug, Clone, Default)]
-pub struct Taxonomy {
+pub(crate) struct Taxonomy {
     pub industries: Vec<Industry>,
 }
 
 impl Taxonomy {
-    pub fn parse(text: &str, source: &str) -> Result<Taxonomy> {
+    fn parse(text: &str, source: &str) -> Result<Taxonomy> {
         let mut industries = Vec::new();
         for (n, line) in text.lines().enumerate() {
             if line.trim().is_empty() || line.starts_with('#') {
@@ -267,7 +276,7 @@ pub struct Synonyms {
 }
 
 impl Synonyms {
-    pub fn parse(text: &str) -> Synonyms {
+    fn parse(text: &str) -> Synonyms {
         let groups = text
             .lines()
             .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
@@ -283,27 +292,59 @@ impl Synonyms {
     }
 }
 
+/// A list of words or phrases, one per line (`#` comments, surrounding spaces ignored).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct WordList {
+    words: Vec<String>,
+    max_bytes: usize,
+}
+
+impl WordList {
+    fn parse(text: &str) -> WordList {
+        let words: Vec<String> = text
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .map(|l| l.trim().to_string())
+            .filter(|w| !w.is_empty())
+            .collect();
+        let max_bytes = words.iter().map(String::len).max().unwrap_or(0);
+        WordList { words, max_bytes }
+    }
+
+    /// Whether `word` is in the list (exactly).
+    pub(crate) fn contains(&self, word: &str) -> bool {
+        self.words.iter().any(|w| w == word)
+    }
+
+    /// Length of the longest entry in bytes: a longer text is in no list.
+    pub(crate) fn max_bytes(&self) -> usize {
+        self.max_bytes
+    }
+}
+
 /// All data files, parsed.
 #[derive(Debug, Clone)]
 pub struct Resources {
-    pub gazetteer: Gazetteer,
-    pub taxonomy: Taxonomy,
-    pub domain_nouns: Vec<UserWord>,
+    pub(crate) gazetteer: Gazetteer,
+    pub(crate) taxonomy: Taxonomy,
+    pub(crate) domain_nouns: Vec<UserWord>,
     pub synonyms: Synonyms,
-    /// Hash of the four files' contents; stored in the index to notice edits.
-    pub fingerprint: String,
+    /// Whole lines that are site navigation or widgets, in lower case (`menu_words.txt`).
+    pub(crate) menu_words: WordList,
+    /// Words in a lead's brackets that are not publishers (`not_sources.txt`).
+    pub(crate) not_sources: WordList,
+    /// Words after a short place name that make it an institution (`institution_words.txt`).
+    pub(crate) institution_words: WordList,
+    /// Words after a short place name that show it is the place (`place_words.txt`).
+    pub(crate) place_words: WordList,
+    /// Hash of the files' contents; stored in the index to notice edits.
+    pub(crate) fingerprint: String,
 }
 
 impl Resources {
     /// The files embedded in the binary (the repository's `data/` at build time).
     pub fn embedded() -> Result<Resources> {
-        Resources::from_texts(
-            EMBEDDED_REGIONS,
-            EMBEDDED_INDUSTRIES,
-            EMBEDDED_DOMAIN_NOUNS,
-            EMBEDDED_SYNONYMS,
-            "embedded data/",
-        )
+        Resources::from_texts(FILES.map(|(_, text)| text.to_string()), "embedded data/")
     }
 
     /// Reads the files from `dir`; a file missing there falls back to the embedded copy.
@@ -311,33 +352,28 @@ impl Resources {
         if !dir.is_dir() {
             return Err(Error::Data {
                 path: dir.display().to_string(),
-                reason: "not a folder (--data needs a folder with regions.tsv, industries.tsv, domain_nouns.txt, synonyms.tsv)".into(),
+                reason: format!(
+                    "not a folder (--data needs a folder with the data files: {})",
+                    FILES.map(|(name, _)| name).join(", ")
+                ),
             });
         }
-        let read = |name: &str, fallback: &'static str| -> Result<String> {
+        let mut texts = FILES.map(|(_, text)| text.to_string());
+        for ((name, _), text) in FILES.iter().zip(texts.iter_mut()) {
             let path = dir.join(name);
             match std::fs::read_to_string(&path) {
-                Ok(s) => Ok(s),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(fallback.to_string()),
-                Err(e) => Err(Error::File { path, source: e }),
+                Ok(s) => *text = s,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(Error::File { path, source: e }),
             }
-        };
-        Resources::from_texts(
-            &read(REGIONS_FILE, EMBEDDED_REGIONS)?,
-            &read(INDUSTRIES_FILE, EMBEDDED_INDUSTRIES)?,
-            &read(DOMAIN_NOUNS_FILE, EMBEDDED_DOMAIN_NOUNS)?,
-            &read(SYNONYMS_FILE, EMBEDDED_SYNONYMS)?,
-            &dir.display().to_string(),
-        )
+        }
+        Resources::from_texts(texts, &dir.display().to_string())
     }
 
-    fn from_texts(
-        regions: &str,
-        industries: &str,
-        nouns: &str,
-        synonyms: &str,
-        origin: &str,
-    ) -> Result<Resources> {
+    /// Parses the files' texts, given in the order of [`FILES`].
+    fn from_texts(texts: [String; 8], origin: &str) -> Result<Resources> {
+        let [regions, industries, nouns, synonyms, menu_words, not_sources, institution_words, place_words] =
+            &texts;
         let gazetteer = Gazetteer::parse(regions, &format!("{origin}/{REGIONS_FILE}"))?;
         let taxonomy = Taxonomy::parse(industries, &format!("{origin}/{INDUSTRIES_FILE}"))?;
         let domain_nouns = nouns
@@ -352,7 +388,7 @@ impl Resources {
             .filter(|w| !w.surface.is_empty())
             .collect();
         let mut hasher = blake3::Hasher::new();
-        for t in [regions, industries, nouns, synonyms] {
+        for t in &texts {
             hasher.update(t.as_bytes());
             hasher.update(&[0]);
         }
@@ -361,6 +397,11 @@ impl Resources {
             taxonomy,
             domain_nouns,
             synonyms: Synonyms::parse(synonyms),
+            // Lines are compared in lower case.
+            menu_words: WordList::parse(&menu_words.to_lowercase()),
+            not_sources: WordList::parse(not_sources),
+            institution_words: WordList::parse(institution_words),
+            place_words: WordList::parse(place_words),
             fingerprint: hasher.finalize().to_hex()[..16].to_string(),
         })
     }
@@ -375,8 +416,7 @@ impl Resources {
         let mut words = self.domain_nouns.clone();
         for (name, entries) in self.gazetteer.names() {
             let official = entries.iter().any(|&(_, k)| k == NameKind::Official);
-            let suffixed = name.ends_with(['시', '군', '구', '도']) && name.chars().count() >= 3;
-            if official || suffixed {
+            if official || has_region_suffix(name) {
                 words.push(UserWord {
                     surface: name.to_string(),
                     pos: "NNP".to_string(),
@@ -435,6 +475,22 @@ mod tests {
         {
             assert_eq!(r.taxonomy.resolve(s).unwrap().name, "바이오·백신", "{s}");
         }
+    }
+
+    #[test]
+    fn word_lists_from_a_folder_fall_back_to_the_built_in_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(PLACE_WORDS_FILE), "# comment\n 동네 \n\n").unwrap();
+        std::fs::write(dir.path().join(MENU_WORDS_FILE), "URL복사\n").unwrap();
+        let r = Resources::from_dir(dir.path()).unwrap();
+        assert!(r.place_words.contains("동네"));
+        assert!(!r.place_words.contains("지역"));
+        assert!(!r.place_words.contains("# comment"));
+        // Menu words are compared in lower case.
+        assert!(r.menu_words.contains("url복사"));
+        assert!(r.institution_words.contains("대학교"));
+        assert!(r.not_sources.contains("사진"));
+        assert_ne!(r.fingerprint, Resources::embedded().unwrap().fingerprint);
     }
 
     #[test]

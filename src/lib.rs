@@ -3,6 +3,7 @@
 //! The crate is a library with a thin binary (`src/main.rs`). Modules, by responsibility:
 //! - [`analysis`]: Korean text → index terms (NFKC, lindera ko-dic segmentation with spaces kept
 //!   out of the lattice, POS filtering, compounds). Depends on nothing else here.
+//! - [`article`]: the article with its metadata and evidence, as ingest produces it.
 //! - [`data`]: the editable data files (region gazetteer, industry taxonomy, domain nouns,
 //!   synonyms).
 //! - [`ingest`]: files → articles: decoding, front matter and JSON input, cleaning, metadata
@@ -17,6 +18,7 @@
 //! - [`cli`]: argument parsing and resolution, the commands, one printer.
 
 pub mod analysis;
+pub mod article;
 pub mod cli;
 pub mod data;
 pub mod error;

@@ -20,10 +20,16 @@ fn root() -> PathBuf {
 /// Runs `kpolicy inspect --json` over `files` (paths relative to the repository root) and
 /// returns one JSON object per article.
 fn inspect(files: &[String]) -> Vec<Value> {
+    inspect_with(&[], files)
+}
+
+/// [`inspect`] with extra options (`--data DIR`).
+fn inspect_with(options: &[&str], files: &[String]) -> Vec<Value> {
     let out = assert_cmd::Command::cargo_bin("kpolicy")
         .expect("kpolicy binary")
         .current_dir(root())
         .env("NO_COLOR", "1")
+        .args(options)
         .arg("inspect")
         .arg("--json")
         .args(files)
@@ -307,7 +313,9 @@ fn fixture_accuracy() {
     }
     for want in &expected_jsonl {
         let id = want["id"].as_str().unwrap();
-        let Some(g) = got.iter().find(|g| g["id"] == id) else {
+        // The id rule of the index: a record of a JSON-lines file is `path#id`.
+        let full = format!("tests/fixtures/extract/articles.jsonl#{id}");
+        let Some(g) = got.iter().find(|g| g["id"] == full.as_str()) else {
             t.check("present", false, || format!("{id}: no output"));
             continue;
         };
@@ -339,4 +347,40 @@ fn fixture_accuracy() {
         "extraction accuracy below threshold: {}\n{table}",
         failed.join(", ")
     );
+}
+
+/// The word lists of `data/` (menu words, words that are not publishers …) are data files like
+/// the gazetteer: `--data DIR` replaces the ones DIR holds, and the others keep the built-in copy.
+#[test]
+fn word_lists_come_from_the_data_folder() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let article = tmp.path().join("article.txt");
+    std::fs::write(
+        &article,
+        "오늘의 소식\n[피디언] 경북 안동시는 22일 바이오 백신 산업 육성 계획을 발표했다.\n\
+         안동시는 바이오 백신 기업을 유치하고 백신 연구소를 세운다.\n",
+    )
+    .expect("write article");
+    let files = [article.display().to_string()];
+    let built_in = &inspect(&files)[0];
+    assert_eq!(built_in["title"], "오늘의 소식", "{built_in}");
+    assert_eq!(built_in["source"], "피디언", "{built_in}");
+
+    let data = tmp.path().join("data");
+    std::fs::create_dir(&data).expect("data dir");
+    std::fs::write(data.join("menu_words.txt"), "# test\n오늘의 소식\n").expect("write");
+    std::fs::write(data.join("not_sources.txt"), "피디언\n").expect("write");
+    let edited = &inspect_with(&["--data", data.to_str().expect("UTF-8 path")], &files)[0];
+    // The first line is now a menu and the lead tag not a publisher.
+    assert_eq!(edited["title_derived"], true, "{edited}");
+    assert!(
+        edited["title"]
+            .as_str()
+            .is_some_and(|t| t.contains("안동시는")),
+        "{edited}"
+    );
+    assert_eq!(edited["source"], Value::Null, "{edited}");
+    // Files the folder does not hold come built in: the gazetteer still finds the region.
+    assert_eq!(edited["region"], "/경상북도/안동시", "{edited}");
+    assert_eq!(edited["region"], built_in["region"]);
 }

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
+use crate::article::file_article_id;
 use crate::error::{Error, Result};
 use crate::index::{FileState, KEY_SEP};
 use crate::ingest::{self, input::RawArticle, Article, ArticleIds, Pipeline, Problem, ProblemKind};
@@ -65,26 +66,12 @@ impl JsonLines {
     }
 }
 
-/// The files of a folder that hold several articles, each with its own id (`rel#id`).
-const MULTI_ARTICLE_EXTENSIONS: &[&str] = &["json", "jsonl", "ndjson"];
-
-/// Ids of the `n`-th (0-based) article of a file found under a folder. A file that holds one
-/// article is named by its path relative to the folder; each record of a JSON file by
-/// `rel#id` (the record's `id`, else its 1-based number).
-fn file_article_ids(job: &Job, raw: &RawArticle, n: usize, many: bool, hash: &str) -> ArticleIds {
-    let (id, key) = if many {
-        let rid = raw
-            .supplied
-            .id
-            .clone()
-            .unwrap_or_else(|| (n + 1).to_string());
-        (
-            format!("{}#{rid}", job.file.rel),
-            format!("{}#{rid}", job.file_key),
-        )
-    } else {
-        (job.file.rel.clone(), job.file_key.clone())
-    };
+/// Ids of the `n`-th (0-based) of `count` articles of a file found under a folder (the id rule
+/// is [`file_article_id`]); its key is the same id under the folder's key.
+fn file_article_ids(job: &Job, raw: &RawArticle, n: usize, count: usize, hash: &str) -> ArticleIds {
+    let supplied = raw.supplied.id.as_deref();
+    let id = file_article_id(&job.file.rel, supplied, raw.line.unwrap_or(n + 1), count);
+    let key = format!("{}{}", job.file_key, &id[job.file.rel.len()..]);
     ArticleIds {
         id,
         key,
@@ -132,17 +119,11 @@ pub(super) fn read_file(
                 // Touched but identical: nothing to analyse.
                 Ok((Vec::new(), problems))
             } else {
-                let many = raws.len() > 1
-                    || job
-                        .file
-                        .path
-                        .extension()
-                        .and_then(|e| e.to_str())
-                        .is_some_and(|e| MULTI_ARTICLE_EXTENSIONS.contains(&e));
+                let count = raws.len();
                 let articles = raws
                     .iter()
                     .enumerate()
-                    .map(|(n, raw)| pipe.prepare(raw, file_article_ids(&job, raw, n, many, &hash)))
+                    .map(|(n, raw)| pipe.prepare(raw, file_article_ids(&job, raw, n, count, &hash)))
                     .collect();
                 Ok((articles, problems))
             }
@@ -245,9 +226,7 @@ pub(super) fn prepare_record(name: &str, pipe: &Pipeline, record: Record) -> (us
 }
 
 fn parse_line(line: &str, line_no: usize) -> std::result::Result<RawArticle, String> {
-    let value: serde_json::Value =
-        serde_json::from_str(line).map_err(|e| format!("invalid JSON: {e}"))?;
-    let raw = ingest::input::article_from_json(&value, Some(line_no))?;
+    let raw = ingest::input::parse_jsonl_line(line, line_no)?;
     if raw.supplied.id.is_none() {
         return Err("no `id` field (needed to replace the article later)".into());
     }
@@ -255,7 +234,7 @@ fn parse_line(line: &str, line_no: usize) -> std::result::Result<RawArticle, Str
 }
 
 /// The articles of one file as `kpolicy inspect` shows them: what the indexer would extract,
-/// named by the path as given (`path#n` for the n-th of several records without an `id`).
+/// named by the path as given, by the same rule as the indexer ([`file_article_id`]).
 /// `Err` is the reason the whole file could not be read; the problems are partial failures.
 pub fn inspect(
     path: &Path,
@@ -267,13 +246,13 @@ pub fn inspect(
         .iter()
         .enumerate()
         .map(|(n, raw)| {
-            let id = match &raw.supplied.id {
-                Some(id) => id.clone(),
-                None if raws.len() > 1 => format!("{rel}#{}", n + 1),
-                None => rel.clone(),
-            };
             let ids = ArticleIds {
-                id,
+                id: file_article_id(
+                    &rel,
+                    raw.supplied.id.as_deref(),
+                    raw.line.unwrap_or(n + 1),
+                    raws.len(),
+                ),
                 key: String::new(),
                 file_key: String::new(),
                 path: rel.clone(),

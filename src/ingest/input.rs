@@ -25,7 +25,7 @@ pub struct Supplied {
 pub struct RawArticle {
     pub text: String,
     pub supplied: Supplied,
-    /// 1-based line for JSON-lines input, else `None`.
+    /// 1-based place in the input: line of JSON lines, item of a JSON array; else `None`.
     pub line: Option<usize>,
 }
 
@@ -97,7 +97,7 @@ fn first_line(s: &str) -> &str {
 }
 
 /// Reads known fields from a JSON object; unknown scalar fields go to `extra`.
-pub fn supplied_from_json(obj: &serde_json::Map<String, Value>) -> Supplied {
+fn supplied_from_json(obj: &serde_json::Map<String, Value>) -> Supplied {
     let mut s = Supplied::default();
     for (k, v) in obj {
         let text = || match v {
@@ -145,7 +145,7 @@ pub fn supplied_from_json(obj: &serde_json::Map<String, Value>) -> Supplied {
 }
 
 /// An article from one JSON object (`text` or `body` holds the content).
-pub fn article_from_json(value: &Value, line: Option<usize>) -> Result<RawArticle, String> {
+fn article_from_json(value: &Value, line: Option<usize>) -> Result<RawArticle, String> {
     let Value::Object(obj) = value else {
         return Err("expected a JSON object".into());
     };
@@ -178,15 +178,19 @@ pub fn parse_jsonl(content: &str) -> Parsed {
         if line.trim().is_empty() {
             continue;
         }
-        match serde_json::from_str::<Value>(line) {
-            Ok(v) => match article_from_json(&v, Some(n)) {
-                Ok(a) => articles.push(a),
-                Err(reason) => errors.push((n, reason)),
-            },
-            Err(e) => errors.push((n, format!("invalid JSON: {e}"))),
+        match parse_jsonl_line(line, n) {
+            Ok(a) => articles.push(a),
+            Err(reason) => errors.push((n, reason)),
         }
     }
     (articles, errors)
+}
+
+/// One JSON-lines record (`line_no` 1-based) → an article, or the reason it is not one. The one
+/// JSON-lines parser: `.jsonl` files and `kpolicy index --jsonl` streams both read through it.
+pub(crate) fn parse_jsonl_line(line: &str, line_no: usize) -> Result<RawArticle, String> {
+    let value: Value = serde_json::from_str(line).map_err(|e| format!("invalid JSON: {e}"))?;
+    article_from_json(&value, Some(line_no))
 }
 
 /// Articles read from a file, and `(item or line number, reason)` for the parts that failed.
@@ -202,9 +206,7 @@ pub fn parse_json(content: &str) -> Result<Parsed, String> {
             for (i, item) in items.iter().enumerate() {
                 match article_from_json(item, None) {
                     Ok(mut a) => {
-                        if a.supplied.id.is_none() {
-                            a.supplied.id = Some(format!("#{}", i + 1));
-                        }
+                        a.line = Some(i + 1);
                         out.push(a);
                     }
                     Err(reason) => errors.push((i + 1, format!("item {}: {reason}", i + 1))),

@@ -1,64 +1,35 @@
 //! Files → articles with metadata.
 //!
-//! [`walk`] finds candidate files under a corpus root, [`read_file`] turns one file into raw
-//! articles (decoding, front matter, JSON), and [`Pipeline::prepare`] cleans and analyses an article once,
-//! producing both the index terms and the extracted metadata. Nothing here touches the index.
+//! `walk` finds candidate files under a corpus root; `read_file` turns one file into raw
+//! articles: its [`Format`] reads the bytes as text (`decode`) and splits the text into
+//! articles (`input`: front matter, JSON). [`Pipeline::prepare`] then cleans an article
+//! (`clean`), analyses it once and extracts its metadata (`extract`), producing both the index
+//! terms and the metadata. Nothing here touches the index.
 
-pub mod clean;
+mod clean;
 pub mod decode;
-pub mod extract;
+mod extract;
+mod format;
+mod furniture;
 pub mod input;
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
 use crate::analysis::{Analyzer, Term};
+pub use crate::article::{Article, ArticleIds};
 use crate::data::Resources;
+pub use format::Format;
 pub use input::{RawArticle, Supplied};
 
 /// Default largest file read (bytes). Larger files are skipped with a reason; `--max-size`
 /// changes it. Big dumps are usually logs or exports, not articles, and a single 100 MB text
 /// would hold the writer's memory for nothing.
-pub const DEFAULT_MAX_FILE_BYTES: u64 = 20 * MB;
+pub(crate) const DEFAULT_MAX_FILE_BYTES: u64 = 20 * MB;
 
 /// A megabyte as kpolicy counts it in flags and messages (decimal, like `ls -h --si`).
-pub const MB: u64 = 1_000_000;
-
-/// Extensions read as articles.
-pub const TEXT_EXTENSIONS: &[&str] = &["txt", "md", "markdown", "text"];
-pub const JSON_EXTENSIONS: &[&str] = &["json", "jsonl", "ndjson"];
-
-/// An article ready for the index.
-#[derive(Debug, Clone, Serialize)]
-pub struct Article {
-    /// Stable id: path relative to the corpus root, or the `id` of a JSON record.
-    pub id: String,
-    /// Unique key in the index: `<root>\u{1f}<id>` for files, `jsonl\u{1f}<id>` for streams.
-    #[serde(skip)]
-    pub key: String,
-    /// Key of the input the article came from (`<root>\u{1f}<rel>`): a file holding several
-    /// JSON records is replaced or removed as a whole.
-    #[serde(skip)]
-    pub file_key: String,
-    pub path: String,
-    /// Title, date, regions, industries, source and the evidence for each: extracted, or
-    /// supplied by the file where it gives them.
-    #[serde(flatten)]
-    pub meta: extract::Metadata,
-    pub url: Option<String>,
-    /// The cleaned text that is indexed and snippeted.
-    #[serde(skip)]
-    pub body: String,
-    /// Body terms (analysed once, handed to the index pre-tokenized).
-    #[serde(skip)]
-    pub terms: Vec<Term>,
-    /// Content hash of the raw input (file bytes or JSON line).
-    #[serde(skip)]
-    pub hash: String,
-    pub extra: BTreeMap<String, String>,
-}
+pub(crate) const MB: u64 = 1_000_000;
 
 /// One skipped or failed input, with a reason for the user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -86,17 +57,17 @@ impl std::fmt::Display for Problem {
 
 /// A file found by [`walk`].
 #[derive(Debug, Clone)]
-pub struct FoundFile {
-    pub path: PathBuf,
+pub(crate) struct FoundFile {
+    pub(crate) path: PathBuf,
     /// Path relative to the root with `/` separators: the article id.
-    pub rel: String,
-    pub size: u64,
-    pub mtime: u64,
+    pub(crate) rel: String,
+    pub(crate) size: u64,
+    pub(crate) mtime: u64,
 }
 
 /// Walks `root` for article files. Returns the files and the problems met on the way (unreadable
 /// entries, symlink loops, non-UTF-8 names, unsupported types).
-pub fn walk(root: &Path) -> (Vec<FoundFile>, Vec<Problem>) {
+pub(crate) fn walk(root: &Path) -> (Vec<FoundFile>, Vec<Problem>) {
     let mut files = Vec::new();
     let mut problems = Vec::new();
     let walker = walkdir::WalkDir::new(root)
@@ -147,19 +118,10 @@ pub fn walk(root: &Path) -> (Vec<FoundFile>, Vec<Problem>) {
             continue;
         };
         let rel = rel.replace('\\', "/");
-        let ext = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase)
-            .unwrap_or_default();
-        if !TEXT_EXTENSIONS.contains(&ext.as_str()) && !JSON_EXTENSIONS.contains(&ext.as_str()) {
+        if Format::of(&path).is_none() {
             problems.push(Problem {
                 path: path.display().to_string(),
-                reason: format!(
-                    "not an article file (reads .{} and .{})",
-                    TEXT_EXTENSIONS.join(", ."),
-                    JSON_EXTENSIONS.join(", .")
-                ),
+                reason: Format::unsupported(),
                 kind: ProblemKind::Skipped,
             });
             continue;
@@ -190,7 +152,7 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
 }
 
 /// Modification time in nanoseconds since the epoch (0 when unknown).
-pub fn mtime_of(m: &std::fs::Metadata) -> u64 {
+fn mtime_of(m: &std::fs::Metadata) -> u64 {
     m.modified()
         .ok()
         .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
@@ -198,9 +160,10 @@ pub fn mtime_of(m: &std::fs::Metadata) -> u64 {
         .unwrap_or(0)
 }
 
-/// Reads one file into raw articles. `Err` is a reason the whole file was skipped; the
-/// problems list holds partial failures (bad JSON lines, broken front matter).
-pub fn read_file(
+/// Reads one file into raw articles and the hash of its bytes. `Err` is a reason the whole file
+/// was skipped; the problems list holds partial failures (bad JSON lines, broken front matter).
+/// A file of no known format (named on the command line) is read as text.
+pub(crate) fn read_file(
     path: &Path,
     max_bytes: u64,
 ) -> Result<(Vec<RawArticle>, Vec<Problem>, String), Problem> {
@@ -224,78 +187,17 @@ pub fn read_file(
         kind: ProblemKind::Failed,
     })?;
     let hash = blake3::hash(&bytes).to_hex()[..32].to_string();
-    let decoded = decode::decode(&bytes).map_err(|e| skip(e.to_string()))?;
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
-    let mut problems = Vec::new();
-    let articles = match ext.as_str() {
-        "jsonl" | "ndjson" => {
-            let (arts, errs) = input::parse_jsonl(&decoded.text);
-            for (line, reason) in errs {
-                problems.push(Problem {
-                    path: format!("{display}:{line}"),
-                    reason,
-                    kind: ProblemKind::Warning,
-                });
-            }
-            arts
-        }
-        "json" => match input::parse_json(&decoded.text) {
-            Ok((arts, errs)) => {
-                for (_, reason) in errs {
-                    problems.push(Problem {
-                        path: display.clone(),
-                        reason,
-                        kind: ProblemKind::Warning,
-                    });
-                }
-                arts
-            }
-            Err(reason) => {
-                return Err(Problem {
-                    path: display,
-                    reason,
-                    kind: ProblemKind::Failed,
-                })
-            }
-        },
-        _ => {
-            let (supplied, body, warning) = input::split_front_matter(&decoded.text);
-            if let Some(w) = warning {
-                problems.push(Problem {
-                    path: display.clone(),
-                    reason: w,
-                    kind: ProblemKind::Warning,
-                });
-            }
-            vec![RawArticle {
-                text: body.to_string(),
-                supplied,
-                line: None,
-            }]
-        }
-    };
+    let format = Format::of(path).unwrap_or(Format::Text);
+    let text = format.text(&bytes).map_err(|e| skip(e.to_string()))?;
+    let (articles, problems) = format.articles(&text, &display)?;
     Ok((articles, problems, hash))
-}
-
-/// Identity of an article: how it is shown, keyed and hashed.
-#[derive(Debug, Clone, Default)]
-pub struct ArticleIds {
-    pub id: String,
-    pub key: String,
-    pub file_key: String,
-    pub path: String,
-    pub hash: String,
 }
 
 /// Everything needed to turn raw articles into index-ready ones, prepared once: the analyzer,
 /// the data files and the analysed industry keywords. Shared by all indexing threads.
 pub struct Pipeline<'a> {
-    pub analyzer: &'a Analyzer,
-    pub res: &'a Resources,
+    pub(crate) analyzer: &'a Analyzer,
+    pub(crate) res: &'a Resources,
     keywords: extract::Keywords,
 }
 
@@ -323,11 +225,11 @@ fn prepare(raw: &RawArticle, ids: ArticleIds, pipe: &Pipeline) -> Article {
         path,
         hash,
     } = ids;
-    let cleaned = clean::clean(&raw.text);
-    let analysis = analyzer.analyze(&cleaned.text);
+    let cleaned = clean::clean(&raw.text, res);
+    let analysis = analyzer.analyze(&cleaned);
     let mut md = extract::extract(
         &raw.text,
-        &cleaned.text,
+        &cleaned,
         &analysis.morphemes,
         &analysis.terms,
         &path,
@@ -341,7 +243,7 @@ fn prepare(raw: &RawArticle, ids: ArticleIds, pipe: &Pipeline) -> Article {
         md.evidence.insert("title".into(), "supplied".into());
     }
     if let Some(d) = &s.date {
-        match parse_supplied_date(d) {
+        match extract::parse_supplied_date(d) {
             Some((date, year)) => {
                 md.date = date;
                 md.year = Some(year);
@@ -350,7 +252,11 @@ fn prepare(raw: &RawArticle, ids: ArticleIds, pipe: &Pipeline) -> Article {
             None => {
                 md.evidence.insert(
                     "date".into(),
-                    format!("supplied date `{d}` not understood; extracted value kept"),
+                    format!(
+                        "supplied date `{d}` is not a calendar date in {}–{}; extracted value kept",
+                        extract::YEARS.start(),
+                        extract::YEARS.end()
+                    ),
                 );
             }
         }
@@ -390,9 +296,9 @@ fn prepare(raw: &RawArticle, ids: ArticleIds, pipe: &Pipeline) -> Article {
     }
     // The headline is indexed in `title`; the body is what follows it, so a headline word
     // is not counted twice and snippets show article text.
-    let mut body_start = md.body_start.min(cleaned.text.len());
-    body_start += cleaned.text[body_start..].len() - cleaned.text[body_start..].trim_start().len();
-    let body_text = cleaned.text[body_start..].to_string();
+    let mut body_start = md.body_start.min(cleaned.len());
+    body_start += cleaned[body_start..].len() - cleaned[body_start..].trim_start().len();
+    let body_text = cleaned[body_start..].to_string();
     let body_terms: Vec<Term> = analysis
         .terms
         .into_iter()
@@ -414,48 +320,5 @@ fn prepare(raw: &RawArticle, ids: ArticleIds, pipe: &Pipeline) -> Article {
         terms: body_terms,
         hash,
         extra: s.extra.clone(),
-    }
-}
-
-/// `2021-05-03`, `2021.5.3`, `2021년 5월 3일` → full date; `2021` → year only.
-fn parse_supplied_date(s: &str) -> Option<(Option<String>, i32)> {
-    let digits: Vec<&str> = s
-        .split(|c: char| !c.is_ascii_digit())
-        .filter(|p| !p.is_empty())
-        .collect();
-    let year: i32 = digits.first()?.parse().ok()?;
-    if !(1900..=2100).contains(&year) {
-        return None;
-    }
-    match digits.as_slice() {
-        [_] => Some((None, year)),
-        [_, m, d, ..] => {
-            let (m, d): (u32, u32) = (m.parse().ok()?, d.parse().ok()?);
-            if (1..=12).contains(&m) && (1..=31).contains(&d) {
-                Some((Some(format!("{year:04}-{m:02}-{d:02}")), year))
-            } else {
-                None
-            }
-        }
-        _ => None,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn supplied_dates() {
-        assert_eq!(
-            parse_supplied_date("2021-05-03"),
-            Some((Some("2021-05-03".into()), 2021))
-        );
-        assert_eq!(
-            parse_supplied_date("2021년 5월 3일"),
-            Some((Some("2021-05-03".into()), 2021))
-        );
-        assert_eq!(parse_supplied_date("2021"), Some((None, 2021)));
-        assert_eq!(parse_supplied_date("어제"), None);
     }
 }

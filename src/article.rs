@@ -1,0 +1,106 @@
+//! The article as kpolicy stores and shows it: its identity, the metadata found for it (with the
+//! evidence) and the cleaned, analysed body. [`crate::ingest`] produces articles, the index stores
+//! them, `inspect` prints them.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::analysis::Term;
+
+/// An article ready for the index.
+#[derive(Debug, Clone, Serialize)]
+pub struct Article {
+    /// Stable id: path relative to the corpus root, or the `id` of a JSON record.
+    pub id: String,
+    /// Unique key in the index: `<root>\u{1f}<id>` for files, `jsonl\u{1f}<id>` for streams.
+    #[serde(skip)]
+    pub key: String,
+    /// Key of the input the article came from (`<root>\u{1f}<rel>`): a file holding several
+    /// JSON records is replaced or removed as a whole.
+    #[serde(skip)]
+    pub file_key: String,
+    pub path: String,
+    /// Title, date, regions, industries, source and the evidence for each: extracted, or
+    /// supplied by the file where it gives them.
+    #[serde(flatten)]
+    pub meta: Metadata,
+    pub url: Option<String>,
+    /// The cleaned text that is indexed and snippeted.
+    #[serde(skip)]
+    pub body: String,
+    /// Body terms (analysed once, handed to the index pre-tokenized).
+    #[serde(skip)]
+    pub terms: Vec<Term>,
+    /// Content hash of the raw input (file bytes or JSON line).
+    #[serde(skip)]
+    pub hash: String,
+    pub extra: BTreeMap<String, String>,
+}
+
+/// Files whose articles are records, each named `rel#id`, even when the file holds just one.
+const RECORD_FILE_EXTENSIONS: &[&str] = &["json", "jsonl", "ndjson"];
+
+/// The one rule for the id of an article read from the file at `rel` (its path relative to the
+/// folder searched, or as given to `inspect`), one of `count` in that file: a file that holds one
+/// article is named by `rel`; each record of a JSON file, or each of several articles of one
+/// file, by `rel#id` — the record's own `id`, else `number`, its 1-based place in the file (line
+/// of a JSON-lines file, item of a JSON array), which does not change when another record fails.
+pub fn file_article_id(rel: &str, supplied: Option<&str>, number: usize, count: usize) -> String {
+    let records = count > 1
+        || std::path::Path::new(rel)
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| RECORD_FILE_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
+    if !records {
+        return rel.to_string();
+    }
+    match supplied {
+        Some(id) => format!("{rel}#{id}"),
+        None => format!("{rel}#{number}"),
+    }
+}
+
+/// Identity of an article: how it is shown, keyed and hashed.
+#[derive(Debug, Clone, Default)]
+pub struct ArticleIds {
+    pub id: String,
+    pub key: String,
+    pub file_key: String,
+    pub path: String,
+    pub hash: String,
+}
+
+/// Title, date, regions, industries and source of an article, with the evidence for each.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Metadata {
+    pub title: String,
+    pub title_derived: bool,
+    pub date: Option<String>,
+    pub year: Option<i32>,
+    pub region: Option<String>,
+    pub mentioned_regions: Vec<String>,
+    pub industry: Vec<String>,
+    pub source: Option<String>,
+    pub evidence: BTreeMap<String, String>,
+    /// Byte offset in the cleaned text where the body starts (after a headline; 0 when the
+    /// title was derived from the lead, which stays part of the body).
+    #[serde(skip)]
+    pub body_start: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::file_article_id;
+
+    #[test]
+    fn one_id_rule_for_files_and_records() {
+        assert_eq!(file_article_id("a/b.txt", None, 1, 1), "a/b.txt");
+        // A text file's front matter `id` does not rename the file's one article.
+        assert_eq!(file_article_id("a/b.md", Some("x"), 1, 1), "a/b.md");
+        assert_eq!(file_article_id("r.json", Some("x"), 1, 1), "r.json#x");
+        assert_eq!(file_article_id("r.JSON", None, 1, 1), "r.JSON#1");
+        assert_eq!(file_article_id("r.json", None, 3, 3), "r.json#3");
+        assert_eq!(file_article_id("r.jsonl", Some("7"), 7, 9), "r.jsonl#7");
+    }
+}
