@@ -9,22 +9,16 @@
 
 use std::borrow::Cow;
 
-use lindera::segmenter::Segmenter;
 use serde::Serialize;
 
+use super::lexicon::Lexicon;
 use super::normalize::Compact;
+use super::tags;
 
 /// Longest run of compact text given to the lattice in one call. Lattice work grows with the
 /// length; sentences are cut at line breaks and sentence ends first, and only run-on text
 /// without either (tables, dumps) is cut here, at the last separator before the limit.
 pub const MAX_CHUNK_BYTES: usize = 2048;
-
-/// The dictionaries the segmenter reads: lindera's (system + user) and the user nouns, which
-/// noun decomposition may use as parts (`수소충전소` → 수소 + 충전소).
-pub struct Lexicon {
-    pub segmenter: Segmenter,
-    pub user_nouns: std::collections::HashSet<String>,
-}
 
 /// One morpheme as the dictionary analysed it, with offsets into the compact text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -320,9 +314,9 @@ pub fn left_space_penalty(details: &[&str]) -> i64 {
         "Inflect" => details.get(5).copied().unwrap_or("*"),
         _ => details.first().copied().unwrap_or("*"),
     };
-    if tag.starts_with('J') {
+    if tags::is_particle(tag) {
         6000
-    } else if tag.starts_with('E') || matches!(tag, "VCP" | "XSA" | "XSN" | "XSV") {
+    } else if tags::is_ending_or_suffix(tag) {
         3000
     } else {
         0

@@ -15,7 +15,8 @@ use std::cell::RefCell;
 use lindera::dictionary::Dictionary;
 use lindera_dictionary::dictionary::character_definition::CategoryId;
 
-use super::segment::{left_space_penalty, Lexicon};
+use super::lexicon::Lexicon;
+use super::segment::left_space_penalty;
 
 /// Bytes of one serialized `WordEntry`: id u32, cost i16, left id u16, right id u16.
 const ENTRY_LEN: usize = 10;
