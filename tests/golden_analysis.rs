@@ -1,6 +1,7 @@
 //! Golden snapshots of the analyzer (lindera's `tests/golden_tokenization.rs` style): morphemes
 //! (surface/POS, original byte offsets, kind) and index terms (text, position, offsets, POS) of
-//! real Korean sentences from `tests/fixtures/golden_sentences.txt`. Any change to
+//! real Korean sentences from `tests/fixtures/golden_sentences.txt`, and for the words users
+//! type, what they search for (query terms, surface words). Any change to
 //! segmentation, the POS filter or the term rules shows as a readable diff of
 //! `tests/snapshots/*.snap` to review.
 //!
@@ -11,6 +12,7 @@
 use std::fmt::Write;
 use std::sync::LazyLock;
 
+use kpolicy::analysis::surface::surface_words;
 use kpolicy::analysis::{Analyzer, MorphKind};
 use kpolicy::data::Resources;
 
@@ -71,6 +73,19 @@ fn render(text: &str, out: &mut String) {
     writeln!(out, "  terms: {}", terms.join(" ")).unwrap();
 }
 
+/// What a word searches for: its terms analysed as a query (the end of the query is not a
+/// sentence end) and its surface words.
+fn render_query(text: &str, out: &mut String) {
+    let terms: Vec<String> = ANALYZER
+        .query_terms(text)
+        .iter()
+        .map(|t| format!("{}@{}/{}", t.text, t.position, t.pos))
+        .collect();
+    writeln!(out, "  as a query: {}", terms.join(" ")).unwrap();
+    let surface: Vec<String> = surface_words(text).into_iter().map(|w| w.text).collect();
+    writeln!(out, "  surface words: {}", surface.join(" ")).unwrap();
+}
+
 #[test]
 fn analysis_of_real_sentences_is_pinned() {
     let sections = sections();
@@ -80,6 +95,9 @@ fn analysis_of_real_sentences_is_pinned() {
         let mut out = String::new();
         for l in &lines {
             render(l, &mut out);
+            if name == "words" {
+                render_query(l, &mut out);
+            }
         }
         insta::assert_snapshot!(name, out);
     }

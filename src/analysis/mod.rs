@@ -16,6 +16,7 @@
 pub mod lexicon;
 pub mod normalize;
 pub mod segment;
+pub mod surface;
 pub mod tags;
 pub mod tantivy;
 pub mod terms;
@@ -58,7 +59,18 @@ impl Analyzer {
 
     /// Analyses `text` once: morphemes and index terms, both with original byte offsets.
     pub fn analyze(&self, text: &str) -> Analysis {
-        let morphemes = self.segment(&normalize::compact(text));
+        self.analyze_as(text, segment::End::Sentence)
+    }
+
+    /// Analyses query words: like [`Analyzer::analyze`], but the end of the text is not the
+    /// end of a sentence, so a word segments alone as it does inside the article it was
+    /// copied from.
+    pub fn analyze_query(&self, text: &str) -> Analysis {
+        self.analyze_as(text, segment::End::Open)
+    }
+
+    fn analyze_as(&self, text: &str, end: segment::End) -> Analysis {
+        let morphemes = self.segment(&normalize::compact(text), end);
         let terms = terms::terms_of(&morphemes);
         Analysis { morphemes, terms }
     }
@@ -66,12 +78,15 @@ impl Analyzer {
     /// Morphemes from the segmentation model alone: whitespace out of the lattice, but no
     /// NFKC, case folding or middle-dot separators — the input MeCab-ko itself would see.
     pub fn morphemes_raw(&self, text: &str) -> Vec<Morpheme> {
-        self.segment(&normalize::compact_whitespace_only(text))
+        self.segment(
+            &normalize::compact_whitespace_only(text),
+            segment::End::Sentence,
+        )
     }
 
     /// Segments a compact text; the morphemes' offsets are mapped back to the original text.
-    fn segment(&self, compact: &normalize::Compact) -> Vec<Morpheme> {
-        let mut morphemes = segment::segment(&self.lexicon, compact);
+    fn segment(&self, compact: &normalize::Compact, end: segment::End) -> Vec<Morpheme> {
+        let mut morphemes = segment::segment(&self.lexicon, compact, end);
         for m in &mut morphemes {
             let (start, end) = compact.original_range(m.start, m.end);
             m.start = start;
@@ -83,6 +98,11 @@ impl Analyzer {
     /// Index terms of `text`.
     pub fn terms(&self, text: &str) -> Vec<Term> {
         self.analyze(text).terms
+    }
+
+    /// Index terms of query words (see [`Analyzer::analyze_query`]).
+    pub fn query_terms(&self, text: &str) -> Vec<Term> {
+        self.analyze_query(text).terms
     }
 
     /// Normalised term texts only (for queries and keyword matching).

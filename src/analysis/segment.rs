@@ -47,16 +47,27 @@ pub enum MorphKind {
     Preanalysis,
 }
 
+/// How the analysed text ends: a document's text ends a sentence; a query's words go on in
+/// the article they were copied from, so their end must not pull the last word towards a
+/// sentence-final reading (`정부의` alone would read 정부/NNG 의/NNG, in an article it is
+/// 정부/NNG 의/JKG).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum End {
+    Sentence,
+    Open,
+}
+
 /// Segments a compact text into morphemes.
-pub fn segment(lex: &Lexicon, compact: &Compact) -> Vec<Morpheme> {
+pub fn segment(lex: &Lexicon, compact: &Compact, end_kind: End) -> Vec<Morpheme> {
     let mut out = Vec::new();
     for (start, end) in chunks(compact) {
+        let open_end = end_kind == End::Open && end == compact.text.len();
         let inner: Vec<usize> = compact
             .boundaries_inside(start, end)
             .iter()
             .map(|&b| b - start)
             .collect();
-        match super::viterbi::best_path(lex, &compact.text[start..end], &inner) {
+        match super::viterbi::best_path(lex, &compact.text[start..end], &inner, open_end) {
             Some(words) => {
                 for w in words {
                     let details = super::viterbi::details(lex, w.lex, w.id);
