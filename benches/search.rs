@@ -30,9 +30,8 @@ use criterion::{black_box, Criterion};
 
 use kpolicy::analysis::Analyzer;
 use kpolicy::data::Resources;
-use kpolicy::index::update::update_jsonl;
 use kpolicy::index::KIndex;
-use kpolicy::ingest::Pipeline;
+use kpolicy::indexer::{Indexer, JsonLines, Options, Source};
 use kpolicy::search::{resolve_filters, Engine, Request};
 
 /// The allocator the `kpolicy` binary uses (src/main.rs).
@@ -98,20 +97,16 @@ fn index_dir(analyzer: &Analyzer, res: &Resources) -> (PathBuf, Option<tempfile:
     let text = lines.join("\n");
     let tmp = tempfile::tempdir().expect("temp dir");
     let started = Instant::now();
-    let kindex = KIndex::open_or_create(tmp.path(), analyzer, true).expect("index");
-    let mut writer = kindex.writer(256 * 1024 * 1024).expect("writer");
-    let pipe = Pipeline::new(analyzer, res);
-    let summary = update_jsonl(
-        &kindex,
-        &mut writer,
-        &mut std::io::Cursor::new(text.as_bytes()),
-        &corpus,
-        &pipe,
-        kpolicy::index::update::COMMIT_EVERY_DOCS,
-        &mut |_| {},
-    )
-    .expect("indexing");
-    writer.wait_merging_threads().expect("merge");
+    let opts = Options {
+        rebuild: true,
+        ..Options::default()
+    };
+    let mut indexer = Indexer::open(tmp.path(), analyzer, res, &opts).expect("index");
+    let stream = JsonLines::from_reader(Box::new(std::io::Cursor::new(text.into_bytes())), &corpus);
+    let summary = indexer
+        .update(Source::JsonLines(stream), &mut |_| {})
+        .expect("indexing");
+    indexer.finish().expect("merge");
     eprintln!(
         "search bench: indexed {} articles of {corpus} in {:.1} s (set KPOLICY_BENCH_INDEX to reuse a 100k index)",
         summary.documents,

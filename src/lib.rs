@@ -7,10 +7,14 @@
 //!   synonyms).
 //! - [`ingest`]: files → articles: decoding, front matter and JSON input, cleaning, metadata
 //!   extraction (title, date/year, regions, industries, source).
-//! - [`index`]: the tantivy schema, opening with a version check, incremental updates.
+//! - [`index`]: storage: the tantivy schema, opening with a version check, the reader and the
+//!   writer lock, what the index holds per input. Knows nothing of articles or files.
+//! - [`indexer`]: sources (folders, JSON lines) → articles (through [`ingest`]) → the index,
+//!   incrementally, on all cores; watching folders; building an index on first use.
 //! - [`search`]: query parsing, filters, BM25 ranking, snippets, facet counts.
+//! - [`stats`]: what an index holds (documents, size, facet counts).
 //! - [`eval`]: ranking quality on judged corpora.
-//! - [`cli`]: clap types, command dispatch and rendering.
+//! - [`cli`]: argument parsing and resolution, the commands, one printer.
 
 pub mod analysis;
 pub mod cli;
@@ -18,7 +22,9 @@ pub mod data;
 pub mod error;
 pub mod eval;
 pub mod index;
+pub mod indexer;
 pub mod ingest;
 pub mod search;
+pub mod stats;
 
 pub use error::{Error, Result};

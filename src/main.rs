@@ -1,6 +1,8 @@
 //! The `kpolicy` binary: parse arguments, run, turn the outcome into an exit code
 //! (0 ok, 1 no results or done with warnings, 2 usage or hard error).
 
+use std::io::Write;
+
 use clap::Parser;
 
 /// mimalloc: the analyzer allocates many small strings per article.
@@ -8,18 +10,10 @@ use clap::Parser;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
-    let cli = kpolicy::cli::Cli::parse();
-    let code = match kpolicy::cli::run(cli) {
+    let code = match kpolicy::cli::run(kpolicy::cli::Cli::parse()) {
         Ok(outcome) => outcome.code(),
-        // `kpolicy search … | head`: the reader went away, which is not an error.
-        Err(kpolicy::Error::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
-        Err(kpolicy::Error::Json(e))
-            if e.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe) =>
-        {
-            0
-        }
         Err(e) => {
-            eprintln!("kpolicy: {e}");
+            let _ = writeln!(std::io::stderr(), "kpolicy: {e}");
             2
         }
     };

@@ -448,6 +448,77 @@ fn default_index_of_another_version_is_rebuilt_on_search() {
     assert!(stdout.contains("[이차전지]"));
 }
 
+/// Runs kpolicy with its stdout a pipe whose reader has already gone (as `| head -c1` leaves
+/// it once head exits), so the first write fails with a broken pipe. Returns the exit code
+/// and stderr once kpolicy ends by itself.
+fn run_with_closed_stdout(args: &[&std::ffi::OsStr]) -> (Option<i32>, String) {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("kpolicy"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn kpolicy");
+    drop(child.stdout.take());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(300);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait kpolicy") {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("kpolicy {args:?} kept running after its reader went away");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let mut stderr = String::new();
+    if let Some(mut err) = child.stderr.take() {
+        err.read_to_string(&mut stderr).expect("stderr");
+    }
+    (status.code(), stderr)
+}
+
+#[test]
+fn closed_pipe_after_search_json_is_a_normal_exit() {
+    let tmp = seed_index();
+    let idx = tmp.join("idx");
+    let args = ["search", "산업", "--json", "--index"].map(std::ffi::OsStr::new);
+    let (code, err) = run_with_closed_stdout(&[&args[..], &[idx.as_os_str()]].concat());
+    assert_eq!(code, Some(0), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn closed_pipe_after_index_json_is_a_normal_exit() {
+    // `kpolicy index --json | head -c1` panicked ("failed printing to stdout").
+    let tmp = TempDir::new();
+    let idx = tmp.join("idx");
+    let docs = documents();
+    let args = ["index", "--json", "--index"].map(std::ffi::OsStr::new);
+    let (code, err) =
+        run_with_closed_stdout(&[&args[..], &[idx.as_os_str(), docs.as_os_str()]].concat());
+    assert_eq!(code, Some(0), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(idx.join("meta.json").exists(), "the index was still built");
+}
+
+#[test]
+fn closed_pipe_ends_watch_json_normally() {
+    // `kpolicy watch --json | head -1` panicked on the next summary line, and with no reader
+    // there is no point in watching on: the watch ends after the first one.
+    let tmp = TempDir::new();
+    let idx = tmp.join("idx");
+    let docs = documents();
+    let args = ["watch", "--json", "--index"].map(std::ffi::OsStr::new);
+    let (code, err) =
+        run_with_closed_stdout(&[&args[..], &[idx.as_os_str(), docs.as_os_str()]].concat());
+    assert_eq!(code, Some(0), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
 #[test]
 fn analyze_shows_morphemes_and_terms() {
     let out = kpolicy()

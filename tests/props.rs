@@ -12,8 +12,8 @@ use std::sync::LazyLock;
 
 use kpolicy::analysis::Analyzer;
 use kpolicy::data::Resources;
-use kpolicy::index::update::{index_folders, UpdateOptions};
 use kpolicy::index::KIndex;
+use kpolicy::indexer::{Indexer, Options, Source};
 use kpolicy::ingest::decode::{decode, DecodeError};
 use kpolicy::ingest::{input, ArticleIds, Pipeline, RawArticle, Supplied};
 use kpolicy::search::query::{groups, parse};
@@ -41,17 +41,16 @@ static INDEX: LazyLock<KIndex> = LazyLock::new(|| {
         std::fs::write(docs.join(format!("{i}.txt")), text).unwrap();
     }
     let idx = base.join("index");
-    index_folders(
-        &idx,
-        &[docs],
-        &PIPE,
-        &UpdateOptions::default(),
-        true,
-        64 * 1024 * 1024,
-        &mut |_| {},
-    )
-    .expect("index the props corpus");
-    KIndex::open(&idx, &FULL).expect("open the props index")
+    let opts = Options {
+        rebuild: true,
+        writer_memory: 64_000_000,
+        ..Options::default()
+    };
+    let mut indexer = Indexer::open(&idx, &FULL, &RES, &opts).expect("open the props index");
+    indexer
+        .update(Source::Folders(&[docs]), &mut |_| {})
+        .expect("index the props corpus");
+    indexer.finish().expect("finish the props index")
 });
 
 const CORPUS: &[&str] = &[

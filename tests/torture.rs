@@ -661,7 +661,7 @@ fn disk_full_while_indexing_keeps_the_last_commit() {
 
 /// The disk-full error must say what happened and where, not only that a thread died.
 #[test]
-#[ignore = "bug: when tantivy reports only a stopped worker thread, the io error (File too large) is not recovered (src/index/update.rs write_error)"]
+#[ignore = "bug: when tantivy reports only a stopped worker thread, the io error (File too large) is not recovered (src/indexer/commit.rs write_error)"]
 fn disk_full_error_names_the_cause_and_the_index() {
     let tmp = TempDir::new();
     let (root, idx) = committed_index(&tmp);

@@ -1,5 +1,6 @@
-//! Command-line arguments as parsed (clap derive). Nothing here is interpreted: `cli::run`
-//! resolves these into paths, the analyzer, the index and requests once, up front.
+//! Command-line arguments as parsed (clap derive), the "low" stage. Nothing here is
+//! interpreted: `cli::hiargs` resolves these into paths, the analyzer, the index and requests
+//! once, up front.
 
 use std::path::PathBuf;
 
@@ -14,27 +15,27 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 )]
 pub struct Cli {
     #[command(subcommand)]
-    pub command: Command,
+    pub(crate) command: Command,
 
     /// Folder with regions.tsv, industries.tsv, domain_nouns.txt, synonyms.tsv
     /// (default: the copies built into kpolicy from the repository's data/).
     #[arg(long, global = true, value_name = "DIR")]
-    pub data: Option<PathBuf>,
+    pub(crate) data: Option<PathBuf>,
 
     /// When to use colour: auto (a terminal, unless NO_COLOR is set), always, never.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
+    pub(crate) color: ColorChoice,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
+pub(crate) enum ColorChoice {
     Auto,
     Always,
     Never,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Build or update the index from folders of articles (incremental).
     Index(IndexArgs),
     /// Search the index.
@@ -52,158 +53,158 @@ pub enum Command {
 }
 
 #[derive(Debug, Args)]
-pub struct IndexOpt {
+pub(crate) struct IndexOpt {
     /// Index folder.
     #[arg(long, value_name = "PATH", default_value = crate::cli::DEFAULT_INDEX)]
-    pub index: PathBuf,
+    pub(crate) index: PathBuf,
 }
 
 #[derive(Debug, Args)]
-pub struct IndexArgs {
+pub(crate) struct IndexArgs {
     /// Folders of articles (.txt, .md, .json, .jsonl); default documents/.
     #[arg(value_name = "DIR")]
-    pub dirs: Vec<PathBuf>,
+    pub(crate) dirs: Vec<PathBuf>,
     #[command(flatten)]
-    pub index: IndexOpt,
+    pub(crate) index: IndexOpt,
     /// Read articles from a JSON-lines file (`-` for standard input) instead of folders.
     #[arg(long, value_name = "FILE", conflicts_with = "dirs")]
-    pub jsonl: Option<PathBuf>,
+    pub(crate) jsonl: Option<PathBuf>,
     /// Start from an empty index.
     #[arg(long)]
-    pub rebuild: bool,
+    pub(crate) rebuild: bool,
     /// Keep documents whose files were deleted from the folder.
     #[arg(long)]
-    pub keep_deleted: bool,
-    /// Skip files larger than this many MB.
+    pub(crate) keep_deleted: bool,
+    /// Skip files larger than this many MB (1 MB = 1,000,000 bytes).
     #[arg(long, value_name = "MB", default_value_t = 20)]
-    pub max_size: u64,
-    /// Memory for the index writer, in MB.
+    pub(crate) max_size: u64,
+    /// Memory for the index writer, in MB (1 MB = 1,000,000 bytes; at least 16 are used).
     #[arg(long, value_name = "MB", default_value_t = 256)]
-    pub writer_memory: usize,
+    pub(crate) writer_memory: u64,
     /// Analysis threads (default: one per core).
     #[arg(long, value_name = "N", default_value_t = 0)]
-    pub threads: usize,
+    pub(crate) threads: usize,
     /// Treat skipped files and warnings as failure (exit 2).
     #[arg(long)]
-    pub strict: bool,
+    pub(crate) strict: bool,
     /// Commit after this many documents (a killed run keeps what was committed).
-    #[arg(long, value_name = "N", default_value_t = crate::index::update::COMMIT_EVERY_DOCS)]
-    pub commit_every: usize,
+    #[arg(long, value_name = "N", default_value_t = crate::indexer::COMMIT_EVERY_DOCS)]
+    pub(crate) commit_every: usize,
     /// Print the summary as JSON.
     #[arg(long)]
-    pub json: bool,
+    pub(crate) json: bool,
     /// Print every skipped file, not just the first few.
     #[arg(long, short)]
-    pub verbose: bool,
+    pub(crate) verbose: bool,
 }
 
 #[derive(Debug, Args)]
-pub struct SearchArgs {
+pub(crate) struct SearchArgs {
     /// The query: words (all required), "a phrase", -exclude, title:word, a OR b.
     #[arg(value_name = "QUERY", required = true, num_args = 1..)]
-    pub query: Vec<String>,
+    pub(crate) query: Vec<String>,
     #[command(flatten)]
-    pub index: IndexOpt,
+    pub(crate) index: IndexOpt,
     /// Only articles issued by this region (시·도, 시·군·구, short form or /path); repeatable.
     #[arg(long, value_name = "REGION")]
-    pub region: Vec<String>,
+    pub(crate) region: Vec<String>,
     /// Apply --region to the regions an article mentions instead of the issuing one.
     #[arg(long)]
-    pub mentioned: bool,
+    pub(crate) mentioned: bool,
     /// Only articles tagged with this industry; repeatable.
     #[arg(long, value_name = "INDUSTRY")]
-    pub industry: Vec<String>,
+    pub(crate) industry: Vec<String>,
     /// Only articles of this year (or `unknown`); repeatable.
     #[arg(long, value_name = "YEAR", conflicts_with_all = ["since", "until"])]
-    pub year: Vec<String>,
+    pub(crate) year: Vec<String>,
     /// Only articles of this year or later.
     #[arg(long, value_name = "YEAR")]
-    pub since: Option<i32>,
+    pub(crate) since: Option<i32>,
     /// Only articles of this year or earlier.
     #[arg(long, value_name = "YEAR")]
-    pub until: Option<i32>,
+    pub(crate) until: Option<i32>,
     /// Number of hits to show.
     #[arg(long, short = 'n', default_value_t = crate::search::DEFAULT_LIMIT)]
-    pub limit: usize,
+    pub(crate) limit: usize,
     /// Skip this many hits (paging).
     #[arg(long, default_value_t = 0)]
-    pub offset: usize,
+    pub(crate) offset: usize,
     /// Match any word instead of all words.
     #[arg(long)]
-    pub any: bool,
+    pub(crate) any: bool,
     /// Print the result as one JSON object.
     #[arg(long)]
-    pub json: bool,
+    pub(crate) json: bool,
 }
 
 #[derive(Debug, Args)]
-pub struct AnalyzeArgs {
+pub(crate) struct AnalyzeArgs {
     /// Text to analyse (default: standard input).
     #[arg(value_name = "TEXT")]
-    pub text: Vec<String>,
+    pub(crate) text: Vec<String>,
     /// Print JSON.
     #[arg(long)]
-    pub json: bool,
+    pub(crate) json: bool,
 }
 
 #[derive(Debug, Args)]
-pub struct InspectArgs {
+pub(crate) struct InspectArgs {
     /// Article files.
     #[arg(value_name = "FILE", required = true)]
-    pub files: Vec<PathBuf>,
+    pub(crate) files: Vec<PathBuf>,
     /// Print one JSON object per article (JSON lines).
     #[arg(long)]
-    pub json: bool,
+    pub(crate) json: bool,
 }
 
 #[derive(Debug, Args)]
-pub struct StatsArgs {
+pub(crate) struct StatsArgs {
     #[command(flatten)]
-    pub index: IndexOpt,
+    pub(crate) index: IndexOpt,
     /// Print JSON.
     #[arg(long)]
-    pub json: bool,
+    pub(crate) json: bool,
 }
 
 #[derive(Debug, Args)]
-pub struct WatchArgs {
+pub(crate) struct WatchArgs {
     /// Folders to watch; default documents/.
     #[arg(value_name = "DIR")]
-    pub dirs: Vec<PathBuf>,
+    pub(crate) dirs: Vec<PathBuf>,
     #[command(flatten)]
-    pub index: IndexOpt,
+    pub(crate) index: IndexOpt,
     /// Wait this long after the last change before indexing (milliseconds).
     #[arg(long, value_name = "MS", default_value_t = 300)]
-    pub debounce: u64,
+    pub(crate) debounce: u64,
     /// Keep documents whose files were deleted.
     #[arg(long)]
-    pub keep_deleted: bool,
-    /// Memory for the index writer, in MB.
+    pub(crate) keep_deleted: bool,
+    /// Memory for the index writer, in MB (1 MB = 1,000,000 bytes; at least 16 are used).
     #[arg(long, value_name = "MB", default_value_t = 128)]
-    pub writer_memory: usize,
+    pub(crate) writer_memory: u64,
     /// Print one JSON summary line per update.
     #[arg(long)]
-    pub json: bool,
+    pub(crate) json: bool,
 }
 
 #[derive(Debug, Args)]
-pub struct EvalArgs {
+pub(crate) struct EvalArgs {
     /// Corpus in JSON lines (`id`, `title`, `text`).
     #[arg(long, value_name = "FILE")]
-    pub corpus: PathBuf,
+    pub(crate) corpus: PathBuf,
     /// Queries in JSON lines (`qid`, `query`, `relevant`: `[ids]`).
     #[arg(long, value_name = "FILE")]
-    pub queries: PathBuf,
+    pub(crate) queries: PathBuf,
     /// Cut-off for Recall@k, MRR@k and nDCG@k.
     #[arg(long, default_value_t = 10)]
-    pub k: usize,
+    pub(crate) k: usize,
     /// Keep the evaluation index here instead of a temporary folder (reused when present).
     #[arg(long, value_name = "PATH")]
-    pub index: Option<PathBuf>,
+    pub(crate) index: Option<PathBuf>,
     /// List the queries whose relevant document is not first.
     #[arg(long, short)]
-    pub verbose: bool,
+    pub(crate) verbose: bool,
     /// Print JSON.
     #[arg(long)]
-    pub json: bool,
+    pub(crate) json: bool,
 }

@@ -6,10 +6,10 @@ use std::path::Path;
 
 use anstyle::{AnsiColor, Style as Ansi};
 
-use super::Style;
+use super::printer::Style;
 use crate::analysis::Analysis;
-use crate::index::update::Summary;
 use crate::index::Stats;
+use crate::indexer::Summary;
 use crate::ingest::Article;
 use crate::search::{Facets, Response};
 
@@ -31,8 +31,13 @@ const MATCH: Ansi = Ansi::new()
 const DIM: Ansi = Ansi::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::BrightBlack)));
 const META: Ansi = Ansi::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Cyan)));
 
-/// Summary of an index run, on stderr (stdout stays clean for scripts).
-pub fn index_summary(s: &Summary, index: &Path, verbose: bool) {
+/// Summary of an index run, for stderr (stdout stays clean for scripts).
+pub(super) fn index_summary(
+    err: &mut dyn Write,
+    s: &Summary,
+    index: &Path,
+    verbose: bool,
+) -> io::Result<()> {
     let shown = if verbose { usize::MAX } else { SHOWN_PROBLEMS };
     for p in s.problems.iter().take(shown) {
         let kind = match p.kind {
@@ -40,20 +45,22 @@ pub fn index_summary(s: &Summary, index: &Path, verbose: bool) {
             crate::ingest::ProblemKind::Failed => "failed",
             crate::ingest::ProblemKind::Warning => "warning",
         };
-        eprintln!("kpolicy: {kind}: {p}");
+        writeln!(err, "kpolicy: {kind}: {p}")?;
     }
     if s.problems.len() > shown {
-        eprintln!(
+        writeln!(
+            err,
             "kpolicy: … and {} more (--verbose lists all)",
             s.problems.len() - shown
-        );
+        )?;
     }
     let rate = if s.seconds > 0.0 {
         (s.added + s.updated) as f64 / s.seconds
     } else {
         0.0
     };
-    eprintln!(
+    writeln!(
+        err,
         "{}: {} added, {} updated, {} removed, {} unchanged, {} skipped, {} failed, {} warnings; {} documents; {:.2}s ({:.0} docs/s, {:.2} MB/s)",
         index.display(),
         s.added,
@@ -67,11 +74,11 @@ pub fn index_summary(s: &Summary, index: &Path, verbose: bool) {
         s.seconds,
         rate,
         if s.seconds > 0.0 { s.bytes as f64 / 1e6 / s.seconds } else { 0.0 }
-    );
+    )
 }
 
 /// Search hits and facet counts.
-pub fn search(out: &mut dyn Write, r: &Response, style: &Style) -> io::Result<()> {
+pub(super) fn search(out: &mut dyn Write, r: &Response, style: &Style) -> io::Result<()> {
     let c = style.color;
     if let Some(n) = &r.notice {
         writeln!(out, "{}", paint(&format!("note: {n}"), DIM, c))?;
@@ -210,7 +217,12 @@ fn facets(out: &mut dyn Write, f: &Facets, c: bool) -> io::Result<()> {
 }
 
 /// `kpolicy analyze` table.
-pub fn analysis(out: &mut dyn Write, text: &str, a: &Analysis, style: &Style) -> io::Result<()> {
+pub(super) fn analysis(
+    out: &mut dyn Write,
+    text: &str,
+    a: &Analysis,
+    style: &Style,
+) -> io::Result<()> {
     let c = style.color;
     writeln!(
         out,
@@ -250,7 +262,7 @@ pub fn analysis(out: &mut dyn Write, text: &str, a: &Analysis, style: &Style) ->
 }
 
 /// `kpolicy inspect` block for one article.
-pub fn inspect(out: &mut dyn Write, a: &Article, style: &Style) -> io::Result<()> {
+pub(super) fn inspect(out: &mut dyn Write, a: &Article, style: &Style) -> io::Result<()> {
     let c = style.color;
     writeln!(out, "{}", paint(&a.path, BOLD, c))?;
     let field = |name: &str, value: String| format!("  {:<18} {value}", format!("{name}:"));
@@ -322,7 +334,7 @@ pub fn inspect(out: &mut dyn Write, a: &Article, style: &Style) -> io::Result<()
 }
 
 /// `kpolicy stats`.
-pub fn stats(out: &mut dyn Write, s: &Stats, f: &Facets, style: &Style) -> io::Result<()> {
+pub(super) fn stats(out: &mut dyn Write, s: &Stats, f: &Facets, style: &Style) -> io::Result<()> {
     let c = style.color;
     writeln!(out, "{} {}", paint("index:", BOLD, c), s.index)?;
     writeln!(out, "{} {}", paint("documents:", BOLD, c), s.documents)?;

@@ -11,7 +11,7 @@ use tantivy::tokenizer::PreTokenizedString;
 
 /// Field values in the order they were added.
 #[derive(Debug, Clone, Default)]
-pub struct KDoc {
+pub(crate) struct KDoc {
     values: Vec<(Field, OwnedValue)>,
 }
 

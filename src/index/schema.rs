@@ -1,0 +1,108 @@
+//! The tantivy schema: one document per article, with the analysed text fields, the stored
+//! metadata, the facet fields search counts, and the fast fields the indexer reads back to know
+//! which inputs the index holds.
+
+use tantivy::schema::{
+    FacetOptions, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED,
+    STORED, STRING,
+};
+
+use crate::analysis::TOKENIZER_NAME;
+
+/// Version of the schema *and* the analysis that produced the terms. Bump it whenever either
+/// changes: an index made with another value must be rebuilt.
+pub(crate) const INDEX_FORMAT: &str = "kpolicy-index-7";
+
+/// Facet value for a missing year or region.
+pub(crate) const UNKNOWN: &str = "unknown";
+
+/// Separator between a root and a relative id inside `key` / `file_key`.
+pub(crate) const KEY_SEP: char = '\u{1f}';
+
+/// The schema's fields.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Fields {
+    /// Unique per article: replaced when the article changes.
+    pub key: Field,
+    /// The input (file or JSON-lines stream entry) the article came from: an input's articles are
+    /// replaced and removed together.
+    pub file_key: Field,
+    pub id: Field,
+    pub path: Field,
+    pub title: Field,
+    pub body: Field,
+    pub body_text: Field,
+    pub date: Field,
+    pub year: Field,
+    pub year_facet: Field,
+    pub region: Field,
+    pub mentioned: Field,
+    pub industry: Field,
+    pub source: Field,
+    pub url: Field,
+    pub hash: Field,
+    pub mtime: Field,
+    pub size: Field,
+    pub title_derived: Field,
+    pub extra: Field,
+}
+
+/// Builds the schema.
+pub(crate) fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let analyzed = TextFieldIndexing::default()
+        .set_tokenizer(TOKENIZER_NAME)
+        .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+    let fields = Fields {
+        key: b.add_text_field("key", STRING | STORED | FAST),
+        file_key: b.add_text_field("file_key", STRING | STORED | FAST),
+        id: b.add_text_field("id", STRING | STORED),
+        path: b.add_text_field("path", STORED),
+        title: b.add_text_field(
+            "title",
+            TextOptions::default()
+                .set_indexing_options(analyzed.clone())
+                .set_stored(),
+        ),
+        // Pre-tokenized and not stored: the terms come from the one analysis pass in ingest,
+        // and the text is stored once, in `body_text`, without the token list.
+        body: b.add_text_field(
+            "body",
+            TextOptions::default().set_indexing_options(analyzed),
+        ),
+        body_text: b.add_text_field("body_text", STORED),
+        date: b.add_text_field("date", STRING | STORED),
+        year: b.add_i64_field("year", INDEXED | STORED | FAST),
+        year_facet: b.add_facet_field("year_facet", FacetOptions::default()),
+        region: b.add_facet_field("region", FacetOptions::default().set_stored()),
+        mentioned: b.add_facet_field("mentioned", FacetOptions::default().set_stored()),
+        industry: b.add_facet_field("industry", FacetOptions::default().set_stored()),
+        source: b.add_text_field("source", STRING | STORED),
+        url: b.add_text_field("url", STORED),
+        hash: b.add_text_field("hash", STRING | STORED | FAST),
+        mtime: b.add_u64_field("mtime", FAST | STORED),
+        size: b.add_u64_field("size", FAST | STORED),
+        title_derived: b.add_bool_field("title_derived", STORED),
+        extra: b.add_text_field("extra", STORED),
+    };
+    (b.build(), fields)
+}
+
+/// A year as users name it in a filter: `2020`, or [`UNKNOWN`] (`Some(None)`) for the articles
+/// whose year is not known. `None` when the text is neither.
+pub(crate) fn parse_year(text: &str) -> Option<Option<i32>> {
+    if text == UNKNOWN {
+        return Some(None);
+    }
+    text.parse().ok().map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn years_and_unknown() {
+        assert_eq!(super::parse_year("2020"), Some(Some(2020)));
+        assert_eq!(super::parse_year("unknown"), Some(None));
+        assert_eq!(super::parse_year("twenty"), None);
+    }
+}

@@ -1,0 +1,123 @@
+//! Writing: an input's documents are replaced in the same commit that deletes its old ones, and
+//! commits come every [`COMMIT_EVERY_DOCS`] documents or [`COMMIT_EVERY`], so a killed run keeps
+//! what it committed and loses at most that much work.
+
+use std::time::{Duration, Instant};
+
+use tantivy::{IndexWriter, Term};
+
+use super::document::document;
+use crate::error::{Error, Result};
+use crate::index::{KDoc, KIndex};
+use crate::ingest::Article;
+
+/// Documents between two commits: a kill loses at most this much work.
+pub const COMMIT_EVERY_DOCS: usize = 5000;
+/// Time between two commits during a long run.
+const COMMIT_EVERY: Duration = Duration::from_secs(20);
+
+/// The writer of one update run, with its commit schedule.
+pub(super) struct Committer<'w> {
+    kindex: &'w KIndex,
+    writer: &'w mut IndexWriter<KDoc>,
+    /// Fingerprint of the data files, recorded with every commit.
+    data: &'w str,
+    every: usize,
+    pending: usize,
+    last: Instant,
+}
+
+impl<'w> Committer<'w> {
+    pub fn new(
+        kindex: &'w KIndex,
+        writer: &'w mut IndexWriter<KDoc>,
+        data: &'w str,
+        every: usize,
+    ) -> Self {
+        Committer {
+            kindex,
+            writer,
+            data,
+            every: every.max(1),
+            pending: 0,
+            last: Instant::now(),
+        }
+    }
+
+    /// Replaces every document of the input `file_key` with `articles`.
+    pub fn replace_input(
+        &mut self,
+        file_key: &str,
+        articles: &[Article],
+        mtime: u64,
+        size: u64,
+    ) -> Result<()> {
+        let fields = &self.kindex.fields;
+        self.writer
+            .delete_term(Term::from_field_text(fields.file_key, file_key));
+        for a in articles {
+            self.add(document(fields, a, mtime, size))?;
+        }
+        self.maybe_commit()
+    }
+
+    /// Replaces the one article with `article.key` (a JSON-lines record).
+    pub fn replace_article(&mut self, article: &Article) -> Result<()> {
+        let fields = &self.kindex.fields;
+        self.writer
+            .delete_term(Term::from_field_text(fields.key, &article.key));
+        self.add(document(fields, article, 0, 0))?;
+        self.maybe_commit()
+    }
+
+    /// Removes every document of the input `file_key`.
+    pub fn remove_input(&mut self, file_key: &str) {
+        self.writer
+            .delete_term(Term::from_field_text(self.kindex.fields.file_key, file_key));
+        self.pending += 1;
+    }
+
+    fn add(&mut self, doc: KDoc) -> Result<()> {
+        self.writer
+            .add_document(doc)
+            .map_err(|e| self.write_error(e.into()))?;
+        self.pending += 1;
+        Ok(())
+    }
+
+    fn maybe_commit(&mut self) -> Result<()> {
+        if self.pending >= self.every || self.last.elapsed() >= COMMIT_EVERY {
+            self.commit()?;
+        }
+        Ok(())
+    }
+
+    /// Commits what was written, with the kpolicy payload.
+    pub fn commit(&mut self) -> Result<()> {
+        KIndex::commit(self.writer, self.data).map_err(|e| self.write_error(e))?;
+        self.pending = 0;
+        self.last = Instant::now();
+        Ok(())
+    }
+
+    /// An error from the writer, said with the index path and the likely cause.
+    fn write_error(&self, e: Error) -> Error {
+        let path = self.kindex.path.clone();
+        match e {
+            Error::Index(t) => {
+                let mut reason = t.to_string();
+                if reason.contains("killed") {
+                    // tantivy only says that a worker thread stopped; the cause is a failed write.
+                    reason = "an indexing thread could not write (disk full or read-only folder?)"
+                        .to_string();
+                }
+                Error::IndexWrite { path, reason }
+            }
+            Error::Io(io) => Error::IndexWrite {
+                path,
+                reason: io.to_string(),
+            },
+            other => other,
+        }
+    }
+}

@@ -1,0 +1,286 @@
+//! Where articles come from, and the rules that name them.
+//!
+//! Two sources feed the indexer: folders of article files ([`Source::Folders`]) and a JSON-lines
+//! stream ([`Source::JsonLines`], a file or standard input). Each article gets an id (shown to
+//! users), a key (unique in the index) and the key of its input (replaced and removed as a
+//! whole); those rules live here, next to [`inspect`], which shows an article as the indexer
+//! would store it.
+
+use std::collections::HashMap;
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::index::{FileState, KEY_SEP};
+use crate::ingest::{self, input::RawArticle, Article, ArticleIds, Pipeline, Problem, ProblemKind};
+
+use super::plan::Job;
+
+/// What an update reads.
+pub enum Source<'s> {
+    /// Folders of article files: new and changed files are analysed, deleted ones leave the
+    /// index (unless `keep_deleted`). Several folders can feed one index.
+    Folders(&'s [PathBuf]),
+    /// One article per line; a line whose `id` is already indexed replaces that article.
+    JsonLines(JsonLines),
+}
+
+/// An open JSON-lines input.
+pub struct JsonLines {
+    input: Box<dyn BufRead + Send>,
+    name: String,
+}
+
+impl JsonLines {
+    /// Opens `path`, or standard input for `-`. Open it before the index: a wrong path must not
+    /// create an index.
+    pub fn open(path: &Path) -> Result<JsonLines> {
+        if path == Path::new("-") {
+            return Ok(JsonLines::from_reader(
+                Box::new(std::io::BufReader::new(std::io::stdin())),
+                "stdin",
+            ));
+        }
+        let file = std::fs::File::open(path).map_err(|e| Error::File {
+            path: path.to_path_buf(),
+            source: e,
+        })?;
+        Ok(JsonLines::from_reader(
+            Box::new(std::io::BufReader::new(file)),
+            &path.display().to_string(),
+        ))
+    }
+
+    /// The name of the stream in ids and messages.
+    pub(super) fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// A stream read from `input`, named `name` in ids and messages (`name:line`).
+    pub fn from_reader(input: Box<dyn BufRead + Send>, name: &str) -> JsonLines {
+        JsonLines {
+            input,
+            name: name.to_string(),
+        }
+    }
+}
+
+/// The files of a folder that hold several articles, each with its own id (`rel#id`).
+const MULTI_ARTICLE_EXTENSIONS: &[&str] = &["json", "jsonl", "ndjson"];
+
+/// Ids of the `n`-th (0-based) article of a file found under a folder. A file that holds one
+/// article is named by its path relative to the folder; each record of a JSON file by
+/// `rel#id` (the record's `id`, else its 1-based number).
+fn file_article_ids(job: &Job, raw: &RawArticle, n: usize, many: bool, hash: &str) -> ArticleIds {
+    let (id, key) = if many {
+        let rid = raw
+            .supplied
+            .id
+            .clone()
+            .unwrap_or_else(|| (n + 1).to_string());
+        (
+            format!("{}#{rid}", job.file.rel),
+            format!("{}#{rid}", job.file_key),
+        )
+    } else {
+        (job.file.rel.clone(), job.file_key.clone())
+    };
+    ArticleIds {
+        id,
+        key,
+        file_key: job.file_key.clone(),
+        path: job.file.path.display().to_string(),
+        hash: hash.to_string(),
+    }
+}
+
+/// Ids of a JSON-lines record: its `id`, keyed `jsonl\u{1f}<id>` across all streams, shown as
+/// `name:line`.
+fn record_ids(raw: &RawArticle, key: String, hash: String, name: &str) -> ArticleIds {
+    ArticleIds {
+        id: raw.supplied.id.clone().unwrap_or_default(),
+        key: key.clone(),
+        file_key: key,
+        path: format!("{name}:{}", raw.line.unwrap_or(0)),
+        hash,
+    }
+}
+
+/// What a worker made of one file.
+pub(super) struct FileDone {
+    pub file_key: String,
+    pub existed: bool,
+    /// The articles (none when the content hash is unchanged) and partial problems, or the
+    /// reason the whole file was skipped.
+    pub outcome: std::result::Result<(Vec<Article>, Vec<Problem>), Problem>,
+    pub mtime: u64,
+    pub size: u64,
+}
+
+/// Reads, hashes and analyses one file.
+pub(super) fn read_file(
+    job: Job,
+    state: &HashMap<String, FileState>,
+    data_changed: bool,
+    pipe: &Pipeline,
+    max_file_bytes: u64,
+) -> FileDone {
+    let outcome = match ingest::read_file(&job.file.path, max_file_bytes) {
+        Err(p) => Err(p),
+        Ok((raws, problems, hash)) => {
+            if !data_changed && state.get(&job.file_key).is_some_and(|s| s.hash == hash) {
+                // Touched but identical: nothing to analyse.
+                Ok((Vec::new(), problems))
+            } else {
+                let many = raws.len() > 1
+                    || job
+                        .file
+                        .path
+                        .extension()
+                        .and_then(|e| e.to_str())
+                        .is_some_and(|e| MULTI_ARTICLE_EXTENSIONS.contains(&e));
+                let articles = raws
+                    .iter()
+                    .enumerate()
+                    .map(|(n, raw)| pipe.prepare(raw, file_article_ids(&job, raw, n, many, &hash)))
+                    .collect();
+                Ok((articles, problems))
+            }
+        }
+    };
+    FileDone {
+        existed: job.existed,
+        mtime: job.file.mtime,
+        size: job.file.size,
+        file_key: job.file_key,
+        outcome,
+    }
+}
+
+/// A JSON-lines record waiting for analysis: sequence number, article, key, hash.
+pub(super) type Record = (usize, RawArticle, String, String);
+
+/// The records of a JSON-lines stream that need analysis, read a line at a time. Lines the
+/// index holds with the same content are counted, not returned; bad lines become warnings; a
+/// read error ends the stream and is kept in `error`.
+pub(super) struct Records<'a> {
+    stream: &'a mut JsonLines,
+    state: &'a HashMap<String, FileState>,
+    data_changed: bool,
+    buf: String,
+    line_no: usize,
+    pub unchanged: usize,
+    pub problems: Vec<Problem>,
+    pub error: Option<Error>,
+}
+
+impl<'a> Records<'a> {
+    pub fn new(
+        stream: &'a mut JsonLines,
+        state: &'a HashMap<String, FileState>,
+        data_changed: bool,
+    ) -> Self {
+        Records {
+            stream,
+            state,
+            data_changed,
+            buf: String::new(),
+            line_no: 0,
+            unchanged: 0,
+            problems: Vec::new(),
+            error: None,
+        }
+    }
+
+    /// Turns a record into an article (on a worker).
+    pub fn prepare(name: &str, pipe: &Pipeline, record: Record) -> (usize, Article) {
+        let (seq, raw, key, hash) = record;
+        let ids = record_ids(&raw, key, hash, name);
+        (seq, pipe.prepare(&raw, ids))
+    }
+}
+
+impl Iterator for Records<'_> {
+    type Item = Record;
+
+    fn next(&mut self) -> Option<Record> {
+        while self.error.is_none() {
+            self.buf.clear();
+            match self.stream.input.read_line(&mut self.buf) {
+                Ok(0) => return None,
+                Ok(_) => {}
+                Err(e) => {
+                    self.error = Some(Error::File {
+                        path: PathBuf::from(&self.stream.name),
+                        source: e,
+                    });
+                    return None;
+                }
+            }
+            self.line_no += 1;
+            let line = self.buf.trim_end_matches(['\n', '\r']);
+            if line.trim().is_empty() {
+                continue;
+            }
+            match parse_line(line, self.line_no) {
+                Ok(raw) => {
+                    let id = raw.supplied.id.clone().unwrap_or_default();
+                    let key = format!("jsonl{KEY_SEP}{id}");
+                    let hash = blake3::hash(line.as_bytes()).to_hex()[..32].to_string();
+                    if !self.data_changed && self.state.get(&key).is_some_and(|o| o.hash == hash) {
+                        self.unchanged += 1;
+                        continue;
+                    }
+                    return Some((self.line_no, raw, key, hash));
+                }
+                Err(reason) => self.problems.push(Problem {
+                    path: format!("{}:{}", self.stream.name, self.line_no),
+                    reason,
+                    kind: ProblemKind::Warning,
+                }),
+            }
+        }
+        None
+    }
+}
+
+fn parse_line(line: &str, line_no: usize) -> std::result::Result<RawArticle, String> {
+    let value: serde_json::Value =
+        serde_json::from_str(line).map_err(|e| format!("invalid JSON: {e}"))?;
+    let raw = ingest::input::article_from_json(&value, Some(line_no))?;
+    if raw.supplied.id.is_none() {
+        return Err("no `id` field (needed to replace the article later)".into());
+    }
+    Ok(raw)
+}
+
+/// The articles of one file as `kpolicy inspect` shows them: what the indexer would extract,
+/// named by the path as given (`path#n` for the n-th of several records without an `id`).
+/// `Err` is the reason the whole file could not be read; the problems are partial failures.
+pub fn inspect(
+    path: &Path,
+    pipe: &Pipeline,
+) -> std::result::Result<(Vec<Article>, Vec<Problem>), Problem> {
+    let (raws, problems, hash) = ingest::read_file(path, ingest::DEFAULT_MAX_FILE_BYTES)?;
+    let rel = path.display().to_string();
+    let articles = raws
+        .iter()
+        .enumerate()
+        .map(|(n, raw)| {
+            let id = match &raw.supplied.id {
+                Some(id) => id.clone(),
+                None if raws.len() > 1 => format!("{rel}#{}", n + 1),
+                None => rel.clone(),
+            };
+            let ids = ArticleIds {
+                id,
+                key: String::new(),
+                file_key: String::new(),
+                path: rel.clone(),
+                hash: hash.clone(),
+            };
+            pipe.prepare(raw, ids)
+        })
+        .collect();
+    Ok((articles, problems))
+}

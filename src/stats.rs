@@ -1,0 +1,29 @@
+//! What `kpolicy stats` reports about an index: document count, size on disk, last update and
+//! format (from [`crate::index`]) with the facet counts over every document (from
+//! [`crate::search`]). Reading them needs no Korean analyzer, so the dictionary is not loaded.
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::data::Resources;
+use crate::error::Result;
+use crate::index::{KIndex, Stats};
+use crate::search::{self, Facets};
+
+/// Statistics and facet counts of one index.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndexReport {
+    #[serde(flatten)]
+    pub stats: Stats,
+    pub facets: Facets,
+}
+
+/// Reads the report of the index at `path`.
+pub fn report(path: &Path, res: &Resources) -> Result<IndexReport> {
+    let kindex = KIndex::open_unanalysed(path)?;
+    Ok(IndexReport {
+        stats: kindex.stats()?,
+        facets: search::all_facets(&kindex, res)?,
+    })
+}
