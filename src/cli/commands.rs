@@ -71,7 +71,7 @@ pub(super) fn index(res: &Resources, printer: &Printer, t: IndexTask) -> Result<
 }
 
 pub(super) fn search(res: &Resources, printer: &Printer, t: SearchTask) -> Result<Outcome> {
-    let engine = Engine::new(&t.kindex, &t.analyzer, res);
+    let engine = Engine::new(t.kindex, &t.analyzer, res);
     let resp = engine.search(&t.request)?;
     if t.json {
         printer.json(&resp)?;
@@ -184,7 +184,7 @@ pub(super) fn eval(res: &Resources, printer: &Printer, t: EvalTask) -> Result<Ou
         "indexed {} documents ({} new, {} unchanged) in {:.1}s",
         summary.documents, summary.added, summary.unchanged, summary.seconds
     ));
-    let engine = Engine::new(&kindex, &t.analyzer, res);
+    let engine = Engine::new(kindex, &t.analyzer, res);
     let scores = eval::evaluate(&engine, &t.queries, t.k)?;
     if t.json {
         return printer.json(&scores).map(|()| Outcome::Ok);

@@ -1,12 +1,29 @@
-//! One long-lived helper thread that takes half of a large search.
+//! The search thread pool: one long-lived helper thread that takes half of a large search.
 //!
-//! A search of a large index shares two pieces of work between two threads: the pass over
-//! the matches (half of the segments each) and loading and snippeting the page's documents
-//! (half of the hits each). Spawning a thread for each of them cost some tens of
-//! microseconds per search, about 12% of a 100k-article query (`perf`, docs/performance.md);
-//! the helper is started once per process, on first use, and sleeps between searches.
+//! A search of a large index ([`large`]) shares two pieces of work between two threads: the
+//! pass over the matches (`pass`, half of the segments each) and loading and snippeting the
+//! page's documents (`hit`, half of the hits each). Spawning a thread for each of them would
+//! cost a noticeable share of a fast query (docs/performance.md), so the helper is started
+//! once per process, on first use, and sleeps between searches. Searches running on many
+//! threads at once share the one helper: [`both`] then waits for it.
 
 use std::sync::OnceLock;
+
+use tantivy::Searcher;
+
+/// Indexes of at least this many documents (deleted ones included: they are visited too)
+/// are searched on two threads; below, a search is too short for the hand-over to pay.
+const PARALLEL_MIN_DOCS: u64 = 20_000;
+
+/// Whether a search of `searcher` is worth sharing between two threads.
+pub(crate) fn large(searcher: &Searcher) -> bool {
+    let docs: u64 = searcher
+        .segment_readers()
+        .iter()
+        .map(|s| u64::from(s.max_doc()))
+        .sum();
+    docs >= PARALLEL_MIN_DOCS
+}
 
 /// Runs `mine` on the calling thread and `theirs` on the helper thread, and returns both
 /// results once both are done. A panic in either is resumed on the calling thread. Without a
