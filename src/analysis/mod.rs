@@ -22,13 +22,28 @@ pub mod tantivy;
 pub mod terms;
 mod viterbi;
 
+use std::cell::RefCell;
+use std::collections::HashSet;
 use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
 
 use crate::error::Result;
 pub use lexicon::UserWord;
 pub use segment::{MorphKind, Morpheme};
-pub use tantivy::{KoreanTokenizer, TOKENIZER_NAME};
+pub use tantivy::{KoreanTokenizer, SurfaceTokenizer, SURFACE_TOKENIZER_NAME, TOKENIZER_NAME};
 pub use terms::{Term, BIGRAM_POS};
+
+/// Query terms of single words kept per thread by [`Analyzer::fallback_words`] before the
+/// cache starts over: words repeat across articles, and analysing one costs a lattice.
+const ALONE_CACHE_ENTRIES: usize = 200_000;
+
+thread_local! {
+    /// Query term texts per (lexicon address, word): tests run analyzers with different user
+    /// dictionaries side by side.
+    static ALONE: RefCell<FxHashMap<(usize, String), Vec<String>>> =
+        RefCell::new(FxHashMap::default());
+}
 
 /// Result of [`Analyzer::analyze`].
 #[derive(Debug, Clone, Default)]
@@ -100,9 +115,50 @@ impl Analyzer {
         self.analyze(text).terms
     }
 
-    /// Index terms of query words (see [`Analyzer::analyze_query`]).
+    /// What query words search for: their terms analysed as a query (see
+    /// [`Analyzer::analyze_query`]). The character bigrams of an unreadable word stand in for
+    /// it only when the text has nothing else: `헴프` searches 헴프, but `웅부관 소통실`
+    /// searches its morphemes.
     pub fn query_terms(&self, text: &str) -> Vec<Term> {
-        self.analyze_query(text).terms
+        let terms = self.analyze_query(text).terms;
+        if terms.iter().any(|t| t.pos != BIGRAM_POS) {
+            terms.into_iter().filter(|t| t.pos != BIGRAM_POS).collect()
+        } else {
+            terms
+        }
+    }
+
+    /// The surface words of `text` (an article's body with its `terms`) that would not find
+    /// the article through its terms: a surface word searched alone searches
+    /// [`Analyzer::query_terms`] of it, and when the article's terms lack one of them (or it
+    /// has none: `매우`, `때문에`), the word goes into the index as written. Every surface word
+    /// of an article is therefore found by one route or the other (issue 15), while the words
+    /// the analysis already finds (most of them) cost no index space. Each word once.
+    pub fn fallback_words(&self, text: &str, terms: &[Term]) -> Vec<String> {
+        let have: HashSet<&str> = terms.iter().map(|t| t.text.as_str()).collect();
+        let mut seen: HashSet<String> = HashSet::new();
+        let mut out = Vec::new();
+        for w in surface::surface_words(text) {
+            if seen.insert(w.text.clone()) && !self.found_alone(&w.text, &have) {
+                out.push(w.text);
+            }
+        }
+        out
+    }
+
+    /// Whether `word` searched alone finds an article whose terms are `have`.
+    fn found_alone(&self, word: &str, have: &HashSet<&str>) -> bool {
+        let key = (Arc::as_ptr(&self.lexicon) as usize, word.to_string());
+        ALONE.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            if cache.len() >= ALONE_CACHE_ENTRIES {
+                cache.clear();
+            }
+            let alone = cache
+                .entry(key)
+                .or_insert_with(|| self.query_terms(word).into_iter().map(|t| t.text).collect());
+            !alone.is_empty() && alone.iter().all(|t| have.contains(t.as_str()))
+        })
     }
 
     /// Normalised term texts only (for queries and keyword matching).

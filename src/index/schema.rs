@@ -7,11 +7,11 @@ use tantivy::schema::{
     STORED, STRING,
 };
 
-use crate::analysis::TOKENIZER_NAME;
+use crate::analysis::{SURFACE_TOKENIZER_NAME, TOKENIZER_NAME};
 
 /// Version of the schema *and* the analysis that produced the terms. Bump it whenever either
 /// changes: an index made with another value must be rebuilt.
-pub(crate) const INDEX_FORMAT: &str = "kpolicy-index-7";
+pub(crate) const INDEX_FORMAT: &str = "kpolicy-index-8";
 
 /// Facet value for a missing year or region.
 pub(crate) const UNKNOWN: &str = "unknown";
@@ -32,6 +32,9 @@ pub(crate) struct Fields {
     pub title: Field,
     pub body: Field,
     pub body_text: Field,
+    /// Surface words of title and body (`analysis::surface`): the fallback that finds any word
+    /// copied out of an article, whatever the analysis made of it.
+    pub words: Field,
     pub date: Field,
     pub year: Field,
     pub year_facet: Field,
@@ -71,6 +74,16 @@ pub(crate) fn schema() -> (Schema, Fields) {
             TextOptions::default().set_indexing_options(analyzed),
         ),
         body_text: b.add_text_field("body_text", STORED),
+        // Which articles hold a word is all the fallback needs: no frequencies, no positions
+        // (they would double its size).
+        words: b.add_text_field(
+            "words",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(SURFACE_TOKENIZER_NAME)
+                    .set_index_option(IndexRecordOption::Basic),
+            ),
+        ),
         date: b.add_text_field("date", STRING | STORED),
         year: b.add_i64_field("year", INDEXED | STORED | FAST),
         year_facet: b.add_facet_field("year_facet", FacetOptions::default()),
