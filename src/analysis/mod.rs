@@ -31,7 +31,7 @@ use rustc_hash::FxHashMap;
 use crate::error::Result;
 pub use lexicon::UserWord;
 pub use segment::{MorphKind, Morpheme};
-pub use tantivy::{KoreanTokenizer, SurfaceTokenizer, SURFACE_TOKENIZER_NAME, TOKENIZER_NAME};
+pub use tantivy::{KoreanTokenizer, TOKENIZER_NAME};
 pub use terms::{Term, BIGRAM_POS};
 
 /// Query terms of single words kept per thread by [`Analyzer::fallback_words`] before the

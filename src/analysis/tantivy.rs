@@ -1,7 +1,6 @@
-//! The tantivy side of the analyzer: the tokenizer tantivy calls for analysed fields, the one
-//! conversion of an index [`Term`] into a tantivy token (also used for the pre-tokenized body,
-//! whose terms come from the single analysis pass at ingest), and the tokenizer of the
-//! surface-word field ([`super::surface`]).
+//! The tantivy side of the analyzer: the tokenizer tantivy calls for analysed fields, and the
+//! one conversion of an index [`Term`] into a tantivy token (also used for the pre-tokenized
+//! body, whose terms come from the single analysis pass at ingest).
 
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
@@ -9,9 +8,6 @@ use super::{Analyzer, Term};
 
 /// Name under which the analyzer is registered with tantivy.
 pub const TOKENIZER_NAME: &str = "kpolicy_ko";
-
-/// Name under which [`SurfaceTokenizer`] is registered with tantivy.
-pub const SURFACE_TOKENIZER_NAME: &str = "kpolicy_surface";
 
 impl From<&Term> for Token {
     fn from(t: &Term) -> Token {
@@ -54,33 +50,6 @@ impl Tokenizer for KoreanTokenizer {
         self.tokens.clear();
         self.tokens
             .extend(self.analyzer.terms(text).iter().map(Token::from));
-        KoreanTokenStream {
-            tokens: &mut self.tokens,
-            index: 0,
-        }
-    }
-}
-
-/// tantivy adapter for the surface words of a text (no dictionary: cheap to run).
-#[derive(Clone, Default)]
-pub struct SurfaceTokenizer {
-    tokens: Vec<Token>,
-}
-
-impl Tokenizer for SurfaceTokenizer {
-    type TokenStream<'a> = KoreanTokenStream<'a>;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        self.tokens.clear();
-        for (position, w) in super::surface::surface_words(text).into_iter().enumerate() {
-            self.tokens.push(Token {
-                offset_from: w.start,
-                offset_to: w.end,
-                position,
-                text: w.text,
-                position_length: 1,
-            });
-        }
         KoreanTokenStream {
             tokens: &mut self.tokens,
             index: 0,

@@ -7,7 +7,7 @@ use tantivy::schema::{
     STORED, STRING,
 };
 
-use crate::analysis::{SURFACE_TOKENIZER_NAME, TOKENIZER_NAME};
+use crate::analysis::TOKENIZER_NAME;
 
 /// Version of the schema *and* the analysis that produced the terms. Bump it whenever either
 /// changes: an index made with another value must be rebuilt.
@@ -32,8 +32,8 @@ pub(crate) struct Fields {
     pub title: Field,
     pub body: Field,
     pub body_text: Field,
-    /// Surface words of title and body (`analysis::surface`): the fallback that finds any word
-    /// copied out of an article, whatever the analysis made of it.
+    /// Words as written that the analysed terms would not find (`Analyzer::fallback_words`):
+    /// with them, any word copied out of an article finds it (issue 15). Pre-tokenized.
     pub words: Field,
     pub date: Field,
     pub year: Field,
@@ -79,9 +79,7 @@ pub(crate) fn schema() -> (Schema, Fields) {
         words: b.add_text_field(
             "words",
             TextOptions::default().set_indexing_options(
-                TextFieldIndexing::default()
-                    .set_tokenizer(SURFACE_TOKENIZER_NAME)
-                    .set_index_option(IndexRecordOption::Basic),
+                TextFieldIndexing::default().set_index_option(IndexRecordOption::Basic),
             ),
         ),
         date: b.add_text_field("date", STRING | STORED),

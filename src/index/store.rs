@@ -13,9 +13,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyError};
 
 use super::schema::{schema, Fields, INDEX_FORMAT};
 use super::KDoc;
-use crate::analysis::{
-    Analyzer, KoreanTokenizer, SurfaceTokenizer, SURFACE_TOKENIZER_NAME, TOKENIZER_NAME,
-};
+use crate::analysis::{Analyzer, KoreanTokenizer, TOKENIZER_NAME};
 use crate::error::{Error, Result};
 
 /// Writer memory budget in bytes (256 MB) unless `--writer-memory` says otherwise. tantivy
@@ -105,16 +103,11 @@ impl KIndex {
         Ok(kindex)
     }
 
-    /// Makes `analyzer` the one tantivy uses for the analysed fields (and registers the
-    /// surface-word tokenizer of `words`).
+    /// Makes `analyzer` the one tantivy uses for the analysed fields.
     fn register(&self, analyzer: &Analyzer) {
         self.index.tokenizers().register(
             TOKENIZER_NAME,
             TextAnalyzer::from(KoreanTokenizer::new(analyzer.clone())),
-        );
-        self.index.tokenizers().register(
-            SURFACE_TOKENIZER_NAME,
-            TextAnalyzer::from(SurfaceTokenizer::default()),
         );
     }
 

@@ -1,6 +1,6 @@
 //! An article as a tantivy document: the body goes in pre-tokenized (its terms come from the one
-//! analysis pass in ingest), title and body once more as surface words, the metadata as stored
-//! fields and facets.
+//! analysis pass in ingest), the fallback words as they are, the metadata as stored fields and
+//! facets.
 
 use tantivy::schema::Facet;
 use tantivy::tokenizer::{PreTokenizedString, Token};
@@ -25,8 +25,22 @@ pub(super) fn document(f: &Fields, a: &Article, mtime: u64, size: u64) -> KDoc {
         },
     );
     doc.add_text(f.body_text, &a.body);
-    doc.add_text(f.words, &a.meta.title);
-    doc.add_text(f.words, &a.body);
+    doc.add_pre_tokenized_text(
+        f.words,
+        PreTokenizedString {
+            text: String::new(),
+            tokens: a
+                .fallback_words
+                .iter()
+                .enumerate()
+                .map(|(position, w)| Token {
+                    position,
+                    text: w.clone(),
+                    ..Token::default()
+                })
+                .collect(),
+        },
+    );
     if let Some(d) = &a.meta.date {
         doc.add_text(f.date, d);
     }

@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::analysis::surface::surface_words;
 use crate::analysis::{Analyzer, Term};
 use crate::data::Resources;
 pub use input::{RawArticle, Supplied};
@@ -54,6 +55,10 @@ pub struct Article {
     /// Body terms (analysed once, handed to the index pre-tokenized).
     #[serde(skip)]
     pub terms: Vec<Term>,
+    /// Surface words a search could not find through the terms: every word of the title and
+    /// the body words of `Analyzer::fallback_words` (issue 15).
+    #[serde(skip)]
+    pub fallback_words: Vec<String>,
     /// Content hash of the raw input (file bytes or JSON line).
     #[serde(skip)]
     pub hash: String,
@@ -403,11 +408,17 @@ fn prepare(raw: &RawArticle, ids: ArticleIds, pipe: &Pipeline) -> Article {
             t
         })
         .collect();
+    let mut fallback_words: Vec<String> = surface_words(&md.title)
+        .into_iter()
+        .map(|w| w.text)
+        .collect();
+    fallback_words.extend(analyzer.fallback_words(&body_text, &body_terms));
     Article {
         id,
         key,
         file_key,
         path,
+        fallback_words,
         meta: md,
         url: s.url.clone(),
         body: body_text,

@@ -21,7 +21,7 @@ use tantivy::Term;
 use super::parse::{self, Scope};
 use crate::analysis::normalize::is_separator;
 use crate::analysis::surface::surface_words;
-use crate::analysis::{Analyzer, BIGRAM_POS};
+use crate::analysis::Analyzer;
 use crate::data::Resources;
 use crate::index::Fields;
 use crate::search::rank::bm25::Bm25Stats;
@@ -303,13 +303,6 @@ impl QueryBuilder {
         negate: bool,
     ) -> Option<ItemQuery> {
         let terms = self.analyzer.query_terms(&item.text);
-        // Character bigrams of an unreadable word stand in for it only when the query has
-        // nothing else: `헴프` searches 헴프, but `웅부관 소통실` searches its morphemes.
-        let terms: Vec<crate::analysis::Term> = if terms.iter().any(|t| t.pos != BIGRAM_POS) {
-            terms.into_iter().filter(|t| t.pos != BIGRAM_POS).collect()
-        } else {
-            terms
-        };
         // The surface words of each word typed (plain words over all fields only): the
         // fallback that finds an article by the word as written there.
         let surface = if item.scope == Scope::All && !item.phrase {
@@ -471,7 +464,7 @@ impl QueryBuilder {
             clauses.push(match self.surface_query(&e.surface) {
                 Some(fallback) => Box::new(BooleanQuery::new(vec![
                     (Occur::Should, analysed),
-                    (Occur::Should, boosted(fallback, SURFACE_WEIGHT)),
+                    (Occur::Should, fallback),
                 ])),
                 None => analysed,
             });
@@ -479,22 +472,41 @@ impl QueryBuilder {
         join(clauses, occur)
     }
 
-    /// All surface words of one word typed, in the `words` field.
+    /// One word typed, by its surface words: each surface word matches an article that
+    /// holds it among its fallback words (`Analyzer::fallback_words`: the words the terms do
+    /// not find) or that holds the terms the word searched alone searches. An article decided
+    /// at indexing time which of the two a word of it needs, by the same [`Analyzer::query_terms`],
+    /// so every word of an article finds it. The terms only match here; they score in the
+    /// item's analysed clause.
     fn surface_query(&self, words: &[String]) -> Option<Box<dyn Query>> {
         if words.is_empty() {
             return None;
         }
-        Some(all_of(
-            words
+        let fields = self.fields_of(Scope::All);
+        let per_word = words.iter().map(|w| {
+            let written: Box<dyn Query> = boosted(
+                Box::new(TermQuery::new(
+                    Term::from_field_text(self.fields.words, w),
+                    IndexRecordOption::Basic,
+                )),
+                SURFACE_WEIGHT,
+            );
+            let terms: Vec<Box<dyn Query>> = self
+                .analyzer
+                .query_terms(w)
                 .iter()
-                .map(|w| {
-                    Box::new(TermQuery::new(
-                        Term::from_field_text(self.fields.words, w),
-                        IndexRecordOption::Basic,
-                    )) as Box<dyn Query>
-                })
-                .collect(),
-        ))
+                .map(|t| term_over_fields(&t.text, &fields, 1.0))
+                .collect();
+            if terms.is_empty() {
+                return written;
+            }
+            let by_terms: Box<dyn Query> = Box::new(BoostQuery::new(all_of(terms), 0.0));
+            Box::new(BooleanQuery::new(vec![
+                (Occur::Should, written),
+                (Occur::Should, by_terms),
+            ])) as Box<dyn Query>
+        });
+        Some(all_of(per_word.collect()))
     }
 
     /// An item whose words analyse to nothing (`매우`, `때문에`, `그리고`): found by its
