@@ -36,13 +36,12 @@ pub use terms::{Term, BIGRAM_POS};
 
 /// Query terms of single words kept per thread by [`Analyzer::fallback_words`] before the
 /// cache starts over: words repeat across articles, and analysing one costs a lattice.
-const ALONE_CACHE_ENTRIES: usize = 200_000;
+const ALONE_CACHE_ENTRIES: usize = 50_000;
 
 thread_local! {
-    /// Query term texts per (lexicon address, word): tests run analyzers with different user
-    /// dictionaries side by side.
-    static ALONE: RefCell<FxHashMap<(usize, String), Vec<String>>> =
-        RefCell::new(FxHashMap::default());
+    /// Query term texts per word, for the analyzer (lexicon address) that computed them.
+    static ALONE: RefCell<(usize, FxHashMap<String, Vec<String>>)> =
+        RefCell::new((0, FxHashMap::default()));
 }
 
 /// Result of [`Analyzer::analyze`].
@@ -136,11 +135,12 @@ impl Analyzer {
     /// the analysis already finds (most of them) cost no index space. Each word once.
     pub fn fallback_words(&self, text: &str, terms: &[Term]) -> Vec<String> {
         let have: HashSet<&str> = terms.iter().map(|t| t.text.as_str()).collect();
-        let mut seen: HashSet<String> = HashSet::new();
+        let words = surface::surface_words(text);
+        let mut seen: HashSet<&str> = HashSet::with_capacity(words.len());
         let mut out = Vec::new();
-        for w in surface::surface_words(text) {
-            if seen.insert(w.text.clone()) && !self.found_alone(&w.text, &have) {
-                out.push(w.text);
+        for w in &words {
+            if seen.insert(&w.text) && !self.found_alone(&w.text, &have) {
+                out.push(w.text.clone());
             }
         }
         out
@@ -148,15 +148,20 @@ impl Analyzer {
 
     /// Whether `word` searched alone finds an article whose terms are `have`.
     fn found_alone(&self, word: &str, have: &HashSet<&str>) -> bool {
-        let key = (Arc::as_ptr(&self.lexicon) as usize, word.to_string());
+        let lexicon = Arc::as_ptr(&self.lexicon) as usize;
         ALONE.with(|cache| {
             let mut cache = cache.borrow_mut();
-            if cache.len() >= ALONE_CACHE_ENTRIES {
-                cache.clear();
+            let (owner, words) = &mut *cache;
+            // Tests run analyzers with different user dictionaries side by side.
+            if *owner != lexicon || words.len() >= ALONE_CACHE_ENTRIES {
+                *owner = lexicon;
+                words.clear();
             }
-            let alone = cache
-                .entry(key)
-                .or_insert_with(|| self.query_terms(word).into_iter().map(|t| t.text).collect());
+            if !words.contains_key(word) {
+                let alone = self.query_terms(word).into_iter().map(|t| t.text).collect();
+                words.insert(word.to_string(), alone);
+            }
+            let alone = &words[word];
             !alone.is_empty() && alone.iter().all(|t| have.contains(t.as_str()))
         })
     }
