@@ -14,7 +14,6 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::analysis::surface::surface_words;
 use crate::analysis::{Analyzer, Term};
 use crate::data::Resources;
 pub use input::{RawArticle, Supplied};
@@ -55,8 +54,8 @@ pub struct Article {
     /// Body terms (analysed once, handed to the index pre-tokenized).
     #[serde(skip)]
     pub terms: Vec<Term>,
-    /// Surface words a search could not find through the terms: every word of the title and
-    /// the body words of `Analyzer::fallback_words` (issue 15).
+    /// Words of title and body that a search could not find through their terms
+    /// (`Analyzer::fallback_words`, issue 15), indexed as written.
     #[serde(skip)]
     pub fallback_words: Vec<String>,
     /// Content hash of the raw input (file bytes or JSON line).
@@ -408,10 +407,8 @@ fn prepare(raw: &RawArticle, ids: ArticleIds, pipe: &Pipeline) -> Article {
             t
         })
         .collect();
-    let mut fallback_words: Vec<String> = surface_words(&md.title)
-        .into_iter()
-        .map(|w| w.text)
-        .collect();
+    // The title field is analysed by the same analyzer when the document is indexed.
+    let mut fallback_words = analyzer.fallback_words(&md.title, &analyzer.terms(&md.title));
     fallback_words.extend(analyzer.fallback_words(&body_text, &body_terms));
     Article {
         id,
