@@ -408,7 +408,7 @@ impl QueryBuilder {
     /// The strict query of plain words: each word typed must match, by its analysed terms
     /// (a compound by its parts or as a whole) or, failing that, by its surface words as
     /// written in the article. Words that analyse to nothing (모든, 매우) are left to the
-    /// other words.
+    /// other words. With `--any`, any term or surface word is enough, as before.
     fn strict_of_words(
         &self,
         units: &[Unit],
@@ -430,7 +430,10 @@ impl QueryBuilder {
                     j += 1;
                 }
             }
-            let parts = all_of(unit_queries[i..j].iter().map(|q| q.box_clone()).collect());
+            let parts = join(
+                unit_queries[i..j].iter().map(|q| q.box_clone()).collect(),
+                occur,
+            );
             let q = match &u.whole {
                 Some(w) => Box::new(BooleanQuery::new(vec![
                     (
@@ -460,8 +463,8 @@ impl QueryBuilder {
             if mine.is_empty() {
                 continue;
             }
-            let analysed = all_of(mine);
-            clauses.push(match self.surface_query(&e.surface) {
+            let analysed = join(mine, occur);
+            clauses.push(match self.surface_query(&e.surface, occur) {
                 Some(fallback) => Box::new(BooleanQuery::new(vec![
                     (Occur::Should, analysed),
                     (Occur::Should, fallback),
@@ -478,7 +481,7 @@ impl QueryBuilder {
     /// at indexing time which of the two a word of it needs, by the same [`Analyzer::query_terms`],
     /// so every word of an article finds it. The terms only match here; they score in the
     /// item's analysed clause.
-    fn surface_query(&self, words: &[String]) -> Option<Box<dyn Query>> {
+    fn surface_query(&self, words: &[String], occur: Occur) -> Option<Box<dyn Query>> {
         if words.is_empty() {
             return None;
         }
@@ -506,7 +509,7 @@ impl QueryBuilder {
                 (Occur::Should, by_terms),
             ])) as Box<dyn Query>
         });
-        Some(all_of(per_word.collect()))
+        Some(join(per_word.collect(), occur))
     }
 
     /// An item whose words analyse to nothing (`매우`, `때문에`, `그리고`): found by its
@@ -514,7 +517,7 @@ impl QueryBuilder {
     fn surface_only_query(&self, surface: &[Eojeol], any: bool) -> Option<ItemQuery> {
         let units: Vec<Box<dyn Query>> = surface
             .iter()
-            .filter_map(|e| self.surface_query(&e.surface))
+            .filter_map(|e| self.surface_query(&e.surface, Occur::Must))
             .collect();
         if units.is_empty() {
             return None;

@@ -22,9 +22,10 @@ pub(crate) const NUMBER_WEIGHT: f32 = 2.0;
 /// moves; 1.0 lets an exact match count like a term.
 pub(crate) const SURFACE_WEIGHT: f32 = 1.0;
 
-/// Weight of a compound typed matching the whole word (an article that kept it as one word)
-/// rather than its parts; 0 to 1.0 leave both benchmarks unchanged.
-pub(crate) const WHOLE_COMPOUND_WEIGHT: f32 = 1.0;
+/// Weight of a compound typed matching the whole word rather than its parts. 0: the whole only
+/// lets articles that kept the compound as one word match (they score by the fallback field);
+/// articles with the parts score exactly as before. 0 to 1.0 leave both benchmarks unchanged.
+pub(crate) const WHOLE_COMPOUND_WEIGHT: f32 = 0.0;
 
 // --- Strict and relaxed forms of the query (plan::build, Engine::search) ---
 
