@@ -49,9 +49,10 @@ impl Engine {
     /// Plain words are matched "all words if possible, else best partial": the strict query
     /// (every word required) is run first; when fewer articles than the requested page holds
     /// have all the words, the page goes on with the articles that have only some of them,
-    /// ranked by BM25 over all the words, below every article that has them all. Phrases,
-    /// `title:`/`body:` words and exclusions stay hard constraints; `--any` ranks all
-    /// documents with any word together.
+    /// ranked by BM25 over all the words, below every article that has them all.
+    /// `title:`/`body:` words, exclusions and (except in a question, where their words count
+    /// like plain words) phrases stay hard constraints; `--any` ranks all documents with any
+    /// word together.
     pub fn search(&self, req: &Request) -> Result<Response> {
         let reader = self.kindex.reader()?;
         let searcher = reader.searcher();

@@ -3,7 +3,7 @@
 //! Nothing here runs the analyzer: analysing the article (or even the chosen window) of every
 //! hit would cost more than the rest of the search (docs/performance.md). The query's terms
 //! (from `plan`) are looked for literally instead: the sentence with the most distinct terms
-//! is the passage, grown to [`SNIPPET_CHARS`], and the literal occurrences in it are the
+//! is the passage, grown to `SNIPPET_CHARS`, and the literal occurrences in it are the
 //! highlights. Highlights are ranges of the original surface: `바이오·백신` is one span even
 //! though it is two terms, and a range never splits a character. `hit` calls [`snippet`] for
 //! each hit of a page.
@@ -13,7 +13,7 @@ use std::collections::HashSet;
 use crate::analysis::normalize::is_separator;
 
 /// Target snippet length in characters.
-pub const SNIPPET_CHARS: usize = 160;
+pub(crate) const SNIPPET_CHARS: usize = 160;
 
 /// A snippet and its highlights as character ranges into `text`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]

@@ -14,6 +14,9 @@
 //! The counts are those of `FacetCollector`: a document adds one to a group for each run of
 //! its ordinals that falls in the group (with the ordinals in column order, i.e. once per
 //! document for the sorted ordinals tantivy stores).
+//!
+//! `pass` hands the matching documents over in [`Batch`]es and turns the counts into
+//! [`Facets`] with [`harvest`]; the engine keeps one [`FacetCache`] for its whole life.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::atomic::{AtomicU32, Ordering};

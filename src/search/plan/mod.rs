@@ -2,7 +2,7 @@
 //!
 //! [`parse`] reads the query language without ever failing, `build` analyses the words and
 //! makes the strict and the relaxed tantivy queries, `filters` adds the region, industry and
-//! year filters to both. The resulting [`Plan`] also carries what ranking and snippets need
+//! year filters to both. The resulting `Plan` also carries what ranking and snippets need
 //! to know about the query: the terms to highlight and the words of the proximity re-rank.
 
 mod build;
