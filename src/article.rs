@@ -32,6 +32,10 @@ pub struct Article {
     /// Body terms (analysed once, handed to the index pre-tokenized).
     #[serde(skip)]
     pub terms: Vec<Term>,
+    /// Words of title and body that a search could not find through their terms
+    /// (`Analyzer::fallback_words`), indexed as written.
+    #[serde(skip)]
+    pub fallback_words: Vec<String>,
     /// Content hash of the raw input (file bytes or JSON line).
     #[serde(skip)]
     pub hash: String,

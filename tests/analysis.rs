@@ -197,3 +197,41 @@ fn offsets_point_at_the_original_surface() {
         .expect("ggm");
     assert_eq!(&text[ggm.start..ggm.end], "GGM");
 }
+
+/// Issue 15: a word copied out of an article and searched alone must analyse to terms the
+/// article has. Analysed as a sentence, a word ending in the genitive 의 reads 의 as a noun
+/// (`정부의` → 정부/NNG 의/NNG, `일본의` → 일/NR 본의/NNG), so the query asked for terms the
+/// article does not have; analysed as a query (the end is open), it reads as in the article.
+#[test]
+fn a_query_word_analyses_as_inside_an_article() {
+    let content = |terms: Vec<kpolicy::analysis::Term>| -> Vec<String> {
+        terms
+            .into_iter()
+            .filter(|t| t.pos != kpolicy::analysis::BIGRAM_POS)
+            .map(|t| t.text)
+            .collect()
+    };
+    for (word, sentence) in [
+        ("정부의", "정부의 정책을 발표했다."),
+        ("일본의", "일본의 수출 규제가 시작됐다."),
+        ("대통령의", "대통령의 연설이 있었다."),
+        ("브라질의", "브라질의 커피 농장을 찾았다."),
+        ("표현의", "표현의 자유를 보장한다."),
+        ("경우의", "경우의 수를 따졌다."),
+        ("국민의", "국민의 삶을 지킨다."),
+    ] {
+        let in_article: Vec<String> = content(FULL.terms(sentence));
+        let query = content(FULL.query_terms(word));
+        assert!(!query.is_empty(), "{word}");
+        for t in &query {
+            assert!(
+                in_article.contains(t),
+                "{word}: query term {t} not in {in_article:?}"
+            );
+        }
+    }
+    // The reason: as the end of a sentence the same word reads differently.
+    assert!(content(FULL.terms("일본의")).contains(&"본의".to_string()));
+    // Documents are analysed as before: only queries have an open end.
+    assert_eq!(FULL.terms("정부의 정책"), FULL.query_terms("정부의 정책"));
+}

@@ -66,7 +66,8 @@ impl Compact {
 
 /// Compact form that only removes whitespace: no NFKC, no case folding, middle dots kept.
 /// This is the segmentation model alone, as MeCab-ko sees text (it skips whitespace and
-/// nothing else); `kpolicy analyze --raw` and the MeCab-ko agreement test use it.
+/// nothing else); [`crate::analysis::Analyzer::morphemes_raw`] reads it, for the MeCab-ko
+/// agreement test.
 pub fn compact_whitespace_only(input: &str) -> Compact {
     let mut out = Compact {
         text: String::with_capacity(input.len()),

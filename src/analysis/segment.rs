@@ -9,22 +9,16 @@
 
 use std::borrow::Cow;
 
-use lindera::segmenter::Segmenter;
 use serde::Serialize;
 
+use super::lexicon::Lexicon;
 use super::normalize::Compact;
+use super::tags;
 
 /// Longest run of compact text given to the lattice in one call. Lattice work grows with the
 /// length; sentences are cut at line breaks and sentence ends first, and only run-on text
 /// without either (tables, dumps) is cut here, at the last separator before the limit.
 pub const MAX_CHUNK_BYTES: usize = 2048;
-
-/// The dictionaries the segmenter reads: lindera's (system + user) and the user nouns, which
-/// noun decomposition may use as parts (`수소충전소` → 수소 + 충전소).
-pub struct Lexicon {
-    pub segmenter: Segmenter,
-    pub user_nouns: std::collections::HashSet<String>,
-}
 
 /// One morpheme as the dictionary analysed it, with offsets into the compact text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -53,16 +47,27 @@ pub enum MorphKind {
     Preanalysis,
 }
 
+/// How the analysed text ends: a document's text ends a sentence; a query's words go on in
+/// the article they were copied from, so their end must not pull the last word towards a
+/// sentence-final reading (`정부의` alone would read 정부/NNG 의/NNG, in an article it is
+/// 정부/NNG 의/JKG).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum End {
+    Sentence,
+    Open,
+}
+
 /// Segments a compact text into morphemes.
-pub fn segment(lex: &Lexicon, compact: &Compact) -> Vec<Morpheme> {
+pub fn segment(lex: &Lexicon, compact: &Compact, end_kind: End) -> Vec<Morpheme> {
     let mut out = Vec::new();
     for (start, end) in chunks(compact) {
+        let open_end = end_kind == End::Open && end == compact.text.len();
         let inner: Vec<usize> = compact
             .boundaries_inside(start, end)
             .iter()
             .map(|&b| b - start)
             .collect();
-        match super::viterbi::best_path(lex, &compact.text[start..end], &inner) {
+        match super::viterbi::best_path(lex, &compact.text[start..end], &inner, open_end) {
             Some(words) => {
                 for w in words {
                     let details = super::viterbi::details(lex, w.lex, w.id);
@@ -320,9 +325,9 @@ pub fn left_space_penalty(details: &[&str]) -> i64 {
         "Inflect" => details.get(5).copied().unwrap_or("*"),
         _ => details.first().copied().unwrap_or("*"),
     };
-    if tag.starts_with('J') {
+    if tags::is_particle(tag) {
         6000
-    } else if tag.starts_with('E') || matches!(tag, "VCP" | "XSA" | "XSN" | "XSV") {
+    } else if tags::is_ending_or_suffix(tag) {
         3000
     } else {
         0

@@ -15,7 +15,8 @@ use std::cell::RefCell;
 use lindera::dictionary::Dictionary;
 use lindera_dictionary::dictionary::character_definition::CategoryId;
 
-use super::segment::{left_space_penalty, Lexicon};
+use super::lexicon::Lexicon;
+use super::segment::left_space_penalty;
 
 /// Bytes of one serialized `WordEntry`: id u32, cost i16, left id u16, right id u16.
 const ENTRY_LEN: usize = 10;
@@ -115,15 +116,23 @@ fn penalty(lex: &Lexicon, kind: Lex, id: u32) -> i32 {
 
 /// Best segmentation of `text` under MeCab-ko's rules for spaces; `boundaries` are the byte
 /// offsets inside `text` (sorted, relative to it) where separators were removed. `None` when
-/// no path reaches the end (never expected).
-pub fn best_path(lex: &Lexicon, text: &str, boundaries: &[usize]) -> Option<Vec<Word>> {
-    SCRATCH.with(|s| best_path_in(lex, text, boundaries, &mut s.borrow_mut()))
+/// no path reaches the end (never expected). With `open_end` the text does not end a
+/// sentence (a query: the word goes on in the article it was copied from), so the last word
+/// pays no connection cost to the end-of-sentence node.
+pub fn best_path(
+    lex: &Lexicon,
+    text: &str,
+    boundaries: &[usize],
+    open_end: bool,
+) -> Option<Vec<Word>> {
+    SCRATCH.with(|s| best_path_in(lex, text, boundaries, open_end, &mut s.borrow_mut()))
 }
 
 fn best_path_in(
     lex: &Lexicon,
     text: &str,
     boundaries: &[usize],
+    open_end: bool,
     s: &mut Scratch,
 ) -> Option<Vec<Word>> {
     let dict = &lex.segmenter.dictionary;
@@ -300,7 +309,12 @@ fn best_path_in(
     let mut best: Option<(i32, u32)> = None;
     for &i in &s.ends_at[len] {
         let nd = &s.nodes[i as usize];
-        let c = nd.path_cost + row[nd.right_id as usize] as i32;
+        let eos = if open_end {
+            0
+        } else {
+            row[nd.right_id as usize] as i32
+        };
+        let c = nd.path_cost + eos;
         if best.is_none_or(|(b, _)| c < b) {
             best = Some((c, i));
         }

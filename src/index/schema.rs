@@ -11,7 +11,7 @@ use crate::analysis::TOKENIZER_NAME;
 
 /// Version of the schema *and* the analysis that produced the terms. Bump it whenever either
 /// changes: an index made with another value must be rebuilt.
-pub(crate) const INDEX_FORMAT: &str = "kpolicy-index-7";
+pub(crate) const INDEX_FORMAT: &str = "kpolicy-index-8";
 
 /// Facet value for a missing year or region.
 pub(crate) const UNKNOWN: &str = "unknown";
@@ -32,6 +32,9 @@ pub(crate) struct Fields {
     pub title: Field,
     pub body: Field,
     pub body_text: Field,
+    /// Words as written that the analysed terms would not find (`Analyzer::fallback_words`):
+    /// with them, any word copied out of an article finds it (issue 15). Pre-tokenized.
+    pub words: Field,
     pub date: Field,
     pub year: Field,
     pub year_facet: Field,
@@ -71,6 +74,14 @@ pub(crate) fn schema() -> (Schema, Fields) {
             TextOptions::default().set_indexing_options(analyzed),
         ),
         body_text: b.add_text_field("body_text", STORED),
+        // Which articles hold a word is all the fallback needs: no frequencies, no positions
+        // (they would double its size).
+        words: b.add_text_field(
+            "words",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default().set_index_option(IndexRecordOption::Basic),
+            ),
+        ),
         date: b.add_text_field("date", STRING | STORED),
         year: b.add_i64_field("year", INDEXED | STORED | FAST),
         year_facet: b.add_facet_field("year_facet", FacetOptions::default()),

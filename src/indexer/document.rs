@@ -1,5 +1,6 @@
 //! An article as a tantivy document: the body goes in pre-tokenized (its terms come from the one
-//! analysis pass in ingest), the metadata as stored fields and facets.
+//! analysis pass in ingest), the fallback words as they are, the metadata as stored fields and
+//! facets.
 
 use tantivy::schema::Facet;
 use tantivy::tokenizer::{PreTokenizedString, Token};
@@ -15,17 +16,7 @@ pub(super) fn document(f: &Fields, a: &Article, mtime: u64, size: u64) -> KDoc {
     doc.add_text(f.id, &a.id);
     doc.add_text(f.path, &a.path);
     doc.add_text(f.title, &a.meta.title);
-    let tokens: Vec<Token> = a
-        .terms
-        .iter()
-        .map(|t| Token {
-            offset_from: t.start,
-            offset_to: t.end,
-            position: t.position,
-            text: t.text.clone(),
-            position_length: 1,
-        })
-        .collect();
+    let tokens: Vec<Token> = a.terms.iter().map(Token::from).collect();
     doc.add_pre_tokenized_text(
         f.body,
         PreTokenizedString {
@@ -34,6 +25,22 @@ pub(super) fn document(f: &Fields, a: &Article, mtime: u64, size: u64) -> KDoc {
         },
     );
     doc.add_text(f.body_text, &a.body);
+    doc.add_pre_tokenized_text(
+        f.words,
+        PreTokenizedString {
+            text: String::new(),
+            tokens: a
+                .fallback_words
+                .iter()
+                .enumerate()
+                .map(|(position, w)| Token {
+                    position,
+                    text: w.clone(),
+                    ..Token::default()
+                })
+                .collect(),
+        },
+    );
     if let Some(d) = &a.meta.date {
         doc.add_text(f.date, d);
     }

@@ -309,11 +309,15 @@ fn prepare(raw: &RawArticle, ids: ArticleIds, pipe: &Pipeline) -> Article {
             t
         })
         .collect();
+    // The title field is analysed by the same analyzer when the document is indexed.
+    let mut fallback_words = analyzer.fallback_words(&md.title, &analyzer.terms(&md.title));
+    fallback_words.extend(analyzer.fallback_words(&body_text, &body_terms));
     Article {
         id,
         key,
         file_key,
         path,
+        fallback_words,
         meta: md,
         url: s.url.clone(),
         body: body_text,

@@ -1,9 +1,11 @@
 //! Parsed query → tantivy queries: the strict form, the relaxed form, and what the re-rank
 //! and the snippets need to know about the query's words.
 //!
-//! Each item from [`super::parse`] goes through the same Korean analyzer as the articles;
-//! each analysed term becomes a clause over `title` and `body` with its synonyms as
-//! alternatives. The strict form requires every plain word; the relaxed form asks for a share
+//! Each item from [`super::parse`] goes through the same Korean analyzer as the articles
+//! (with an open end: a query word does not end a sentence); each analysed term becomes a
+//! clause over `title` and `body` with its synonyms as alternatives, a compound matches by its
+//! parts or as a whole, and each word typed also matches by its surface words in the `words`
+//! field, so a word copied out of an article finds it whatever the analysis made of it. The strict form requires every plain word; the relaxed form asks for a share
 //! of them ([`RELAXED_MIN_SHARE`]) and is what `Engine::search` falls back on or fills the
 //! page with. The weights come from `rank::weights`.
 
@@ -17,13 +19,15 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
 use super::parse::{self, Scope};
-use crate::analysis::{Analyzer, BIGRAM_POS};
+use crate::analysis::normalize::is_separator;
+use crate::analysis::surface::surface_words;
+use crate::analysis::Analyzer;
 use crate::data::Resources;
 use crate::index::Fields;
 use crate::search::rank::bm25::Bm25Stats;
 use crate::search::rank::weights::{
     COMMON_MIN_DOCS, COMMON_SHARE, LONG_QUERY_TERMS, NUMBER_WEIGHT, RELAXED_MIN_SHARE,
-    SYNONYM_WEIGHT, TITLE_BOOST,
+    SURFACE_WEIGHT, SYNONYM_WEIGHT, TITLE_BOOST, WHOLE_COMPOUND_WEIGHT,
 };
 
 /// Builds the queries of one index's requests: owns the analyzer and the synonym groups in
@@ -75,6 +79,9 @@ enum ItemKind {
     Phrase,
     /// `title:`/`body:` words: required as typed.
     Fixed,
+    /// Words that analyse to nothing, matched as written: required when the query has no
+    /// other words, else left out (they would match nearly every article).
+    FunctionWords,
 }
 
 /// One query position: a term (the first part of a compound at that position).
@@ -83,6 +90,44 @@ struct Unit {
     word: String,
     /// The POS tag of the term (`SN` numbers weigh [`NUMBER_WEIGHT`]).
     pos: String,
+    /// Byte range of the term in the query text (all terms of a morpheme share it).
+    start: usize,
+    end: usize,
+    /// The whole compound when this unit is its first part.
+    whole: Option<String>,
+}
+
+/// One word as typed (text between separators) with its surface words.
+struct Eojeol {
+    start: usize,
+    end: usize,
+    surface: Vec<String>,
+}
+
+/// The words of a query text as typed, each with its surface words (none: punctuation only).
+fn eojeols(text: &str) -> Vec<Eojeol> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
+        if is_separator(c) {
+            if let Some(a) = start.take() {
+                out.push(Eojeol {
+                    start: a,
+                    end: i,
+                    surface: surface_words(&text[a..i])
+                        .into_iter()
+                        .map(|w| w.text)
+                        .collect(),
+                });
+            }
+        } else if start.is_none() {
+            start = Some(i);
+        }
+    }
+    out
 }
 
 impl QueryBuilder {
@@ -136,6 +181,8 @@ impl QueryBuilder {
         let mut phrases: Vec<ItemQuery> = Vec::new();
         let mut plain_groups = 0;
         let mut positive = 0;
+        // Items of words that analyse to nothing: searched only when nothing else is.
+        let mut function_words: Vec<(ItemQuery, String)> = Vec::new();
         for group in parse::groups(items) {
             let negate = group.iter().all(|i| i.negate);
             let mut alternatives: Vec<ItemQuery> = Vec::new();
@@ -155,6 +202,10 @@ impl QueryBuilder {
                 hard.push((Occur::MustNot, s));
                 continue;
             }
+            if alternatives.len() == 1 && matches!(alternatives[0].kind, ItemKind::FunctionWords) {
+                function_words.push((alternatives.remove(0), group[0].text.clone()));
+                continue;
+            }
             positive += 1;
             out.words += group[0].text.split_whitespace().count();
             let occur = if any { Occur::Should } else { Occur::Must };
@@ -172,13 +223,23 @@ impl QueryBuilder {
                 out.pairs.extend(a.pairs.iter().cloned());
             }
             match a.kind {
-                ItemKind::Plain => {
+                ItemKind::Plain | ItemKind::FunctionWords => {
                     plain_groups += 1;
                     pool.extend(a.units.into_iter().zip(a.words.into_iter().map(Some)));
                     extras.extend(a.extras);
                 }
                 ItemKind::Phrase => phrases.push(a),
                 ItemKind::Fixed => hard.push((Occur::Must, a.strict)),
+            }
+        }
+        if positive == 0 {
+            for (a, text) in function_words {
+                positive += 1;
+                plain_groups += 1;
+                out.words += text.split_whitespace().count();
+                let occur = if any { Occur::Should } else { Occur::Must };
+                strict.push((occur, a.strict));
+                pool.extend(a.units.into_iter().zip(a.words.into_iter().map(Some)));
             }
         }
         if strict.is_empty() {
@@ -241,16 +302,16 @@ impl QueryBuilder {
         highlight: &mut HashSet<String>,
         negate: bool,
     ) -> Option<ItemQuery> {
-        let terms = self.analyzer.terms(&item.text);
-        // Character bigrams of an unreadable word stand in for it only when the query has
-        // nothing else: `헴프` searches 헴프, but `웅부관 소통실` searches its morphemes.
-        let terms: Vec<crate::analysis::Term> = if terms.iter().any(|t| t.pos != BIGRAM_POS) {
-            terms.into_iter().filter(|t| t.pos != BIGRAM_POS).collect()
+        let terms = self.analyzer.query_terms(&item.text);
+        // The surface words of each word typed (plain words over all fields only): the
+        // fallback that finds an article by the word as written there.
+        let surface = if item.scope == Scope::All && !item.phrase {
+            eojeols(&item.text)
         } else {
-            terms
+            Vec::new()
         };
         if terms.is_empty() {
-            return None;
+            return self.surface_only_query(&surface, any);
         }
         let fields = self.fields_of(item.scope);
         if !negate {
@@ -264,11 +325,16 @@ impl QueryBuilder {
         let mut units: Vec<Unit> = Vec::new();
         for term in &terms {
             match units.last_mut() {
-                Some(u) if u.position == term.position => u.word = term.text.clone(),
+                Some(u) if u.position == term.position => {
+                    u.whole = Some(std::mem::replace(&mut u.word, term.text.clone()));
+                }
                 _ => units.push(Unit {
                     position: term.position,
                     word: term.text.clone(),
                     pos: term.pos.clone(),
+                    start: term.start,
+                    end: term.end,
+                    whole: None,
                 }),
             }
         }
@@ -323,17 +389,7 @@ impl QueryBuilder {
                 Box::new(BooleanQuery::new(alternatives))
             });
         }
-        let build = |occur: Occur| -> Box<dyn Query> {
-            let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-            for q in &unit_queries {
-                clauses.push((occur, q.box_clone()));
-            }
-            if clauses.len() == 1 {
-                return clauses.remove(0).1;
-            }
-            Box::new(BooleanQuery::new(clauses))
-        };
-        let strict = build(if any { Occur::Should } else { Occur::Must });
+        let strict = self.strict_of_words(&units, &unit_queries, &surface, &fields, any);
         let kind = if item.scope == Scope::All {
             ItemKind::Plain
         } else {
@@ -346,6 +402,138 @@ impl QueryBuilder {
             pairs: unit_pairs(&units),
             words: units.into_iter().map(|u| u.word).collect(),
             kind,
+        })
+    }
+
+    /// The strict query of plain words: each word typed must match, by its analysed terms
+    /// (a compound by its parts or as a whole) or, failing that, by its surface words as
+    /// written in the article. Words that analyse to nothing (모든, 매우) are left to the
+    /// other words. With `--any`, any term or surface word is enough, as before.
+    fn strict_of_words(
+        &self,
+        units: &[Unit],
+        unit_queries: &[Box<dyn Query>],
+        surface: &[Eojeol],
+        fields: &[(Field, f32)],
+        any: bool,
+    ) -> Box<dyn Query> {
+        let occur = if any { Occur::Should } else { Occur::Must };
+        // Compounds: the whole or all the parts (the parts are in every article whose
+        // analysis split the compound, the whole in those that kept it as one word).
+        let mut groups: Vec<(usize, Box<dyn Query>)> = Vec::new();
+        let mut i = 0;
+        while i < units.len() {
+            let u = &units[i];
+            let mut j = i + 1;
+            if u.whole.is_some() {
+                while j < units.len() && (units[j].start, units[j].end) == (u.start, u.end) {
+                    j += 1;
+                }
+            }
+            let parts = join(
+                unit_queries[i..j].iter().map(|q| q.box_clone()).collect(),
+                occur,
+            );
+            let q = match &u.whole {
+                Some(w) => Box::new(BooleanQuery::new(vec![
+                    (
+                        Occur::Should,
+                        term_over_fields(w, fields, WHOLE_COMPOUND_WEIGHT),
+                    ),
+                    (Occur::Should, parts),
+                ])) as Box<dyn Query>,
+                None => parts,
+            };
+            groups.push((u.start, q));
+            i = j;
+        }
+        if surface.is_empty() {
+            return join(groups.into_iter().map(|(_, q)| q).collect(), occur);
+        }
+        // Each group belongs to the word typed that holds its first byte.
+        let mut per_word: Vec<Vec<Box<dyn Query>>> = surface.iter().map(|_| Vec::new()).collect();
+        let mut clauses: Vec<Box<dyn Query>> = Vec::new();
+        for (at, q) in groups {
+            match surface.iter().position(|e| e.start <= at && at < e.end) {
+                Some(k) => per_word[k].push(q),
+                None => clauses.push(q),
+            }
+        }
+        for (e, mine) in surface.iter().zip(per_word) {
+            if mine.is_empty() {
+                continue;
+            }
+            let analysed = join(mine, occur);
+            clauses.push(match self.surface_query(&e.surface, occur) {
+                Some(fallback) => Box::new(BooleanQuery::new(vec![
+                    (Occur::Should, analysed),
+                    (Occur::Should, fallback),
+                ])),
+                None => analysed,
+            });
+        }
+        join(clauses, occur)
+    }
+
+    /// One word typed, by its surface words: each surface word matches an article that
+    /// holds it among its fallback words (`Analyzer::fallback_words`: the words the terms do
+    /// not find) or that holds the terms the word searched alone searches. An article decided
+    /// at indexing time which of the two a word of it needs, by the same [`Analyzer::query_terms`],
+    /// so every word of an article finds it. The terms only match here; they score in the
+    /// item's analysed clause.
+    fn surface_query(&self, words: &[String], occur: Occur) -> Option<Box<dyn Query>> {
+        if words.is_empty() {
+            return None;
+        }
+        let fields = self.fields_of(Scope::All);
+        let per_word = words.iter().map(|w| {
+            let written: Box<dyn Query> = boosted(
+                Box::new(TermQuery::new(
+                    Term::from_field_text(self.fields.words, w),
+                    IndexRecordOption::Basic,
+                )),
+                SURFACE_WEIGHT,
+            );
+            let terms: Vec<Box<dyn Query>> = self
+                .analyzer
+                .query_terms(w)
+                .iter()
+                .map(|t| term_over_fields(&t.text, &fields, 1.0))
+                .collect();
+            if terms.is_empty() {
+                return written;
+            }
+            let by_terms: Box<dyn Query> = Box::new(BoostQuery::new(all_of(terms), 0.0));
+            Box::new(BooleanQuery::new(vec![
+                (Occur::Should, written),
+                (Occur::Should, by_terms),
+            ])) as Box<dyn Query>
+        });
+        Some(join(per_word.collect(), occur))
+    }
+
+    /// An item whose words analyse to nothing (`매우`, `때문에`, `그리고`): found by its
+    /// surface words, every word typed required (any of them with `--any`).
+    fn surface_only_query(&self, surface: &[Eojeol], any: bool) -> Option<ItemQuery> {
+        let units: Vec<Box<dyn Query>> = surface
+            .iter()
+            .filter_map(|e| self.surface_query(&e.surface, Occur::Must))
+            .collect();
+        if units.is_empty() {
+            return None;
+        }
+        let occur = if any { Occur::Should } else { Occur::Must };
+        Some(ItemQuery {
+            strict: join(units.iter().map(|q| q.box_clone()).collect(), occur),
+            words: surface
+                .iter()
+                .filter(|e| !e.surface.is_empty())
+                .map(|e| e.surface.join(" "))
+                .collect(),
+            units,
+            extras: Vec::new(),
+            pairs: Vec::new(),
+            kind: ItemKind::FunctionWords,
         })
     }
 
@@ -412,6 +600,19 @@ fn unit_pairs(units: &[Unit]) -> Vec<(String, String, u32)> {
             (p[0].word.clone(), p[1].word.clone(), gap)
         })
         .collect()
+}
+
+fn all_of(queries: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    join(queries, Occur::Must)
+}
+
+fn join(mut queries: Vec<Box<dyn Query>>, occur: Occur) -> Box<dyn Query> {
+    if queries.len() == 1 {
+        return queries.remove(0);
+    }
+    Box::new(BooleanQuery::new(
+        queries.into_iter().map(|q| (occur, q)).collect(),
+    ))
 }
 
 fn any_of(mut queries: Vec<Box<dyn Query>>) -> Box<dyn Query> {

@@ -17,6 +17,16 @@ pub(crate) const SYNONYM_WEIGHT: f32 = 0.8;
 /// idf of short digit strings understates it (docs/relevance.md, row 16).
 pub(crate) const NUMBER_WEIGHT: f32 = 2.0;
 
+/// Weight of a word typed matching an article's word exactly as written (the `words` field,
+/// the fallback of issue 15). Between 0.3 and 2.0 neither benchmark of `docs/relevance.md`
+/// moves; 1.0 lets an exact match count like a term.
+pub(crate) const SURFACE_WEIGHT: f32 = 1.0;
+
+/// Weight of a compound typed matching the whole word rather than its parts. 0: the whole only
+/// lets articles that kept the compound as one word match (they score by the fallback field);
+/// articles with the parts score exactly as before. 0 to 1.0 leave both benchmarks unchanged.
+pub(crate) const WHOLE_COMPOUND_WEIGHT: f32 = 0.0;
+
 // --- Strict and relaxed forms of the query (plan::build, Engine::search) ---
 
 /// Queries of at least this many words (that analyse to something) are read as questions: when

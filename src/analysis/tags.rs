@@ -1,4 +1,9 @@
-//! Which parts of speech become index terms.
+//! Part-of-speech tags: which become index terms (the POS stop list) and which are grammar.
+//!
+//! Every decision the analyzer takes on a mecab-ko-dic tag is a predicate here, so the lists
+//! are written once: the stop list of the term filter, the grammar that attaches to a word
+//! (used by the lattice's space penalty and by the unknown-word rule), the punctuation that
+//! ends a word.
 //!
 //! Korean carries grammar in particles and endings glued to content words (`인공지능을`,
 //! `육성한다`). Those carry no meaning for search, so they are dropped by POS, like Lucene Nori's
@@ -32,6 +37,32 @@ pub fn head_tag(tag: &str) -> &str {
     tag.split('+').next().unwrap_or(tag)
 }
 
+/// Particles (J*: 이/가, 을/를, 의, 에서 …).
+pub fn is_particle(tag: &str) -> bool {
+    tag.starts_with('J')
+}
+
+/// Endings, the copula and suffixes (E*, VCP, XSA, XSN, XSV): grammar that, like a particle,
+/// attaches to the word before it and never starts a word.
+pub fn is_ending_or_suffix(tag: &str) -> bool {
+    tag.starts_with('E') || matches!(tag, "VCP" | "XSA" | "XSN" | "XSV")
+}
+
+/// Grammar glued to the end of a word: particles, endings, the copula, suffixes.
+pub fn is_attached_grammar(tag: &str) -> bool {
+    is_particle(tag) || is_ending_or_suffix(tag)
+}
+
+/// Symbols that are words: foreign (Latin) words, numbers, Hanja.
+pub fn is_symbol_word(tag: &str) -> bool {
+    matches!(tag, "SL" | "SN" | "SH")
+}
+
+/// Punctuation and other symbols (S* except [`is_symbol_word`]): they end a word.
+pub fn is_punctuation(tag: &str) -> bool {
+    tag.starts_with('S') && !is_symbol_word(tag)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -52,5 +83,22 @@ mod tests {
     fn head_of_combined_tag() {
         assert_eq!(head_tag("VV+EC"), "VV");
         assert_eq!(head_tag("NNG"), "NNG");
+    }
+
+    #[test]
+    fn grammar_and_punctuation_classes() {
+        for t in ["JKG", "JX", "EC", "ETM", "VCP", "XSN"] {
+            assert!(is_attached_grammar(t), "{t}");
+            assert!(!is_content(t), "{t}");
+        }
+        for t in ["NNG", "VV", "SL", "MAG"] {
+            assert!(!is_attached_grammar(t), "{t}");
+        }
+        for t in ["SF", "SSO", "SC", "SY"] {
+            assert!(is_punctuation(t), "{t}");
+        }
+        for t in ["SL", "SN", "SH", "NNG"] {
+            assert!(!is_punctuation(t), "{t}");
+        }
     }
 }
