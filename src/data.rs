@@ -16,11 +16,13 @@ pub const REGIONS_FILE: &str = "regions.tsv";
 pub const INDUSTRIES_FILE: &str = "industries.tsv";
 pub const DOMAIN_NOUNS_FILE: &str = "domain_nouns.txt";
 pub const SYNONYMS_FILE: &str = "synonyms.tsv";
+pub const NATIONAL_BODIES_FILE: &str = "national_bodies.txt";
 
 const EMBEDDED_REGIONS: &str = include_str!("../data/regions.tsv");
 const EMBEDDED_INDUSTRIES: &str = include_str!("../data/industries.tsv");
 const EMBEDDED_DOMAIN_NOUNS: &str = include_str!("../data/domain_nouns.txt");
 const EMBEDDED_SYNONYMS: &str = include_str!("../data/synonyms.tsv");
+const EMBEDDED_NATIONAL_BODIES: &str = include_str!("../data/national_bodies.txt");
 
 /// A region: a 시·도, or a 시·군·구 inside one.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -290,6 +292,8 @@ pub struct Resources {
     pub taxonomy: Taxonomy,
     pub domain_nouns: Vec<UserWord>,
     pub synonyms: Synonyms,
+    /// Ministries, 국회, national agencies: their articles are issued nationwide (`/전국`).
+    pub national: crate::ingest::national::NationalBodies,
     /// Hash of the four files' contents; stored in the index to notice edits.
     pub fingerprint: String,
 }
@@ -302,6 +306,7 @@ impl Resources {
             EMBEDDED_INDUSTRIES,
             EMBEDDED_DOMAIN_NOUNS,
             EMBEDDED_SYNONYMS,
+            EMBEDDED_NATIONAL_BODIES,
             "embedded data/",
         )
     }
@@ -327,6 +332,7 @@ impl Resources {
             &read(INDUSTRIES_FILE, EMBEDDED_INDUSTRIES)?,
             &read(DOMAIN_NOUNS_FILE, EMBEDDED_DOMAIN_NOUNS)?,
             &read(SYNONYMS_FILE, EMBEDDED_SYNONYMS)?,
+            &read(NATIONAL_BODIES_FILE, EMBEDDED_NATIONAL_BODIES)?,
             &dir.display().to_string(),
         )
     }
@@ -336,6 +342,7 @@ impl Resources {
         industries: &str,
         nouns: &str,
         synonyms: &str,
+        national: &str,
         origin: &str,
     ) -> Result<Resources> {
         let gazetteer = Gazetteer::parse(regions, &format!("{origin}/{REGIONS_FILE}"))?;
@@ -352,7 +359,7 @@ impl Resources {
             .filter(|w| !w.surface.is_empty())
             .collect();
         let mut hasher = blake3::Hasher::new();
-        for t in [regions, industries, nouns, synonyms] {
+        for t in [regions, industries, nouns, synonyms, national] {
             hasher.update(t.as_bytes());
             hasher.update(&[0]);
         }
@@ -361,6 +368,7 @@ impl Resources {
             taxonomy,
             domain_nouns,
             synonyms: Synonyms::parse(synonyms),
+            national: crate::ingest::national::NationalBodies::parse(national),
             fingerprint: hasher.finalize().to_hex()[..16].to_string(),
         })
     }

@@ -20,6 +20,7 @@ use tantivy::{IndexWriter, Term};
 use super::{now_secs, CommitInfo, FileState, KDoc, KIndex, INDEX_FORMAT, KEY_SEP};
 use crate::data::Resources;
 use crate::error::{Error, Result};
+use crate::ingest::boilerplate::{self, Learned};
 use crate::ingest::Pipeline;
 use crate::ingest::{self, Article, ArticleIds, FoundFile, Problem, ProblemKind, RawArticle};
 
@@ -95,6 +96,8 @@ struct Job {
     file: FoundFile,
     file_key: String,
     existed: bool,
+    /// Re-extract even if the content is unchanged: the folder's learned boilerplate changed.
+    force: bool,
 }
 
 /// Result of a job.
@@ -130,6 +133,7 @@ pub fn update_dirs(
     let (state, data_changed) = indexed_state(kindex, pipe)?;
 
     let mut jobs = Vec::new();
+    let mut unchanged: HashMap<String, FoundFile> = HashMap::new();
     let mut seen: HashSet<String> = HashSet::new();
     let mut root_prefixes = Vec::new();
     let mut unreadable: Vec<String> = Vec::new();
@@ -164,6 +168,7 @@ pub fn update_dirs(
             if let Some(old) = old {
                 if !data_changed && old.mtime == file.mtime && old.size == file.size {
                     summary.unchanged += 1;
+                    unchanged.insert(file_key, file);
                     continue;
                 }
             }
@@ -171,36 +176,160 @@ pub fn update_dirs(
                 existed: old.is_some(),
                 file,
                 file_key,
+                force: false,
             });
         }
     }
 
+    let shielded = |key: &str| {
+        unreadable
+            .iter()
+            .any(|u| key == u || key.starts_with(&format!("{u}/")))
+    };
+    let gone: Vec<String> = if opts.keep_deleted {
+        Vec::new()
+    } else {
+        state
+            .keys()
+            .filter(|k| root_prefixes.iter().any(|p| k.starts_with(p.as_str())))
+            .filter(|k| !seen.contains(*k) && !shielded(k))
+            .cloned()
+            .collect()
+    };
+    let learned = if jobs.is_empty() && gone.is_empty() {
+        None
+    } else {
+        let mut learned = if state.is_empty() {
+            Learned::default()
+        } else {
+            Learned::load(&kindex.path)
+        };
+        let forced = learn_boilerplate(&mut learned, &jobs, &mut unchanged, &gone, opts);
+        summary.unchanged -= forced.len();
+        jobs.extend(forced);
+        Some(learned)
+    };
+    let no_table = Learned::default();
+
     progress(Progress::Start(jobs.len() as u64));
     let mut committer = Committer::new(pipe.res, opts.commit_every);
-    run_jobs(jobs, &state, data_changed, pipe, opts, |done| {
+    let table = learned.as_ref().unwrap_or(&no_table);
+    run_jobs(jobs, &state, data_changed, pipe, opts, table, |done| {
         progress(Progress::Advance);
         apply(kindex, writer, done, &mut summary, &mut committer)
             .map_err(|e| write_error(kindex, e))
     })?;
 
-    if !opts.keep_deleted {
-        for key in state.keys() {
-            let ours = root_prefixes.iter().any(|p| key.starts_with(p.as_str()));
-            let shielded = unreadable
-                .iter()
-                .any(|u| key == u || key.starts_with(&format!("{u}/")));
-            if ours && !seen.contains(key) && !shielded {
-                writer.delete_term(Term::from_field_text(kindex.fields.file_key, key));
-                summary.removed += 1;
-                committer.pending += 1;
-            }
-        }
+    for key in &gone {
+        writer.delete_term(Term::from_field_text(kindex.fields.file_key, key));
+        summary.removed += 1;
+        committer.pending += 1;
     }
     committer
         .commit(writer)
         .map_err(|e| write_error(kindex, e))?;
+    if let Some(learned) = &learned {
+        // After the commit: a kill in between leaves a table that is learned again from the
+        // files that change next; the index itself is complete.
+        if let Err(e) = learned.save(&kindex.path) {
+            summary.problem(Problem {
+                path: kindex
+                    .path
+                    .join(boilerplate::FILE_NAME)
+                    .display()
+                    .to_string(),
+                reason: format!("learned boilerplate not saved: {e}"),
+                kind: ProblemKind::Warning,
+            });
+        }
+    }
     finish(kindex, &mut summary, started)?;
     Ok(summary)
+}
+
+/// Updates the learned-boilerplate table with the files this run reads and the files that are
+/// gone, and returns jobs for unchanged files that must be extracted again because a line
+/// they hold became boilerplate (or stopped being it) in their folder. Unchanged files the
+/// table does not know yet (an index from before the table) are read and learned too.
+fn learn_boilerplate(
+    learned: &mut Learned,
+    jobs: &[Job],
+    unchanged: &mut HashMap<String, FoundFile>,
+    gone: &[String],
+    opts: &UpdateOptions,
+) -> Vec<Job> {
+    use rayon::prelude::*;
+    let mut to_read: Vec<(&str, &Path)> = jobs
+        .iter()
+        .map(|j| (j.file_key.as_str(), j.file.path.as_path()))
+        .collect();
+    to_read.extend(
+        unchanged
+            .iter()
+            .filter(|(k, _)| !learned.knows(k))
+            .map(|(k, f)| (k.as_str(), f.path.as_path())),
+    );
+    let gone: HashSet<&str> = gone.iter().map(String::as_str).collect();
+    let stale: Vec<String> = learned
+        .docs()
+        .filter(|d| gone.contains(d))
+        .map(str::to_string)
+        .collect();
+    let groups: HashSet<String> = to_read
+        .iter()
+        .map(|(k, _)| boilerplate::group_of(k).to_string())
+        .chain(stale.iter().map(|k| boilerplate::group_of(k).to_string()))
+        .collect();
+    let before: HashMap<&str, HashSet<u64>> = groups
+        .iter()
+        .map(|g| (g.as_str(), learned.boilerplate(g)))
+        .collect();
+    let read: Vec<(String, Vec<u64>)> = to_read
+        .par_iter()
+        .map(|&(key, path)| {
+            let keys = match ingest::read_file(path, opts.max_file_bytes) {
+                Ok((raws, _, _)) => {
+                    let mut all: Vec<u64> = raws
+                        .iter()
+                        .flat_map(|r| boilerplate::candidates(&r.text))
+                        .collect();
+                    all.sort_unstable();
+                    all.dedup();
+                    all
+                }
+                Err(_) => Vec::new(),
+            };
+            (key.to_string(), keys)
+        })
+        .collect();
+    for k in &stale {
+        learned.remove(k);
+    }
+    for (key, keys) in read {
+        learned.set(&key, keys);
+    }
+    let mut forced = Vec::new();
+    for g in &groups {
+        let after = learned.boilerplate(g);
+        let changed: HashSet<u64> = after
+            .symmetric_difference(&before[g.as_str()])
+            .copied()
+            .collect();
+        if changed.is_empty() {
+            continue;
+        }
+        for doc in learned.docs_with(g, &changed) {
+            if let Some(file) = unchanged.remove(&doc) {
+                forced.push(Job {
+                    file,
+                    file_key: doc,
+                    existed: true,
+                    force: true,
+                });
+            }
+        }
+    }
+    forced
 }
 
 /// An error from the writer, said with the index path and the likely cause.
@@ -397,6 +526,7 @@ fn run_jobs(
     data_changed: bool,
     pipe: &Pipeline,
     opts: &UpdateOptions,
+    learned: &Learned,
     mut apply: impl FnMut(Done) -> Result<()>,
 ) -> Result<()> {
     if jobs.is_empty() {
@@ -415,7 +545,7 @@ fn run_jobs(
                     Err(_) => None,
                 };
                 let Some(job) = job else { break };
-                let done = process(job, state, data_changed, pipe, opts);
+                let done = process(job, state, data_changed, pipe, opts, learned);
                 if tx.send(done).is_err() {
                     break;
                 }
@@ -440,16 +570,22 @@ fn process(
     data_changed: bool,
     pipe: &Pipeline,
     opts: &UpdateOptions,
+    learned: &Learned,
 ) -> Done {
     let Job {
         file,
         file_key,
         existed,
+        force,
     } = job;
     let outcome = match ingest::read_file(&file.path, opts.max_file_bytes) {
         Err(p) => Err(p),
-        Ok((raws, problems, hash)) => {
-            if !data_changed && state.get(&file_key).is_some_and(|s| s.hash == hash) {
+        Ok((mut raws, problems, hash)) => {
+            let group = boilerplate::group_of(&file_key);
+            for raw in &mut raws {
+                raw.supplied.drop_lines = learned.lines_to_drop(group, &raw.text);
+            }
+            if !force && !data_changed && state.get(&file_key).is_some_and(|s| s.hash == hash) {
                 // Touched but identical: nothing to analyse.
                 Ok((Vec::new(), problems))
             } else {

@@ -120,6 +120,9 @@ pub fn clean(raw: &str) -> Cleaned {
 
 /// True for a line that is page furniture rather than article text.
 pub fn is_furniture(line: &str) -> bool {
+    if super::boilerplate::is_menu_line(line) {
+        return true;
+    }
     let t = line
         .trim_start_matches(['•', '·', '-', '*', '▶', '■', '|'])
         .trim();

@@ -4,11 +4,13 @@
 //! articles (decoding, front matter, JSON), and [`Pipeline::prepare`] cleans and analyses an article once,
 //! producing both the index terms and the extracted metadata. Nothing here touches the index.
 
+pub mod boilerplate;
 pub mod clean;
 pub mod decode;
 pub mod extract;
 pub mod formats;
 pub mod input;
+pub mod national;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -59,6 +61,11 @@ pub struct Article {
     #[serde(skip)]
     pub hash: String,
     pub extra: BTreeMap<String, String>,
+    /// Input format: `text`, `json`, `html` … (see [`formats::Format::name`]).
+    pub format: &'static str,
+    /// What was dropped before indexing: the format reader's page chrome, learned boilerplate
+    /// and the lines cleaning removed (menus, bylines, copyright lines).
+    pub removed: Vec<String>,
 }
 
 /// One skipped or failed input, with a reason for the user.
@@ -153,13 +160,17 @@ pub fn walk(root: &Path) -> (Vec<FoundFile>, Vec<Problem>) {
             .and_then(|e| e.to_str())
             .map(str::to_ascii_lowercase)
             .unwrap_or_default();
-        if !TEXT_EXTENSIONS.contains(&ext.as_str()) && !JSON_EXTENSIONS.contains(&ext.as_str()) {
+        if !TEXT_EXTENSIONS.contains(&ext.as_str())
+            && !JSON_EXTENSIONS.contains(&ext.as_str())
+            && !formats::is_document(&path)
+        {
             problems.push(Problem {
                 path: path.display().to_string(),
                 reason: format!(
-                    "not an article file (reads .{} and .{})",
+                    "not an article file (reads .{}, .{} and .{})",
                     TEXT_EXTENSIONS.join(", ."),
-                    JSON_EXTENSIONS.join(", .")
+                    JSON_EXTENSIONS.join(", ."),
+                    formats::extensions().join(", .")
                 ),
                 kind: ProblemKind::Skipped,
             });
@@ -225,6 +236,14 @@ pub fn read_file(
         kind: ProblemKind::Failed,
     })?;
     let hash = blake3::hash(&bytes).to_hex()[..32].to_string();
+    if formats::detect(&bytes, path).is_some() {
+        let raw = formats::read(&bytes, path).map_err(|e| Problem {
+            path: display.clone(),
+            reason: e.to_string(),
+            kind: document_problem_kind(&e),
+        })?;
+        return Ok((vec![raw_from_document(raw)], Vec::new(), hash));
+    }
     let decoded = decode::decode(&bytes).map_err(|e| skip(e.to_string()))?;
     let ext = path
         .extension()
@@ -282,6 +301,61 @@ pub fn read_file(
     Ok((articles, problems, hash))
 }
 
+/// A reader's error is a failure when the file is broken (or broke the reader), a skip when
+/// it is a kind of document that has no text to give (encrypted, scanned, over a limit).
+fn document_problem_kind(e: &formats::FormatError) -> ProblemKind {
+    use formats::FormatError as E;
+    match e {
+        E::Corrupt(_) | E::Panicked(_) => ProblemKind::Failed,
+        E::Encrypted(_) | E::NoText(_) | E::TooLarge(_) | E::Unsupported(_) => ProblemKind::Skipped,
+    }
+}
+
+/// A document's text and stated metadata as a raw article. Stated values go where front
+/// matter goes, with their evidence, so that extraction and indexing are the same as for text.
+fn raw_from_document(doc: formats::Extracted) -> RawArticle {
+    let mut s = Supplied {
+        format: Some(doc.format),
+        ..Supplied::default()
+    };
+    let h = doc.hints;
+    let mut take = |field: &str, hint: Option<formats::Hint>| {
+        hint.map(|h| {
+            s.evidence
+                .insert(field.to_string(), format!("{}: {}", doc.format, h.evidence));
+            h.value
+        })
+    };
+    let title = take("title", h.title);
+    let date = take("date", h.date);
+    let source = take("source", h.source.or(h.publisher));
+    let url = take("url", h.url);
+    let author = take("author", h.author);
+    s.title = title;
+    s.date = date;
+    s.source = source;
+    s.url = url;
+    if let Some(a) = author {
+        s.extra.insert("author".into(), a);
+    }
+    s.removed = doc
+        .removed
+        .iter()
+        .map(|r| {
+            if r.chars > 0 {
+                format!("{} ×{} ({} characters)", r.what, r.count, r.chars)
+            } else {
+                format!("{} ×{}", r.what, r.count)
+            }
+        })
+        .collect();
+    RawArticle {
+        text: doc.text,
+        supplied: s,
+        line: None,
+    }
+}
+
 /// Identity of an article: how it is shown, keyed and hashed.
 #[derive(Debug, Clone, Default)]
 pub struct ArticleIds {
@@ -324,7 +398,16 @@ fn prepare(raw: &RawArticle, ids: ArticleIds, pipe: &Pipeline) -> Article {
         path,
         hash,
     } = ids;
-    let cleaned = clean::clean(&raw.text);
+    let mut cleaned = clean::clean(&raw.text);
+    let mut removed = raw.supplied.removed.clone();
+    removed.extend(cleaned.removed.iter().map(|l| format!("line: {l}")));
+    let (text, learned) = boilerplate::drop_lines(&cleaned.text, &raw.supplied.drop_lines);
+    cleaned.text = text;
+    removed.extend(
+        learned
+            .into_iter()
+            .map(|l| format!("learned boilerplate (repeats across the folder): {l}")),
+    );
     let analysis = analyzer.analyze(&cleaned.text);
     let mut md = extract::extract(
         &raw.text,
@@ -336,17 +419,27 @@ fn prepare(raw: &RawArticle, ids: ArticleIds, pipe: &Pipeline) -> Article {
         &pipe.keywords,
     );
     let s = &raw.supplied;
+    // Only a source the document itself states (a press release's issuer) says who issued it;
+    // a user's `source:` is the outlet they took it from.
+    let stated_source = if s.evidence.contains_key("source") {
+        s.source.as_deref()
+    } else {
+        None
+    };
+    national::apply(&mut md, &cleaned.text, stated_source, res);
     if let Some(t) = &s.title {
         md.title = t.clone();
         md.title_derived = false;
-        md.evidence.insert("title".into(), "supplied".into());
+        md.evidence
+            .insert("title".into(), stated(s, "title", "supplied"));
     }
     if let Some(d) = &s.date {
         match parse_supplied_date(d) {
             Some((date, year)) => {
                 md.date = date;
                 md.year = Some(year);
-                md.evidence.insert("date".into(), format!("supplied: {d}"));
+                md.evidence
+                    .insert("date".into(), stated(s, "date", &format!("supplied: {d}")));
             }
             None => {
                 md.evidence.insert(
@@ -358,7 +451,11 @@ fn prepare(raw: &RawArticle, ids: ArticleIds, pipe: &Pipeline) -> Article {
     }
     if let Some(r) = &s.region {
         let found = res.gazetteer.resolve(r);
-        if let Some(region) = found.first() {
+        if r.trim_start_matches('/') == national::NATIONWIDE {
+            md.region = Some(national::NATIONWIDE_PATH.to_string());
+            md.evidence
+                .insert("region".into(), format!("supplied: {r}"));
+        } else if let Some(region) = found.first() {
             md.region = Some(region.path());
             if !md.mentioned_regions.contains(&region.path()) {
                 md.mentioned_regions.insert(0, region.path());
@@ -387,7 +484,8 @@ fn prepare(raw: &RawArticle, ids: ArticleIds, pipe: &Pipeline) -> Article {
     }
     if let Some(src) = &s.source {
         md.source = Some(src.clone());
-        md.evidence.insert("source".into(), "supplied".into());
+        md.evidence
+            .insert("source".into(), stated(s, "source", "supplied"));
     }
     // The headline is indexed in `title`; the body is what follows it, so a headline word
     // is not counted twice and snippets show article text.
@@ -415,7 +513,17 @@ fn prepare(raw: &RawArticle, ids: ArticleIds, pipe: &Pipeline) -> Article {
         terms: body_terms,
         hash,
         extra: s.extra.clone(),
+        format: s.format.unwrap_or("text"),
+        removed,
     }
+}
+
+/// Evidence for a supplied field: where the document states it, else `user`.
+fn stated(s: &Supplied, field: &str, user: &str) -> String {
+    s.evidence
+        .get(field)
+        .cloned()
+        .unwrap_or_else(|| user.to_string())
 }
 
 /// `2021-05-03`, `2021.5.3`, `2021년 5월 3일` → full date; `2021` → year only.

@@ -1071,12 +1071,16 @@ pub fn resolve_filters(
             region_paths.push(format!("/{UNKNOWN}"));
             continue;
         }
+        if r.trim_start_matches('/') == crate::ingest::national::NATIONWIDE {
+            region_paths.push(crate::ingest::national::NATIONWIDE_PATH.to_string());
+            continue;
+        }
         let found = res.gazetteer.resolve(r);
         if found.is_empty() {
             let provinces: Vec<String> =
                 res.gazetteer.provinces().map(|p| p.sido.clone()).collect();
             return Err(Error::Usage(format!(
-                "unknown region `{r}`: use a 시·도 ({}), a 시·군·구 such as 안동시, or a path such as /경상북도/안동시",
+                "unknown region `{r}`: use a 시·도 ({}), a 시·군·구 such as 안동시, a path such as /경상북도/안동시, or 전국 (issued by a national body)",
                 provinces.join(", ")
             )));
         }

@@ -13,6 +13,8 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 
+pub mod html;
+
 /// Largest input a reader is handed (bytes). `--max-size` (20 MB by default) normally stops big
 /// files earlier; this bound holds for callers that pass bytes directly (tests, fuzzing).
 pub const MAX_INPUT_BYTES: usize = 64 * 1024 * 1024;
@@ -60,7 +62,7 @@ impl Format {
     // Each format's branch owns one arm here; the other arms stay `None` until their reader lands.
     fn reader(self) -> Option<Reader> {
         match self {
-            Format::Html => None,
+            Format::Html => Some(html::read),
             Format::Hwp => None,
             Format::Hwpx => None,
             Format::Pdf => None,
