@@ -33,11 +33,14 @@ const MAX_MENU_LINE_CHARS: usize = 60;
 /// Longest token (characters) of a menu line: menu items are one or two words.
 const MAX_MENU_TOKEN_CHARS: usize = 10;
 
-/// Separators of menu items and breadcrumbs. The middle dot `·` is not one: headlines use it
-/// for lists (`경북·대구 통합`).
-const MENU_SEPARATORS: &[char] = &[
-    '•', '|', '｜', '▶', '▷', '■', '□', '◆', '◇', '›', '»', '>', '∙', '/',
-];
+/// Separators of menu items and breadcrumbs. Not the middle dot `·` (headlines list with it:
+/// `경북·대구 통합`), not `/` (`AI/빅데이터`), not `□ ■ ◆` (press releases open paragraphs and
+/// headings with them: `□ 추진 배경`).
+const MENU_SEPARATORS: &[char] = &['•', '∙', '|', '｜', '▶', '▷', '›', '»', '>'];
+
+/// Bullets: two items behind bullets are already a menu (`• 프린트 • 메일`); bars and arrows
+/// need three (`홈 > 뉴스` could be a heading, `국가별 발표 | 한국` a table row).
+const MENU_BULLETS: &[char] = &['•', '∙'];
 
 /// Name of the table's file in the index folder.
 pub const FILE_NAME: &str = "boilerplate.tsv";
@@ -51,36 +54,27 @@ pub fn is_menu_line(line: &str) -> bool {
     if t.chars().count() > MAX_MENU_LINE_CHARS || !t.contains(MENU_SEPARATORS) {
         return false;
     }
-    if t.ends_with("다.") || t.ends_with('다') {
+    // Sentences, `<상방 요인> <하방 요인>` headings and table rows with empty cells are text.
+    if t.ends_with("다.") || t.ends_with('다') || t.contains('<') {
         return false;
     }
-    let tokens: Vec<&str> = t
-        .split(MENU_SEPARATORS)
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .collect();
-    if tokens.len() < 2 {
-        // A line that is only bullets or one item after a bullet (`• 프린트`): furniture when
-        // the item is short.
-        return tokens.len() == 1
-            && t.starts_with(MENU_SEPARATORS)
-            && tokens[0].chars().count() <= MAX_MENU_TOKEN_CHARS
-            && !tokens[0].contains(' ');
-    }
-    // Table rows (`2019 | 2020 | 증감`) and dates (`2020/06/29`) carry numbers; menus do not.
-    if tokens
-        .iter()
-        .any(|s| s.contains(|c: char| c.is_ascii_digit()))
-    {
+    let pieces: Vec<&str> = t.split(MENU_SEPARATORS).map(str::trim).collect();
+    let inner = &pieces[1..pieces.len().saturating_sub(1).max(1)];
+    if inner.iter().any(|p| p.is_empty()) {
         return false;
     }
-    // `AI/빅데이터 산업 육성` has one separator between two words of a headline: a menu has
-    // every item short and at most two words.
-    let short = tokens
-        .iter()
-        .all(|s| s.chars().count() <= MAX_MENU_TOKEN_CHARS && s.split_whitespace().count() <= 2);
-    let slashes_only = !t.contains(|c: char| c != '/' && MENU_SEPARATORS.contains(&c));
-    short && !(slashes_only && tokens.len() < 3)
+    let tokens: Vec<&str> = pieces.into_iter().filter(|s| !s.is_empty()).collect();
+    let needed = if t.contains(MENU_BULLETS) { 2 } else { 3 };
+    if tokens.len() < needed {
+        return false;
+    }
+    // Table rows (`2019 | 2020 | 증감`) and dates carry numbers; menus do not. A menu item is
+    // one or two short words.
+    tokens.iter().all(|s| {
+        !s.contains(|c: char| c.is_ascii_digit())
+            && s.chars().count() <= MAX_MENU_TOKEN_CHARS
+            && s.split_whitespace().count() <= 2
+    })
 }
 
 /// The key of a line that can be learned, or `None` for lines that never are (empty, long,
@@ -329,8 +323,7 @@ mod tests {
             "• 프린트 • 메일 • 스크랩",
             "프린트 | 메일 | 스크랩 | 글자크기",
             "홈 > 뉴스 > 지역",
-            "• 공유",
-            "페이스북 / 트위터 / 카카오톡",
+            "페이스북 | 트위터 | 카카오톡",
         ] {
             assert!(is_menu_line(menu), "{menu}");
         }
@@ -341,6 +334,11 @@ mod tests {
             "안동시, 바이오 특구 지정",
             "정부는 | 표시를 쓰지 않았다.",
             "2019 | 2020 | 증감",
+            "□ 기타사항",
+            "| 목차",
+            "<상방 요인> <하방 요인>",
+            "국가별 발표 | | 한국",
+            "- 생활안전지도 / 지역안전등급 / 시설물안전정보",
         ] {
             assert!(!is_menu_line(title), "{title}");
         }

@@ -30,6 +30,9 @@ const PRESCAN_BYTES: usize = 4096;
 /// Elements whose text is never article text.
 const NON_TEXT: &str = "script, style, noscript, template, svg, canvas, iframe, object, embed";
 
+/// Photo captions: text about a picture, not the article.
+const CAPTIONS: &str = "figcaption, [class~=caption], [class~=photo_caption], [class~=img_caption]";
+
 /// Page structure that holds navigation and widgets, not the article. Removed before
 /// Readability so that a long menu or footer can never win as "main content".
 const CHROME: &[(&str, &str)] = &[
@@ -44,6 +47,27 @@ const CHROME: &[(&str, &str)] = &[
         "forms and buttons",
     ),
 ];
+
+/// Widgets recognised by a whole word of their `class` or `id` (`comment_area`, `sns-share`,
+/// `bottom_relation`, `prev_next`): what they are, and the words. Readability-style extractors
+/// rely on the same signal; words, not site names, so it holds across sites.
+const WIDGET_WORDS: &[(&str, &[&str])] = &[
+    ("comments", &["comment", "comments", "cmt", "reply", "replies"]),
+    ("share buttons", &["share", "sns", "social", "sharing"]),
+    (
+        "related and most-read lists",
+        &["related", "relation", "ranking", "popular", "most", "recommend", "rank"],
+    ),
+    ("previous/next links", &["prev", "next", "prevnext", "pagination", "paging"]),
+    ("copyright notices", &["copyright", "copy"]),
+    ("ads and banners", &["ad", "ads", "advert", "banner", "sponsor"]),
+    ("menus and breadcrumbs", &["gnb", "lnb", "snb", "menu", "breadcrumb", "location"]),
+    ("surveys and subscriptions", &["satisfaction", "survey", "subscribe", "newsletter"]),
+];
+
+/// A widget holding more than this share of the page's text is not removed: it is a wrapper
+/// of the article (`<div class="comment-enabled article">`), not a widget.
+const MAX_WIDGET_SHARE: f64 = 0.4;
 
 /// `@type`s of JSON-LD objects that describe the article itself.
 const ARTICLE_TYPES: &[&str] = &[
@@ -77,6 +101,8 @@ pub fn read(bytes: &[u8], _path: &Path) -> Result<Extracted, FormatError> {
     for (sel, what) in CHROME {
         drop_elements(&doc, sel, what, &mut removed);
     }
+    drop_elements(&doc, CAPTIONS, "photo captions", &mut removed);
+    drop_widgets(&doc, total_chars, &mut removed);
     let fallback = fallback_text(&doc);
     let cfg = Config {
         text_mode: TextMode::Formatted,
@@ -242,6 +268,50 @@ fn drop_elements(doc: &Document, sel: &str, what: &str, removed: &mut Vec<Remove
     });
 }
 
+/// Removes elements whose class or id names a widget ([`WIDGET_WORDS`]), outermost first.
+fn drop_widgets(doc: &Document, total_chars: usize, removed: &mut Vec<Removed>) {
+    let mut found: Vec<(usize, usize, usize)> = vec![(0, 0, 0); WIDGET_WORDS.len()];
+    for el in doc.select("body [class], body [id]").iter() {
+        let names = format!(
+            "{} {}",
+            el.attr("class").unwrap_or_default(),
+            el.attr("id").unwrap_or_default()
+        )
+        .to_ascii_lowercase();
+        let words: Vec<&str> = names
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        let Some(kind) = WIDGET_WORDS
+            .iter()
+            .position(|(_, ws)| words.iter().any(|w| ws.contains(w)))
+        else {
+            continue;
+        };
+        // `body`/`html` never; nor an element that holds the article.
+        if el.is("body, html, article, main") {
+            continue;
+        }
+        let chars = count_chars(&el.text());
+        if chars as f64 > MAX_WIDGET_SHARE * total_chars as f64 {
+            continue;
+        }
+        el.remove();
+        found[kind].0 += 1;
+        found[kind].1 += chars;
+        found[kind].2 = kind;
+    }
+    for (count, chars, kind) in found {
+        if count > 0 {
+            removed.push(Removed {
+                what: WIDGET_WORDS[kind].0.to_string(),
+                chars,
+                count,
+            });
+        }
+    }
+}
+
 /// The text of the most specific content container, block by block.
 fn fallback_text(doc: &Document) -> String {
     for sel in [
@@ -300,6 +370,7 @@ fn stated_metadata(doc: &Document) -> Hints {
             .map(|c| clean_value(&c))
             .filter(|c| !c.is_empty())
     };
+    let board = board_fields(doc);
     let site = meta("property", "og:site_name")
         .map(|v| Hint::new(v, "<meta property=og:site_name>"))
         .or_else(|| {
@@ -315,13 +386,15 @@ fn stated_metadata(doc: &Document) -> Hints {
         .map(|v| Hint::new(v, "JSON-LD headline"))
         .or_else(|| meta("property", "og:title").map(|v| Hint::new(v, "<meta property=og:title>")))
         .or_else(|| meta("name", "title").map(|v| Hint::new(v, "<meta name=title>")))
+        .or_else(|| board.title.clone())
         .or_else(|| {
             let t = clean_value(&doc.select("h1").first().text());
-            (!t.is_empty()).then(|| Hint::new(t, "<h1>"))
+            headline_like(&t).then(|| Hint::new(t, "<h1>"))
         })
         .or_else(|| {
             let t = clean_value(&doc.select("title").first().text());
-            (!t.is_empty()).then(|| Hint::new(t, "<title>"))
+            let t = strip_site_name(&t, site.as_ref());
+            headline_like(&t).then(|| Hint::new(t, "<title>"))
         });
     h.title = title
         .map(|t| Hint::new(strip_site_name(&t.value, site.as_ref()), t.evidence))
@@ -351,6 +424,14 @@ fn stated_metadata(doc: &Document) -> Hints {
         .or_else(|| {
             meta("itemprop", "datePublished").map(|v| Hint::new(v, "<meta itemprop=datePublished>"))
         })
+        .or_else(|| board.date.clone())
+        .or_else(|| {
+            let t = doc.select("[data-date-time]").first();
+            t.attr("data-date-time")
+                .map(|d| clean_value(&d))
+                .filter(|d| !d.is_empty())
+                .map(|d| Hint::new(d, "data-date-time attribute"))
+        })
         .or_else(|| {
             let t = doc.select("time[datetime]").first();
             t.attr("datetime")
@@ -374,6 +455,49 @@ fn stated_metadata(doc: &Document) -> Hints {
         .map(|u| Hint::new(u, "<link rel=canonical>"))
         .or_else(|| meta("property", "og:url").map(|v| Hint::new(v, "<meta property=og:url>")));
     h
+}
+
+/// A heading that can be a headline: two words or more, not a menu (`보도자료`, `안동시청`
+/// and `보도자료 > 안동소식` are page names, not headlines).
+fn headline_like(t: &str) -> bool {
+    t.split_whitespace().count() >= 2 && !crate::ingest::boilerplate::is_menu_line(t)
+}
+
+/// Title and date from a bulletin-board view table, as public bodies' sites show press
+/// releases: `<tr><th>제목</th><td>…</td></tr>`, `<th>등록일</th><td>2020-11-02</td>`.
+#[derive(Default)]
+struct Board {
+    title: Option<Hint>,
+    date: Option<Hint>,
+}
+
+fn board_fields(doc: &Document) -> Board {
+    let mut b = Board::default();
+    for row in doc.select("tr").iter() {
+        let cells: Vec<_> = row.select("th, td").iter().collect();
+        for pair in cells.windows(2) {
+            if !pair[0].is("th") || !pair[1].is("td") {
+                continue;
+            }
+            let label = clean_value(&pair[0].text()).replace(' ', "");
+            let value = clean_value(&pair[1].text());
+            if value.is_empty() {
+                continue;
+            }
+            match label.as_str() {
+                "제목" if b.title.is_none() => {
+                    b.title = Some(Hint::new(value, "board table row 제목"));
+                }
+                "등록일" | "작성일" | "게시일" | "등록일자" | "작성일자" | "보도일" | "보도일시"
+                    if b.date.is_none() =>
+                {
+                    b.date = Some(Hint::new(value, format!("board table row {label}")));
+                }
+                _ => {}
+            }
+        }
+    }
+    b
 }
 
 /// The first JSON-LD object on the page that describes an article (looking into arrays and
