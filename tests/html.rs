@@ -114,19 +114,32 @@ fn stated_title_date_and_publisher() {
         if got["title"] == want["title"] {
             titles += 1;
         } else {
-            misses.push(format!("{file}: title {} want {}", got["title"], want["title"]));
+            misses.push(format!(
+                "{file}: title {} want {}",
+                got["title"], want["title"]
+            ));
         }
         if got["date"] == want["date"] {
             dates += 1;
         } else {
-            misses.push(format!("{file}: date {} want {}", got["date"], want["date"]));
+            misses.push(format!(
+                "{file}: date {} want {}",
+                got["date"], want["date"]
+            ));
         }
         if !want["region"].is_null() {
             assert_eq!(got["region"], want["region"], "{file}: {}", got["evidence"]);
         }
     }
-    println!("titles {titles}/{n}, dates {dates}/{n}\n{}", misses.join("\n"));
-    assert!(titles * 10 >= n * 9 && dates * 10 >= n * 9, "{}", misses.join("\n"));
+    println!(
+        "titles {titles}/{n}, dates {dates}/{n}\n{}",
+        misses.join("\n")
+    );
+    assert!(
+        titles * 10 >= n * 9 && dates * 10 >= n * 9,
+        "{}",
+        misses.join("\n")
+    );
 }
 
 /// A folder of saved pages indexes like text: body words are found, page chrome is not,
@@ -154,7 +167,10 @@ fn a_folder_of_pages_is_indexed_without_its_chrome() {
             .args(args)
             .args(["--json", "--index"])
             .arg(&index));
-        (code, serde_json::from_str(&out).unwrap_or_else(|_| panic!("{out}{err}")))
+        (
+            code,
+            serde_json::from_str(&out).unwrap_or_else(|_| panic!("{out}{err}")),
+        )
     };
     // Body text of a page laid out with <br> only, and of an undeclared CP949 page.
     assert_eq!(search(&["소형모듈원자로"]).1["total"], 1);
@@ -234,14 +250,21 @@ fn repeated_lines_are_learned_across_runs() {
     std::fs::write(corpus.join("c.txt"), article(3, "광주시", "인공지능")).unwrap();
     let s = index_run();
     assert_eq!(s["added"], 1);
-    assert_eq!(s["updated"], 2, "the two files holding the line are re-extracted: {s}");
+    assert_eq!(
+        s["updated"], 2,
+        "the two files holding the line are re-extracted: {s}"
+    );
     assert_eq!(found("다른 기사 보기"), 0);
     assert_eq!(found("구독 신청"), 0);
     assert_eq!(found("인공지능"), 1, "article text stays");
     // One more file alone: cleaned with what the folder already taught.
     std::fs::write(corpus.join("d.txt"), article(4, "울산시", "수소")).unwrap();
     let s = index_run();
-    assert_eq!((s["added"].as_u64(), s["updated"].as_u64()), (Some(1), Some(0)), "{s}");
+    assert_eq!(
+        (s["added"].as_u64(), s["updated"].as_u64()),
+        (Some(1), Some(0)),
+        "{s}"
+    );
     assert_eq!(found("다른 기사 보기"), 0);
     assert_eq!(found("수소"), 1);
     // Nothing changed: nothing re-read.

@@ -19,8 +19,9 @@ pub const NATIONWIDE_PATH: &str = "/전국";
 /// How far into the body the lead sentence is looked for (characters).
 const LEAD_CHARS: usize = 200;
 
-/// Particles that make the word before them the subject or topic of a sentence.
-const SUBJECT_PARTICLES: &[&str] = &["은", "는", "이", "가", "에서는", "에서"];
+/// Particles that make the word before them the subject or topic of a sentence. Not `에서`:
+/// `국회에서 열린 토론회에서 경북도는 …` names a place, and its subject is regional.
+const SUBJECT_PARTICLES: &[&str] = &["은", "는", "이", "가"];
 
 /// Names of national bodies, longest first so that `국토교통부` wins over `국토부` prefixes.
 #[derive(Debug, Clone, Default)]

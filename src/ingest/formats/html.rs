@@ -52,17 +52,40 @@ const CHROME: &[(&str, &str)] = &[
 /// `bottom_relation`, `prev_next`): what they are, and the words. Readability-style extractors
 /// rely on the same signal; words, not site names, so it holds across sites.
 const WIDGET_WORDS: &[(&str, &[&str])] = &[
-    ("comments", &["comment", "comments", "cmt", "reply", "replies"]),
+    (
+        "comments",
+        &["comment", "comments", "cmt", "reply", "replies"],
+    ),
     ("share buttons", &["share", "sns", "social", "sharing"]),
     (
         "related and most-read lists",
-        &["related", "relation", "ranking", "popular", "most", "recommend", "rank"],
+        &[
+            "related",
+            "relation",
+            "ranking",
+            "popular",
+            "most",
+            "recommend",
+            "rank",
+        ],
     ),
-    ("previous/next links", &["prev", "next", "prevnext", "pagination", "paging"]),
+    (
+        "previous/next links",
+        &["prev", "next", "prevnext", "pagination", "paging"],
+    ),
     ("copyright notices", &["copyright", "copy"]),
-    ("ads and banners", &["ad", "ads", "advert", "banner", "sponsor"]),
-    ("menus and breadcrumbs", &["gnb", "lnb", "snb", "menu", "breadcrumb", "location"]),
-    ("surveys and subscriptions", &["satisfaction", "survey", "subscribe", "newsletter"]),
+    (
+        "ads and banners",
+        &["ad", "ads", "advert", "banner", "sponsor"],
+    ),
+    (
+        "menus and breadcrumbs",
+        &["gnb", "lnb", "snb", "menu", "breadcrumb", "location"],
+    ),
+    (
+        "surveys and subscriptions",
+        &["satisfaction", "survey", "subscribe", "newsletter"],
+    ),
 ];
 
 /// A widget holding more than this share of the page's text is not removed: it is a wrapper
@@ -488,7 +511,8 @@ fn board_fields(doc: &Document) -> Board {
                 "제목" if b.title.is_none() => {
                     b.title = Some(Hint::new(value, "board table row 제목"));
                 }
-                "등록일" | "작성일" | "게시일" | "등록일자" | "작성일자" | "보도일" | "보도일시"
+                "등록일" | "작성일" | "게시일" | "등록일자" | "작성일자" | "보도일"
+                | "보도일시"
                     if b.date.is_none() =>
                 {
                     b.date = Some(Hint::new(value, format!("board table row {label}")));
