@@ -69,6 +69,11 @@ impl Format {
         }
     }
 
+    /// True when this build can read the format.
+    pub fn has_reader(self) -> bool {
+        self.reader().is_some()
+    }
+
     pub const ALL: [Format; 4] = [Format::Html, Format::Hwp, Format::Hwpx, Format::Pdf];
 }
 
