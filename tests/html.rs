@@ -270,6 +270,14 @@ fn repeated_lines_are_learned_across_runs() {
     // Nothing changed: nothing re-read.
     let s = index_run();
     assert_eq!(s["unchanged"], 4);
+    // `inspect` learns from the file's folder the same way and says so.
+    let removed = inspect(&corpus.join("d.txt"))["removed"].to_string();
+    assert!(
+        removed.contains(&format!(
+            "learned boilerplate (repeats across the folder): {chrome}"
+        )),
+        "{removed}"
+    );
 }
 
 /// A page that is not HTML, or an empty one, is one line naming the file; the run goes on.

@@ -319,17 +319,26 @@ fn cmd_inspect(ctx: &Ctx, a: args::InspectArgs) -> Result<Outcome> {
     let pipe = Pipeline::new(&analyzer, &ctx.res);
     let mut out = std::io::stdout().lock();
     let mut failed = 0;
+    // What `index` would learn as boilerplate in each file's folder.
+    let files: Vec<&std::path::Path> = a.files.iter().map(|p| p.as_path()).collect();
+    let learned = ingest::boilerplate::learn_folders(&files, ingest::DEFAULT_MAX_FILE_BYTES);
     for path in &a.files {
-        let (raws, problems, hash) = match ingest::read_file(path, ingest::DEFAULT_MAX_FILE_BYTES) {
-            Ok(x) => x,
-            Err(p) => {
-                eprintln!("kpolicy: {p}");
-                failed += 1;
-                continue;
-            }
-        };
+        let (mut raws, problems, hash) =
+            match ingest::read_file(path, ingest::DEFAULT_MAX_FILE_BYTES) {
+                Ok(x) => x,
+                Err(p) => {
+                    eprintln!("kpolicy: {p}");
+                    failed += 1;
+                    continue;
+                }
+            };
         for p in problems {
             eprintln!("kpolicy: warning: {p}");
+        }
+        let key = ingest::boilerplate::folder_key(path);
+        for raw in &mut raws {
+            raw.supplied.drop_lines =
+                learned.lines_to_drop(ingest::boilerplate::group_of(&key), &raw.text);
         }
         for (n, raw) in raws.iter().enumerate() {
             let rel = path.display().to_string();

@@ -283,6 +283,53 @@ impl Learned {
     }
 }
 
+/// Most files of a folder read to learn its boilerplate when there is no index to ask
+/// (`kpolicy inspect`): enough to see a site's template, bounded for huge folders.
+pub const MAX_FOLDER_FILES: usize = 2000;
+
+/// Learns the boilerplate of the folders holding `files`, from the article files beside them
+/// (not in subfolders), as `kpolicy index` would for that folder. Keys are the files' paths.
+pub fn learn_folders(files: &[&Path], max_bytes: u64) -> Learned {
+    let mut learned = Learned::default();
+    let mut done = HashSet::new();
+    for f in files {
+        let Some(dir) = f.parent() else { continue };
+        if !done.insert(dir.to_path_buf()) {
+            continue;
+        }
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            continue;
+        };
+        for e in entries.flatten().take(MAX_FOLDER_FILES) {
+            let path = e.path();
+            if !path.is_file() {
+                continue;
+            }
+            if let Ok((raws, _, _)) = super::read_file(&path, max_bytes) {
+                let mut keys: Vec<u64> = raws.iter().flat_map(|r| candidates(&r.text)).collect();
+                keys.sort_unstable();
+                keys.dedup();
+                learned.set(&folder_key(&path), keys);
+            }
+        }
+    }
+    learned
+}
+
+/// The key [`learn_folders`] gives a file: its canonical path, so that `a.txt` and `./a.txt`
+/// are one file and [`group_of`] is its folder.
+pub fn folder_key(path: &Path) -> String {
+    path.canonicalize()
+        .unwrap_or_else(|_| path.to_path_buf())
+        .to_string_lossy()
+        .into_owned()
+}
+
 /// Drops `lines` (trimmed, as returned by [`Learned::lines_to_drop`]) from a cleaned text,
 /// keeping its first line. Returns what was dropped.
 pub fn drop_lines(text: &str, lines: &[String]) -> (String, Vec<String>) {
