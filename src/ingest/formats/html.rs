@@ -463,6 +463,7 @@ fn stated_metadata(doc: &Document) -> Hints {
                 .map(|d| Hint::new(d, "<time datetime>"))
         });
 
+    h.date = h.date.map(in_korean_time);
     h.publisher = site;
     h.author = ld
         .as_ref()
@@ -478,6 +479,65 @@ fn stated_metadata(doc: &Document) -> Hints {
         .map(|u| Hint::new(u, "<link rel=canonical>"))
         .or_else(|| meta("property", "og:url").map(|v| Hint::new(v, "<meta property=og:url>")));
     h
+}
+
+/// `2021-05-02T23:30:00Z` is 3 May in Korea: a timestamp with another UTC offset becomes the
+/// Korean (UTC+9) calendar date, so the date matches what the page shows its readers.
+fn in_korean_time(h: Hint) -> Hint {
+    static RE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})$",
+        )
+        .expect("static regex")
+    });
+    let Some(c) = RE.captures(h.value.trim()) else {
+        return h;
+    };
+    let n = |i: usize| c[i].parse::<i64>().unwrap_or(0);
+    let (y, m, d, hour, min) = (n(1), n(2), n(3), n(4), n(5));
+    let off = &c[6];
+    let offset = if off == "Z" {
+        0
+    } else {
+        let digits: String = off[1..].chars().filter(char::is_ascii_digit).collect();
+        let v =
+            digits[..2].parse::<i64>().unwrap_or(0) * 60 + digits[2..].parse::<i64>().unwrap_or(0);
+        if off.starts_with('-') {
+            -v
+        } else {
+            v
+        }
+    };
+    if offset == 9 * 60 || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return h;
+    }
+    let shift = (hour * 60 + min - offset + 9 * 60).div_euclid(24 * 60);
+    let days_in = |y: i64, m: i64| match m {
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    let (mut y, mut m, mut d) = (y, m, d + shift);
+    if d > days_in(y, m) {
+        d = 1;
+        m += 1;
+        if m > 12 {
+            m = 1;
+            y += 1;
+        }
+    } else if d < 1 {
+        m -= 1;
+        if m < 1 {
+            m = 12;
+            y -= 1;
+        }
+        d = days_in(y, m);
+    }
+    Hint::new(
+        format!("{y:04}-{m:02}-{d:02}"),
+        format!("{} ({} in Korean time)", h.evidence, h.value.trim()),
+    )
 }
 
 /// A heading that can be a headline: two words or more, not a menu (`보도자료`, `안동시청`
@@ -664,6 +724,17 @@ mod tests {
             .starts_with("안동시, 바이오 특구 지정\n\n경북 안동시는"));
         let t = strip_site_name("<기획> 청년 일자리 - 지역 - 전북일보", None);
         assert_eq!(t, "<기획> 청년 일자리 - 지역");
+    }
+
+    #[test]
+    fn timestamps_are_dated_in_korean_time() {
+        let d = |v: &str| in_korean_time(Hint::new(v, "x")).value;
+        assert_eq!(d("2021-05-02T23:30:00Z"), "2021-05-03");
+        assert_eq!(d("2021-12-31T16:00:00+00:00"), "2022-01-01");
+        assert_eq!(d("2021-03-01T01:00:00+09:00"), "2021-03-01T01:00:00+09:00");
+        assert_eq!(d("2024-03-01T05:00:00+1000"), "2024-03-01");
+        assert_eq!(d("2024-03-01T01:00:00+14:00"), "2024-02-29");
+        assert_eq!(d("2021-05-03"), "2021-05-03");
     }
 
     #[test]
