@@ -40,6 +40,11 @@ pub struct Article {
     #[serde(skip)]
     pub hash: String,
     pub extra: BTreeMap<String, String>,
+    /// Input format: `text`, `json`, `html`, `hwp`, `hwpx`, `pdf`.
+    pub format: &'static str,
+    /// What was dropped before indexing: the format reader's page chrome, learned boilerplate
+    /// and the lines cleaning removed (menus, bylines, copyright lines).
+    pub removed: Vec<String>,
 }
 
 /// Files whose articles are records, each named `rel#id`, even when the file holds just one.

@@ -21,9 +21,10 @@ const MENU_WORDS_FILE: &str = "menu_words.txt";
 const NOT_SOURCES_FILE: &str = "not_sources.txt";
 const INSTITUTION_WORDS_FILE: &str = "institution_words.txt";
 const PLACE_WORDS_FILE: &str = "place_words.txt";
+const NATIONAL_BODIES_FILE: &str = "national_bodies.txt";
 
 /// Every data file with the copy embedded at build time, in fingerprint order.
-const FILES: [(&str, &str); 8] = [
+const FILES: [(&str, &str); 9] = [
     (REGIONS_FILE, include_str!("../data/regions.tsv")),
     (INDUSTRIES_FILE, include_str!("../data/industries.tsv")),
     (DOMAIN_NOUNS_FILE, include_str!("../data/domain_nouns.txt")),
@@ -35,6 +36,10 @@ const FILES: [(&str, &str); 8] = [
         include_str!("../data/institution_words.txt"),
     ),
     (PLACE_WORDS_FILE, include_str!("../data/place_words.txt")),
+    (
+        NATIONAL_BODIES_FILE,
+        include_str!("../data/national_bodies.txt"),
+    ),
 ];
 
 /// A region: a 시·도, or a 시·군·구 inside one.
@@ -337,6 +342,8 @@ pub struct Resources {
     pub(crate) institution_words: WordList,
     /// Words after a short place name that show it is the place (`place_words.txt`).
     pub(crate) place_words: WordList,
+    /// Ministries, 국회, national agencies: their articles are issued nationwide (`/전국`).
+    pub(crate) national: crate::ingest::national::NationalBodies,
     /// Hash of the files' contents; stored in the index to notice edits.
     pub(crate) fingerprint: String,
 }
@@ -371,8 +378,8 @@ impl Resources {
     }
 
     /// Parses the files' texts, given in the order of [`FILES`].
-    fn from_texts(texts: [String; 8], origin: &str) -> Result<Resources> {
-        let [regions, industries, nouns, synonyms, menu_words, not_sources, institution_words, place_words] =
+    fn from_texts(texts: [String; 9], origin: &str) -> Result<Resources> {
+        let [regions, industries, nouns, synonyms, menu_words, not_sources, institution_words, place_words, national] =
             &texts;
         let gazetteer = Gazetteer::parse(regions, &format!("{origin}/{REGIONS_FILE}"))?;
         let taxonomy = Taxonomy::parse(industries, &format!("{origin}/{INDUSTRIES_FILE}"))?;
@@ -402,6 +409,7 @@ impl Resources {
             not_sources: WordList::parse(not_sources),
             institution_words: WordList::parse(institution_words),
             place_words: WordList::parse(place_words),
+            national: crate::ingest::national::NationalBodies::parse(national),
             fingerprint: hasher.finalize().to_hex()[..16].to_string(),
         })
     }

@@ -59,7 +59,7 @@ impl FilterKind {
     fn hint(self, known: &[String]) -> String {
         match self {
             FilterKind::Region => format!(
-                "use a 시·도 ({}), a 시·군·구 such as 안동시, or a path such as /경상북도/안동시",
+                "use a 시·도 ({}), a 시·군·구 such as 안동시, a path such as /경상북도/안동시, or 전국 (issued by a national body)",
                 known.join(", ")
             ),
             FilterKind::Industry => format!("known industries are {}", known.join(", ")),

@@ -102,8 +102,9 @@ pub(super) fn analyze(printer: &Printer, t: AnalyzeTask) -> Result<Outcome> {
 pub(super) fn inspect(res: &Resources, printer: &Printer, t: InspectTask) -> Result<Outcome> {
     let pipe = Pipeline::new(&t.analyzer, res);
     let mut failed = 0;
+    let learned = indexer::learn_beside(&t.files);
     for path in &t.files {
-        let (articles, problems) = match indexer::inspect(path, &pipe) {
+        let (articles, problems) = match indexer::inspect(path, &pipe, &learned) {
             Ok(x) => x,
             Err(p) => {
                 printer.note(&format!("kpolicy: {p}"));

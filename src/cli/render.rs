@@ -326,9 +326,19 @@ pub(super) fn inspect(out: &mut dyn Write, a: &Article, style: &Style) -> io::Re
     for (k, v) in &a.extra {
         writeln!(out, "{}", field(k, format!("{v} (supplied, stored)")))?;
     }
+    if !matches!(a.format, "text" | "json") {
+        writeln!(out, "{}", field("format", a.format.to_string()))?;
+    }
     writeln!(out, "  {}", paint("evidence:", DIM, c))?;
     for (k, v) in &a.meta.evidence {
         writeln!(out, "    {}", paint(&format!("{k}: {v}"), DIM, c))?;
+    }
+    // Text files show what cleaning dropped with `--json`; a page's chrome is shown here too.
+    if !matches!(a.format, "text" | "json") && !a.removed.is_empty() {
+        writeln!(out, "  {}", paint("removed:", DIM, c))?;
+        for r in &a.removed {
+            writeln!(out, "    {}", paint(r, DIM, c))?;
+        }
     }
     Ok(())
 }

@@ -27,6 +27,7 @@
 
 mod commit;
 mod document;
+mod learn;
 mod plan;
 mod sources;
 mod watch;
@@ -43,9 +44,10 @@ use crate::analysis::Analyzer;
 use crate::data::Resources;
 use crate::error::{Error, Result};
 use crate::index::{FileState, KDoc, KIndex, DEFAULT_WRITER_MEMORY};
+use crate::ingest::boilerplate::{self, Learned};
 use crate::ingest::{self, Pipeline, Problem, ProblemKind};
 pub use commit::COMMIT_EVERY_DOCS;
-pub use sources::{inspect, JsonLines, Source};
+pub use sources::{inspect, learn_beside, JsonLines, Source};
 pub use watch::{watch, WatchEvent};
 
 /// How an [`Indexer`] writes.
@@ -193,11 +195,35 @@ impl<'a> Indexer<'a> {
     ) -> Result<Summary> {
         let mut summary = Summary::default();
         let (state, data_changed) = self.indexed_state()?;
-        let plan = plan::plan(roots, &state, data_changed, self.opts.keep_deleted)?;
-        for p in plan.problems {
+        let mut plan = plan::plan(roots, &state, data_changed, self.opts.keep_deleted)?;
+        for p in std::mem::take(&mut plan.problems) {
             summary.problem(p);
         }
-        summary.unchanged += plan.unchanged;
+        let threads = workers::thread_count(self.opts.threads);
+        // Learned boilerplate: only when something changed (a run with nothing to do reads
+        // nothing). A new index starts from an empty table.
+        let learned = if plan.jobs.is_empty() && plan.gone.is_empty() {
+            None
+        } else {
+            let mut learned = if state.is_empty() {
+                Learned::default()
+            } else {
+                Learned::load(&self.kindex.path)
+            };
+            let forced = learn::learn_boilerplate(
+                &mut learned,
+                &plan.jobs,
+                &mut plan.unchanged,
+                &plan.gone,
+                threads,
+                self.opts.max_file_bytes,
+            )?;
+            plan.jobs.extend(forced);
+            Some(learned)
+        };
+        summary.unchanged += plan.unchanged.len();
+        let no_table = Learned::default();
+        let table = learned.as_ref().unwrap_or(&no_table);
 
         progress(Progress::Start(plan.jobs.len() as u64));
         let (pipe, opts) = (&self.pipe, &self.opts);
@@ -207,11 +233,10 @@ impl<'a> Indexer<'a> {
             &pipe.res.fingerprint,
             opts.commit_every,
         );
-        let threads = workers::thread_count(opts.threads);
         workers::run(
             threads,
             &mut plan.jobs.into_iter(),
-            |job| sources::read_file(job, &state, data_changed, pipe, opts.max_file_bytes),
+            |job| sources::read_file(job, &state, data_changed, pipe, opts.max_file_bytes, table),
             |done| {
                 progress(Progress::Advance);
                 match done.outcome {
@@ -249,6 +274,22 @@ impl<'a> Indexer<'a> {
             summary.removed += 1;
         }
         committer.commit()?;
+        if let Some(learned) = &learned {
+            // After the commit: a kill in between leaves a table that is learned again from the
+            // files that change next; the index itself is complete.
+            if let Err(e) = learned.save(&self.kindex.path) {
+                summary.problem(Problem {
+                    path: self
+                        .kindex
+                        .path
+                        .join(boilerplate::FILE_NAME)
+                        .display()
+                        .to_string(),
+                    reason: format!("learned boilerplate not saved: {e}"),
+                    kind: ProblemKind::Warning,
+                });
+            }
+        }
         Ok(summary)
     }
 

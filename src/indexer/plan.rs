@@ -19,13 +19,16 @@ pub(super) struct Job {
     pub file_key: String,
     /// The index already holds documents of this file.
     pub existed: bool,
+    /// Re-extract even if the content is unchanged: the folder's learned boilerplate changed.
+    pub force: bool,
 }
 
 /// The work of one folder update.
 pub(super) struct Plan {
     pub jobs: Vec<Job>,
-    /// Files found unchanged by size and mtime.
-    pub unchanged: usize,
+    /// Files found unchanged by size and mtime, by key (a change of their folder's learned
+    /// boilerplate may still send them to be read again).
+    pub unchanged: HashMap<String, FoundFile>,
     /// Problems met while walking (unreadable entries, unsupported types …), in walk order.
     pub problems: Vec<Problem>,
     /// Keys of indexed files that are no longer on disk (empty with `keep_deleted`).
@@ -41,7 +44,7 @@ pub(super) fn plan(
 ) -> Result<Plan> {
     let mut plan = Plan {
         jobs: Vec::new(),
-        unchanged: 0,
+        unchanged: HashMap::new(),
         problems: Vec::new(),
         gone: Vec::new(),
     };
@@ -78,7 +81,7 @@ pub(super) fn plan(
             let old = state.get(&file_key);
             if let Some(old) = old {
                 if !data_changed && old.mtime == file.mtime && old.size == file.size {
-                    plan.unchanged += 1;
+                    plan.unchanged.insert(file_key, file);
                     continue;
                 }
             }
@@ -86,6 +89,7 @@ pub(super) fn plan(
                 existed: old.is_some(),
                 file,
                 file_key,
+                force: false,
             });
         }
     }

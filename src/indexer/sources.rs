@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use crate::article::file_article_id;
 use crate::error::{Error, Result};
 use crate::index::{FileState, KEY_SEP};
+use crate::ingest::boilerplate::{self, Learned};
 use crate::ingest::{self, input::RawArticle, Article, ArticleIds, Pipeline, Problem, ProblemKind};
 
 use super::plan::Job;
@@ -104,18 +105,27 @@ pub(super) struct FileDone {
     pub size: u64,
 }
 
-/// Reads, hashes and analyses one file.
+/// Reads, hashes and analyses one file, dropping the lines `learned` holds as boilerplate of
+/// its folder.
 pub(super) fn read_file(
     job: Job,
     state: &HashMap<String, FileState>,
     data_changed: bool,
     pipe: &Pipeline,
     max_file_bytes: u64,
+    learned: &Learned,
 ) -> FileDone {
     let outcome = match ingest::read_file(&job.file.path, max_file_bytes) {
         Err(p) => Err(p),
-        Ok((raws, problems, hash)) => {
-            if !data_changed && state.get(&job.file_key).is_some_and(|s| s.hash == hash) {
+        Ok((mut raws, problems, hash)) => {
+            let group = boilerplate::group_of(&job.file_key);
+            for raw in &mut raws {
+                raw.supplied.drop_lines = learned.lines_to_drop(group, &raw.text);
+            }
+            if !job.force
+                && !data_changed
+                && state.get(&job.file_key).is_some_and(|s| s.hash == hash)
+            {
                 // Touched but identical: nothing to analyse.
                 Ok((Vec::new(), problems))
             } else {
@@ -234,13 +244,20 @@ fn parse_line(line: &str, line_no: usize) -> std::result::Result<RawArticle, Str
 }
 
 /// The articles of one file as `kpolicy inspect` shows them: what the indexer would extract,
-/// named by the path as given, by the same rule as the indexer ([`file_article_id`]).
-/// `Err` is the reason the whole file could not be read; the problems are partial failures.
+/// named by the path as given, by the same rule as the indexer ([`file_article_id`]), with the
+/// lines `learned` holds as boilerplate of the file's folder dropped (see
+/// [`learn_beside`]). `Err` is the reason the whole file could not be read; the problems are
+/// partial failures.
 pub fn inspect(
     path: &Path,
     pipe: &Pipeline,
+    learned: &Learned,
 ) -> std::result::Result<(Vec<Article>, Vec<Problem>), Problem> {
-    let (raws, problems, hash) = ingest::read_file(path, ingest::DEFAULT_MAX_FILE_BYTES)?;
+    let (mut raws, problems, hash) = ingest::read_file(path, ingest::DEFAULT_MAX_FILE_BYTES)?;
+    let key = boilerplate::folder_key(path);
+    for raw in &mut raws {
+        raw.supplied.drop_lines = learned.lines_to_drop(boilerplate::group_of(&key), &raw.text);
+    }
     let rel = path.display().to_string();
     let articles = raws
         .iter()
@@ -262,4 +279,11 @@ pub fn inspect(
         })
         .collect();
     Ok((articles, problems))
+}
+
+/// What `kpolicy index` would learn as boilerplate in the folders of `files`, learned from the
+/// article files beside them, for [`inspect`] when there is no index to ask.
+pub fn learn_beside(files: &[PathBuf]) -> Learned {
+    let files: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
+    boilerplate::learn_folders(&files, ingest::DEFAULT_MAX_FILE_BYTES)
 }

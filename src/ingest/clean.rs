@@ -42,10 +42,18 @@ static RE_CAPTION: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 
+/// The cleaned text of an article and the lines that were dropped (shown by `inspect`).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Cleaned {
+    pub text: String,
+    pub removed: Vec<String>,
+}
+
 /// Cleans a raw article: the furniture lines go, e-mail addresses are cut out of the others,
 /// runs of blank lines become one paragraph break.
-pub(crate) fn clean(raw: &str, res: &Resources) -> String {
+pub(crate) fn clean(raw: &str, res: &Resources) -> Cleaned {
     let mut kept: Vec<String> = Vec::new();
+    let mut removed: Vec<String> = Vec::new();
     for line in raw.lines() {
         let t = line.trim_matches(|c: char| c.is_whitespace() || c == '\u{FEFF}');
         if t.is_empty() {
@@ -56,11 +64,13 @@ pub(crate) fn clean(raw: &str, res: &Resources) -> String {
             continue;
         }
         if is_furniture(t, &res.menu_words) {
+            removed.push(t.to_string());
             continue;
         }
         let stripped = RE_EMAIL.replace_all(t, "");
         let stripped = stripped.trim();
         if stripped.is_empty() {
+            removed.push(t.to_string());
             continue;
         }
         kept.push(stripped.to_string());
@@ -68,11 +78,17 @@ pub(crate) fn clean(raw: &str, res: &Resources) -> String {
     while kept.last().is_some_and(|l| l.is_empty()) {
         kept.pop();
     }
-    kept.join("\n")
+    Cleaned {
+        text: kept.join("\n"),
+        removed,
+    }
 }
 
 /// True for a line that is page furniture rather than article text.
 fn is_furniture(line: &str, menu_words: &WordList) -> bool {
+    if super::boilerplate::is_menu_line(line) {
+        return true;
+    }
     let t = line
         .trim_start_matches(['•', '·', '-', '*', '▶', '■', '|'])
         .trim();
@@ -114,7 +130,7 @@ mod tests {
     use super::*;
 
     fn clean(raw: &str) -> String {
-        super::clean(raw, &Resources::embedded().expect("embedded data"))
+        super::clean(raw, &Resources::embedded().expect("embedded data")).text
     }
 
     #[test]

@@ -18,6 +18,16 @@ pub struct Supplied {
     pub url: Option<String>,
     /// Keys kpolicy does not know, kept as stored fields.
     pub extra: BTreeMap<String, String>,
+    /// For values a document states about itself (HTML meta tags, a press release's header)
+    /// rather than a user: field → where it was found. A field not listed was user-supplied.
+    pub evidence: BTreeMap<String, String>,
+    /// Input format (`text`, `json`, `html` …) when it is not plain text.
+    pub format: Option<&'static str>,
+    /// What the format reader dropped (menus, scripts …), for `inspect`.
+    pub removed: Vec<String>,
+    /// Lines learned as boilerplate in the file's folder, to drop from the cleaned text
+    /// (see [`super::boilerplate`]).
+    pub drop_lines: Vec<String>,
 }
 
 /// One article before analysis.
@@ -155,7 +165,8 @@ fn article_from_json(value: &Value, line: Option<usize>) -> Result<RawArticle, S
         .and_then(Value::as_str)
         .ok_or("no `text` or `body` string field")?;
     let mut text = text.to_string();
-    let supplied = supplied_from_json(obj);
+    let mut supplied = supplied_from_json(obj);
+    supplied.format = Some("json");
     // A separate title is part of what users search; it is not in `text` itself.
     if let Some(title) = &supplied.title {
         if !text.starts_with(title.as_str()) {

@@ -6,12 +6,15 @@
 //! (`clean`), analyses it once and extracts its metadata (`extract`), producing both the index
 //! terms and the metadata. Nothing here touches the index.
 
+pub mod boilerplate;
 mod clean;
 pub mod decode;
 mod extract;
 mod format;
+pub mod formats;
 mod furniture;
 pub mod input;
+pub mod national;
 
 use std::path::{Path, PathBuf};
 
@@ -187,10 +190,15 @@ pub(crate) fn read_file(
         kind: ProblemKind::Failed,
     })?;
     let hash = blake3::hash(&bytes).to_hex()[..32].to_string();
-    let format = Format::of(path).unwrap_or(Format::Text);
-    let text = format.text(&bytes).map_err(|e| skip(e.to_string()))?;
-    let (articles, problems) = format.articles(&text, &display)?;
+    let format = Format::detect(&bytes, path);
+    let (articles, problems) = format.read(&bytes, path, &display)?;
     Ok((articles, problems, hash))
+}
+
+/// What cleaning keeps of an article's text (furniture lines, bylines, e-mail addresses gone):
+/// the text that is analysed, indexed and snippeted, before learned boilerplate is dropped.
+pub fn cleaned_text(text: &str, res: &Resources) -> String {
+    clean::clean(text, res).text
 }
 
 /// Everything needed to turn raw articles into index-ready ones, prepared once: the analyzer,
@@ -226,6 +234,14 @@ fn prepare(raw: &RawArticle, ids: ArticleIds, pipe: &Pipeline) -> Article {
         hash,
     } = ids;
     let cleaned = clean::clean(&raw.text, res);
+    let mut removed = raw.supplied.removed.clone();
+    removed.extend(cleaned.removed.iter().map(|l| format!("line: {l}")));
+    let (cleaned, learned) = boilerplate::drop_lines(&cleaned.text, &raw.supplied.drop_lines);
+    removed.extend(
+        learned
+            .into_iter()
+            .map(|l| format!("learned boilerplate (repeats across the folder): {l}")),
+    );
     let analysis = analyzer.analyze(&cleaned);
     let mut md = extract::extract(
         &raw.text,
@@ -237,17 +253,27 @@ fn prepare(raw: &RawArticle, ids: ArticleIds, pipe: &Pipeline) -> Article {
         &pipe.keywords,
     );
     let s = &raw.supplied;
+    // Only a source the document itself states (a press release's issuer) says who issued it;
+    // a user's `source:` is the outlet they took it from.
+    let stated_source = if s.evidence.contains_key("source") {
+        s.source.as_deref()
+    } else {
+        None
+    };
+    national::apply(&mut md, &cleaned, stated_source, res);
     if let Some(t) = &s.title {
         md.title = t.clone();
         md.title_derived = false;
-        md.evidence.insert("title".into(), "supplied".into());
+        md.evidence
+            .insert("title".into(), stated(s, "title", "supplied"));
     }
     if let Some(d) = &s.date {
         match extract::parse_supplied_date(d) {
             Some((date, year)) => {
                 md.date = date;
                 md.year = Some(year);
-                md.evidence.insert("date".into(), format!("supplied: {d}"));
+                md.evidence
+                    .insert("date".into(), stated(s, "date", &format!("supplied: {d}")));
             }
             None => {
                 md.evidence.insert(
@@ -263,7 +289,11 @@ fn prepare(raw: &RawArticle, ids: ArticleIds, pipe: &Pipeline) -> Article {
     }
     if let Some(r) = &s.region {
         let found = res.gazetteer.resolve(r);
-        if let Some(region) = found.first() {
+        if r.trim_start_matches('/') == national::NATIONWIDE {
+            md.region = Some(national::NATIONWIDE_PATH.to_string());
+            md.evidence
+                .insert("region".into(), format!("supplied: {r}"));
+        } else if let Some(region) = found.first() {
             md.region = Some(region.path());
             if !md.mentioned_regions.contains(&region.path()) {
                 md.mentioned_regions.insert(0, region.path());
@@ -292,7 +322,8 @@ fn prepare(raw: &RawArticle, ids: ArticleIds, pipe: &Pipeline) -> Article {
     }
     if let Some(src) = &s.source {
         md.source = Some(src.clone());
-        md.evidence.insert("source".into(), "supplied".into());
+        md.evidence
+            .insert("source".into(), stated(s, "source", "supplied"));
     }
     // The headline is indexed in `title`; the body is what follows it, so a headline word
     // is not counted twice and snippets show article text.
@@ -324,5 +355,15 @@ fn prepare(raw: &RawArticle, ids: ArticleIds, pipe: &Pipeline) -> Article {
         terms: body_terms,
         hash,
         extra: s.extra.clone(),
+        format: s.format.unwrap_or("text"),
+        removed,
     }
+}
+
+/// Evidence for a supplied field: where the document states it, else `user`.
+fn stated(s: &Supplied, field: &str, user: &str) -> String {
+    s.evidence
+        .get(field)
+        .cloned()
+        .unwrap_or_else(|| user.to_string())
 }
