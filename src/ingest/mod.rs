@@ -7,6 +7,7 @@
 pub mod clean;
 pub mod decode;
 pub mod extract;
+pub mod formats;
 pub mod input;
 
 use std::collections::BTreeMap;
