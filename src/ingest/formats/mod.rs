@@ -13,6 +13,9 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 
+mod guard;
+pub mod hwp;
+
 /// Largest input a reader is handed (bytes). `--max-size` (20 MB by default) normally stops big
 /// files earlier; this bound holds for callers that pass bytes directly (tests, fuzzing).
 pub const MAX_INPUT_BYTES: usize = 64 * 1024 * 1024;
@@ -61,7 +64,7 @@ impl Format {
     fn reader(self) -> Option<Reader> {
         match self {
             Format::Html => None,
-            Format::Hwp => None,
+            Format::Hwp => Some(hwp::read),
             Format::Hwpx => None,
             Format::Pdf => None,
         }
