@@ -17,7 +17,7 @@ use std::path::Path;
 use flate2::read::DeflateDecoder;
 
 use super::guard::{quietly, Budget};
-use super::{Extracted, FormatError, Hint, Removed};
+use super::{press, Extracted, FormatError, Hint, Removed};
 pub use summary::Summary;
 
 /// The `FileHeader` stream's signature.
@@ -48,10 +48,11 @@ pub fn read(bytes: &[u8], _path: &Path) -> Result<Extracted, FormatError> {
     let summary = doc.summary;
     // Summary titles are often a template's leftover (`2` in a ministry's press release):
     // only one with words counts.
+    press::apply(&mut out, "hwp");
     if out.hints.title.is_none() {
         out.hints.title = summary
             .title
-            .filter(|t| t.chars().filter(|c| c.is_alphabetic()).count() >= 2)
+            .filter(|t| title_like(t))
             .map(|t| Hint::new(t, "hwp: summary information title"));
     }
     // The last-saved date, not the creation date: documents are made from templates years
@@ -67,6 +68,16 @@ pub fn read(bytes: &[u8], _path: &Path) -> Result<Extracted, FormatError> {
             .map(|a| Hint::new(a, "hwp: summary information author"));
     }
     Ok(out)
+}
+
+/// Whether a title stored in a document's properties can be a title: word processors fill
+/// the field with a digit (`2`, a template's leftover) or the save time (`2023년 2월 20일
+/// 월요일 오후 3:55:04`).
+pub(crate) fn title_like(t: &str) -> bool {
+    let letters = t.chars().filter(|c| c.is_alphabetic()).count();
+    let save_time =
+        (t.contains("오전") || t.contains("오후")) && t.contains('년') && t.contains(':');
+    letters >= 2 && !save_time
 }
 
 /// Text, summary and what was left out of an HWP document.

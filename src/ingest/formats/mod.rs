@@ -15,6 +15,9 @@ use std::path::Path;
 
 mod guard;
 pub mod hwp;
+pub mod hwpx;
+mod layout;
+mod press;
 
 /// Largest input a reader is handed (bytes). `--max-size` (20 MB by default) normally stops big
 /// files earlier; this bound holds for callers that pass bytes directly (tests, fuzzing).
@@ -65,7 +68,7 @@ impl Format {
         match self {
             Format::Html => None,
             Format::Hwp => Some(hwp::read),
-            Format::Hwpx => None,
+            Format::Hwpx => Some(hwpx::read),
             Format::Pdf => None,
         }
     }

@@ -8,7 +8,7 @@
 //! per line, cells separated by a tab; page headers, footers and hidden comments are skipped
 //! (they repeat on every page or are not part of the document's text).
 
-use std::collections::BTreeMap;
+use crate::ingest::formats::layout::Layout;
 
 /// Record tags (HWP 5.0 specification, "본문" records: `HWPTAG_BEGIN` + n, `HWPTAG_BEGIN` = 16).
 const TAG_PARA_HEADER: u16 = 66;
@@ -135,61 +135,13 @@ pub fn para_text(data: &[u8]) -> String {
     String::from_utf16_lossy(&out)
 }
 
-/// A control whose content is being gathered or skipped, and the level of its header record:
-/// it ends at the next record at that level or above.
-struct Frame {
-    level: u16,
-    sink: Sink,
-}
-
-enum Sink {
-    Table(Table),
-    Skip,
-}
-
-/// A table being read: its cells by (row, column), each a list of paragraphs.
-#[derive(Default)]
-struct Table {
-    cells: BTreeMap<(u16, u16), Vec<String>>,
-    current: (u16, u16),
-    /// Cells seen so far: the position of a cell whose header is too short to say.
-    seen: u16,
-}
-
-impl Table {
-    /// The table as paragraphs: one paragraph with a line per row, cells separated by tabs. A
-    /// one-column table (a boxed paragraph, a common press-release layout) keeps its
-    /// paragraphs.
-    fn into_paragraphs(self) -> Vec<String> {
-        let one_column = self.cells.keys().all(|&(_, c)| c == 0);
-        if one_column {
-            return self.cells.into_values().flatten().collect();
-        }
-        let mut rows: BTreeMap<u16, Vec<String>> = BTreeMap::new();
-        for ((row, _), paras) in self.cells {
-            let text = paras
-                .iter()
-                .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
-                .filter(|p| !p.is_empty())
-                .collect::<Vec<_>>()
-                .join(" ");
-            if !text.is_empty() {
-                rows.entry(row).or_default().push(text);
-            }
-        }
-        let lines: Vec<String> = rows.into_values().map(|cells| cells.join("\t")).collect();
-        vec![lines.join("\n")]
-    }
-}
-
 /// Assembles the text of the sections of a document.
 #[derive(Default)]
 pub struct TextBuilder {
-    /// Paragraphs of the body, in order.
-    paragraphs: Vec<String>,
-    stack: Vec<Frame>,
-    /// Page headers, footers and hidden comments left out: (characters, controls).
-    pub skipped: (usize, usize),
+    layout: Layout,
+    /// Level of the header record of each open table or skipped control: it ends at the next
+    /// record at that level or above.
+    levels: Vec<u16>,
 }
 
 impl TextBuilder {
@@ -201,101 +153,44 @@ impl TextBuilder {
         self.close_to(0);
     }
 
-    /// The text: paragraphs separated by blank lines, empty paragraphs left out.
-    pub fn finish(mut self) -> (String, (usize, usize)) {
-        self.close_to(0);
-        let paras: Vec<&str> = self
-            .paragraphs
-            .iter()
-            .map(|p| p.trim())
-            .filter(|p| !p.is_empty())
-            .collect();
-        (paras.join("\n\n"), self.skipped)
+    /// The text and what was skipped: see [`Layout::finish`].
+    pub fn finish(self) -> (String, (usize, usize)) {
+        self.layout.finish()
     }
 
     fn record(&mut self, r: Record<'_>) {
         self.close_to(r.level);
         match r.tag {
-            TAG_PARA_HEADER => {
-                if let Some(paras) = self.target() {
-                    paras.push(String::new());
-                }
-            }
-            TAG_PARA_TEXT => {
-                let text = para_text(r.data);
-                match self.target() {
-                    Some(paras) => match paras.last_mut() {
-                        Some(last) => last.push_str(&text),
-                        None => paras.push(text),
-                    },
-                    None => self.skipped.0 += text.trim().chars().count(),
-                }
-            }
+            TAG_PARA_HEADER => self.layout.paragraph(),
+            TAG_PARA_TEXT => self.layout.text(&para_text(r.data)),
             TAG_CTRL_HEADER => {
-                let sink = match read_u32(r.data, 0) {
-                    Some(CTRL_TABLE) => Sink::Table(Table::default()),
+                match read_u32(r.data, 0) {
+                    Some(CTRL_TABLE) => self.layout.begin_table(),
                     Some(CTRL_HEADER | CTRL_FOOTER | CTRL_HIDDEN_COMMENT) => {
-                        self.skipped.1 += 1;
-                        Sink::Skip
+                        self.layout.begin_skip()
                     }
                     _ => return,
-                };
-                self.stack.push(Frame {
-                    level: r.level,
-                    sink,
-                });
+                }
+                self.levels.push(r.level);
             }
-            TAG_LIST_HEADER => {
-                if let Some(Frame {
-                    level,
-                    sink: Sink::Table(t),
-                }) = self.stack.last_mut()
-                {
-                    if r.level == *level + 1 {
-                        // A cell: paragraph count and flags (4 + 4 bytes), column, row.
-                        let pos = match (read_u16(r.data, 8), read_u16(r.data, 10)) {
-                            (Some(col), Some(row)) => (row, col),
-                            _ => (t.seen, 0),
-                        };
-                        t.current = pos;
-                        t.seen = t.seen.saturating_add(1);
-                        t.cells.entry(pos).or_default();
-                    }
+            // A table cell: paragraph count and flags (4 + 4 bytes), column, row.
+            TAG_LIST_HEADER
+                if self.layout.in_table()
+                    && self.levels.last() == Some(&(r.level.wrapping_sub(1))) =>
+            {
+                if let (Some(col), Some(row)) = (read_u16(r.data, 8), read_u16(r.data, 10)) {
+                    self.layout.cell(u32::from(row), u32::from(col));
                 }
             }
             _ => {}
         }
     }
 
-    /// Where paragraphs go now: the body, the current cell of the innermost table, or nowhere.
-    fn target(&mut self) -> Option<&mut Vec<String>> {
-        match self.stack.last_mut() {
-            None => Some(&mut self.paragraphs),
-            Some(Frame {
-                sink: Sink::Table(t),
-                ..
-            }) => Some(t.cells.entry(t.current).or_default()),
-            Some(Frame {
-                sink: Sink::Skip, ..
-            }) => None,
-        }
-    }
-
-    /// Ends the controls that a record at `level` is outside of; a finished table is written
-    /// into whatever contains it.
+    /// Ends the controls that a record at `level` is outside of.
     fn close_to(&mut self, level: u16) {
-        while self.stack.last().is_some_and(|f| f.level >= level) {
-            let Some(frame) = self.stack.pop() else {
-                break;
-            };
-            if let Sink::Table(t) = frame.sink {
-                let table = t.into_paragraphs();
-                if let Some(paras) = self.target() {
-                    paras.extend(table);
-                    // Text of the anchoring paragraph after the table starts a new paragraph.
-                    paras.push(String::new());
-                }
-            }
+        while self.levels.last().is_some_and(|&l| l >= level) {
+            self.levels.pop();
+            self.layout.end();
         }
     }
 }
