@@ -17,6 +17,7 @@ mod guard;
 pub mod hwp;
 pub mod hwpx;
 mod layout;
+pub mod pdf;
 mod press;
 
 /// Largest input a reader is handed (bytes). `--max-size` (20 MB by default) normally stops big
@@ -69,7 +70,7 @@ impl Format {
             Format::Html => None,
             Format::Hwp => Some(hwp::read),
             Format::Hwpx => Some(hwpx::read),
-            Format::Pdf => None,
+            Format::Pdf => Some(pdf::read),
         }
     }
 
