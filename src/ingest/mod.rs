@@ -153,13 +153,17 @@ pub fn walk(root: &Path) -> (Vec<FoundFile>, Vec<Problem>) {
             .and_then(|e| e.to_str())
             .map(str::to_ascii_lowercase)
             .unwrap_or_default();
-        if !TEXT_EXTENSIONS.contains(&ext.as_str()) && !JSON_EXTENSIONS.contains(&ext.as_str()) {
+        if !TEXT_EXTENSIONS.contains(&ext.as_str())
+            && !JSON_EXTENSIONS.contains(&ext.as_str())
+            && !formats::is_document(&path)
+        {
             problems.push(Problem {
                 path: path.display().to_string(),
                 reason: format!(
-                    "not an article file (reads .{} and .{})",
+                    "not an article file (reads .{}, .{} and .{})",
                     TEXT_EXTENSIONS.join(", ."),
-                    JSON_EXTENSIONS.join(", .")
+                    JSON_EXTENSIONS.join(", ."),
+                    formats::extensions().join(", .")
                 ),
                 kind: ProblemKind::Skipped,
             });
@@ -225,6 +229,32 @@ pub fn read_file(
         kind: ProblemKind::Failed,
     })?;
     let hash = blake3::hash(&bytes).to_hex()[..32].to_string();
+    // Hook for documents (HWP, HWPX, PDF …); the formats-html branch owns the full version.
+    if formats::detect(&bytes, path).is_some() {
+        let doc = formats::read(&bytes, path).map_err(|e| Problem {
+            path: display.clone(),
+            reason: e.to_string(),
+            kind: match e {
+                formats::FormatError::Corrupt(_) | formats::FormatError::Panicked(_) => {
+                    ProblemKind::Failed
+                }
+                _ => ProblemKind::Skipped,
+            },
+        })?;
+        let h = doc.hints;
+        let supplied = Supplied {
+            title: h.title.map(|h| h.value),
+            date: h.date.map(|h| h.value),
+            source: h.source.or(h.publisher).map(|h| h.value),
+            ..Supplied::default()
+        };
+        let raw = RawArticle {
+            text: doc.text,
+            supplied,
+            line: None,
+        };
+        return Ok((vec![raw], Vec::new(), hash));
+    }
     let decoded = decode::decode(&bytes).map_err(|e| skip(e.to_string()))?;
     let ext = path
         .extension()

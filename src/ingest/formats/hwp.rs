@@ -48,24 +48,24 @@ pub fn read(bytes: &[u8], _path: &Path) -> Result<Extracted, FormatError> {
     let summary = doc.summary;
     // Summary titles are often a template's leftover (`2` in a ministry's press release):
     // only one with words counts.
-    press::apply(&mut out, "hwp");
+    press::apply(&mut out);
     if out.hints.title.is_none() {
         out.hints.title = summary
             .title
             .filter(|t| title_like(t))
-            .map(|t| Hint::new(t, "hwp: summary information title"));
+            .map(|t| Hint::new(t, "summary information title"));
     }
     // The last-saved date, not the creation date: documents are made from templates years
     // older than them (the 2018 press release `noori.hwp` was created in 2014).
     if out.hints.date.is_none() {
         out.hints.date = summary
             .saved
-            .map(|d| Hint::new(d, "hwp: summary information, date last saved"));
+            .map(|d| Hint::new(d, "summary information, date last saved"));
     }
     if out.hints.author.is_none() {
         out.hints.author = summary
             .author
-            .map(|a| Hint::new(a, "hwp: summary information author"));
+            .map(|a| Hint::new(a, "summary information author"));
     }
     Ok(out)
 }

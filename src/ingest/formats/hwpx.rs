@@ -35,23 +35,21 @@ pub fn read(bytes: &[u8], _path: &Path) -> Result<Extracted, FormatError> {
         removed: doc.removed,
         ..Extracted::default()
     };
-    press::apply(&mut out, "hwpx");
+    press::apply(&mut out);
     if out.hints.title.is_none() {
         out.hints.title = doc
             .title
             .filter(|t| super::hwp::title_like(t))
-            .map(|t| Hint::new(t, "hwpx: content.hpf title"));
+            .map(|t| Hint::new(t, "content.hpf title"));
     }
     // Last modified, not created: documents are made from older templates (see hwp.rs).
     if out.hints.date.is_none() {
         out.hints.date = doc
             .modified
-            .map(|d| Hint::new(d, "hwpx: content.hpf ModifiedDate"));
+            .map(|d| Hint::new(d, "content.hpf ModifiedDate"));
     }
     if out.hints.author.is_none() {
-        out.hints.author = doc
-            .creator
-            .map(|a| Hint::new(a, "hwpx: content.hpf creator"));
+        out.hints.author = doc.creator.map(|a| Hint::new(a, "content.hpf creator"));
     }
     Ok(out)
 }
@@ -199,25 +197,9 @@ fn parse_manifest(xml: &str) -> Manifest {
     let mut field: Option<String> = None;
     loop {
         match reader.read_event() {
-            Ok(Event::Start(e)) | Ok(Event::Empty(e)) => {
-                let attr = |key: &str| {
-                    e.attributes()
-                        .filter_map(Result::ok)
-                        .find(|a| a.key.local_name().as_ref() == key)
-                        .map(|a| a.value.trim().to_string())
-                };
-                match e.local_name().as_ref() {
-                    "item" => {
-                        if let (Some(id), Some(href)) = (attr("id"), attr("href")) {
-                            m.items.insert(id, href);
-                        }
-                    }
-                    "itemref" => m.spine.extend(attr("idref")),
-                    "title" => field = Some("title".into()),
-                    "meta" => field = attr("name"),
-                    _ => {}
-                }
-            }
+            Ok(Event::Start(e)) => manifest_element(&e, true, &mut m, &mut field),
+            // An empty element has no text: it must not leave `field` set for the next one's.
+            Ok(Event::Empty(e)) => manifest_element(&e, false, &mut m, &mut field),
             Ok(Event::Text(t)) => {
                 let t = t.xml10_content();
                 let t = t.trim();
@@ -237,6 +219,31 @@ fn parse_manifest(xml: &str) -> Manifest {
         }
     }
     m
+}
+
+fn manifest_element(
+    e: &quick_xml::events::BytesStart<'_>,
+    is_start: bool,
+    m: &mut Manifest,
+    field: &mut Option<String>,
+) {
+    let attr = |key: &str| {
+        e.attributes()
+            .filter_map(Result::ok)
+            .find(|a| a.key.local_name().as_ref() == key)
+            .map(|a| a.value.trim().to_string())
+    };
+    match e.local_name().as_ref() {
+        "item" => {
+            if let (Some(id), Some(href)) = (attr("id"), attr("href")) {
+                m.items.insert(id, href);
+            }
+        }
+        "itemref" => m.spine.extend(attr("idref")),
+        "title" if is_start => *field = Some("title".into()),
+        "meta" if is_start => *field = attr("name"),
+        _ => {}
+    }
 }
 
 /// `2018-09-02T10:11:12Z` → `2018-09-02`.

@@ -42,7 +42,7 @@ pub fn read(bytes: &[u8], _path: &Path) -> Result<Extracted, FormatError> {
         removed,
         ..Extracted::default()
     };
-    press::apply(&mut out, "pdf");
+    press::apply(&mut out);
     Ok(out)
 }
 

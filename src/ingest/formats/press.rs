@@ -83,8 +83,9 @@ struct Field {
 }
 
 /// Reads a press-release header into `out.hints` (fields already set are kept) and moves the
-/// headline to the top of `out.text`. `format` prefixes the evidence (`hwp: 보도일시 …`).
-pub fn apply(out: &mut Extracted, format: &str) {
+/// headline to the top of `out.text`. Evidence names the label (`보도일시 2018. 9. 4.(화) …`);
+/// the caller prefixes the format.
+pub fn apply(out: &mut Extracted) {
     let lines: Vec<&str> = out.text.lines().collect();
     let fields = fields(&lines);
     let heading = lines
@@ -102,20 +103,20 @@ pub fn apply(out: &mut Extracted, format: &str) {
     }
 
     if out.hints.date.is_none() {
-        out.hints.date = release_date(&fields, format);
+        out.hints.date = release_date(&fields);
     }
     let department = fields.iter().find(|f| f.label == Label::Department);
     if out.hints.source.is_none() {
         let dept_note = department
             .map(|d| format!(" (담당부서 {})", clip(&d.value)))
             .unwrap_or_default();
-        out.hints.source = issuing_body(&lines, format)
+        out.hints.source = issuing_body(&lines)
             .map(|(org, why)| Hint::new(org, format!("{why}{dept_note}")))
             .or_else(|| {
                 department.map(|d| {
                     Hint::new(
                         first_cell(&d.value),
-                        format!("{format}: {} line; no issuing body named", d.name),
+                        format!("{} line; no issuing body named", d.name),
                     )
                 })
             });
@@ -133,7 +134,7 @@ pub fn apply(out: &mut Extracted, format: &str) {
             .map(|f| {
                 let person = RE_PHONE.replace_all(&f.value, " ");
                 let person = person.split_whitespace().collect::<Vec<_>>().join(" ");
-                Hint::new(person, format!("{format}: {} line", f.name))
+                Hint::new(person, format!("{} line", f.name))
             });
     }
     let header_end = fields
@@ -146,7 +147,7 @@ pub fn apply(out: &mut Extracted, format: &str) {
         if out.hints.title.is_none() {
             out.hints.title = Some(Hint::new(
                 title.clone(),
-                format!("{format}: press-release headline after the header"),
+                "press-release headline after the header".to_string(),
             ));
         }
         out.text = text;
@@ -200,7 +201,7 @@ fn fields(lines: &[&str]) -> Vec<Field> {
 
 /// The release date: the `보도일시` date, completed with the year of the `배포일시` date when
 /// it has none; the `배포일시` date when the release is "on distribution" (`즉시`).
-fn release_date(fields: &[Field], format: &str) -> Option<Hint> {
+fn release_date(fields: &[Field]) -> Option<Hint> {
     let head = |label| {
         fields
             .iter()
@@ -225,18 +226,18 @@ fn release_date(fields: &[Field], format: &str) -> Option<Hint> {
     let y = y?;
     Some(Hint::new(
         format!("{y:04}-{m:02}-{d:02}"),
-        format!("{format}: {} {}", field.name, clip(&field.value)),
+        format!("{} {}", field.name, clip(&field.value)),
     ))
 }
 
 /// The issuing body and the evidence for it.
-fn issuing_body(lines: &[&str], format: &str) -> Option<(String, String)> {
+fn issuing_body(lines: &[&str]) -> Option<(String, String)> {
     // A heading row naming the body next to `보도자료`: `문화체육관광부 | 보도자료`.
     for line in lines.iter().take(5) {
         let cells: Vec<String> = line.split('\t').map(squash).collect();
         if cells.iter().any(|c| RE_PRESS_HEADING.is_match(c)) {
             if let Some(org) = cells.iter().find(|c| RE_ORG.is_match(c)) {
-                return Some((org.clone(), format!("{format}: press-release heading")));
+                return Some((org.clone(), "press-release heading".to_string()));
             }
         }
     }
@@ -245,7 +246,7 @@ fn issuing_body(lines: &[&str], format: &str) -> Option<(String, String)> {
         if let Some(c) = RE_LEAD_SUBJECT.captures(line) {
             return Some((
                 c["org"].to_string(),
-                format!("{format}: subject of the lead sentence"),
+                "subject of the lead sentence".to_string(),
             ));
         }
     }
@@ -254,7 +255,7 @@ fn issuing_body(lines: &[&str], format: &str) -> Option<(String, String)> {
         RE_CONTACT_ORG.captures(line).map(|c| {
             (
                 c["org"].to_string(),
-                format!("{format}: contact sentence (이 자료에 대하여 …)"),
+                "contact sentence (이 자료에 대하여 …)".to_string(),
             )
         })
     })
@@ -333,7 +334,7 @@ mod tests {
             text: text.into(),
             ..Extracted::default()
         };
-        apply(&mut e, "hwp");
+        apply(&mut e);
         e
     }
 
@@ -349,7 +350,7 @@ mod tests {
             .as_ref()
             .unwrap()
             .evidence
-            .starts_with("hwp: 보도일시 2018. 9. 4.(화)"));
+            .starts_with("보도일시 2018. 9. 4.(화)"));
         assert_eq!(h.source.as_ref().unwrap().value, "과학기술정보통신부");
         assert!(h
             .source
