@@ -343,3 +343,48 @@ fn start(name: &str, layout: &mut Layout, in_text: &mut usize) -> Open {
         _ => Open::Other,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn section_paragraphs_tables_and_skipped_parts() {
+        let xml = r#"<hs:sec xmlns:hp="p"><hp:p><hp:run><hp:t>보도&amp;자료<hp:tab/>끝</hp:t></hp:run></hp:p>
+<hp:p><hp:run><hp:ctrl><hp:header><hp:subList><hp:p><hp:run><hp:t>머리말</hp:t></hp:run></hp:p></hp:subList></hp:header></hp:ctrl>
+<hp:tbl><hp:tr><hp:tc><hp:subList><hp:p><hp:run><hp:t>보도일시</hp:t></hp:run></hp:p></hp:subList><hp:cellAddr colAddr="0" rowAddr="0"/></hp:tc>
+<hp:tc><hp:subList><hp:p><hp:run><hp:t>2024. 1. 2.</hp:t></hp:run></hp:p></hp:subList></hp:tc></hp:tr></hp:tbl></hp:run></hp:p>
+<hp:p><hp:run><hp:equation><hp:script>x over y</hp:script></hp:equation><hp:t>본문&#44608;</hp:t></hp:run></hp:p></hs:sec>"#;
+        let mut l = Layout::default();
+        section_text(xml, &mut l).unwrap();
+        assert_eq!(
+            l.finish(),
+            (
+                "보도&자료\t끝\n\n보도일시\t2024. 1. 2.\n\n본문김".to_string(),
+                (3, 1)
+            )
+        );
+    }
+
+    #[test]
+    fn manifest_order_and_metadata() {
+        let m = parse_manifest(
+            r#"<opf:package><opf:metadata><opf:title/><opf:language>ko</opf:language><opf:meta name="ModifiedDate" content="text">2023-12-31T09:01:37Z</opf:meta></opf:metadata><opf:manifest><opf:item id="s1" href="Contents/section1.xml"/><opf:item id="s0" href="Contents/section0.xml"/></opf:manifest><opf:spine><opf:itemref idref="s0"/><opf:itemref idref="s1"/></opf:spine></opf:package>"#,
+        );
+        assert_eq!(m.title, None);
+        assert_eq!(m.modified.as_deref(), Some("2023-12-31"));
+        assert_eq!(m.spine, vec!["s0", "s1"]);
+        assert_eq!(m.items["s1"], "Contents/section1.xml");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_section_xml(xml in "(<hp:(p|t|tbl|tr|tc|tab/|header)>|</hp:(p|t|tbl|tr|tc|header)>|[가-힣a &;#0-9<>/])*") {
+            let mut l = Layout::default();
+            let _ = section_text(&xml, &mut l);
+            let _ = l.finish();
+            let _ = parse_manifest(&xml);
+            let _ = iso_date(&xml);
+        }
+    }
+}

@@ -19,6 +19,8 @@ use super::{Extracted, Hint};
 
 /// Lines from the top in which the release-date header is looked for.
 const HEAD_LINES: usize = 15;
+/// Lines after the first date line that can still belong to the header table.
+const HEADER_SPAN: usize = 4;
 /// Longest headline (characters).
 const MAX_TITLE_CHARS: usize = 120;
 /// Longest value quoted in evidence (characters).
@@ -137,12 +139,21 @@ pub fn apply(out: &mut Extracted) {
                 Hint::new(person, format!("{} line", f.name))
             });
     }
-    let header_end = fields
+    // The header block: the date lines and the labelled lines right around them (a contact
+    // table at the end of a short release is not part of it).
+    let first_date = fields
         .iter()
-        .filter(|f| f.line < HEAD_LINES)
-        .map(|f| f.line + 1)
-        .max()
-        .unwrap_or(0);
+        .filter(|f| matches!(f.label, Label::Release | Label::Distributed))
+        .map(|f| f.line)
+        .min();
+    let header_end = first_date.map_or(0, |first| {
+        fields
+            .iter()
+            .filter(|f| f.line <= first + HEADER_SPAN)
+            .map(|f| f.line + 1)
+            .max()
+            .unwrap_or(first + 1)
+    });
     if let Some((title, text)) = headline(&out.text, header_end) {
         if out.hints.title.is_none() {
             out.hints.title = Some(Hint::new(
@@ -403,5 +414,15 @@ mod tests {
         let e = run(text);
         assert_eq!(e.text, text);
         assert_eq!(e.hints, Default::default());
+    }
+
+    proptest::proptest! {
+        /// Any text: the press-release parser moves the headline, it never drops or adds text.
+        #[test]
+        fn any_text(text in "[보도일시배포담당부서자 \\t\\n0-9.,:()가-힣a-z□-]{0,300}") {
+            let e = run(&text);
+            let count = |s: &str| s.chars().filter(|c| !c.is_whitespace()).count();
+            proptest::prop_assert_eq!(count(&e.text), count(&text));
+        }
     }
 }

@@ -306,4 +306,15 @@ mod tests {
         assert_eq!(r.by_ref().count(), 1);
         assert!(r.truncated);
     }
+
+    proptest::proptest! {
+        /// Any bytes as a section stream: text or nothing, never a panic.
+        #[test]
+        fn any_record_stream(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..2048)) {
+            let mut b = TextBuilder::default();
+            b.section(&mut Records::new(&bytes));
+            let _ = b.finish();
+            let _ = para_text(&bytes);
+        }
+    }
 }

@@ -133,4 +133,11 @@ mod tests {
         assert_eq!(parse(&[]), Summary::default());
         assert_eq!(parse(&[0xFF; 60]), Summary::default());
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_property_set(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..512)) {
+            let _ = parse(&bytes);
+        }
+    }
 }
