@@ -1,9 +1,9 @@
 //! PDF documents (the text layer): `pdf-extract` (on `lopdf`) gives the text of each page,
 //! including CID fonts with `ToUnicode` maps that Korean PDFs use.
 //!
-//! Before the crates see a file it is checked here: every Flate stream is inflated into a
-//! counting sink within the document's decompression budget, because `lopdf` inflates object
-//! streams and page contents without a limit. Encrypted files that do not open with the empty
+//! Before the crates see a file it is checked here: every Flate stream is inflated and counted
+//! (not kept) against the decompression limit, because `lopdf` inflates object streams and page
+//! contents without one. Encrypted files that do not open with the empty
 //! password are refused; a file with pages but no text is "no text layer" (a scan: kpolicy does
 //! no OCR). Lines repeated at the top or bottom of most pages (running headers, footers) and
 //! page numbers are dropped; the wrapped lines of a paragraph are joined.
@@ -15,8 +15,8 @@ use std::sync::LazyLock;
 use flate2::read::ZlibDecoder;
 use regex::Regex;
 
-use super::guard::{quietly, Budget};
-use super::{press, Extracted, FormatError, Removed};
+use super::guard::quietly;
+use super::{press, Extracted, FormatError, Removed, MAX_EXPANDED_BYTES};
 
 /// How far before `stream` the stream's dictionary is looked for (bytes).
 const DICT_WINDOW: usize = 2048;
@@ -67,11 +67,11 @@ fn extract_pages(bytes: &[u8]) -> Result<Vec<String>, FormatError> {
     Ok(pages)
 }
 
-/// Inflates every Flate-compressed stream into a counting sink: more than the budget in all is
+/// Inflates every Flate-compressed stream, counting: more than the limit in all is
 /// [`FormatError::TooLarge`]. Streams are found by their `stream` … `endstream` keywords, which
 /// is enough to bound what the parser could inflate later.
 fn check_streams(bytes: &[u8]) -> Result<(), FormatError> {
-    let mut budget = Budget::default();
+    let mut left = MAX_EXPANDED_BYTES;
     let mut pos = 0;
     while let Some(at) = find(&bytes[pos..], b"stream") {
         let kw = pos + at;
@@ -92,22 +92,33 @@ fn check_streams(bytes: &[u8]) -> Result<(), FormatError> {
         let dict = rfind(window, b"obj").map_or(window, |i| &window[i..]);
         if find(dict, b"FlateDecode").is_some() || find(dict, b"/Fl ").is_some() {
             let data = &bytes[data_start..data_start + len];
-            budget.read(CountOnly(ZlibDecoder::new(data)), "a PDF stream")?;
+            let n = inflated_size(data, left);
+            if n > left {
+                return Err(FormatError::TooLarge(format!(
+                    "its streams expand past the {} MB limit on decompressed data",
+                    MAX_EXPANDED_BYTES / (1024 * 1024)
+                )));
+            }
+            left -= n;
         }
         pos = data_start + len + 9;
     }
     Ok(())
 }
 
-/// A reader adapter whose output is counted, not kept: [`Budget::read`] fills a vector, so
-/// the bytes are replaced by nothing after they are counted.
-struct CountOnly<R>(R);
-
-impl<R: Read> Read for CountOnly<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        // A broken stream ends the count; the parser reports it later if it matters.
-        self.0.read(buf).or(Ok(0))
+/// Bytes a zlib stream inflates to, counted up to `limit + 1` and not kept. A broken stream
+/// counts what came out before the break; the parser reports it later if it matters.
+fn inflated_size(data: &[u8], limit: u64) -> u64 {
+    let mut z = ZlibDecoder::new(data);
+    let mut buf = [0u8; 64 * 1024];
+    let mut n: u64 = 0;
+    while n <= limit {
+        match z.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(k) => n += k as u64,
+        }
     }
+    n
 }
 
 fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
