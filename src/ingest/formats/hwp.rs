@@ -2,10 +2,10 @@
 //! streams hold the text as records, raw-deflate compressed when the header says so.
 //!
 //! Written against the published format (한글문서파일형식 5.0, Hancom) with the `cfb` crate
-//! for the container and `flate2` for decompression. The `hwp` crate (hwp-rs) was tried first:
-//! it decompresses every stream, images included, without a size limit and asserts on
-//! unexpected records, so one odd file could exhaust memory — text needs only the records
-//! walked here ([`records`]). Distribution (배포용), password and DRM documents keep their text
+//! for the container and `flate2` for decompression, not the `hwp` crate (hwp-rs): that one
+//! decompresses every stream, images included, without a size limit and asserts on unexpected
+//! records, so one odd file could exhaust memory — text needs only the records walked here
+//! (`records`). Distribution (배포용), password and DRM documents keep their text
 //! encrypted; they are refused with that reason.
 
 mod records;

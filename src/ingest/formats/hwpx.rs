@@ -4,7 +4,7 @@
 //!
 //! Paragraphs are `<hp:p>`, their text `<hp:t>` (with `<hp:tab/>`, `<hp:lineBreak/>` inside),
 //! tables `<hp:tbl>` → `<hp:tr>` → `<hp:tc>`; page headers, footers and hidden comments are
-//! left out like in HWP ([`super::layout`]). Only the members needed are inflated, each within
+//! left out like in HWP (`layout.rs`). Only the members needed are inflated, each within
 //! the document's decompression budget, so a zip bomb or a huge member is refused early.
 
 use std::collections::HashMap;
