@@ -13,7 +13,13 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 
+mod guard;
 pub mod html;
+pub mod hwp;
+pub mod hwpx;
+mod layout;
+pub mod pdf;
+mod press;
 
 /// Largest input a reader is handed (bytes). `--max-size` (20 MB by default) normally stops big
 /// files earlier; this bound holds for callers that pass bytes directly (tests, fuzzing).
@@ -59,13 +65,12 @@ impl Format {
     }
 
     /// The reader for this format, or `None` when this build has none.
-    // Each format's branch owns one arm here; the other arms stay `None` until their reader lands.
     fn reader(self) -> Option<Reader> {
         match self {
             Format::Html => Some(html::read),
-            Format::Hwp => None,
-            Format::Hwpx => None,
-            Format::Pdf => None,
+            Format::Hwp => Some(hwp::read),
+            Format::Hwpx => Some(hwpx::read),
+            Format::Pdf => Some(pdf::read),
         }
     }
 
