@@ -10,6 +10,8 @@
 //! - [`index`]: the tantivy schema, opening with a version check, incremental updates.
 //! - [`search`]: query parsing, filters, BM25 ranking, snippets, facet counts.
 //! - [`eval`]: ranking quality on judged corpora.
+//! - [`export`]: the full result list of a search as CSV or JSON.
+//! - [`serve`]: `kpolicy serve`, the search page and the HTTP API over the same [`search`].
 //! - [`cli`]: clap types, command dispatch and rendering.
 
 pub mod analysis;
@@ -17,8 +19,10 @@ pub mod cli;
 pub mod data;
 pub mod error;
 pub mod eval;
+pub mod export;
 pub mod index;
 pub mod ingest;
 pub mod search;
+pub mod serve;
 
 pub use error::{Error, Result};

@@ -95,6 +95,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Stats(a) => cmd_stats(&ctx, a),
         Command::Watch(a) => watch::run(&ctx.res, &ctx.analyzer()?, a),
         Command::Eval(a) => eval_cmd::run(&ctx.res, &ctx.analyzer()?, a),
+        Command::Serve(a) => crate::serve::run(ctx.res, a),
     }
 }
 
@@ -194,7 +195,7 @@ fn cmd_index(ctx: &Ctx, a: args::IndexArgs) -> Result<Outcome> {
 }
 
 /// The corpus folders a command works on: those given, else `documents/`; each must exist.
-fn corpus_dirs(given: &[PathBuf]) -> Result<Vec<PathBuf>> {
+pub(crate) fn corpus_dirs(given: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let dirs = if given.is_empty() {
         vec![PathBuf::from(DEFAULT_DOCUMENTS)]
     } else {
@@ -272,10 +273,27 @@ fn cmd_search(ctx: &Ctx, a: args::SearchArgs) -> Result<Outcome> {
         offset: a.offset,
         any: a.any,
         lean: false,
+        sort: a.sort.parse()?,
     };
+    let format = match a.format {
+        Some(f) => f,
+        None if a.json => args::Format::Json,
+        None => args::Format::Text,
+    };
+    if format == args::Format::Csv {
+        let resp = crate::export::all_matches(&engine, &req)?;
+        let mut out = std::io::stdout().lock();
+        crate::export::write_csv(&mut out, &resp.hits)?;
+        out.flush()?;
+        return Ok(if resp.total == 0 {
+            Outcome::Soft
+        } else {
+            Outcome::Ok
+        });
+    }
     let resp = engine.search(&req)?;
     let mut out = std::io::stdout().lock();
-    if a.json {
+    if format == args::Format::Json {
         serde_json::to_writer_pretty(&mut out, &resp)?;
         writeln!(out)?;
     } else {

@@ -8,6 +8,7 @@
 mod collect;
 mod facets;
 mod helper;
+mod newest;
 pub mod query;
 pub mod snippet;
 
@@ -85,6 +86,34 @@ pub struct Request {
     pub any: bool,
     /// Ids and scores only: no snippets, no facet counts (evaluation, benchmarks of ranking).
     pub lean: bool,
+    /// Order of the hits.
+    pub sort: Sort,
+}
+
+/// Order of the hits of a search.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Sort {
+    /// Best match first (BM25 and the re-rank).
+    #[default]
+    Relevance,
+    /// Latest publication date first; undated articles last, by relevance. Articles with all
+    /// the words still come before those with only some of them.
+    Newest,
+}
+
+impl std::str::FromStr for Sort {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Sort> {
+        match s {
+            "relevance" => Ok(Sort::Relevance),
+            "newest" => Ok(Sort::Newest),
+            other => Err(Error::Usage(format!(
+                "unknown sort `{other}`: use relevance or newest"
+            ))),
+        }
+    }
 }
 
 /// One hit as users see it (and as `--json` prints it).
@@ -223,7 +252,12 @@ impl<'a> Engine<'a> {
         // The first RERANK_DEPTH hits are re-ranked by the window feature (always the same
         // ones, so pages stay consistent); hits below keep their BM25 order. `depth` is how
         // many of the best hits a page of `limit` from `offset` needs.
+        let newest = req.sort == Sort::Newest;
         let depth = |offset: usize, limit: usize| {
+            // Newest first needs every match: the page's dates are anywhere in the ranking.
+            if newest {
+                return docs.max(1);
+            }
             let depth = if window.len() >= 2 {
                 (offset + limit).max(RERANK_DEPTH)
             } else {
@@ -233,7 +267,11 @@ impl<'a> Engine<'a> {
         };
         let page = |mut top: Vec<(f32, DocAddress)>, offset: usize, limit: usize| -> Result<_> {
             top.truncate(depth(offset, limit));
-            let top = self.rerank(&searcher, &window, &pairs, top)?;
+            let top = if newest {
+                newest::order(&searcher, f, top, offset + limit)?
+            } else {
+                self.rerank(&searcher, &window, &pairs, top)?
+            };
             Ok(top.into_iter().skip(offset).take(limit).collect::<Vec<_>>())
         };
         let facet_spec = (!req.lean).then_some((&self.facet_spec, &self.facet_cache));

@@ -1,0 +1,444 @@
+//! `kpolicy serve`: the search page and the HTTP API, over the same [`crate::search`] as the CLI.
+//!
+//! - [`state`]: the one adapter between the server and the library (index, engine, articles);
+//! - [`api`]: query-string parameters → search requests, errors as JSON;
+//! - [`map`]: the 시·도 boundaries as SVG paths for the page's map;
+//! - [`watch`]: `--watch`, the incremental indexing of `kpolicy watch` inside the server.
+//!
+//! axum on tokio serves; searches run on tokio's blocking pool (they are CPU work). The page's
+//! files are embedded in the binary and nothing is fetched from elsewhere. Every answer carries
+//! a Content-Security-Policy that allows only this server's own scripts and styles, and
+//! `nosniff`; article text reaches the page as JSON and is put into it as text, never as markup.
+
+pub mod api;
+pub mod map;
+pub mod state;
+mod watch;
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use axum::extract::{Path as UrlPath, RawQuery, State};
+use axum::http::{header, HeaderValue, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+
+use crate::analysis::Analyzer;
+use crate::cli::args::ServeArgs;
+use crate::cli::{Outcome, DEFAULT_DOCUMENTS, DEFAULT_INDEX};
+use crate::data::Resources;
+use crate::error::{Error, Result};
+use crate::index::update::{self, UpdateOptions};
+use crate::index::KIndex;
+use crate::ingest::Pipeline;
+use api::{ApiError, Params};
+use state::{Library, Phase, Shared};
+
+const INDEX_HTML: &str = include_str!("assets/index.html");
+const APP_JS: &str = include_str!("assets/app.js");
+const APP_CSS: &str = include_str!("assets/app.css");
+
+/// Only this server's own files; no inline script or style, no frames, no other origins.
+const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+                   connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+/// What the request handlers share.
+#[derive(Clone)]
+struct App {
+    phase: Shared,
+    /// `/assets/map.json`, made once at start.
+    map_json: Arc<String>,
+}
+
+/// Runs the server until Ctrl-C (or SIGTERM).
+pub fn run(res: Resources, a: ServeArgs) -> Result<Outcome> {
+    let host: IpAddr = a.host.parse().map_err(|_| {
+        Error::Usage(format!(
+            "--host {}: expected an IP address such as 127.0.0.1 or 0.0.0.0",
+            a.host
+        ))
+    })?;
+    // Loaded once and kept for the life of the process (see `state`).
+    let res: &'static Resources = Box::leak(Box::new(res));
+    let analyzer: &'static Analyzer = Box::leak(Box::new(Analyzer::new(&res.user_words())?));
+    let map_json = serde_json::to_string(&map::build(res)?)?;
+    let path = a.index.index.clone();
+    let defaults = path == Path::new(DEFAULT_INDEX) && Path::new(DEFAULT_DOCUMENTS).is_dir();
+    let stop = Arc::new(AtomicBool::new(false));
+
+    let (phase, worker) = match &a.watch {
+        Some(dirs) => {
+            let dirs = crate::cli::corpus_dirs(dirs)?;
+            let fresh = !path.join("meta.json").exists();
+            let kindex = match KIndex::open_or_create(&path, analyzer, false) {
+                Err(Error::Incompatible { found, .. }) if defaults => {
+                    eprintln!("the index in {DEFAULT_INDEX}/ was made by another kpolicy ({found}): rebuilding it");
+                    KIndex::open_or_create(&path, analyzer, true)?
+                }
+                other => other?,
+            };
+            let kindex: &'static KIndex = Box::leak(Box::new(kindex));
+            let phase = Shared::new(if fresh {
+                Phase::Building(format!("indexing {} for the first time", list(&dirs)))
+            } else {
+                Phase::Ready(Arc::new(Library::from_static(kindex, analyzer, res)))
+            });
+            let w = watch::Watch {
+                kindex,
+                analyzer,
+                res,
+                dirs,
+                debounce: std::time::Duration::from_millis(a.debounce),
+                phase: phase.clone(),
+                stop: stop.clone(),
+            };
+            let handle = std::thread::Builder::new()
+                .name("kpolicy-watch".into())
+                .spawn(move || w.run())?;
+            (phase, Some(handle))
+        }
+        None => match KIndex::open(&path, analyzer) {
+            Ok(kindex) => (
+                Shared::new(Phase::Ready(Arc::new(Library::new(kindex, analyzer, res)))),
+                None,
+            ),
+            Err(e @ (Error::NoIndex(_) | Error::Incompatible { .. })) if defaults => {
+                let rebuild = matches!(e, Error::Incompatible { .. });
+                eprintln!("{e}; indexing {DEFAULT_DOCUMENTS}/ into {DEFAULT_INDEX}/ while serving");
+                let phase = Shared::new(Phase::Building(format!(
+                    "indexing {DEFAULT_DOCUMENTS}/ for the first time"
+                )));
+                let p = phase.clone();
+                let handle = std::thread::Builder::new()
+                    .name("kpolicy-index".into())
+                    .spawn(move || first_build(&path, analyzer, res, rebuild, &p))?;
+                (phase, Some(handle))
+            }
+            Err(e) => return Err(e),
+        },
+    };
+
+    let app = App {
+        phase,
+        map_json: Arc::new(map_json),
+    };
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("kpolicy-serve")
+        .build()?;
+    let served = rt.block_on(serve(app, SocketAddr::new(host, a.port)));
+    stop.store(true, Ordering::SeqCst);
+    if let Some(handle) = worker {
+        if a.watch.is_some() {
+            // The watcher commits what it is doing and stops; a first build without --watch
+            // is left to the process exit (every commit it made is complete).
+            let _ = handle.join();
+        }
+    }
+    served?;
+    eprintln!("kpolicy serve: stopped");
+    Ok(Outcome::Ok)
+}
+
+async fn serve(app: App, addr: SocketAddr) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
+        Error::Usage(format!("cannot listen on {addr}: {e}"))
+    })?;
+    let local = listener.local_addr()?;
+    if !addr.ip().is_loopback() {
+        eprintln!(
+            "kpolicy serve: warning: listening on {} — the indexed articles are readable by anyone who can reach this machine on the network",
+            addr.ip()
+        );
+    }
+    // The address on stdout (port 0 picks a free port: scripts and tests read it here).
+    println!("http://{local}/");
+    eprintln!("kpolicy serve: http://{local}/ (Ctrl-C to stop)");
+    axum::serve(listener, router(app))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}
+
+/// Builds the default index from `documents/` while the server answers 503.
+fn first_build(
+    path: &Path,
+    analyzer: &'static Analyzer,
+    res: &'static Resources,
+    rebuild: bool,
+    phase: &Shared,
+) {
+    let built = update::index_folders(
+        path,
+        &[PathBuf::from(DEFAULT_DOCUMENTS)],
+        &Pipeline::new(analyzer, res),
+        &UpdateOptions::default(),
+        rebuild,
+        crate::index::DEFAULT_WRITER_MEMORY,
+        &mut |_| {},
+    )
+    .and_then(|s| {
+        eprintln!(
+            "kpolicy serve: indexed {} documents into {}",
+            s.documents,
+            path.display()
+        );
+        KIndex::open(path, analyzer)
+    });
+    match built {
+        Ok(kindex) => phase.set(Phase::Ready(Arc::new(Library::new(kindex, analyzer, res)))),
+        Err(e) => {
+            eprintln!("kpolicy serve: {e}");
+            phase.set(Phase::Failed(e.to_string()));
+        }
+    }
+}
+
+fn list(dirs: &[PathBuf]) -> String {
+    dirs.iter()
+        .map(|d| d.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn router(app: App) -> Router {
+    Router::new()
+        .route("/", get(page))
+        .route("/assets/app.js", get(|| asset("text/javascript; charset=utf-8", APP_JS)))
+        .route("/assets/app.css", get(|| asset("text/css; charset=utf-8", APP_CSS)))
+        .route("/assets/map.json", get(map_json))
+        .route("/healthz", get(healthz))
+        .route("/api/search", get(search))
+        .route("/api/facets", get(facets))
+        .route("/api/stats", get(stats))
+        .route("/api/export", get(export))
+        .route("/api/articles/{*id}", get(article))
+        .route("/api/original/{*id}", get(original))
+        .fallback(not_found)
+        .layer(axum::middleware::map_response(security_headers))
+        .with_state(app)
+}
+
+async fn security_headers(mut r: Response) -> Response {
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    r
+}
+
+async fn page() -> Response {
+    asset("text/html; charset=utf-8", INDEX_HTML).await
+}
+
+async fn asset(content_type: &'static str, body: &'static str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+async fn map_json(State(app): State<App>) -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        app.map_json.as_str().to_string(),
+    )
+        .into_response()
+}
+
+async fn not_found(uri: Uri) -> ApiError {
+    ApiError::new(404, format!("not found: {}", uri.path()))
+}
+
+/// The library, or 503 while the first build runs (500 when it failed).
+fn ready(app: &App) -> std::result::Result<Arc<Library>, ApiError> {
+    app.phase.library().map_err(|(building, msg)| {
+        if building {
+            ApiError::new(503, format!("the index is not ready yet: {msg}"))
+        } else {
+            ApiError::new(500, format!("the index could not be built: {msg}"))
+        }
+    })
+}
+
+/// Runs library work on the blocking pool.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> std::result::Result<T, ApiError> + Send + 'static,
+) -> std::result::Result<T, ApiError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| ApiError::new(500, format!("the request failed: {e}")))?
+}
+
+async fn healthz(State(app): State<App>) -> Response {
+    match app.phase.library() {
+        Ok(lib) => {
+            let answer = blocking(move || Ok((lib.documents()?, lib.generation()?))).await;
+            match answer {
+                Ok((documents, generation)) => Json(serde_json::json!({
+                    "status": "ok",
+                    "documents": documents,
+                    "generation": generation,
+                }))
+                .into_response(),
+                Err(e) => e.into_response(),
+            }
+        }
+        Err(_) => ready(&app)
+            .err()
+            .map(IntoResponse::into_response)
+            .unwrap_or_else(|| StatusCode::SERVICE_UNAVAILABLE.into_response()),
+    }
+}
+
+async fn search(
+    State(app): State<App>,
+    RawQuery(q): RawQuery,
+) -> std::result::Result<Response, ApiError> {
+    let lib = ready(&app)?;
+    let req = Params::parse(q.as_deref()).request(lib.resources())?;
+    let resp = blocking(move || Ok(lib.search(&req)?)).await?;
+    Ok(Json(resp).into_response())
+}
+
+/// Facet counts of a search (the same parameters), or of the whole index without any.
+async fn facets(
+    State(app): State<App>,
+    RawQuery(q): RawQuery,
+) -> std::result::Result<Response, ApiError> {
+    let lib = ready(&app)?;
+    let mut req = Params::parse(q.as_deref()).request(lib.resources())?;
+    req.limit = 1;
+    req.offset = 0;
+    let resp = blocking(move || Ok(lib.search(&req)?)).await?;
+    Ok(Json(serde_json::json!({
+        "query": resp.query,
+        "total": resp.total,
+        "facets": resp.facets,
+    }))
+    .into_response())
+}
+
+async fn stats(State(app): State<App>) -> std::result::Result<Response, ApiError> {
+    let lib = ready(&app)?;
+    let s = blocking(move || Ok(lib.stats()?)).await?;
+    Ok(Json(s).into_response())
+}
+
+/// Every match as CSV (`format=csv`, the default) or JSON (`format=json`), as a download.
+async fn export(
+    State(app): State<App>,
+    RawQuery(q): RawQuery,
+) -> std::result::Result<Response, ApiError> {
+    let lib = ready(&app)?;
+    let params = Params::parse(q.as_deref());
+    let json = match params.one("format").as_deref() {
+        None | Some("csv") => false,
+        Some("json") => true,
+        Some(other) => {
+            return Err(ApiError::bad(format!(
+                "format={other}: use csv or json"
+            )))
+        }
+    };
+    let req = params.request(lib.resources())?;
+    let body = blocking(move || {
+        let resp = lib.all_matches(&req)?;
+        let mut out = Vec::new();
+        if json {
+            let export = crate::export::JsonExport {
+                query: &resp.query,
+                total: resp.total,
+                hits: &resp.hits,
+            };
+            serde_json::to_writer(&mut out, &export).map_err(Error::from)?;
+        } else {
+            // A byte-order mark, so that spreadsheet programs read the Korean as UTF-8.
+            out.extend_from_slice("\u{feff}".as_bytes());
+            crate::export::write_csv(&mut out, &resp.hits).map_err(Error::from)?;
+        }
+        Ok(out)
+    })
+    .await?;
+    let (content_type, name) = if json {
+        ("application/json", "kpolicy-export.json")
+    } else {
+        ("text/csv; charset=utf-8", "kpolicy-export.csv")
+    };
+    let disposition = format!("attachment; filename=\"{name}\"");
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+async fn article(
+    State(app): State<App>,
+    UrlPath(id): UrlPath<String>,
+    RawQuery(q): RawQuery,
+) -> std::result::Result<Response, ApiError> {
+    let lib = ready(&app)?;
+    let query = Params::parse(q.as_deref()).one("q").unwrap_or_default();
+    let lookup = id.clone();
+    let view = blocking(move || Ok(lib.article(&lookup, &query)?)).await?;
+    match view {
+        Some(v) => Ok(Json(v).into_response()),
+        None => Err(ApiError::new(404, format!("no article with id `{id}`"))),
+    }
+}
+
+/// The original file of an article, as UTF-8 text (never as HTML: `text/plain`, `nosniff`).
+async fn original(
+    State(app): State<App>,
+    UrlPath(id): UrlPath<String>,
+) -> std::result::Result<Response, ApiError> {
+    let lib = ready(&app)?;
+    let lookup = id.clone();
+    match blocking(move || Ok(lib.original(&lookup)?)).await? {
+        Some((_, text)) => Ok((
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            text,
+        )
+            .into_response()),
+        None => Err(ApiError::new(
+            404,
+            format!("the original file of `{id}` is gone or changed since it was indexed"),
+        )),
+    }
+}
