@@ -8,6 +8,7 @@ mod support;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use headless_chrome::protocol::cdp::Emulation;
 use headless_chrome::protocol::cdp::Page::CaptureScreenshotFormatOption;
 use headless_chrome::{Browser, LaunchOptions, Tab};
 use serde_json::Value;
@@ -46,10 +47,18 @@ fn until(tab: &Tab, what: &str, js: &str) {
         assert!(
             start.elapsed() < WAIT,
             "{what}: `{js}` never became true; url {}",
-            tab.get_url()
+            url(&tab)
         );
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// The page's own address (pushState changes it without a navigation).
+fn url(tab: &Tab) -> String {
+    eval(tab, "location.href")
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
 }
 
 fn shot(tab: &Tab, name: &str) {
@@ -92,21 +101,44 @@ fn search_narrow_open_and_export_in_a_real_browser() {
     let summary = eval(&tab, "document.querySelector('#summary').textContent");
     assert!(summary.as_str().unwrap_or("").contains("3건"), "{summary}");
     // The highlighted passage, the map and the year chart are drawn.
-    until(&tab, "marks", "document.querySelectorAll('#hits mark').length > 0");
-    until(&tab, "map", "document.querySelectorAll('#map path').length === 17");
-    let shade = eval(&tab, "document.querySelector('#map path[data-region=\"/경상북도\"]').getAttribute('class')");
-    assert!(shade.as_str().unwrap_or("s0") != "s0", "경상북도 shaded: {shade}");
-    until(&tab, "year bars", "document.querySelectorAll('#years-chart rect').length === 2");
+    until(
+        &tab,
+        "marks",
+        "document.querySelectorAll('#hits mark').length > 0",
+    );
+    until(
+        &tab,
+        "map",
+        "document.querySelectorAll('#map path').length === 17",
+    );
+    let shade = eval(
+        &tab,
+        "document.querySelector('#map path[data-region=\"/경상북도\"]').getAttribute('class')",
+    );
+    assert!(
+        shade.as_str().unwrap_or("s0") != "s0",
+        "경상북도 shaded: {shade}"
+    );
+    until(
+        &tab,
+        "year bars",
+        "document.querySelectorAll('#years-chart rect').length === 2",
+    );
     shot(&tab, "1-results");
 
     // Click the 경상북도 facet: the URL and the hits change.
-    tab.find_element_by_xpath("//ul[@id='facet-region']//button[contains(@class,'fv')][span[1]='경상북도']")
-        .expect("경상북도 facet")
-        .click()
-        .expect("click");
+    tab.find_element_by_xpath(
+        "//ul[@id='facet-region']//button[contains(@class,'fv')][span[1]='경상북도']",
+    )
+    .expect("경상북도 facet")
+    .click()
+    .expect("click");
     until(&tab, "narrowed", &hits_shown(1));
-    let url = tab.get_url();
-    assert!(url.contains(&format!("region={}", enc("/경상북도"))), "{url}");
+    let url = url(&tab);
+    assert!(
+        url.contains(&format!("region={}", enc("/경상북도"))),
+        "{url}"
+    );
     assert_eq!(hit_ids(&tab), Value::String(format!("[\"{ANDONG}\"]")));
     let chip = eval(&tab, "document.querySelector('#chips .chip').textContent");
     assert!(chip.as_str().unwrap_or("").contains("경상북도"), "{chip}");
@@ -115,15 +147,21 @@ fn search_narrow_open_and_export_in_a_real_browser() {
     // Back: the three hits again; forward: narrowed again.
     eval(&tab, "history.back(), true");
     until(&tab, "back", &hits_shown(3));
-    assert!(!tab.get_url().contains("region="));
+    assert!(!url(&tab).contains("region="));
     eval(&tab, "history.forward(), true");
     until(&tab, "forward", &hits_shown(1));
 
     // Export: the CSV link carries the search, and gives every match.
     let href = eval(&tab, "document.querySelector('#export-csv').href");
     let href = href.as_str().unwrap_or("");
-    assert!(href.contains("format=csv") && href.contains("region="), "{href}");
-    let csv = eval(&tab, "fetch(document.querySelector('#export-csv').href).then(r => r.text())");
+    assert!(
+        href.contains("format=csv") && href.contains("region="),
+        "{href}"
+    );
+    let csv = eval(
+        &tab,
+        "fetch(document.querySelector('#export-csv').href).then(r => r.text())",
+    );
     let csv = csv.as_str().unwrap_or("");
     assert_eq!(csv.trim_end().lines().count(), 2, "{csv}");
     assert!(csv.contains(ANDONG));
@@ -133,30 +171,62 @@ fn search_narrow_open_and_export_in_a_real_browser() {
         .expect("title link")
         .click()
         .expect("click");
-    until(&tab, "article", "!document.querySelector('#article').hidden && !!document.querySelector('#article h1')");
-    assert!(tab.get_url().contains("article="));
-    until(&tab, "article marks", "document.querySelectorAll('#article .body mark').length >= 1");
-    let text = eval(&tab, "document.querySelector('#article .body').textContent.length");
+    until(
+        &tab,
+        "article",
+        "!document.querySelector('#article').hidden && !!document.querySelector('#article h1')",
+    );
+    assert!(url(&tab).contains("article="));
+    until(
+        &tab,
+        "article marks",
+        "document.querySelectorAll('#article .body mark').length >= 1",
+    );
+    let text = eval(
+        &tab,
+        "document.querySelector('#article .body').textContent.length",
+    );
     assert!(text.as_u64().unwrap_or(0) > 1000, "whole text: {text}");
-    assert_eq!(eval(&tab, "!!document.querySelector('#article details.evidence')"), Value::Bool(true));
+    assert_eq!(
+        eval(
+            &tab,
+            "!!document.querySelector('#article details.evidence')"
+        ),
+        Value::Bool(true)
+    );
     shot(&tab, "3-article");
     // Escape goes back to the list.
     tab.press_key("Escape").expect("Escape");
     until(&tab, "list again", &hits_shown(1));
-    assert!(!tab.get_url().contains("article="));
+    assert!(!url(&tab).contains("article="));
 
     // Keyboard: `/` focuses the box, typing searches (debounced), arrows move through hits.
-    tab.find_element("#summary").expect("summary").click().expect("click");
+    tab.find_element("#summary")
+        .expect("summary")
+        .click()
+        .expect("click");
     tab.press_key("/").expect("/");
     until(&tab, "focused", "document.activeElement.id === 'q'");
     eval(&tab, "document.querySelector('#q').select(), true");
     tab.type_str("인공지능").expect("type");
-    until(&tab, "typed search", &format!("location.search.includes('q={}')", enc("인공지능")));
+    until(
+        &tab,
+        "typed search",
+        &format!("location.search.includes('q={}')", enc("인공지능")),
+    );
     until(&tab, "new hits", "!document.querySelector('#hits').classList.contains('loading') && document.querySelector('#summary').textContent.includes('건')");
     tab.press_key("ArrowDown").expect("down");
-    until(&tab, "first hit selected", "document.activeElement.classList.contains('hit')");
+    until(
+        &tab,
+        "first hit selected",
+        "document.activeElement.classList.contains('hit')",
+    );
     tab.press_key("Enter").expect("enter");
-    until(&tab, "opened by keyboard", "location.search.includes('article=')");
+    until(
+        &tab,
+        "opened by keyboard",
+        "location.search.includes('article=')",
+    );
 }
 
 #[test]
@@ -172,12 +242,31 @@ fn markup_in_an_article_shows_as_text() {
     until(&tab, "hit", &hits_shown(1));
     let title = eval(&tab, "document.querySelector('#hits .hit h3').textContent");
     assert!(title.as_str().unwrap_or("").contains("<script>"), "{title}");
-    assert_eq!(eval(&tab, "document.querySelectorAll('#hits script, #hits img').length"), 0);
-    tab.find_element("#hits .hit h3 a").expect("link").click().expect("click");
-    until(&tab, "article", "!!document.querySelector('#article .body')");
+    assert_eq!(
+        eval(
+            &tab,
+            "document.querySelectorAll('#hits script, #hits img').length"
+        ),
+        0
+    );
+    tab.find_element("#hits .hit h3 a")
+        .expect("link")
+        .click()
+        .expect("click");
+    until(
+        &tab,
+        "article",
+        "!!document.querySelector('#article .body')",
+    );
     let body = eval(&tab, "document.querySelector('#article .body').textContent");
     assert!(body.as_str().unwrap_or("").contains("onerror="), "{body}");
-    assert_eq!(eval(&tab, "document.querySelectorAll('#article script, #article img').length"), 0);
+    assert_eq!(
+        eval(
+            &tab,
+            "document.querySelectorAll('#article script, #article img').length"
+        ),
+        0
+    );
     assert_eq!(eval(&tab, "typeof window.__xss"), "undefined");
     shot(&tab, "4-markup-as-text");
 }
@@ -188,23 +277,64 @@ fn phone_width_screen() {
     let b = browser(390, 844);
     let tab = b.new_tab().expect("tab");
     tab.set_default_timeout(WAIT);
+    // Headless windows are at least 500 px wide: the phone's viewport is emulated.
+    tab.call_method(Emulation::SetDeviceMetricsOverride {
+        width: 390,
+        height: 844,
+        device_scale_factor: 2.0,
+        mobile: true,
+        scale: None,
+        screen_width: None,
+        screen_height: None,
+        position_x: None,
+        position_y: None,
+        dont_set_visible_size: None,
+        screen_orientation: None,
+        viewport: None,
+        display_feature: None,
+        device_posture: None,
+    })
+    .expect("phone viewport");
     tab.navigate_to(&format!("{}/?q={}", s.base, enc("바이오·백신")))
         .expect("navigate")
         .wait_until_navigated()
         .expect("loaded");
     until(&tab, "hits", &hits_shown(3));
     assert_eq!(
-        eval(&tab, "document.documentElement.scrollWidth <= window.innerWidth"),
+        eval(
+            &tab,
+            "document.documentElement.scrollWidth <= window.innerWidth"
+        ),
         Value::Bool(true),
         "no sideways scrolling at 390 px"
     );
     shot(&tab, "5-phone");
-    tab.find_element("#toggle-filters").expect("filters button").click().expect("click");
-    until(&tab, "filters open", "getComputedStyle(document.querySelector('#sidebar')).display !== 'none'");
-    until(&tab, "map", "document.querySelectorAll('#map path').length === 17");
+    tab.find_element("#toggle-filters")
+        .expect("filters button")
+        .click()
+        .expect("click");
+    until(
+        &tab,
+        "filters open",
+        "getComputedStyle(document.querySelector('#sidebar')).display !== 'none'",
+    );
+    until(
+        &tab,
+        "map",
+        "document.querySelectorAll('#map path').length === 17",
+    );
     shot(&tab, "6-phone-filters");
-    // The map is a filter too: tap 인천.
-    tab.find_element("#map path[data-region='/인천광역시']").expect("인천").click().expect("tap");
+    assert_eq!(eval(&tab, "window.innerWidth"), 390);
+    // The map is a filter too: tap 충청북도.
+    tab.find_element("#map path[data-region='/충청북도']")
+        .expect("충청북도")
+        .click()
+        .expect("tap");
     until(&tab, "narrowed by the map", &hits_shown(1));
-    assert!(tab.get_url().contains(&format!("region={}", enc("/인천광역시"))));
+    assert!(url(&tab).contains("region="), "{}", url(&tab));
+    assert!(url(&tab).contains(&format!("region={}", enc("/충청북도"))));
+    assert_eq!(
+        hit_ids(&tab),
+        Value::String("[\"101_chungbuk_osong.txt\"]".into())
+    );
 }

@@ -34,7 +34,8 @@ pub(crate) fn order(
     // (year, score, address); `None` years sort last under `Reverse`.
     let mut rows: Vec<(Option<i64>, f32, DocAddress)> =
         top.into_iter().map(|(s, a)| (year_of(a), s, a)).collect();
-    let by_year_then_score = |x: &(Option<i64>, f32, DocAddress), y: &(Option<i64>, f32, DocAddress)| {
+    let by_year_then_score = |x: &(Option<i64>, f32, DocAddress),
+                              y: &(Option<i64>, f32, DocAddress)| {
         Reverse(x.0)
             .cmp(&Reverse(y.0))
             .then(y.1.total_cmp(&x.1))

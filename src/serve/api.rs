@@ -85,9 +85,8 @@ impl Params {
     fn number<T: std::str::FromStr>(&self, key: &str) -> Result<Option<T>, ApiError> {
         self.one(key)
             .map(|v| {
-                v.parse().map_err(|_| {
-                    ApiError::bad(format!("{key}={v}: expected a whole number"))
-                })
+                v.parse()
+                    .map_err(|_| ApiError::bad(format!("{key}={v}: expected a whole number")))
             })
             .transpose()
     }

@@ -97,9 +97,17 @@ pub fn build(res: &Resources) -> Result<Map> {
             _ => continue,
         };
         let mut d = String::new();
-        for ring in polygons.iter().flat_map(|p| p.as_array().into_iter().flatten()) {
+        for ring in polygons
+            .iter()
+            .flat_map(|p| p.as_array().into_iter().flatten())
+        {
             let mut points: Vec<(f64, f64)> = Vec::new();
-            for i in ring.as_array().into_iter().flatten().filter_map(Value::as_i64) {
+            for i in ring
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_i64)
+            {
                 let (idx, reversed) = if i < 0 { (!i, true) } else { (i, false) };
                 let Some(arc) = arcs.get(idx as usize) else {
                     return Err(bad("arc index out of range"));
@@ -134,7 +142,11 @@ fn ring_path(d: &mut String, points: &[(f64, f64)]) {
             continue;
         }
         let cmd = if last.is_none() { 'M' } else { 'L' };
-        d.push_str(&format!("{cmd}{:.1} {:.1}", p.0 as f64 / 10.0, p.1 as f64 / 10.0));
+        d.push_str(&format!(
+            "{cmd}{:.1} {:.1}",
+            p.0 as f64 / 10.0,
+            p.1 as f64 / 10.0
+        ));
         last = Some(p);
     }
     if last.is_some() {

@@ -45,6 +45,11 @@ const APP_CSS: &str = include_str!("assets/app.css");
 const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
                    connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
+/// Largest request body (`POST /api/search`): a query of [`api::MAX_QUERY_CHARS`] Hangul
+/// characters is about 90 KB percent-encoded, more than a URL may hold (hyper answers 414 above
+/// 64 KB).
+const MAX_BODY: usize = 256 * 1024;
+
 /// What the request handlers share.
 #[derive(Clone)]
 struct App {
@@ -144,9 +149,9 @@ pub fn run(res: Resources, a: ServeArgs) -> Result<Outcome> {
 }
 
 async fn serve(app: App, addr: SocketAddr) -> Result<()> {
-    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
-        Error::Usage(format!("cannot listen on {addr}: {e}"))
-    })?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| Error::Usage(format!("cannot listen on {addr}: {e}")))?;
     let local = listener.local_addr()?;
     if !addr.ip().is_loopback() {
         eprintln!(
@@ -228,29 +233,42 @@ fn list(dirs: &[PathBuf]) -> String {
 fn router(app: App) -> Router {
     Router::new()
         .route("/", get(page))
-        .route("/assets/app.js", get(|| asset("text/javascript; charset=utf-8", APP_JS)))
-        .route("/assets/app.css", get(|| asset("text/css; charset=utf-8", APP_CSS)))
+        .route(
+            "/assets/app.js",
+            get(|| asset("text/javascript; charset=utf-8", APP_JS)),
+        )
+        .route(
+            "/assets/app.css",
+            get(|| asset("text/css; charset=utf-8", APP_CSS)),
+        )
         .route("/assets/map.json", get(map_json))
         .route("/healthz", get(healthz))
-        .route("/api/search", get(search))
+        .route("/api/search", get(search).post(search_form))
         .route("/api/facets", get(facets))
         .route("/api/stats", get(stats))
         .route("/api/export", get(export))
         .route("/api/articles/{*id}", get(article))
         .route("/api/original/{*id}", get(original))
         .fallback(not_found)
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
         .layer(axum::middleware::map_response(security_headers))
         .with_state(app)
 }
 
 async fn security_headers(mut r: Response) -> Response {
     let h = r.headers_mut();
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     r
 }
@@ -333,6 +351,15 @@ async fn search(
     Ok(Json(resp).into_response())
 }
 
+/// `POST /api/search` with the parameters form-encoded in the body, for queries too long for a
+/// URL; it reads like the GET.
+async fn search_form(
+    State(app): State<App>,
+    body: String,
+) -> std::result::Result<Response, ApiError> {
+    search(State(app), RawQuery(Some(body))).await
+}
+
 /// Facet counts of a search (the same parameters), or of the whole index without any.
 async fn facets(
     State(app): State<App>,
@@ -367,11 +394,7 @@ async fn export(
     let json = match params.one("format").as_deref() {
         None | Some("csv") => false,
         Some("json") => true,
-        Some(other) => {
-            return Err(ApiError::bad(format!(
-                "format={other}: use csv or json"
-            )))
-        }
+        Some(other) => return Err(ApiError::bad(format!("format={other}: use csv or json"))),
     };
     let req = params.request(lib.resources())?;
     let body = blocking(move || {
@@ -431,11 +454,9 @@ async fn original(
     let lib = ready(&app)?;
     let lookup = id.clone();
     match blocking(move || Ok(lib.original(&lookup)?)).await? {
-        Some((_, text)) => Ok((
-            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-            text,
-        )
-            .into_response()),
+        Some((_, text)) => {
+            Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response())
+        }
         None => Err(ApiError::new(
             404,
             format!("the original file of `{id}` is gone or changed since it was indexed"),

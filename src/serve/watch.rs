@@ -80,18 +80,23 @@ impl Watch {
         }
         let pipe = Pipeline::new(self.analyzer, self.res);
         let opts = UpdateOptions::default();
-        let mut pass = |first: bool| {
-            match update::update_dirs(self.kindex, &mut writer, &self.dirs, &pipe, &opts, &mut |_| {}) {
-                Ok(s) => {
-                    if first || s.added + s.updated + s.removed + s.failed + s.skipped > 0 {
-                        eprintln!(
+        let mut pass = |first: bool| match update::update_dirs(
+            self.kindex,
+            &mut writer,
+            &self.dirs,
+            &pipe,
+            &opts,
+            &mut |_| {},
+        ) {
+            Ok(s) => {
+                if first || s.added + s.updated + s.removed + s.failed + s.skipped > 0 {
+                    eprintln!(
                             "kpolicy serve: index: {} added, {} updated, {} removed, {} skipped, {} failed; {} documents",
                             s.added, s.updated, s.removed, s.skipped, s.failed, s.documents
                         );
-                    }
                 }
-                Err(e) => eprintln!("kpolicy serve: indexing failed: {e}"),
             }
+            Err(e) => eprintln!("kpolicy serve: indexing failed: {e}"),
         };
         // Catch up with what changed while nobody watched; the first build ends here.
         pass(true);

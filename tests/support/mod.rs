@@ -69,7 +69,10 @@ impl Server {
             Ok(line) => line.trim_end_matches('/').to_string(),
             Err(_) => {
                 let _ = child.kill();
-                panic!("kpolicy serve printed no address; log:\n{}", read_log(dir.path()));
+                panic!(
+                    "kpolicy serve printed no address; log:\n{}",
+                    read_log(dir.path())
+                );
             }
         };
         let agent: ureq::Agent = ureq::Agent::config_builder()
@@ -128,7 +131,22 @@ impl Server {
                     body,
                 }
             }
-            Err(e) => panic!("GET {url}: {e}"),
+            Err(e) => panic!("GET {}: {e}", url.chars().take(200).collect::<String>()),
+        }
+    }
+
+    pub fn post_form(&self, path: &str, body: &str) -> Answer {
+        let url = format!("{}{}", self.base, path);
+        let mut r = self
+            .agent
+            .post(&url)
+            .content_type("application/x-www-form-urlencoded")
+            .send(body)
+            .unwrap_or_else(|e| panic!("POST {path}: {e}"));
+        Answer {
+            status: r.status().as_u16(),
+            headers: Vec::new(),
+            body: r.body_mut().read_to_string().unwrap_or_default(),
         }
     }
 
@@ -167,7 +185,10 @@ impl Server {
             if let Ok(Some(status)) = self.child.try_wait() {
                 return status;
             }
-            assert!(start.elapsed() < Duration::from_secs(30), "no exit after SIGINT");
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "no exit after SIGINT"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }
