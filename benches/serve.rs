@@ -71,6 +71,16 @@ fn paths(repo: &Path) -> Vec<String> {
     out
 }
 
+/// The server process, killed (if still running) and reaped however `main` ends.
+struct Killed(std::process::Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 fn rss_kib(pid: u32) -> (u64, u64) {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     let field = |name: &str| {
@@ -103,15 +113,17 @@ fn main() {
             idx
         }
     };
-    let mut child = Command::new(BIN)
-        .args(["serve", "--port", "0", "--index"])
-        .arg(&index)
-        .current_dir(&repo)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("kpolicy serve");
-    let stdout = child.stdout.take().expect("stdout");
+    let mut child = Killed(
+        Command::new(BIN)
+            .args(["serve", "--port", "0", "--index"])
+            .arg(&index)
+            .current_dir(&repo)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("kpolicy serve"),
+    );
+    let stdout = child.0.stdout.take().expect("stdout");
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         let mut lines = BufReader::new(stdout).lines();
@@ -156,7 +168,7 @@ fn main() {
     for p in &paths {
         let _ = warm.get(&format!("{base}{p}")).call();
     }
-    let (rss_before, _) = rss_kib(child.id());
+    let (rss_before, _) = rss_kib(child.0.id());
     let per_client = o.requests.div_ceil(o.clients);
     let started = Instant::now();
     let handles: Vec<_> = (0..o.clients)
@@ -195,27 +207,24 @@ fn main() {
         errors += e;
     }
     let wall = started.elapsed();
-    let (rss_after, rss_peak) = rss_kib(child.id());
+    let (rss_after, rss_peak) = rss_kib(child.0.id());
     lat.sort_unstable();
     let pct = |p: f64| lat[((lat.len() as f64 - 1.0) * p).round() as usize];
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     // Ctrl-C: the server must stop by itself, with exit code 0.
     let t = Instant::now();
     let _ = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
+        .args(["-INT", &child.0.id().to_string()])
         .status();
     let mut exit = None;
     while t.elapsed() < Duration::from_secs(30) {
-        if let Ok(Some(st)) = child.try_wait() {
+        if let Ok(Some(st)) = child.0.try_wait() {
             exit = Some(st);
             break;
         }
         std::thread::sleep(Duration::from_millis(10));
     }
     let shutdown = t.elapsed();
-    if exit.is_none() {
-        let _ = child.kill();
-    }
     println!(
         "kpolicy serve load: index {} ({} documents), {} clients, {} requests over {} distinct searches",
         index.display(),

@@ -8,6 +8,7 @@ mod support;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use headless_chrome::browser::tab::point::Point;
 use headless_chrome::protocol::cdp::Emulation;
 use headless_chrome::protocol::cdp::Page::CaptureScreenshotFormatOption;
 use headless_chrome::{Browser, LaunchOptions, Tab};
@@ -47,7 +48,7 @@ fn until(tab: &Tab, what: &str, js: &str) {
         assert!(
             start.elapsed() < WAIT,
             "{what}: `{js}` never became true; url {}",
-            url(&tab)
+            url(tab)
         );
         std::thread::sleep(Duration::from_millis(50));
     }
@@ -71,6 +72,23 @@ fn shot(tab: &Tab, name: &str) {
         .capture_screenshot(CaptureScreenshotFormatOption::Png, None, None, true)
         .expect("screenshot");
     std::fs::write(dir.join(format!("{name}.png")), png).expect("write screenshot");
+}
+
+/// Taps a 시·도 on the map at a point inside its outline (the middle of its bounding box may
+/// be sea or a neighbour).
+fn tap_region(tab: &Tab, path: &str) {
+    let js = format!(
+        "(() => {{ const p = document.querySelector(\"#map path[data-region='{path}']\"); p.scrollIntoView({{block: 'center'}}); \
+         const svg = p.ownerSVGElement, b = p.getBBox(), m = p.getScreenCTM(); \
+         for (let i = 1; i < 20; i++) for (let j = 1; j < 20; j++) {{ \
+           const pt = svg.createSVGPoint(); pt.x = b.x + b.width * i / 20; pt.y = b.y + b.height * j / 20; \
+           if (!p.isPointInFill(pt)) continue; const s = pt.matrixTransform(m); \
+           if (document.elementFromPoint(s.x, s.y) === p) return JSON.stringify([s.x, s.y]); }} \
+         return null; }})()"
+    );
+    let at: Vec<f64> =
+        serde_json::from_str(eval(tab, &js).as_str().expect("a point inside")).expect("point");
+    tab.click_point(Point { x: at[0], y: at[1] }).expect("tap");
 }
 
 fn hit_ids(tab: &Tab) -> Value {
@@ -134,10 +152,10 @@ fn search_narrow_open_and_export_in_a_real_browser() {
     .click()
     .expect("click");
     until(&tab, "narrowed", &hits_shown(1));
-    let url = url(&tab);
+    let here = url(&tab);
     assert!(
-        url.contains(&format!("region={}", enc("/경상북도"))),
-        "{url}"
+        here.contains(&format!("region={}", enc("/경상북도"))),
+        "{here}"
     );
     assert_eq!(hit_ids(&tab), Value::String(format!("[\"{ANDONG}\"]")));
     let chip = eval(&tab, "document.querySelector('#chips .chip').textContent");
@@ -326,15 +344,52 @@ fn phone_width_screen() {
     shot(&tab, "6-phone-filters");
     assert_eq!(eval(&tab, "window.innerWidth"), 390);
     // The map is a filter too: tap 충청북도.
-    tab.find_element("#map path[data-region='/충청북도']")
-        .expect("충청북도")
-        .click()
-        .expect("tap");
+    tap_region(&tab, "/충청북도");
     until(&tab, "narrowed by the map", &hits_shown(1));
-    assert!(url(&tab).contains("region="), "{}", url(&tab));
-    assert!(url(&tab).contains(&format!("region={}", enc("/충청북도"))));
+    let here = url(&tab);
+    assert!(
+        here.contains(&format!("region={}", enc("/충청북도"))),
+        "{here}"
+    );
     assert_eq!(
         hit_ids(&tab),
         Value::String("[\"101_chungbuk_osong.txt\"]".into())
     );
+}
+
+#[test]
+fn an_open_page_shows_new_articles_for_its_search() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    support::corpus(&dir.path().join("docs"));
+    let s = Server::start_in(
+        dir,
+        &["--index", "idx", "--watch", "docs", "--debounce", "100"],
+    );
+    let b = browser(1280, 900);
+    let tab = b.new_tab().expect("tab");
+    tab.set_default_timeout(WAIT);
+    tab.navigate_to(&format!("{}/?q={}", s.base, enc("바이오·백신")))
+        .expect("navigate")
+        .wait_until_navigated()
+        .expect("loaded");
+    until(&tab, "hits", &hits_shown(3));
+    // The page has seen the index's generation once (its first poll).
+    until(&tab, "first poll", "last.generation !== null");
+    std::fs::write(
+        s.path("docs/300_new.txt"),
+        "경남도, 바이오·백신 기업 유치 협약\n입력 2024-06-03\n\n경상남도는 3일 바이오 기업 두 곳과 백신 공장 유치 협약을 맺었다.\n",
+    )
+    .expect("write");
+    until(&tab, "banner", "!document.querySelector('#banner').hidden && document.querySelector('#banner').textContent.includes('새 기사 1건')");
+    assert_eq!(
+        eval(&tab, "document.querySelectorAll('#hits .hit').length"),
+        3,
+        "the list stays until asked"
+    );
+    shot(&tab, "7-new-articles");
+    tab.find_element("#banner button")
+        .expect("보기")
+        .click()
+        .expect("click");
+    until(&tab, "four hits", &hits_shown(4));
 }
