@@ -160,6 +160,10 @@ fn search_narrow_open_and_export_in_a_real_browser() {
     assert_eq!(hit_ids(&tab), Value::String(format!("[\"{ANDONG}\"]")));
     let chip = eval(&tab, "document.querySelector('#chips .chip').textContent");
     assert!(chip.as_str().unwrap_or("").contains("경상북도"), "{chip}");
+    // The other 시·도 stay on offer with their counts, to add a second one.
+    until(&tab, "other regions offered", "Array.from(document.querySelectorAll('#facet-region .fv')).some(b => b.textContent.startsWith('인천광역시'))");
+    let selected = eval(&tab, "Array.from(document.querySelectorAll('#facet-region .fv.on')).map(b => b.textContent).join()");
+    assert_eq!(selected, "경상북도1");
     shot(&tab, "2-facet");
 
     // Back: the three hits again; forward: narrowed again.

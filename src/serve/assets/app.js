@@ -201,6 +201,30 @@ async function renderResults(s) {
   }
   renderPager(s, resp.total);
   renderFacets(s, resp.facets);
+  const key = last.key;
+  const facets = await othersFacets(s, resp.facets);
+  if (facets !== resp.facets && searchParams(readState()).toString() === key && !readState().article) renderFacets(s, facets);
+}
+
+// Counts of a filtered field as if that field were not filtered (the other filters and the
+// query still apply), as search UIs do: choosing 경상북도 keeps 인천광역시 and its count on
+// offer, so a second region can be added instead of only removed.
+async function othersFacets(s, facets) {
+  const jobs = [];
+  if (s.region.length) jobs.push(['region', { ...s, region: [] }]);
+  if (s.year.length || s.since || s.until) jobs.push(['year', { ...s, year: [], since: '', until: '' }]);
+  if (s.industry.length) jobs.push(['industry', { ...s, industry: [] }]);
+  if (!jobs.length) return facets;
+  const out = { ...facets };
+  await Promise.all(jobs.map(async ([field, t]) => {
+    try {
+      const r = await fetch('/api/facets?' + searchParams(t));
+      if (!r.ok) return;
+      const f = (await r.json()).facets;
+      if (field === 'region') { out.region = f.region; out.mentioned = f.mentioned; } else out[field] = f[field];
+    } catch (_) { /* keep the narrowed counts */ }
+  }));
+  return out;
 }
 
 function hitItem(h, i, s) {
