@@ -31,12 +31,49 @@ pub enum Error {
     },
     #[error("{0}")]
     Usage(String),
+    /// A search filter value (`--region`, `--industry`) that names nothing in the data files;
+    /// `known` lists what may be given instead.
+    #[error("unknown {kind} `{value}`: {}", .kind.hint(.known))]
+    UnknownFilter {
+        kind: FilterKind,
+        value: String,
+        known: Vec<String>,
+    },
     #[error("{path}: writing the index failed: {reason}; the last committed index is unchanged")]
     IndexWrite { path: PathBuf, reason: String },
     #[error("index: {0}")]
     Index(#[from] tantivy::TantivyError),
     #[error("{0}")]
     Json(#[from] serde_json::Error),
+}
+
+/// Which filter an [`Error::UnknownFilter`] is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FilterKind {
+    Region,
+    Industry,
+}
+
+impl FilterKind {
+    /// What to give instead, from the `known` values.
+    fn hint(self, known: &[String]) -> String {
+        match self {
+            FilterKind::Region => format!(
+                "use a 시·도 ({}), a 시·군·구 such as 안동시, or a path such as /경상북도/안동시",
+                known.join(", ")
+            ),
+            FilterKind::Industry => format!("known industries are {}", known.join(", ")),
+        }
+    }
+}
+
+impl std::fmt::Display for FilterKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            FilterKind::Region => "region",
+            FilterKind::Industry => "industry",
+        })
+    }
 }
 
 /// Result alias used across the library.

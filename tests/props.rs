@@ -8,7 +8,7 @@
 
 use std::collections::HashSet;
 use std::path::PathBuf;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use kpolicy::analysis::Analyzer;
 use kpolicy::data::Resources;
@@ -16,7 +16,7 @@ use kpolicy::index::update::{index_folders, UpdateOptions};
 use kpolicy::index::KIndex;
 use kpolicy::ingest::decode::{decode, DecodeError};
 use kpolicy::ingest::{input, ArticleIds, Pipeline, RawArticle, Supplied};
-use kpolicy::search::query::{groups, parse};
+use kpolicy::search::plan::parse::{groups, parse};
 use kpolicy::search::snippet::snippet;
 use kpolicy::search::{Engine, Request};
 use proptest::prelude::*;
@@ -32,7 +32,7 @@ static PIPE: LazyLock<Pipeline<'static>> =
     LazyLock::new(|| Pipeline::new(LazyLock::force(&FULL), LazyLock::force(&RES)));
 
 /// A small index for the query path, built once per run under cargo's test scratch folder.
-static INDEX: LazyLock<KIndex> = LazyLock::new(|| {
+static INDEX: LazyLock<Arc<KIndex>> = LazyLock::new(|| {
     let base = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
         .join(format!("kpolicy-props-{}", std::process::id()));
     let docs = base.join("docs");
@@ -51,7 +51,7 @@ static INDEX: LazyLock<KIndex> = LazyLock::new(|| {
         &mut |_| {},
     )
     .expect("index the props corpus");
-    KIndex::open(&idx, &FULL).expect("open the props index")
+    Arc::new(KIndex::open(&idx, &FULL).expect("open the props index"))
 });
 
 const CORPUS: &[&str] = &[
@@ -225,7 +225,7 @@ fn check_analysis(analyzer: &Analyzer, s: &str) -> Result<(), TestCaseError> {
 
 /// Snippet invariants: highlights are char ranges inside the snippet, sorted, disjoint.
 fn check_snippet(body: &str, terms: &HashSet<String>) -> Result<(), TestCaseError> {
-    let snip = snippet(body, terms, &FULL);
+    let snip = snippet(body, terms);
     let n = snip.text.chars().count();
     let mut prev_end = 0;
     for &[a, b] in &snip.highlights {
@@ -353,7 +353,7 @@ proptest! {
 
     #[test]
     fn search_never_fails(q in text(40), any_word in any::<bool>()) {
-        let engine = Engine::new(&INDEX, &FULL, &RES);
+        let engine = Engine::new(Arc::clone(&INDEX), &FULL, &RES);
         let req = Request { query: q, limit: 10, any: any_word, ..Request::default() };
         let resp = engine.search(&req);
         prop_assert!(resp.is_ok(), "{:?}", resp.err());

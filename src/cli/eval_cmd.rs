@@ -51,7 +51,7 @@ pub fn run(res: &Resources, analyzer: &Analyzer, a: EvalArgs) -> Result<Outcome>
             summary.documents, summary.added, summary.unchanged, summary.seconds
         );
     }
-    let engine = Engine::new(&kindex, analyzer, res);
+    let engine = Engine::new(kindex, analyzer, res);
     let scores = eval::evaluate(&engine, &queries, a.k)?;
     let mut out = std::io::stdout().lock();
     if a.json {

@@ -260,7 +260,7 @@ fn cmd_search(ctx: &Ctx, a: args::SearchArgs) -> Result<Outcome> {
         }
     }
     let kindex = open_for_search(ctx, &a.index.index, &analyzer)?;
-    let engine = Engine::new(&kindex, &analyzer, &ctx.res);
+    let engine = Engine::new(kindex, &analyzer, &ctx.res);
     let req = Request {
         query: a.query.join(" "),
         regions,

@@ -1,19 +1,19 @@
 //! Snippets: the best passage of a hit with the matched words highlighted in the original text.
 //!
-//! Analysing a whole article per hit would cost milliseconds, so candidate sentences are found
-//! by a cheap literal scan for the query terms, and only the chosen window is analysed to get
-//! exact highlight offsets. Highlights are ranges of the original surface: `바이오·백신` is one
-//! span even though it is two terms, and a range never splits a character.
+//! Nothing here runs the analyzer: analysing the article (or even the chosen window) of every
+//! hit would cost more than the rest of the search (docs/performance.md). The query's terms
+//! (from `plan`) are looked for literally instead: the sentence with the most distinct terms
+//! is the passage, grown to `SNIPPET_CHARS`, and the literal occurrences in it are the
+//! highlights. Highlights are ranges of the original surface: `바이오·백신` is one span even
+//! though it is two terms, and a range never splits a character. `hit` calls [`snippet`] for
+//! each hit of a page.
 
 use std::collections::HashSet;
 
 use crate::analysis::normalize::is_separator;
-use crate::analysis::Analyzer;
 
 /// Target snippet length in characters.
-pub const SNIPPET_CHARS: usize = 160;
-/// How much of an article is scanned when no term occurs literally (characters).
-const FALLBACK_SCAN_CHARS: usize = 3000;
+pub(crate) const SNIPPET_CHARS: usize = 160;
 
 /// A snippet and its highlights as character ranges into `text`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
@@ -27,10 +27,8 @@ pub struct Snippet {
 ///
 /// Highlights are the literal occurrences of the terms in the chosen window (ASCII
 /// case-insensitive, Latin terms only as whole words), joined across separators. Terms that
-/// never occur literally — verb stems such as 밝히 for 밝혔다 — are not highlighted; running the
-/// analyzer over the window to find them cost 90% of a query's time
-/// (`docs/performance.md`).
-pub fn snippet(body: &str, terms: &HashSet<String>, _analyzer: &Analyzer) -> Snippet {
+/// never occur literally — verb stems such as 밝히 for 밝혔다 — are not highlighted.
+pub fn snippet(body: &str, terms: &HashSet<String>) -> Snippet {
     if body.is_empty() {
         return Snippet::default();
     }
@@ -145,7 +143,7 @@ fn best_window(body: &str, terms: &HashSet<String>) -> (usize, usize) {
     }
     if hits.is_empty() {
         // No literal occurrence (a stem or a synonym): start of the article.
-        let end = char_boundary_after(body, FALLBACK_SCAN_CHARS.min(SNIPPET_CHARS));
+        let end = char_boundary_after(body, SNIPPET_CHARS);
         return (0, end);
     }
     hits.sort_unstable();

@@ -85,11 +85,11 @@ pub fn run(res: Resources, a: ServeArgs) -> Result<Outcome> {
                 }
                 other => other?,
             };
-            let kindex: &'static KIndex = Box::leak(Box::new(kindex));
+            let kindex = Arc::new(kindex);
             let phase = Shared::new(if fresh {
                 Phase::Building(format!("indexing {} for the first time", list(&dirs)))
             } else {
-                Phase::Ready(Arc::new(Library::from_static(kindex, analyzer, res)))
+                Phase::Ready(Arc::new(Library::new(kindex.clone(), analyzer, res)))
             });
             let w = watch::Watch {
                 kindex,
@@ -107,7 +107,11 @@ pub fn run(res: Resources, a: ServeArgs) -> Result<Outcome> {
         }
         None => match KIndex::open(&path, analyzer) {
             Ok(kindex) => (
-                Shared::new(Phase::Ready(Arc::new(Library::new(kindex, analyzer, res)))),
+                Shared::new(Phase::Ready(Arc::new(Library::new(
+                    Arc::new(kindex),
+                    analyzer,
+                    res,
+                )))),
                 None,
             ),
             Err(e @ (Error::NoIndex(_) | Error::Incompatible { .. })) if defaults => {
@@ -220,7 +224,11 @@ fn first_build(
         KIndex::open(path, analyzer)
     });
     match built {
-        Ok(kindex) => phase.set(Phase::Ready(Arc::new(Library::new(kindex, analyzer, res)))),
+        Ok(kindex) => phase.set(Phase::Ready(Arc::new(Library::new(
+            Arc::new(kindex),
+            analyzer,
+            res,
+        )))),
         Err(e) => {
             eprintln!("kpolicy serve: {e}");
             phase.set(Phase::Failed(e.to_string()));

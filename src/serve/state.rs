@@ -1,9 +1,10 @@
 //! The server's hold on the index: [`Library`] is the one type through which the server
 //! searches, reads articles and counts, and [`Phase`] says whether it is ready yet.
 //!
-//! `search::Engine` borrows the index, the analyzer and the data files, so they are made to
-//! live as long as the process (`Box::leak`, once per server, not per request); everything
-//! else in `serve` sees only `Library`'s methods, which take and return owned values.
+//! The engine owns its index (`Arc`); the analyzer and the data files are loaded once per
+//! server and kept for the life of the process (`&'static`: the article view's extraction
+//! pipeline borrows them). Everything else in `serve` sees only `Library`'s methods, which take
+//! and return owned values.
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
@@ -20,14 +21,15 @@ use crate::data::Resources;
 use crate::error::{Error, Result};
 use crate::index::{KIndex, UNKNOWN};
 use crate::ingest::{self, ArticleIds, Pipeline};
-use crate::search::{self, query, snippet, Engine, Facets, Request, Response};
+use crate::search::plan::parse;
+use crate::search::{self, snippet, Engine, Facets, Request, Response};
 
 /// An open index with everything needed to search it.
 pub struct Library {
-    kindex: &'static KIndex,
+    kindex: Arc<KIndex>,
     analyzer: &'static Analyzer,
     res: &'static Resources,
-    engine: Engine<'static>,
+    engine: Engine,
     /// For the evidence of the article view (prepared on first use: it analyses the
     /// industry keywords).
     pipeline: OnceLock<Pipeline<'static>>,
@@ -102,21 +104,16 @@ pub struct StatsView {
 }
 
 impl Library {
-    /// Holds `kindex` for the rest of the process.
-    pub fn new(kindex: KIndex, analyzer: &'static Analyzer, res: &'static Resources) -> Library {
-        Library::from_static(Box::leak(Box::new(kindex)), analyzer, res)
-    }
-
-    pub fn from_static(
-        kindex: &'static KIndex,
+    pub fn new(
+        kindex: Arc<KIndex>,
         analyzer: &'static Analyzer,
         res: &'static Resources,
     ) -> Library {
         Library {
+            engine: Engine::new(kindex.clone(), analyzer, res),
             kindex,
             analyzer,
             res,
-            engine: Engine::new(kindex, analyzer, res),
             pipeline: OnceLock::new(),
         }
     }
@@ -136,7 +133,7 @@ impl Library {
 
     /// Facet counts over the whole index.
     pub fn facets(&self) -> Result<Facets> {
-        search::all_facets(self.kindex, self.res)
+        search::all_facets(&self.kindex, self.res)
     }
 
     pub fn stats(&self) -> Result<StatsView> {
@@ -237,7 +234,7 @@ impl Library {
 
     /// The analysed words of the query's positive items (what the search highlights too).
     fn query_terms(&self, q: &str) -> HashSet<String> {
-        query::parse(q)
+        parse::parse(q)
             .iter()
             .filter(|i| !i.negate)
             .flat_map(|i| self.analyzer.term_texts(&i.text))

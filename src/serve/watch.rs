@@ -29,7 +29,7 @@ const RETRY_LOCKED: Duration = Duration::from_secs(1);
 const WRITER_MEMORY: usize = 64 * 1024 * 1024;
 
 pub(super) struct Watch {
-    pub kindex: &'static KIndex,
+    pub kindex: Arc<KIndex>,
     pub analyzer: &'static Analyzer,
     pub res: &'static Resources,
     pub dirs: Vec<PathBuf>,
@@ -81,7 +81,7 @@ impl Watch {
         let pipe = Pipeline::new(self.analyzer, self.res);
         let opts = UpdateOptions::default();
         let mut pass = |first: bool| match update::update_dirs(
-            self.kindex,
+            &self.kindex,
             &mut writer,
             &self.dirs,
             &pipe,
@@ -101,8 +101,8 @@ impl Watch {
         // Catch up with what changed while nobody watched; the first build ends here.
         pass(true);
         if self.phase.library().is_err() {
-            self.phase.set(Phase::Ready(Arc::new(Library::from_static(
-                self.kindex,
+            self.phase.set(Phase::Ready(Arc::new(Library::new(
+                self.kindex.clone(),
                 self.analyzer,
                 self.res,
             ))));

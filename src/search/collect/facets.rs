@@ -14,6 +14,9 @@
 //! The counts are those of `FacetCollector`: a document adds one to a group for each run of
 //! its ordinals that falls in the group (with the ordinals in column order, i.e. once per
 //! document for the sorted ordinals tantivy stores).
+//!
+//! `pass` hands the matching documents over in [`Batch`]es and turns the counts into
+//! [`Facets`] with [`harvest`]; the engine keeps one [`FacetCache`] for its whole life.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -24,10 +27,10 @@ use tantivy::index::SegmentId;
 use tantivy::schema::{Facet, Field};
 use tantivy::{DocId, Searcher, SegmentReader};
 
-use super::Facets;
 use crate::data::Resources;
 use crate::error::Result;
 use crate::index::Fields;
+use crate::search::Facets;
 
 /// Not a counter (a 시·도 itself, or a region outside the 시·도 list, at the second level).
 const NONE: u32 = u32::MAX;
@@ -244,7 +247,7 @@ struct SegmentEntry {
 /// [`FacetCache::sync`] drops the tables of segments a new searcher no longer has (merged or
 /// deleted). Counters are never renumbered (a merged segment's facets keep theirs).
 #[derive(Default)]
-pub struct FacetCache {
+pub(crate) struct FacetCache {
     inner: Mutex<CacheInner>,
 }
 
@@ -497,7 +500,7 @@ mod tests {
 
     use super::*;
 
-    /// What `Engine::facets` computed with tantivy's `FacetCollector` before `facets.rs`.
+    /// The counts of tantivy's `FacetCollector`, which these counts must equal.
     fn with_facet_collector(
         searcher: &Searcher,
         query: &dyn Query,

@@ -9,6 +9,9 @@
 //! Anything else — unbalanced quotes, stray operators, parentheses — is read as plain words.
 //! Plain words next to each other are analysed *together*, so `바이오 백신`, `바이오·백신` and
 //! `바이오백신` produce the same terms.
+//!
+//! [`parse`] gives the items as typed and [`groups`] joins them into the groups `build`
+//! makes one clause of each.
 
 /// A field restriction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

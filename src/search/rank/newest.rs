@@ -1,4 +1,4 @@
-//! "Newest first" ([`super::Sort::Newest`]): a query's matches ordered by publication date.
+//! "Newest first" ([`Sort::Newest`](crate::search::Sort::Newest)): a query's matches ordered by publication date.
 //!
 //! The year is a fast field, so every match is first ordered by year (undated last) at the
 //! cost of one column read per document. The day is only stored (`date`, `YYYY-MM-DD`), so

@@ -1,14 +1,13 @@
 //! One pass over a query's matches that gives the page, the total and the facet counts
 //! together; for a question, over the strict and the relaxed query side by side.
 //!
-//! Before, a search ran its query once for the page and the total (`TopDocs` + `Count`) and
-//! once more for the facets, and a question ran the strict query, then `relaxed AND NOT
-//! strict` for the rest of the page, then the relaxed query again for the facets. Here the
-//! scorers of both queries advance together over each segment: a document the strict query
-//! matches goes to the strict page with its strict score, one only the relaxed query matches
-//! goes to the rest of the page with its relaxed score, and the facet counter counts it under
-//! each query that matched it. The pages are kept with tantivy's own `TopDocs` segment
-//! collectors, so scores, order and ties are exactly those of `Searcher::search`.
+//! The scorers of both queries advance together over each segment: a document the strict
+//! query matches goes to the strict page with its strict score, one only the relaxed query
+//! matches goes to the rest of the page with its relaxed score, and the facet counter counts
+//! it under each query that matched it: one pass, where separate searches for the page, the
+//! total, the rest of the page and the facets would each visit the matches again. The pages
+//! are kept with tantivy's own `TopDocs` segment collectors, so scores, order and ties are
+//! exactly those of `Searcher::search`.
 
 use std::sync::Arc;
 
@@ -19,8 +18,9 @@ use tantivy::{DocAddress, DocId, Score, Searcher, TERMINATED};
 use super::facets::{
     harvest, Batch, Counters, Counts, FacetCache, FacetSpec, SegmentFacets, SLOTS,
 };
-use super::Facets;
+use super::pool::{both, large};
 use crate::error::Result;
+use crate::search::Facets;
 
 /// Slot of the strict query's matches in the facet counts.
 pub(crate) const STRICT: usize = 0;
@@ -52,22 +52,6 @@ impl Pass {
     }
 }
 
-/// Runs `strict` (and `relaxed`, when given) over every segment once, keeping the best
-/// `depth` hits of each (the same hits, in the same order, as `TopDocs::with_limit(depth)`
-/// over `strict`, and over `relaxed AND NOT strict`).
-/// Indexes of at least this many documents are collected on two threads.
-pub(crate) const PARALLEL_MIN_DOCS: u64 = 20_000;
-
-/// Whether a search of `searcher` is worth sharing between two threads.
-pub(crate) fn large(searcher: &Searcher) -> bool {
-    let docs: u64 = searcher
-        .segment_readers()
-        .iter()
-        .map(|s| u64::from(s.max_doc()))
-        .sum();
-    docs >= PARALLEL_MIN_DOCS
-}
-
 /// What one thread collects from its segments (`F`: a segment's page).
 struct Part<F> {
     strict_fruits: Vec<F>,
@@ -89,6 +73,10 @@ impl<F> Part<F> {
     }
 }
 
+/// Runs `strict` (and `relaxed`, when given) over every segment once, keeping the best
+/// `depth` hits of each (the same hits, in the same order, as `TopDocs::with_limit(depth)`
+/// over `strict`, and over `relaxed AND NOT strict`), scored with `stats`. Facets are counted
+/// when `facets` is given.
 pub(crate) fn run(
     searcher: &Searcher,
     stats: &dyn Bm25StatisticsProvider,
@@ -114,7 +102,7 @@ pub(crate) fn run(
         facets: None,
     };
     // Segments are shared out between two threads when the index is large enough for it to
-    // pay (`helper::both`: the other half goes to a long-lived helper thread): each half is
+    // pay (`pool::both`: the other half goes to a long-lived helper thread): each half is
     // collected on its own and the halves are merged, which gives the same page, totals and
     // counts.
     let mut halves: [Vec<usize>; 2] = [Vec::new(), Vec::new()];
@@ -182,7 +170,7 @@ pub(crate) fn run(
         Ok(part)
     };
     let parts: Vec<Part<_>> = if !halves[1].is_empty() && large(searcher) {
-        let (mine, other) = super::helper::both(|| one(&halves[0]), || one(&halves[1]));
+        let (mine, other) = both(|| one(&halves[0]), || one(&halves[1]));
         vec![mine?, other?]
     } else {
         vec![one(&(0..segments.len()).collect::<Vec<_>>())?]

@@ -1,0 +1,251 @@
+//! The engine: one index, ready to answer [`Request`]s from any number of threads.
+//!
+//! [`Engine::search`] runs the steps the neighbouring modules own: `plan` builds the queries,
+//! `collect` passes over the matches once for page, total and facet counts, `rank` re-ranks
+//! the top, `hit` loads the page. What lives as long as the engine is made once in
+//! [`Engine::new`] (analysed synonyms, the facet spec) or kept while the index's segments
+//! live (the facet tables of `collect`); everything else belongs to one search.
+
+use std::sync::Arc;
+
+use tantivy::query::AllQuery;
+
+use super::collect::{self, FacetCache, FacetSpec, RELAXED, STRICT};
+use super::plan::{self, QueryBuilder};
+use super::rank::bm25::Bm25Stats;
+use super::rank::newest;
+use super::rank::rerank::Reranker;
+use super::request::{Facets, Request, Response, Sort};
+use crate::analysis::Analyzer;
+use crate::data::Resources;
+use crate::error::Result;
+use crate::index::KIndex;
+
+/// Runs searches against one index.
+///
+/// An engine owns what it needs (`Send + Sync + 'static`), so one engine can serve many
+/// threads for the life of a server; each search reads the index's last commit.
+pub struct Engine {
+    kindex: Arc<KIndex>,
+    builder: QueryBuilder,
+    facet_spec: FacetSpec,
+    facet_cache: FacetCache,
+}
+
+impl Engine {
+    /// An engine over `kindex` (a `KIndex`, or an `Arc` of one to share it), with the
+    /// analyzer the index was made with and the data files' synonyms and regions.
+    pub fn new(kindex: impl Into<Arc<KIndex>>, analyzer: &Analyzer, res: &Resources) -> Engine {
+        let kindex = kindex.into();
+        Engine {
+            builder: QueryBuilder::new(analyzer, res, kindex.fields),
+            facet_spec: FacetSpec::new(&kindex.fields, res),
+            facet_cache: FacetCache::default(),
+            kindex,
+        }
+    }
+
+    /// Runs a request.
+    ///
+    /// Plain words are matched "all words if possible, else best partial": the strict query
+    /// (every word required) is run first; when fewer articles than the requested page holds
+    /// have all the words, the page goes on with the articles that have only some of them,
+    /// ranked by BM25 over all the words, below every article that has them all.
+    /// `title:`/`body:` words, exclusions and (except in a question, where their words count
+    /// like plain words) phrases stay hard constraints; `--any` ranks all documents with any
+    /// word together.
+    pub fn search(&self, req: &Request) -> Result<Response> {
+        let reader = self.kindex.reader()?;
+        let searcher = reader.searcher();
+        let fields = &self.kindex.fields;
+        // One memo of document frequencies for the whole search: the query's common-word
+        // check, the re-rank's idf and BM25 all look up the same terms.
+        let stats = Bm25Stats::new(&searcher, fields.body);
+        let plan = plan::plan(&self.builder, &stats, req);
+        let mut notice = plan.notice;
+        // Paging values beyond the index size are clamped: a huge --limit must not allocate
+        // for hits that cannot exist.
+        let docs = searcher.num_docs() as usize;
+        let offset = req.offset.min(docs);
+        let limit = req.limit.clamp(1, docs.max(1));
+        let reranker = Reranker::new(&stats, fields, &plan.window, &plan.pairs)?;
+        // Newest first needs every match: the page's dates are anywhere in the ranking.
+        let newest = req.sort == Sort::Newest;
+        let depth = if newest {
+            docs.max(1)
+        } else {
+            reranker.depth(offset, limit)
+        };
+        let page = |top: Vec<(f32, tantivy::DocAddress)>, offset: usize, limit: usize| {
+            if newest {
+                let ordered = newest::order(&searcher, fields, top, offset + limit)?;
+                Ok(ordered.into_iter().skip(offset).take(limit).collect())
+            } else {
+                reranker.page(&searcher, top, offset, limit)
+            }
+        };
+        let facet_spec = (!req.lean).then_some((&self.facet_spec, &self.facet_cache));
+        // Short keyword queries keep "all words" whenever some article has them all, so that
+        // totals and facets describe exactly those articles; questions fill the page with
+        // partial matches too, which is what ranks the right paragraph of a question into the
+        // top 10 (docs/relevance.md). A question runs both queries in one pass from the
+        // start; a short query runs the relaxed one only when no article has all the words.
+        let question = plan.question;
+        let strict = plan.strict.as_ref();
+        let relaxed = plan.relaxed.as_deref();
+        let mut pass = collect::run(
+            &searcher,
+            &stats,
+            strict,
+            relaxed.filter(|_| question),
+            depth,
+            facet_spec,
+        )?;
+        if pass.strict_total == 0 && !question {
+            if let Some(relaxed) = relaxed {
+                pass = collect::run(&searcher, &stats, strict, Some(relaxed), depth, facet_spec)?;
+            }
+        }
+        let mut top: Vec<_> = page(std::mem::take(&mut pass.strict_top), offset, limit)?;
+        let mut total = pass.strict_total;
+        let mut facet_slot = STRICT;
+        let fill = total == 0 || question;
+        if relaxed.is_some() && fill && total < offset + limit {
+            // Not enough articles with all the words: the rest of the page, and of the
+            // total, are the articles with only some of them.
+            let more_total = pass.rest_total;
+            if more_total > 0 {
+                notice = Some(if total == 0 {
+                    "no article has all the words: showing those with the most of them".to_string()
+                } else {
+                    format!(
+                        "{total} {} all the words; the others below match some of them",
+                        if total == 1 {
+                            "article has"
+                        } else {
+                            "articles have"
+                        }
+                    )
+                });
+            }
+            // `rest_top` holds the best `depth` of them, at least as many as this page needs.
+            let rest_offset = offset.saturating_sub(total);
+            let wanted = limit - top.len();
+            top.extend(page(
+                std::mem::take(&mut pass.rest_top),
+                rest_offset,
+                wanted,
+            )?);
+            total += more_total;
+            facet_slot = RELAXED;
+        }
+        let facets = pass.facets(facet_slot);
+        let hits =
+            super::hit::load_page(&searcher, fields, &top, offset, &plan.highlight, req.lean)?;
+        Ok(Response {
+            query: req.query.clone(),
+            total,
+            offset,
+            hits,
+            facets,
+            notice,
+        })
+    }
+}
+
+/// Facet counts over the whole index (`kpolicy stats`): region and mentioned region at both
+/// levels (시·도, and 시·군·구 of every 시·도 of the gazetteer), year and industry. Needs no
+/// analyzer and no [`Engine`].
+pub fn all_facets(kindex: &KIndex, res: &Resources) -> Result<Facets> {
+    let reader = kindex.reader()?;
+    let spec = FacetSpec::new(&kindex.fields, res);
+    collect::facets_of(&reader.searcher(), &AllQuery, &spec, &FacetCache::default())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::index::update::{index_folders, UpdateOptions};
+    use crate::ingest::Pipeline;
+
+    fn index(folder: &Path, index: &Path, analyzer: &Analyzer, res: &Resources) {
+        index_folders(
+            index,
+            &[folder.to_path_buf()],
+            &Pipeline::new(analyzer, res),
+            &UpdateOptions::default(),
+            false,
+            16 * 1024 * 1024,
+            &mut |_| {},
+        )
+        .expect("index the test folder");
+    }
+
+    fn search(engine: &Engine, query: &str) -> Response {
+        let req = Request {
+            query: query.to_string(),
+            limit: 10,
+            ..Request::default()
+        };
+        engine.search(&req).expect("search")
+    }
+
+    /// What a server needs: one engine searched from several threads, and commits made while
+    /// it serves (as `kpolicy watch` makes them) seen by the next search, facets included.
+    #[test]
+    fn one_engine_serves_many_threads_and_sees_new_commits() {
+        fn shareable<T: Send + Sync + 'static>() {}
+        shareable::<Engine>();
+
+        let tmp = tempfile::tempdir().expect("temporary folder");
+        let (docs, idx) = (tmp.path().join("docs"), tmp.path().join("index"));
+        std::fs::create_dir_all(&docs).expect("docs folder");
+        std::fs::write(
+            docs.join("vaccine.txt"),
+            "경북 안동시, 바이오·백신 산업 육성\n\n경상북도 안동시는 바이오·백신 클러스터를 조성한다고 밝혔다.",
+        )
+        .expect("write an article");
+        let res = Resources::embedded().expect("data files");
+        let analyzer = Analyzer::new(&res.user_words()).expect("analyzer");
+        index(&docs, &idx, &analyzer, &res);
+        let kindex = KIndex::open(&idx, &analyzer).expect("open the index");
+        let engine = Arc::new(Engine::new(kindex, &analyzer, &res));
+
+        let threads: Vec<_> = (0..4)
+            .map(|_| {
+                let engine = Arc::clone(&engine);
+                std::thread::spawn(move || {
+                    (0..5)
+                        .map(|_| search(&engine, "바이오 백신"))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        for t in threads {
+            for r in t.join().expect("a search thread panicked") {
+                assert_eq!(r.total, 1);
+                assert!(r.hits[0].path.ends_with("vaccine.txt"), "{:?}", r.hits[0]);
+                assert!(!r.hits[0].highlights.is_empty());
+                assert_eq!(r.facets.year.values().sum::<u64>(), 1);
+            }
+        }
+        assert_eq!(search(&engine, "수소").total, 0);
+
+        std::fs::write(
+            docs.join("hydrogen.txt"),
+            "울산 남구, 수소 충전소 확충\n\n울산광역시 남구는 수소 충전소를 늘리고 수소 버스 노선을 확대한다.",
+        )
+        .expect("write an article");
+        index(&docs, &idx, &analyzer, &res);
+        let r = search(&engine, "수소");
+        assert_eq!(r.total, 1, "the engine sees the new commit");
+        assert!(r.hits[0].path.ends_with("hydrogen.txt"), "{:?}", r.hits[0]);
+        // The facet tables of the new segment were built: the counts cover the new article.
+        assert_eq!(r.facets.year.values().sum::<u64>(), 1);
+        let all = search(&engine, "");
+        assert_eq!(all.total, 2);
+        assert_eq!(all.facets.year.values().sum::<u64>(), 2);
+    }
+}

@@ -1,0 +1,70 @@
+//! Request → the queries to run: what the engine hands to the pass over the matches.
+//!
+//! [`parse`] reads the query language without ever failing, `build` analyses the words and
+//! makes the strict and the relaxed tantivy queries, `filters` adds the region, industry and
+//! year filters to both. The resulting `Plan` also carries what ranking and snippets need
+//! to know about the query: the terms to highlight and the words of the proximity re-rank.
+
+mod build;
+mod filters;
+pub mod parse;
+
+use std::collections::HashSet;
+
+use tantivy::query::{AllQuery, BooleanQuery, EmptyQuery, Occur, Query};
+
+pub(crate) use build::QueryBuilder;
+pub use filters::resolve_filters;
+
+use crate::search::rank::bm25::Bm25Stats;
+use crate::search::rank::weights::LONG_QUERY_TERMS;
+use crate::search::Request;
+
+/// The queries of one request, filters included.
+pub(crate) struct Plan {
+    /// Every plain word required (all documents when the query has no text).
+    pub(crate) strict: Box<dyn Query>,
+    /// At least a share of the words (`build`); none when the query cannot be relaxed.
+    pub(crate) relaxed: Option<Box<dyn Query>>,
+    /// The query is a question ([`LONG_QUERY_TERMS`] words or more): partial matches fill
+    /// the page even when some articles have all the words.
+    pub(crate) question: bool,
+    /// Terms to highlight in snippets.
+    pub(crate) highlight: HashSet<String>,
+    /// Words and adjacent-word pairs of the proximity re-rank (`rank::rerank`).
+    pub(crate) window: Vec<String>,
+    pub(crate) pairs: Vec<(String, String, u32)>,
+    /// Set when the user typed text of which nothing is searchable.
+    pub(crate) notice: Option<String>,
+}
+
+/// Plans `req`: its text query in both forms, each with the request's filters.
+pub(crate) fn plan(builder: &QueryBuilder, stats: &Bm25Stats, req: &Request) -> Plan {
+    let tq = builder.text_query(stats, &req.query, req.any);
+    let filters = filters::clauses(req, &builder.fields);
+    let with_filters = |text: Option<Box<dyn Query>>| -> Box<dyn Query> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        match text {
+            Some(q) => clauses.push((Occur::Must, q)),
+            // Text that analyses to nothing matches nothing; no text at all matches all.
+            None if tq.has_text => clauses.push((Occur::Must, Box::new(EmptyQuery))),
+            None => clauses.push((Occur::Must, Box::new(AllQuery))),
+        }
+        for filter in &filters {
+            clauses.push((Occur::Must, filter.box_clone()));
+        }
+        Box::new(BooleanQuery::new(clauses))
+    };
+    let notice = (tq.strict.is_none() && tq.has_text).then(|| {
+        "the query has no searchable words (only particles, endings or punctuation)".to_string()
+    });
+    Plan {
+        question: tq.words >= LONG_QUERY_TERMS,
+        strict: with_filters(tq.strict),
+        relaxed: tq.relaxed.map(|r| with_filters(Some(r))),
+        highlight: tq.highlight,
+        window: tq.window,
+        pairs: tq.pairs,
+        notice,
+    }
+}

@@ -1,0 +1,108 @@
+//! What a caller asks of the engine and what it gets back: [`Request`] in, [`Response`] (with
+//! its [`Hit`]s and [`Facets`]) out of [`Engine::search`](super::Engine::search).
+//!
+//! These types are the library's search API, used alike by the CLI, the tests and any server.
+//! `Response` serialises as the `--json` schema of `kpolicy search` (README, "JSON output"):
+//! fields may be added, never renamed or removed. Requests arrive resolved: region and
+//! industry names have been checked by [`resolve_filters`](super::resolve_filters).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+/// Hits shown unless `--limit` says otherwise.
+pub const DEFAULT_LIMIT: usize = 10;
+
+/// A search request, resolved (region and industry names already checked).
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    pub query: String,
+    /// Region facet paths; a document matches any of them.
+    pub regions: Vec<String>,
+    /// Filter `regions` on mentioned regions instead of the issuing region.
+    pub mentioned: bool,
+    /// Industry names; a document matches any of them.
+    pub industries: Vec<String>,
+    /// Exact years; `None` in the list means `unknown`.
+    pub years: Vec<Option<i32>>,
+    pub since: Option<i32>,
+    pub until: Option<i32>,
+    pub limit: usize,
+    pub offset: usize,
+    /// Any word may match instead of all words.
+    pub any: bool,
+    /// Ids and scores only: no snippets, no facet counts (evaluation, benchmarks of ranking).
+    pub lean: bool,
+    /// Order of the hits.
+    pub sort: Sort,
+}
+
+/// Order of the hits of a search.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Sort {
+    /// Best match first (BM25 and the re-rank).
+    #[default]
+    Relevance,
+    /// Latest publication date first; undated articles last, by relevance. Articles with all
+    /// the words still come before those with only some of them.
+    Newest,
+}
+
+impl std::str::FromStr for Sort {
+    type Err = crate::error::Error;
+
+    fn from_str(s: &str) -> crate::error::Result<Sort> {
+        match s {
+            "relevance" => Ok(Sort::Relevance),
+            "newest" => Ok(Sort::Newest),
+            other => Err(crate::error::Error::Usage(format!(
+                "unknown sort `{other}`: use relevance or newest"
+            ))),
+        }
+    }
+}
+
+/// One hit as users see it (and as `--json` prints it).
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    pub rank: usize,
+    pub id: String,
+    pub path: String,
+    pub title: String,
+    pub title_derived: bool,
+    pub date: Option<String>,
+    pub year: Option<i64>,
+    pub region: Option<String>,
+    pub mentioned_regions: Vec<String>,
+    pub industry: Vec<String>,
+    pub source: Option<String>,
+    pub url: Option<String>,
+    pub score: f32,
+    pub snippet: String,
+    pub highlights: Vec<[usize; 2]>,
+}
+
+/// Facet counts over all matching documents.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Facets {
+    /// Issuing region: `/경상북도` (시·도) and `/경상북도/안동시` (시·군·구) counts.
+    pub region: BTreeMap<String, u64>,
+    /// Mentioned regions, same shape.
+    pub mentioned: BTreeMap<String, u64>,
+    pub year: BTreeMap<String, u64>,
+    pub industry: BTreeMap<String, u64>,
+}
+
+/// A search result.
+#[derive(Debug, Clone, Serialize)]
+pub struct Response {
+    pub query: String,
+    pub total: usize,
+    pub offset: usize,
+    pub hits: Vec<Hit>,
+    pub facets: Facets,
+    /// Set when the query had to be read differently than typed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notice: Option<String>,
+}
