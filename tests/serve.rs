@@ -153,6 +153,8 @@ fn errors_are_json_with_the_right_status() {
         "{msg}"
     );
     assert_eq!(bad.json()["status"], 400);
+    let known = bad.json()["known"].as_array().map(Vec::len);
+    assert_eq!(known, Some(17), "the 17 시·도: {}", bad.body);
     let bad = s.get(&format!("/api/search?industry={}", enc("우주항공x")));
     assert_eq!(bad.status, 400);
     assert!(bad.body.contains("known industries are"), "{}", bad.body);

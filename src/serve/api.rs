@@ -18,11 +18,13 @@ pub const MAX_LIMIT: usize = 1000;
 /// query stays a few milliseconds).
 pub const MAX_QUERY_CHARS: usize = 10_000;
 
-/// An error answer: `{"error": message, "status": code}`.
+/// An error answer: `{"error": message, "status": code}`, and `known` (the values that may be
+/// given instead) for an unknown region or industry.
 #[derive(Debug)]
 pub struct ApiError {
     pub status: StatusCode,
     pub message: String,
+    pub known: Option<Vec<String>>,
 }
 
 impl ApiError {
@@ -30,6 +32,7 @@ impl ApiError {
         ApiError {
             status: StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
             message: message.into(),
+            known: None,
         }
     }
 
@@ -40,16 +43,23 @@ impl ApiError {
 
 impl From<Error> for ApiError {
     fn from(e: Error) -> ApiError {
-        ApiError::new(super::state::status_of(&e), e.to_string())
+        let mut api = ApiError::new(super::state::status_of(&e), e.to_string());
+        if let Error::UnknownFilter { known, .. } = e {
+            api.known = Some(known);
+        }
+        api
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = serde_json::json!({
+        let mut body = serde_json::json!({
             "error": self.message,
             "status": self.status.as_u16(),
         });
+        if let Some(known) = self.known {
+            body["known"] = serde_json::json!(known);
+        }
         (self.status, Json(body)).into_response()
     }
 }

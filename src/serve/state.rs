@@ -288,7 +288,7 @@ impl Library {
 /// another process is writing for the first time (503), or the server's fault (500).
 pub fn status_of(e: &Error) -> u16 {
     match e {
-        Error::Usage(_) => 400,
+        Error::Usage(_) | Error::UnknownFilter { .. } => 400,
         Error::Locked(_) | Error::NoIndex(_) => 503,
         _ => 500,
     }
