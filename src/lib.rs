@@ -15,6 +15,8 @@
 //! - [`search`]: query parsing, filters, BM25 ranking, snippets, facet counts.
 //! - [`stats`]: what an index holds (documents, size, facet counts).
 //! - [`eval`]: ranking quality on judged corpora.
+//! - [`export`]: the full result list of a search as CSV or JSON.
+//! - [`serve`]: `kpolicy serve`, the search page and the HTTP API over the same [`search`].
 //! - [`cli`]: argument parsing and resolution, the commands, one printer.
 
 pub mod analysis;
@@ -23,10 +25,12 @@ pub mod cli;
 pub mod data;
 pub mod error;
 pub mod eval;
+pub mod export;
 pub mod index;
 pub mod indexer;
 pub mod ingest;
 pub mod search;
+pub mod serve;
 pub mod stats;
 
 pub use error::{Error, Result};

@@ -50,6 +50,8 @@ pub(crate) enum Command {
     Watch(WatchArgs),
     /// Measure ranking quality on a corpus with relevance judgments.
     Eval(EvalArgs),
+    /// Serve the search page and the HTTP API (http://127.0.0.1:7700 by default).
+    Serve(ServeArgs),
 }
 
 #[derive(Debug, Args)]
@@ -135,6 +137,41 @@ pub(crate) struct SearchArgs {
     /// Print the result as one JSON object.
     #[arg(long)]
     pub(crate) json: bool,
+    /// Order of the hits: relevance (best match first) or newest (latest date first).
+    #[arg(long, value_name = "ORDER", default_value = "relevance", value_parser = ["relevance", "newest"])]
+    pub(crate) sort: String,
+    /// Output format: text, json (as --json) or csv (every match: --limit and --offset do
+    /// not apply).
+    #[arg(long, value_enum, conflicts_with = "json")]
+    pub(crate) format: Option<OutputFormat>,
+}
+
+/// Output format of `kpolicy search`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum OutputFormat {
+    Text,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ServeArgs {
+    #[command(flatten)]
+    pub(crate) index: IndexOpt,
+    /// Address to listen on; anything but a loopback address makes the articles readable
+    /// on the network.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    pub(crate) host: String,
+    /// Port to listen on (0: any free port, printed at start).
+    #[arg(long, value_name = "N", default_value_t = 7700)]
+    pub(crate) port: u16,
+    /// Keep the index current while serving: index new, changed and removed files of these
+    /// folders (default documents/).
+    #[arg(long, value_name = "DIR", num_args = 0..)]
+    pub(crate) watch: Option<Vec<PathBuf>>,
+    /// With --watch: wait this long after the last change before indexing (milliseconds).
+    #[arg(long, value_name = "MS", default_value_t = 300)]
+    pub(crate) debounce: u64,
 }
 
 #[derive(Debug, Args)]

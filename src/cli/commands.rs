@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
+use super::args::OutputFormat;
 use super::hiargs::{
     AnalyzeTask, EvalTask, IndexInput, IndexTask, InspectTask, SearchTask, StatsTask, WatchTask,
 };
@@ -72,8 +73,18 @@ pub(super) fn index(res: &Resources, printer: &Printer, t: IndexTask) -> Result<
 
 pub(super) fn search(res: &Resources, printer: &Printer, t: SearchTask) -> Result<Outcome> {
     let engine = Engine::new(t.kindex, &t.analyzer, res);
+    if t.format == OutputFormat::Csv {
+        // Every match, not one page.
+        let resp = crate::export::all_matches(&engine, &t.request)?;
+        printer.text(|out| crate::export::write_csv(out, &resp.hits))?;
+        return Ok(if resp.total == 0 {
+            Outcome::NoResults
+        } else {
+            Outcome::Ok
+        });
+    }
     let resp = engine.search(&t.request)?;
-    if t.json {
+    if t.format == OutputFormat::Json {
         printer.json(&resp)?;
     } else {
         printer.text(|out| render::search(out, &resp, &printer.style))?;

@@ -34,6 +34,7 @@ pub(crate) enum Task {
     Stats(StatsTask),
     Watch(WatchTask),
     Eval(EvalTask),
+    Serve(crate::serve::Options),
 }
 
 pub(crate) enum IndexInput {
@@ -55,7 +56,7 @@ pub(crate) struct SearchTask {
     pub analyzer: Analyzer,
     pub kindex: KIndex,
     pub request: Request,
-    pub json: bool,
+    pub format: args::OutputFormat,
 }
 
 pub(crate) struct AnalyzeTask {
@@ -159,6 +160,7 @@ impl HiArgs {
                 json: a.json,
             }),
             Command::Eval(a) => Task::Eval(eval_task(analyzer()?, a)?),
+            Command::Serve(a) => Task::Serve(serve_options(a)?),
         };
         Ok(HiArgs { res, printer, task })
     }
@@ -224,10 +226,15 @@ fn search_task(
             offset: a.offset,
             any: a.any,
             lean: false,
+            sort: a.sort.parse()?,
         },
         analyzer,
         kindex,
-        json: a.json,
+        format: match a.format {
+            Some(f) => f,
+            None if a.json => args::OutputFormat::Json,
+            None => args::OutputFormat::Text,
+        },
     })
 }
 
@@ -286,6 +293,26 @@ fn eval_task(analyzer: Analyzer, a: args::EvalArgs) -> Result<EvalTask> {
         k: a.k,
         verbose: a.verbose,
         json: a.json,
+    })
+}
+
+fn serve_options(a: args::ServeArgs) -> Result<crate::serve::Options> {
+    let host: std::net::IpAddr = a.host.parse().map_err(|_| {
+        Error::Usage(format!(
+            "--host {}: expected an IP address such as 127.0.0.1 or 0.0.0.0",
+            a.host
+        ))
+    })?;
+    let index = a.index.index;
+    // As for `search`: the default index is built from documents/ when it is missing.
+    let build_from = (index == Path::new(DEFAULT_INDEX) && Path::new(DEFAULT_DOCUMENTS).is_dir())
+        .then(|| PathBuf::from(DEFAULT_DOCUMENTS));
+    Ok(crate::serve::Options {
+        index,
+        addr: std::net::SocketAddr::new(host, a.port),
+        watch: a.watch.as_deref().map(corpus_dirs).transpose()?,
+        debounce: Duration::from_millis(a.debounce),
+        build_from,
     })
 }
 

@@ -56,5 +56,6 @@ fn resolve_and_run(cli: Cli) -> crate::Result<Outcome> {
         Task::Stats(t) => commands::stats(&res, p, t),
         Task::Watch(t) => commands::watch(&res, p, t),
         Task::Eval(t) => commands::eval(&res, p, t),
+        Task::Serve(o) => crate::serve::run(res, o).map(|()| Outcome::Ok),
     }
 }

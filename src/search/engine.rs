@@ -13,8 +13,9 @@ use tantivy::query::AllQuery;
 use super::collect::{self, FacetCache, FacetSpec, RELAXED, STRICT};
 use super::plan::{self, QueryBuilder};
 use super::rank::bm25::Bm25Stats;
+use super::rank::newest;
 use super::rank::rerank::Reranker;
-use super::request::{Facets, Request, Response};
+use super::request::{Facets, Request, Response, Sort};
 use crate::analysis::Analyzer;
 use crate::data::Resources;
 use crate::error::Result;
@@ -68,7 +69,21 @@ impl Engine {
         let offset = req.offset.min(docs);
         let limit = req.limit.clamp(1, docs.max(1));
         let reranker = Reranker::new(&stats, fields, &plan.window, &plan.pairs)?;
-        let depth = reranker.depth(offset, limit);
+        // Newest first needs every match: the page's dates are anywhere in the ranking.
+        let newest = req.sort == Sort::Newest;
+        let depth = if newest {
+            docs.max(1)
+        } else {
+            reranker.depth(offset, limit)
+        };
+        let page = |top: Vec<(f32, tantivy::DocAddress)>, offset: usize, limit: usize| {
+            if newest {
+                let ordered = newest::order(&searcher, fields, top, offset + limit)?;
+                Ok(ordered.into_iter().skip(offset).take(limit).collect())
+            } else {
+                reranker.page(&searcher, top, offset, limit)
+            }
+        };
         let facet_spec = (!req.lean).then_some((&self.facet_spec, &self.facet_cache));
         // Short keyword queries keep "all words" whenever some article has them all, so that
         // totals and facets describe exactly those articles; questions fill the page with
@@ -91,12 +106,7 @@ impl Engine {
                 pass = collect::run(&searcher, &stats, strict, Some(relaxed), depth, facet_spec)?;
             }
         }
-        let mut top = reranker.page(
-            &searcher,
-            std::mem::take(&mut pass.strict_top),
-            offset,
-            limit,
-        )?;
+        let mut top: Vec<_> = page(std::mem::take(&mut pass.strict_top), offset, limit)?;
         let mut total = pass.strict_total;
         let mut facet_slot = STRICT;
         let fill = total == 0 || question;
@@ -121,8 +131,7 @@ impl Engine {
             // `rest_top` holds the best `depth` of them, at least as many as this page needs.
             let rest_offset = offset.saturating_sub(total);
             let wanted = limit - top.len();
-            top.extend(reranker.page(
-                &searcher,
+            top.extend(page(
                 std::mem::take(&mut pass.rest_top),
                 rest_offset,
                 wanted,

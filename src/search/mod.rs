@@ -24,4 +24,4 @@ pub mod snippet;
 
 pub use engine::{all_facets, Engine};
 pub use plan::resolve_filters;
-pub use request::{Facets, Hit, Request, Response, DEFAULT_LIMIT};
+pub use request::{Facets, Hit, Request, Response, Sort, DEFAULT_LIMIT};

@@ -33,6 +33,34 @@ pub struct Request {
     pub any: bool,
     /// Ids and scores only: no snippets, no facet counts (evaluation, benchmarks of ranking).
     pub lean: bool,
+    /// Order of the hits.
+    pub sort: Sort,
+}
+
+/// Order of the hits of a search.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Sort {
+    /// Best match first (BM25 and the re-rank).
+    #[default]
+    Relevance,
+    /// Latest publication date first; undated articles last, by relevance. Articles with all
+    /// the words still come before those with only some of them.
+    Newest,
+}
+
+impl std::str::FromStr for Sort {
+    type Err = crate::error::Error;
+
+    fn from_str(s: &str) -> crate::error::Result<Sort> {
+        match s {
+            "relevance" => Ok(Sort::Relevance),
+            "newest" => Ok(Sort::Newest),
+            other => Err(crate::error::Error::Usage(format!(
+                "unknown sort `{other}`: use relevance or newest"
+            ))),
+        }
+    }
 }
 
 /// One hit as users see it (and as `--json` prints it).

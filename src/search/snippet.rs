@@ -66,6 +66,23 @@ pub fn snippet(body: &str, terms: &HashSet<String>) -> Snippet {
     Snippet { text, highlights }
 }
 
+/// Highlights of the terms' literal occurrences in the whole of `text` (an article shown in
+/// full), as `[start, end)` character ranges, by the same rules as [`snippet`]'s.
+pub fn highlight_all(text: &str, terms: &HashSet<String>) -> Vec<[usize; 2]> {
+    let mut spans = literal_spans(text, terms);
+    spans.sort_unstable();
+    let mut out = Vec::new();
+    let (mut byte, mut chars) = (0, 0);
+    for (a, b) in merge_spans(text, spans) {
+        chars += text[byte..a].chars().count();
+        let len = text[a..b].chars().count();
+        out.push([chars, chars + len]);
+        chars += len;
+        byte = b;
+    }
+    out
+}
+
 /// Byte spans of the terms' literal occurrences in `text`. One-syllable Hangul terms (parts of
 /// decomposed compounds such as 식 in 출범식) would light up everywhere and are skipped when
 /// longer terms occur.

@@ -1,0 +1,298 @@
+//! The server's hold on the index: [`Library`] is the one type through which the server
+//! searches, reads articles and counts, and [`Phase`] says whether it is ready yet.
+//!
+//! The engine owns its index (`Arc`); the analyzer and the data files are loaded once per
+//! server and kept for the life of the process (`&'static`: the article view's extraction
+//! pipeline borrows them). Everything else in `serve` sees only `Library`'s methods, which take
+//! and return owned values.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+use std::sync::{Arc, OnceLock, RwLock};
+
+use serde::Serialize;
+use tantivy::collector::TopDocs;
+use tantivy::query::TermQuery;
+use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::{TantivyDocument, Term};
+
+use crate::analysis::Analyzer;
+use crate::data::Resources;
+use crate::error::{Error, Result};
+use crate::index::{KIndex, UNKNOWN};
+use crate::ingest::{self, ArticleIds, Pipeline};
+use crate::search::plan::parse;
+use crate::search::{self, snippet, Engine, Facets, Request, Response};
+
+/// An open index with everything needed to search it.
+pub struct Library {
+    kindex: Arc<KIndex>,
+    analyzer: &'static Analyzer,
+    res: &'static Resources,
+    engine: Engine,
+    /// For the evidence of the article view (prepared on first use: it analyses the
+    /// industry keywords).
+    pipeline: OnceLock<Pipeline<'static>>,
+}
+
+/// Whether the server can answer searches.
+pub enum Phase {
+    /// The index is being built for the first time (or waits for another writer).
+    Building(String),
+    Ready(Arc<Library>),
+    /// The first build failed; the message says why.
+    Failed(String),
+}
+
+/// The phase, shared by the request handlers and the thread that builds or watches the index.
+#[derive(Clone)]
+pub struct Shared(Arc<RwLock<Phase>>);
+
+impl Shared {
+    pub fn new(phase: Phase) -> Shared {
+        Shared(Arc::new(RwLock::new(phase)))
+    }
+
+    pub fn set(&self, phase: Phase) {
+        *self.0.write().unwrap_or_else(|e| e.into_inner()) = phase;
+    }
+
+    /// The library when ready, else the message of the current phase and whether the server
+    /// is still building (a client may retry) or failed.
+    pub fn library(&self) -> std::result::Result<Arc<Library>, (bool, String)> {
+        match &*self.0.read().unwrap_or_else(|e| e.into_inner()) {
+            Phase::Ready(lib) => Ok(lib.clone()),
+            Phase::Building(msg) => Err((true, msg.clone())),
+            Phase::Failed(msg) => Err((false, msg.clone())),
+        }
+    }
+}
+
+/// An article as the article view shows it.
+#[derive(Debug, Serialize)]
+pub struct ArticleView {
+    pub id: String,
+    pub path: String,
+    pub title: String,
+    pub title_derived: bool,
+    pub date: Option<String>,
+    pub year: Option<i64>,
+    pub region: Option<String>,
+    pub mentioned_regions: Vec<String>,
+    pub industry: Vec<String>,
+    pub source: Option<String>,
+    pub url: Option<String>,
+    /// The cleaned text.
+    pub text: String,
+    /// `[start, end)` character ranges of `text` where the query's words occur.
+    pub highlights: Vec<[usize; 2]>,
+    /// Why each metadata value was chosen (as `kpolicy inspect`), when the original file is
+    /// still the one indexed; else `null`.
+    pub evidence: Option<BTreeMap<String, String>>,
+    /// Whether `/api/original/{id}` can serve the original file.
+    pub original: bool,
+}
+
+/// `GET /api/stats`: what `kpolicy stats --json` prints, and the commit's opstamp, which
+/// changes with every commit (the page polls it to notice new articles).
+#[derive(Debug, Serialize)]
+pub struct StatsView {
+    #[serde(flatten)]
+    pub stats: crate::index::Stats,
+    pub facets: Facets,
+    pub generation: u64,
+}
+
+impl Library {
+    pub fn new(
+        kindex: Arc<KIndex>,
+        analyzer: &'static Analyzer,
+        res: &'static Resources,
+    ) -> Library {
+        Library {
+            engine: Engine::new(kindex.clone(), analyzer, res),
+            kindex,
+            analyzer,
+            res,
+            pipeline: OnceLock::new(),
+        }
+    }
+
+    pub fn resources(&self) -> &Resources {
+        self.res
+    }
+
+    pub fn search(&self, req: &Request) -> Result<Response> {
+        self.engine.search(req)
+    }
+
+    /// Every match of `req` (for the export), without snippets or facet counts.
+    pub fn all_matches(&self, req: &Request) -> Result<Response> {
+        crate::export::all_matches(&self.engine, req)
+    }
+
+    /// Facet counts over the whole index.
+    pub fn facets(&self) -> Result<Facets> {
+        search::all_facets(&self.kindex, self.res)
+    }
+
+    pub fn stats(&self) -> Result<StatsView> {
+        Ok(StatsView {
+            stats: self.kindex.stats()?,
+            facets: self.facets()?,
+            generation: self.generation()?,
+        })
+    }
+
+    /// The opstamp of the last commit.
+    pub fn generation(&self) -> Result<u64> {
+        Ok(self.kindex.index.load_metas()?.opstamp)
+    }
+
+    /// Documents in the index now.
+    pub fn documents(&self) -> Result<u64> {
+        Ok(self.kindex.reader()?.searcher().num_docs())
+    }
+
+    /// The article with this id, its query words highlighted; `None` when no article has it.
+    pub fn article(&self, id: &str, q: &str) -> Result<Option<ArticleView>> {
+        let Some(doc) = self.doc_by_id(id)? else {
+            return Ok(None);
+        };
+        let f = &self.kindex.fields;
+        let text = |field: Field| -> Option<String> {
+            doc.get_first(field)
+                .and_then(|v| v.as_str())
+                .map(str::to_string)
+        };
+        let facets = |field: Field| -> Vec<String> {
+            doc.get_all(field)
+                .filter_map(|v| v.as_facet())
+                .map(|encoded| format!("/{}", encoded.replace('\0', "/")))
+                .collect()
+        };
+        let body = text(f.body_text).unwrap_or_default();
+        let path = text(f.path).unwrap_or_default();
+        let hash = text(f.hash).unwrap_or_default();
+        let evidence = self.evidence(id, &path, &hash);
+        Ok(Some(ArticleView {
+            id: text(f.id).unwrap_or_default(),
+            title: text(f.title).unwrap_or_default(),
+            title_derived: doc
+                .get_first(f.title_derived)
+                .and_then(|v| v.as_bool())
+                .unwrap_or(false),
+            date: text(f.date),
+            year: doc.get_first(f.year).and_then(|v| v.as_i64()),
+            region: facets(f.region)
+                .into_iter()
+                .next()
+                .filter(|r| r != &format!("/{UNKNOWN}")),
+            mentioned_regions: facets(f.mentioned),
+            industry: facets(f.industry)
+                .into_iter()
+                .map(|p| p.trim_start_matches('/').to_string())
+                .collect(),
+            source: text(f.source),
+            url: text(f.url),
+            highlights: snippet::highlight_all(&body, &self.query_terms(q)),
+            text: body,
+            original: evidence.is_some(),
+            evidence,
+            path,
+        }))
+    }
+
+    /// The original file of an article, decoded to UTF-8: only the file the index names for
+    /// it, and only while its content is still the one indexed (same hash).
+    pub fn original(&self, id: &str) -> Result<Option<(String, String)>> {
+        let Some(doc) = self.doc_by_id(id)? else {
+            return Ok(None);
+        };
+        let f = &self.kindex.fields;
+        let get = |field: Field| {
+            doc.get_first(field)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string()
+        };
+        let (path, hash) = (get(f.path), get(f.hash));
+        // The same reading and hashing as indexing, so "unchanged" means what it means there.
+        let unchanged = ingest::read_file(Path::new(&path), ingest::DEFAULT_MAX_FILE_BYTES)
+            .is_ok_and(|(_, _, file_hash)| file_hash == hash);
+        if !unchanged {
+            return Ok(None);
+        }
+        let Ok(bytes) = std::fs::read(Path::new(&path)) else {
+            return Ok(None);
+        };
+        match ingest::decode::decode(&bytes) {
+            Ok(d) => Ok(Some((path, d.text))),
+            Err(_) => Ok(None),
+        }
+    }
+
+    /// The analysed words of the query's positive items (what the search highlights too).
+    fn query_terms(&self, q: &str) -> HashSet<String> {
+        parse::parse(q)
+            .iter()
+            .filter(|i| !i.negate)
+            .flat_map(|i| self.analyzer.term_texts(&i.text))
+            .collect()
+    }
+
+    fn doc_by_id(&self, id: &str) -> Result<Option<TantivyDocument>> {
+        let searcher = self.kindex.reader()?.searcher();
+        let q = TermQuery::new(
+            Term::from_field_text(self.kindex.fields.id, id),
+            IndexRecordOption::Basic,
+        );
+        let top = searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?;
+        match top.first() {
+            Some(&(_, addr)) => Ok(Some(searcher.doc(addr)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// The extraction evidence, from the original file when it is unchanged since indexing.
+    fn evidence(&self, id: &str, path: &str, hash: &str) -> Option<BTreeMap<String, String>> {
+        let (raws, _, file_hash) =
+            ingest::read_file(Path::new(path), ingest::DEFAULT_MAX_FILE_BYTES).ok()?;
+        if file_hash != hash {
+            return None;
+        }
+        // A record of a JSON file is `path#id` (its own id, else its number: the id rule of
+        // `article::file_article_id`); a file of one article is its path.
+        let raw = raws
+            .iter()
+            .enumerate()
+            .find(|(n, r)| {
+                let rid = match &r.supplied.id {
+                    Some(rid) => rid.clone(),
+                    None => r.line.unwrap_or(n + 1).to_string(),
+                };
+                id.ends_with(&format!("#{rid}"))
+            })
+            .map(|(_, r)| r)
+            .or_else(|| raws.first().filter(|_| raws.len() == 1))?;
+        let pipe = self
+            .pipeline
+            .get_or_init(|| Pipeline::new(self.analyzer, self.res));
+        let ids = ArticleIds {
+            id: id.to_string(),
+            path: path.to_string(),
+            ..ArticleIds::default()
+        };
+        Some(pipe.prepare(raw, ids).meta.evidence)
+    }
+}
+
+/// Turns a library error into the HTTP status it deserves: the user's mistake (400), an index
+/// another process is writing for the first time (503), or the server's fault (500).
+pub fn status_of(e: &Error) -> u16 {
+    match e {
+        Error::Usage(_) | Error::UnknownFilter { .. } => 400,
+        Error::Locked(_) | Error::NoIndex(_) => 503,
+        _ => 500,
+    }
+}
