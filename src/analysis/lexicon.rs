@@ -28,6 +28,8 @@ const USER_WORD_COST: i32 = 2500;
 pub struct Lexicon {
     pub segmenter: Segmenter,
     pub user_nouns: HashSet<String>,
+    /// Left-space penalty per word, computed once per word (`viterbi.rs`).
+    pub(super) penalties: super::viterbi::Penalties,
 }
 
 /// A word for the user dictionary: surface and POS (`NNG` or `NNP`).
@@ -60,6 +62,7 @@ impl Lexicon {
             .filter(|w| w.chars().count() >= 2)
             .collect();
         Ok(Lexicon {
+            penalties: super::viterbi::Penalties::new(&segmenter),
             segmenter,
             user_nouns,
         })

@@ -23,10 +23,9 @@ pub mod terms;
 mod viterbi;
 
 use std::cell::RefCell;
-use std::collections::HashSet;
 use std::sync::Arc;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::error::Result;
 pub use lexicon::UserWord;
@@ -36,7 +35,8 @@ pub use terms::{Term, BIGRAM_POS};
 
 /// Query terms of single words kept per thread by [`Analyzer::fallback_words`] before the
 /// cache starts over: words repeat across articles, and analysing one costs a lattice.
-const ALONE_CACHE_ENTRIES: usize = 50_000;
+/// Sized for the distinct words of a few hundred thousand articles (some 100 bytes each).
+const ALONE_CACHE_ENTRIES: usize = 400_000;
 
 thread_local! {
     /// Query term texts per word, for the analyzer (lexicon address) that computed them.
@@ -134,9 +134,10 @@ impl Analyzer {
     /// of an article is therefore found by one route or the other (issue 15), while the words
     /// the analysis already finds (most of them) cost no index space. Each word once.
     pub fn fallback_words(&self, text: &str, terms: &[Term]) -> Vec<String> {
-        let have: HashSet<&str> = terms.iter().map(|t| t.text.as_str()).collect();
+        let have: FxHashSet<&str> = terms.iter().map(|t| t.text.as_str()).collect();
         let words = surface::surface_words(text);
-        let mut seen: HashSet<&str> = HashSet::with_capacity(words.len());
+        let mut seen: FxHashSet<&str> =
+            FxHashSet::with_capacity_and_hasher(words.len(), Default::default());
         let mut out = Vec::new();
         for w in &words {
             if seen.insert(&w.text) && !self.found_alone(&w.text, &have) {
@@ -147,7 +148,7 @@ impl Analyzer {
     }
 
     /// Whether `word` searched alone finds an article whose terms are `have`.
-    fn found_alone(&self, word: &str, have: &HashSet<&str>) -> bool {
+    fn found_alone(&self, word: &str, have: &FxHashSet<&str>) -> bool {
         let lexicon = Arc::as_ptr(&self.lexicon) as usize;
         ALONE.with(|cache| {
             let mut cache = cache.borrow_mut();
@@ -157,12 +158,16 @@ impl Analyzer {
                 *owner = lexicon;
                 words.clear();
             }
-            if !words.contains_key(word) {
-                let alone = self.query_terms(word).into_iter().map(|t| t.text).collect();
-                words.insert(word.to_string(), alone);
+            let found = |alone: &[String]| {
+                !alone.is_empty() && alone.iter().all(|t| have.contains(t.as_str()))
+            };
+            if let Some(alone) = words.get(word) {
+                return found(alone);
             }
-            let alone = &words[word];
-            !alone.is_empty() && alone.iter().all(|t| have.contains(t.as_str()))
+            let alone: Vec<String> = self.query_terms(word).into_iter().map(|t| t.text).collect();
+            let result = found(&alone);
+            words.insert(word.to_string(), alone);
+            result
         })
     }
 

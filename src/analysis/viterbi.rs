@@ -9,8 +9,8 @@
 //! get the penalty. Connection costs and BOS/EOS (context id 0) are those of lindera's
 //! `Lattice::set_text`, and so is the order edges are added in, so ties break the same way.
 
-use rustc_hash::FxHashMap;
 use std::cell::RefCell;
+use std::sync::atomic::{AtomicI32, Ordering};
 
 use lindera::dictionary::Dictionary;
 use lindera_dictionary::dictionary::character_definition::CategoryId;
@@ -68,12 +68,44 @@ struct Scratch {
 
 thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
-    /// Left-space penalty per word, keyed by lexicon address, lexicon and word id.
-    static PENALTY: RefCell<FxHashMap<(usize, Lex, u32), i32>> = RefCell::new(FxHashMap::default());
 }
 
-/// Entries kept in the per-thread penalty cache before it starts over.
-const PENALTY_CACHE_ENTRIES: usize = 200_000;
+/// Marks a word whose penalty is not computed yet.
+const NOT_YET: i32 = i32::MIN;
+
+/// Left-space penalty of every word, by lexicon and word id, filled in as words are met: a
+/// plain array read per lattice edge after a separator, shared by all threads (a word's
+/// penalty is the same whoever computes it, so a race only computes it twice).
+pub struct Penalties {
+    system: Vec<AtomicI32>,
+    user: Vec<AtomicI32>,
+    unknown: Vec<AtomicI32>,
+}
+
+impl Penalties {
+    pub fn new(segmenter: &lindera::segmenter::Segmenter) -> Penalties {
+        let table = |n: usize| (0..n).map(|_| AtomicI32::new(NOT_YET)).collect();
+        let dict = &segmenter.dictionary;
+        Penalties {
+            system: table(dict.prefix_dictionary.words_idx_data.len() / 4),
+            user: table(
+                segmenter
+                    .user_dictionary
+                    .as_ref()
+                    .map_or(0, |u| u.dict.words_idx_data.len() / 4),
+            ),
+            unknown: table(dict.unknown_dictionary.words_idx_data.len()),
+        }
+    }
+
+    fn table(&self, kind: Lex) -> &[AtomicI32] {
+        match kind {
+            Lex::System => &self.system,
+            Lex::User => &self.user,
+            Lex::Unknown => &self.unknown,
+        }
+    }
+}
 
 #[inline]
 fn entry_fields(b: &[u8]) -> (u32, i32, u16, u16) {
@@ -99,19 +131,18 @@ pub fn details(lex: &Lexicon, kind: Lex, id: u32) -> Vec<&str> {
 }
 
 fn penalty(lex: &Lexicon, kind: Lex, id: u32) -> i32 {
-    let key = (lex as *const Lexicon as usize, kind, id);
-    if let Some(p) = PENALTY.with(|c| c.borrow().get(&key).copied()) {
-        return p;
+    let compute = || left_space_penalty(&details(lex, kind, id)) as i32;
+    match lex.penalties.table(kind).get(id as usize) {
+        Some(slot) => match slot.load(Ordering::Relaxed) {
+            NOT_YET => {
+                let p = compute();
+                slot.store(p, Ordering::Relaxed);
+                p
+            }
+            p => p,
+        },
+        None => compute(),
     }
-    let p = left_space_penalty(&details(lex, kind, id)) as i32;
-    PENALTY.with(|c| {
-        let mut c = c.borrow_mut();
-        if c.len() >= PENALTY_CACHE_ENTRIES {
-            c.clear();
-        }
-        c.insert(key, p);
-    });
-    p
 }
 
 /// Best segmentation of `text` under MeCab-ko's rules for spaces; `boundaries` are the byte
