@@ -14,6 +14,7 @@ use serde::Serialize;
 use super::lexicon::Lexicon;
 use super::normalize::Compact;
 use super::tags;
+use super::viterbi::Lex;
 
 /// Longest run of compact text given to the lattice in one call. Lattice work grows with the
 /// length; sentences are cut at line breaks and sentence ends first, and only run-on text
@@ -70,16 +71,14 @@ pub fn segment(lex: &Lexicon, compact: &Compact, end_kind: End) -> Vec<Morpheme>
         match super::viterbi::best_path(lex, &compact.text[start..end], &inner, open_end) {
             Some(words) => {
                 for w in words {
-                    let details = super::viterbi::details(lex, w.lex, w.id);
-                    push_morpheme(
-                        lex,
-                        &compact.text[start + w.start..start + w.end],
-                        start + w.start,
-                        start + w.end,
-                        &details,
-                        w.lex == super::viterbi::Lex::Unknown,
-                        &mut out,
-                    );
+                    let (ts, te) = (start + w.start, start + w.end);
+                    let surface = &compact.text[ts..te];
+                    if w.lex == Lex::Unknown {
+                        let details = super::viterbi::details(lex, w.lex, w.id);
+                        push_morpheme(lex, surface, ts, te, &details, true, &mut out);
+                    } else {
+                        push_known(lex, w.lex, w.id, surface, ts, te, &mut out);
+                    }
                 }
             }
             // Unknown words chain from the start to the end, so the end is always reached;
@@ -169,6 +168,53 @@ fn push_tokens(
         let surface = t.surface.to_string();
         push_morpheme(lex, &surface, ts, te, &t.details(), unknown, out);
     }
+}
+
+/// Dictionary words kept per thread by [`push_known`] before the cache starts over.
+const KNOWN_CACHE_ENTRIES: usize = 200_000;
+
+thread_local! {
+    /// The morpheme each dictionary word makes (offsets aside), for the lexicon (address)
+    /// that holds it: reading a word's details and parsing its expression costs more than
+    /// copying the result, and a few thousand words make most of any text.
+    static KNOWN: std::cell::RefCell<(usize, rustc_hash::FxHashMap<(Lex, u32), Morpheme>)> =
+        std::cell::RefCell::new((0, rustc_hash::FxHashMap::default()));
+}
+
+/// Appends the morpheme of a system or user dictionary word. Such a word's surface is its
+/// dictionary entry's, so the morpheme depends on the word id alone.
+fn push_known(
+    lex: &Lexicon,
+    kind: Lex,
+    id: u32,
+    surface: &str,
+    ts: usize,
+    te: usize,
+    out: &mut Vec<Morpheme>,
+) {
+    let owner = lex as *const Lexicon as usize;
+    KNOWN.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        let (cached_owner, words) = &mut *cache;
+        if *cached_owner != owner || words.len() >= KNOWN_CACHE_ENTRIES {
+            *cached_owner = owner;
+            words.clear();
+        }
+        if let Some(m) = words.get(&(kind, id)) {
+            if m.surface == surface {
+                let mut m = m.clone();
+                m.start = ts;
+                m.end = te;
+                out.push(m);
+                return;
+            }
+        }
+        let details = super::viterbi::details(lex, kind, id);
+        push_morpheme(lex, surface, ts, te, &details, false, out);
+        if let Some(m) = out.last() {
+            words.insert((kind, id), m.clone());
+        }
+    })
 }
 
 /// Appends one morpheme given its dictionary details.
