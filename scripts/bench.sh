@@ -2,6 +2,10 @@
 # End-to-end benchmark of kpolicy against SQLite FTS5 (trigram) on a generated corpus (issue 5).
 #
 #   scripts/bench.sh [N]        N articles (default 100000)
+#   scripts/bench.sh side-by-side [RUNS]
+#                               issue 16: ../shared/bench/side_by_side.sh RUNS times (default 3) on
+#                               the 41 MB of real text, then each run's kpolicy/FTS5 ratio and the
+#                               median; BIN overrides the binary (default target/release/kpolicy)
 #
 # Environment:
 #   BENCH_DATA=/work/bench-data          corpus, indexes and results (outside the repository)
@@ -15,8 +19,35 @@
 # a summary with ratios in $BENCH_DATA/results/summary.txt. Results are JSON files beside it.
 set -euo pipefail
 
-N=${1:-100000}
 REPO=$(cd "$(dirname "$0")/.." && pwd)
+if [ "${1:-}" = side-by-side ]; then
+    RUNS=${2:-3}
+    export BIN=${BIN:-$REPO/target/release/kpolicy}
+    [ -x "$BIN" ] || (cd "$REPO" && cargo build --release --quiet)
+    log=$(mktemp)
+    trap 'rm -f "$log"' EXIT
+    for i in $(seq "$RUNS"); do
+        printf '\n== side by side, run %s of %s\n' "$i" "$RUNS" >&2
+        (cd "$REPO" && "$REPO/../shared/bench/side_by_side.sh") | tee -a "$log"
+    done
+    # The script prints one ratio line per run: FTS5 seconds / kpolicy seconds.
+    python3 - "$log" <<'PY'
+import re, statistics, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+ratios = [float(x) for x in re.findall(r"kpolicy / FTS5 trigram = ([0-9.]+)", text)]
+mbps = [float(x) for x in re.findall(r"^kpolicy \(2 threads\)\s+\S+\s+(\S+)", text, re.M)]
+fts = [float(x) for x in re.findall(r"^SQLite FTS5 trigram\s+\S+\s+(\S+)", text, re.M)]
+print()
+print("run  kpolicy MB/s  FTS5 MB/s  kpolicy/FTS5")
+for i, (k, f, r) in enumerate(zip(mbps, fts, ratios), 1):
+    print(f"{i:>3}  {k:>12.2f}  {f:>9.2f}  {r:>12.2f}")
+if ratios:
+    print(f"median kpolicy {statistics.median(mbps):.2f} MB/s, ratio {statistics.median(ratios):.2f} (target: 8 MB/s and 1.3)")
+PY
+    exit 0
+fi
+
+N=${1:-100000}
 DATA=${BENCH_DATA:-/work/bench-data}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-/work/target-bench}
 BIN=$CARGO_TARGET_DIR/release/kpolicy
