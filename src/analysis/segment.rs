@@ -177,9 +177,12 @@ thread_local! {
     /// The morpheme each dictionary word makes (offsets aside), for the lexicon (address)
     /// that holds it: reading a word's details and parsing its expression costs more than
     /// copying the result, and a few thousand words make most of any text.
-    static KNOWN: std::cell::RefCell<(usize, rustc_hash::FxHashMap<(Lex, u32), Morpheme>)> =
-        std::cell::RefCell::new((0, rustc_hash::FxHashMap::default()));
+    static KNOWN: std::cell::RefCell<(usize, KnownWords)> =
+        std::cell::RefCell::new((0, KnownWords::default()));
 }
+
+/// A dictionary word's morpheme by lexicon and word id.
+type KnownWords = rustc_hash::FxHashMap<(Lex, u32), Morpheme>;
 
 /// Appends the morpheme of a system or user dictionary word. Such a word's surface is its
 /// dictionary entry's, so the morpheme depends on the word id alone.
