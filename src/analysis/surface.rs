@@ -44,7 +44,7 @@ pub fn words_of(compact: &Compact) -> Vec<SurfaceWord> {
         if boundaries.next_if_eq(&&at).is_some() {
             flush(&mut run);
         }
-        if c.is_alphanumeric() {
+        if is_word_char(c) {
             let end = at + c.len_utf8();
             run = Some(run.map_or((at, end), |(a, _)| (a, end)));
         } else {
@@ -53,6 +53,19 @@ pub fn words_of(compact: &Compact) -> Vec<SurfaceWord> {
     }
     flush(&mut run);
     out
+}
+
+/// `char::is_alphanumeric`, answered without the Unicode table look-up for ASCII and the
+/// Hangul syllables (all alphabetic), which make almost all of the text.
+#[inline]
+fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else if ('\u{AC00}'..='\u{D7A3}').contains(&c) {
+        true
+    } else {
+        c.is_alphanumeric()
+    }
 }
 
 #[cfg(test)]
@@ -72,6 +85,14 @@ mod tests {
         assert_eq!(texts("바이오·백신"), texts("바이오 백신"));
         assert_eq!(texts("1기,2기 (헴프)"), ["1기", "2기", "헴프"]);
         assert!(texts(" … ").is_empty());
+    }
+
+    #[test]
+    fn word_chars_are_the_alphanumerics() {
+        let samples = ('\0'..='\u{2FFF}').chain('\u{AB00}'..='\u{D7FF}');
+        for c in samples.chain(['\u{FF21}', '\u{1F600}', '\u{20000}']) {
+            assert_eq!(is_word_char(c), c.is_alphanumeric(), "{c:?}");
+        }
     }
 
     #[test]
