@@ -326,7 +326,7 @@ fn corpus_dirs(given: &[PathBuf]) -> Result<Vec<PathBuf>> {
     for d in &dirs {
         if !d.is_dir() {
             return Err(Error::Usage(format!(
-                "{}: no such folder (pass a folder of .txt/.md/.json/.jsonl articles)",
+                "{}: no such folder (pass a folder of articles: .txt, .md, .json, .jsonl, .html, .hwp, .hwpx, .pdf)",
                 d.display()
             )));
         }
