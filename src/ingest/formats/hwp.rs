@@ -49,31 +49,42 @@ pub fn read(bytes: &[u8], _path: &Path) -> Result<Extracted, FormatError> {
     // Summary titles are often a template's leftover (`2` in a ministry's press release):
     // only one with words counts.
     press::apply(&mut out);
-    if out.hints.title.is_none() {
-        out.hints.title = summary
-            .title
-            .filter(|t| title_like(t))
-            .map(|t| Hint::new(t, "summary information title"));
-    }
     // The last-saved date, not the creation date: documents are made from templates years
     // older than them (the 2018 press release `noori.hwp` was created in 2014).
-    if out.hints.date.is_none() {
-        out.hints.date = summary
-            .saved
-            .map(|d| Hint::new(d, "summary information, date last saved"));
-    }
-    if out.hints.author.is_none() {
-        out.hints.author = summary
-            .author
-            .map(|a| Hint::new(a, "summary information author"));
-    }
+    fill_missing_hints(
+        &mut out,
+        [
+            (summary.title, "summary information title"),
+            (summary.saved, "summary information, date last saved"),
+            (summary.author, "summary information author"),
+        ],
+    );
     Ok(out)
+}
+
+/// Title, date and author a Hancom document states in its own metadata, each `(value,
+/// evidence)`, used where the text (a press-release header) gave none; a title only when it
+/// reads as one ([`title_like`]).
+pub(crate) fn fill_missing_hints(out: &mut Extracted, stated: [(Option<String>, &str); 3]) {
+    let [(title, title_ev), (date, date_ev), (author, author_ev)] = stated;
+    let h = &mut out.hints;
+    if h.title.is_none() {
+        h.title = title
+            .filter(|t| title_like(t))
+            .map(|t| Hint::new(t, title_ev));
+    }
+    if h.date.is_none() {
+        h.date = date.map(|d| Hint::new(d, date_ev));
+    }
+    if h.author.is_none() {
+        h.author = author.map(|a| Hint::new(a, author_ev));
+    }
 }
 
 /// Whether a title stored in a document's properties can be a title: word processors fill
 /// the field with a digit (`2`, a template's leftover) or the save time (`2023년 2월 20일
 /// 월요일 오후 3:55:04`).
-pub(crate) fn title_like(t: &str) -> bool {
+fn title_like(t: &str) -> bool {
     let letters = t.chars().filter(|c| c.is_alphabetic()).count();
     let save_time =
         (t.contains("오전") || t.contains("오후")) && t.contains('년') && t.contains(':');

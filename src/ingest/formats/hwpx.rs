@@ -16,7 +16,7 @@ use quick_xml::Reader;
 
 use super::guard::{quietly, Budget};
 use super::layout::Layout;
-use super::{press, Extracted, FormatError, Hint, Removed};
+use super::{press, Extracted, FormatError, Removed};
 
 /// Most zip members looked at. A document has a few dozen; a million empty members is an
 /// attack on the central-directory reader, not a document.
@@ -36,21 +36,15 @@ pub fn read(bytes: &[u8], _path: &Path) -> Result<Extracted, FormatError> {
         ..Extracted::default()
     };
     press::apply(&mut out);
-    if out.hints.title.is_none() {
-        out.hints.title = doc
-            .title
-            .filter(|t| super::hwp::title_like(t))
-            .map(|t| Hint::new(t, "content.hpf title"));
-    }
     // Last modified, not created: documents are made from older templates (see hwp.rs).
-    if out.hints.date.is_none() {
-        out.hints.date = doc
-            .modified
-            .map(|d| Hint::new(d, "content.hpf ModifiedDate"));
-    }
-    if out.hints.author.is_none() {
-        out.hints.author = doc.creator.map(|a| Hint::new(a, "content.hpf creator"));
-    }
+    super::hwp::fill_missing_hints(
+        &mut out,
+        [
+            (doc.title, "content.hpf title"),
+            (doc.modified, "content.hpf ModifiedDate"),
+            (doc.creator, "content.hpf creator"),
+        ],
+    );
     Ok(out)
 }
 
