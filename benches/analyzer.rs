@@ -21,8 +21,9 @@
 //!
 //! Run: `cargo bench --bench analyzer` (about a minute).
 
+mod common;
+
 use std::borrow::Cow;
-use std::io::BufRead;
 use std::time::Duration;
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
@@ -40,13 +41,8 @@ use kpolicy::ingest::{input::RawArticle, ArticleIds, Pipeline};
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn petition_texts() -> Vec<String> {
-    let path = std::env::var("KPOLICY_BENCH_TEXT").unwrap_or_else(|_| {
-        concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../shared/eval/petitions/corpus.jsonl"
-        )
-        .to_string()
-    });
+    let path =
+        std::env::var("KPOLICY_BENCH_TEXT").unwrap_or_else(|_| common::eval_corpus("petitions"));
     texts_of(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e} (set KPOLICY_BENCH_TEXT)"))
 }
 
@@ -56,14 +52,9 @@ fn texts_of(path: &str) -> std::io::Result<Vec<String>> {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(512);
-    let file = std::io::BufReader::new(std::fs::File::open(path)?);
     let mut out = Vec::new();
     let mut total = 0;
-    for line in file.lines() {
-        let v: serde_json::Value = match serde_json::from_str(&line?) {
-            Ok(v) => v,
-            Err(_) => continue,
-        };
+    for v in common::jsonl_values(path)? {
         if let Some(t) = v.get("text").and_then(|t| t.as_str()) {
             total += t.len();
             out.push(t.to_string());

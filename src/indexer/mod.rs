@@ -45,7 +45,7 @@ use crate::data::Resources;
 use crate::error::{Error, Result};
 use crate::index::{FileState, KDoc, KIndex, DEFAULT_WRITER_MEMORY};
 use crate::ingest::boilerplate::{self, Learned};
-use crate::ingest::{self, Pipeline, Problem, ProblemKind};
+use crate::ingest::{self, Article, Pipeline, Problem, ProblemKind};
 pub use commit::COMMIT_EVERY_DOCS;
 pub use sources::{inspect, learn_beside, JsonLines, Source};
 pub use watch::{watch, WatchEvent};
@@ -169,6 +169,33 @@ impl<'a> Indexer<'a> {
         summary.documents = self.kindex.reader()?.searcher().num_docs();
         summary.seconds = started.elapsed().as_secs_f64();
         Ok(summary)
+    }
+
+    /// Writes articles already made by [`Pipeline::prepare`], each replacing the document with
+    /// its key as a JSON-lines record does in [`Indexer::update`]; committed by the schedule of
+    /// an update or by [`Indexer::commit`]. The writing half of an update on its own, public for
+    /// the per-stage benchmark (`benches/stages.rs`), which times tantivy apart from analysis.
+    pub fn add_prepared(&mut self, articles: &[Article]) -> Result<()> {
+        let mut committer = commit::Committer::new(
+            &self.kindex,
+            &mut self.writer,
+            &self.pipe.res.fingerprint,
+            self.opts.commit_every,
+        );
+        articles
+            .iter()
+            .try_for_each(|a| committer.replace_article(a))
+    }
+
+    /// Commits what [`Indexer::add_prepared`] wrote.
+    pub fn commit(&mut self) -> Result<()> {
+        commit::Committer::new(
+            &self.kindex,
+            &mut self.writer,
+            &self.pipe.res.fingerprint,
+            self.opts.commit_every,
+        )
+        .commit()
     }
 
     /// Waits for the writer's merges and hands the index back for reading.

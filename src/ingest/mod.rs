@@ -20,7 +20,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::analysis::{Analyzer, Term};
+use crate::analysis::{Analysis, Analyzer, Term};
+use crate::article::Metadata;
 pub use crate::article::{Article, ArticleIds};
 use crate::data::Resources;
 pub use format::Format;
@@ -222,6 +223,38 @@ impl<'a> Pipeline<'a> {
     pub fn prepare(&self, raw: &RawArticle, ids: ArticleIds) -> Article {
         prepare(raw, ids, self)
     }
+
+    /// The extraction step of [`Pipeline::prepare`] alone: metadata of `raw` from its `cleaned`
+    /// text and that text's `analysis`, `path` naming the input (dates can come from file
+    /// names), before supplied values override it. Public for the per-stage benchmark
+    /// (`benches/stages.rs`).
+    pub fn extract(
+        &self,
+        raw: &RawArticle,
+        cleaned: &str,
+        analysis: &Analysis,
+        path: &str,
+    ) -> Metadata {
+        let mut md = extract::extract(
+            &raw.text,
+            cleaned,
+            &analysis.morphemes,
+            &analysis.terms,
+            path,
+            self.res,
+            &self.keywords,
+        );
+        let s = &raw.supplied;
+        // Only a source the document itself states (a press release's issuer) says who issued
+        // it; a user's `source:` is the outlet they took it from.
+        let stated_source = if s.evidence.contains_key("source") {
+            s.source.as_deref()
+        } else {
+            None
+        };
+        national::apply(&mut md, cleaned, stated_source, self.res);
+        md
+    }
 }
 
 fn prepare(raw: &RawArticle, ids: ArticleIds, pipe: &Pipeline) -> Article {
@@ -243,24 +276,8 @@ fn prepare(raw: &RawArticle, ids: ArticleIds, pipe: &Pipeline) -> Article {
             .map(|l| format!("learned boilerplate (repeats across the folder): {l}")),
     );
     let analysis = analyzer.analyze(&cleaned);
-    let mut md = extract::extract(
-        &raw.text,
-        &cleaned,
-        &analysis.morphemes,
-        &analysis.terms,
-        &path,
-        res,
-        &pipe.keywords,
-    );
+    let mut md = pipe.extract(raw, &cleaned, &analysis, &path);
     let s = &raw.supplied;
-    // Only a source the document itself states (a press release's issuer) says who issued it;
-    // a user's `source:` is the outlet they took it from.
-    let stated_source = if s.evidence.contains_key("source") {
-        s.source.as_deref()
-    } else {
-        None
-    };
-    national::apply(&mut md, &cleaned, stated_source, res);
     if let Some(t) = &s.title {
         md.title = t.clone();
         md.title_derived = false;

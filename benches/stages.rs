@@ -1,0 +1,295 @@
+//! Where the time of `kpolicy index --jsonl` goes, one stage at a time on one thread (issue 16).
+//!
+//! Text: the input of `../shared/bench/side_by_side.sh` (petitions, then statutes up to 28 MB,
+//! cut into 3,000-character pieces titled with their document's title), of which every n-th
+//! piece is kept, n chosen so the subset holds about `KPOLICY_BENCH_STAGES_KB` KB (default
+//! 512): the same mix of petitions and statutes as the side-by-side run, small enough for
+//! criterion. The pieces are JSON lines as the script writes them. Every bench counts the same
+//! bytes (title + piece, UTF-8, as the script's MB/s does), so the stages' times add up and
+//! their MB/s compare with the side-by-side figure.
+//!
+//! The stages, in the order `kpolicy index` runs them for one article (`indexer/sources.rs`
+//! `Records`, `ingest::Pipeline::prepare`, `indexer/commit.rs`):
+//! - `read`: the JSON lines parsed into `RawArticle`s (`input::parse_jsonl`) and each line
+//!   hashed (blake3, the change check of a re-run);
+//! - `clean`: `ingest::cleaned_text` (furniture lines, bylines, e-mail addresses) and
+//!   `boilerplate::drop_lines` (nothing learned for a stream, so it only copies);
+//! - `analyze`: `Analyzer::analyze` of the cleaned text;
+//! - `extract`: `Pipeline::extract` (title, date, regions, industries, source, national body)
+//!   given that analysis;
+//! - `fallback_words_cold`, `fallback_words_warm`: the words the terms do not find, for title
+//!   (analysed again, as `prepare` does) and body. `Analyzer::fallback_words` keeps the query
+//!   terms of every word it has looked at in a per-thread cache. Cold: the cache is emptied
+//!   before each pass over the subset (by a call through a second analyzer), so only words
+//!   repeated within the subset hit it — the start of a run. Warm: the cache already holds
+//!   every word of the subset — the steady state after many articles, which a real run only
+//!   approaches (new words keep coming), so the two bracket it;
+//! - `prepare`: the whole `Pipeline::prepare`, which the stages from `clean` on should roughly
+//!   add up to (fallback words warm);
+//! - `tantivy_add`: `Indexer::add_prepared`: prepared articles to tantivy documents and into
+//!   the writer of a fresh index in a temporary folder, no commit. tantivy's own indexing
+//!   thread works on them meanwhile, so this is the calling thread's share only;
+//! - `tantivy_add_commit`: the same plus `Indexer::commit`, which waits for tantivy to index
+//!   and write the segment (to disk: the temporary folder is not in RAM);
+//! - `update_one_worker`: the whole `Indexer::update` of the lines on a fresh index with one
+//!   analysis worker: all of the above with the real hand-over between threads.
+//!
+//! Except where a cache is named above, every bench runs with the analyzer's per-thread caches
+//! (known words, decompounds, fallback words) as its own earlier iterations left them: warm for
+//! the subset. Opening the index (setup) is not timed.
+//!
+//! Run: `cargo bench --bench stages` (a few minutes). On a shared machine the figures are
+//! noise; say so.
+
+mod common;
+
+use std::io::Cursor;
+use std::time::Duration;
+
+use criterion::{black_box, criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+
+use kpolicy::analysis::{Analysis, Analyzer};
+use kpolicy::data::Resources;
+use kpolicy::indexer::{Indexer, JsonLines, Options, Source};
+use kpolicy::ingest::{self, boilerplate, input, Article, ArticleIds, Pipeline, RawArticle};
+
+/// The allocator the `kpolicy` binary uses (src/main.rs), so the figures compare with
+/// `kpolicy index` on equal terms.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// Characters per piece, and bytes of pieces taken from each corpus: side_by_side.sh's values
+/// (a corpus stops after the document that passes its cap).
+const PIECE_CHARS: usize = 3000;
+const CORPORA: [(&str, usize); 2] = [("petitions", 1_000_000_000), ("laws", 28_000_000)];
+
+/// One piece of the side-by-side input.
+struct Piece {
+    id: String,
+    title: String,
+    text: String,
+}
+
+/// The side-by-side input, piece by piece.
+fn side_by_side_pieces() -> Vec<Piece> {
+    let mut pieces = Vec::new();
+    for (name, cap) in CORPORA {
+        let path = common::eval_corpus(name);
+        let values =
+            common::jsonl_values(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"));
+        let mut size = 0;
+        for v in values {
+            let field = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or_default();
+            let (id, title, text) = (field("id"), field("title"), field("text"));
+            let starts: Vec<usize> = text
+                .char_indices()
+                .map(|(i, _)| i)
+                .step_by(PIECE_CHARS)
+                .collect();
+            for (n, &start) in starts.iter().enumerate() {
+                let end = starts.get(n + 1).copied().unwrap_or(text.len());
+                size += end - start;
+                pieces.push(Piece {
+                    id: format!("{id}-{n}"),
+                    title: title.to_string(),
+                    text: text[start..end].to_string(),
+                });
+            }
+            if size > cap {
+                break;
+            }
+        }
+    }
+    pieces
+}
+
+/// Every n-th piece, n chosen so that about `kb` KB remain.
+fn subset(pieces: Vec<Piece>, kb: usize) -> Vec<Piece> {
+    let total: usize = pieces.iter().map(|p| p.title.len() + p.text.len()).sum();
+    let step = total.div_ceil(kb * 1024).max(1);
+    pieces.into_iter().step_by(step).collect()
+}
+
+fn bench(c: &mut Criterion) {
+    let kb: usize = std::env::var("KPOLICY_BENCH_STAGES_KB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(512);
+    let pieces = subset(side_by_side_pieces(), kb);
+    let bytes: usize = pieces.iter().map(|p| p.title.len() + p.text.len()).sum();
+    let jsonl: String = pieces
+        .iter()
+        .map(|p| {
+            serde_json::json!({"id": p.id, "title": p.title, "text": p.text}).to_string() + "\n"
+        })
+        .collect();
+    eprintln!(
+        "stages bench: {} pieces, {:.1} KB of text",
+        pieces.len(),
+        bytes as f64 / 1024.0
+    );
+
+    let res = Resources::embedded().expect("embedded data");
+    let analyzer = Analyzer::new(&res.user_words()).expect("analyzer");
+    // Only used to empty the fallback-word cache, which belongs to one analyzer at a time.
+    let other = Analyzer::new(&[]).expect("analyzer");
+    let pipe = Pipeline::new(&analyzer, &res);
+
+    // Each stage's input, made by the stages before it.
+    let (raws, bad) = input::parse_jsonl(&jsonl);
+    assert!(bad.is_empty(), "unreadable lines: {bad:?}");
+    let ids: Vec<ArticleIds> = raws
+        .iter()
+        .zip(jsonl.lines())
+        .map(|(raw, line)| record_ids(raw, line))
+        .collect();
+    let cleaned: Vec<String> = raws.iter().map(|r| clean(r, &res)).collect();
+    let analyses: Vec<Analysis> = cleaned.iter().map(|t| analyzer.analyze(t)).collect();
+    let articles: Vec<Article> = raws
+        .iter()
+        .zip(&ids)
+        .map(|(r, ids)| pipe.prepare(r, ids.clone()))
+        .collect();
+
+    let mut g = c.benchmark_group("stages");
+    g.throughput(Throughput::Bytes(bytes as u64));
+    g.sample_size(10);
+    g.measurement_time(Duration::from_secs(8));
+    g.warm_up_time(Duration::from_secs(1));
+    g.bench_function("read", |b| {
+        b.iter(|| {
+            let (raws, _) = input::parse_jsonl(&jsonl);
+            let hashes: Vec<_> = jsonl.lines().map(|l| blake3::hash(l.as_bytes())).collect();
+            black_box((raws, hashes))
+        })
+    });
+    g.bench_function("clean", |b| {
+        b.iter(|| raws.iter().map(|r| clean(r, &res)).collect::<Vec<_>>())
+    });
+    g.bench_function("analyze", |b| {
+        b.iter(|| {
+            cleaned
+                .iter()
+                .map(|t| analyzer.analyze(t))
+                .collect::<Vec<_>>()
+        })
+    });
+    g.bench_function("extract", |b| {
+        b.iter(|| {
+            raws.iter()
+                .zip(&cleaned)
+                .zip(&analyses)
+                .zip(&ids)
+                .map(|(((r, t), a), ids)| pipe.extract(r, t, a, &ids.path))
+                .collect::<Vec<_>>()
+        })
+    });
+    let fallback = || -> Vec<Vec<String>> {
+        articles
+            .iter()
+            .map(|a| fallback_words(&analyzer, a))
+            .collect()
+    };
+    g.bench_function("fallback_words_cold", |b| {
+        b.iter_batched(
+            || black_box(other.fallback_words("초기화", &[])),
+            |_| fallback(),
+            BatchSize::PerIteration,
+        )
+    });
+    g.bench_function("fallback_words_warm", |b| b.iter(fallback));
+    g.bench_function("prepare", |b| {
+        b.iter(|| {
+            raws.iter()
+                .zip(&ids)
+                .map(|(r, ids)| pipe.prepare(r, ids.clone()))
+                .collect::<Vec<_>>()
+        })
+    });
+    let fresh = || {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let indexer =
+            Indexer::open(dir.path(), &analyzer, &res, &Options::default()).expect("new index");
+        (indexer, dir)
+    };
+    g.bench_function("tantivy_add", |b| {
+        b.iter_batched(
+            fresh,
+            |(mut indexer, dir)| {
+                indexer.add_prepared(&articles).expect("add");
+                (indexer, dir)
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    g.bench_function("tantivy_add_commit", |b| {
+        b.iter_batched(
+            fresh,
+            |(mut indexer, dir)| {
+                indexer.add_prepared(&articles).expect("add");
+                indexer.commit().expect("commit");
+                (indexer, dir)
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    let one_worker = Options {
+        threads: 1,
+        ..Options::default()
+    };
+    g.bench_function("update_one_worker", |b| {
+        b.iter_batched(
+            || {
+                let dir = tempfile::tempdir().expect("temporary folder");
+                let indexer =
+                    Indexer::open(dir.path(), &analyzer, &res, &one_worker).expect("new index");
+                let lines = JsonLines::from_reader(
+                    Box::new(Cursor::new(jsonl.clone().into_bytes())),
+                    "corpus.jsonl",
+                );
+                (indexer, dir, lines)
+            },
+            |(mut indexer, dir, lines)| {
+                let summary = indexer
+                    .update(Source::JsonLines(lines), &mut |_| {})
+                    .expect("update");
+                assert_eq!(summary.added, pieces.len());
+                (indexer, dir)
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    g.finish();
+}
+
+/// The ids `kpolicy index --jsonl corpus.jsonl` gives a record (`indexer/sources.rs`): its
+/// `id`, the key `jsonl` + U+001F + id, the path `corpus.jsonl:LINE` (read by date extraction)
+/// and the hash of its line.
+fn record_ids(raw: &RawArticle, line: &str) -> ArticleIds {
+    let id = raw.supplied.id.clone().unwrap_or_default();
+    let key = format!("jsonl\u{1f}{id}");
+    ArticleIds {
+        id,
+        file_key: key.clone(),
+        key,
+        path: format!("corpus.jsonl:{}", raw.line.unwrap_or(0)),
+        hash: blake3::hash(line.as_bytes()).to_hex()[..32].to_string(),
+    }
+}
+
+/// The cleaning step of `Pipeline::prepare`.
+fn clean(raw: &RawArticle, res: &Resources) -> String {
+    let cleaned = ingest::cleaned_text(&raw.text, res);
+    boilerplate::drop_lines(&cleaned, &raw.supplied.drop_lines).0
+}
+
+/// The fallback-word step of `Pipeline::prepare` for a prepared article.
+fn fallback_words(analyzer: &Analyzer, a: &Article) -> Vec<String> {
+    let title = &a.meta.title;
+    let mut words = analyzer.fallback_words(title, &analyzer.terms(title));
+    words.extend(analyzer.fallback_words(&a.body, &a.terms));
+    words
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
