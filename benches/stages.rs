@@ -17,15 +17,10 @@
 //! - `analyze`: `Analyzer::analyze` of the cleaned text;
 //! - `extract`: `Pipeline::extract` (title, date, regions, industries, source, national body)
 //!   given that analysis;
-//! - `fallback_words_cold`, `fallback_words_warm`: the words the terms do not find, for title
-//!   (analysed again, as `prepare` does) and body. `Analyzer::fallback_words` keeps the query
-//!   terms of every word it has looked at in a per-thread cache. Cold: the cache is emptied
-//!   before each pass over the subset (by a call through a second analyzer), so only words
-//!   repeated within the subset hit it — the start of a run. Warm: the cache already holds
-//!   every word of the subset — the steady state after many articles, which a real run only
-//!   approaches (new words keep coming), so the two bracket it;
+//! - `fallback_words`: the words the terms do not find (`Analyzer::fallback_words`), for the
+//!   title (analysed again, as `prepare` does) and the body;
 //! - `prepare`: the whole `Pipeline::prepare`, which the stages from `clean` on should roughly
-//!   add up to (fallback words warm);
+//!   add up to;
 //! - `tantivy_add`: `Indexer::add_prepared`: prepared articles to tantivy documents and into
 //!   the writer of a fresh index in a temporary folder, no commit. tantivy's own indexing
 //!   thread works on them meanwhile, so this is the calling thread's share only;
@@ -34,9 +29,15 @@
 //! - `update_one_worker`: the whole `Indexer::update` of the lines on a fresh index with one
 //!   analysis worker: all of the above with the real hand-over between threads.
 //!
-//! Except where a cache is named above, every bench runs with the analyzer's per-thread caches
-//! (known words, decompounds, fallback words) as its own earlier iterations left them: warm for
-//! the subset. Opening the index (setup) is not timed.
+//! The analyzer keeps per-thread caches: the morpheme of each dictionary word, decompounded
+//! nouns, and the query terms of each word `fallback_words` has looked at. `analyze`,
+//! `fallback_words` and `prepare` are therefore measured twice. `_warm`: on the bench thread,
+//! whose caches already hold every word of the sample from earlier iterations — the steady
+//! state a long run approaches but never reaches (new words keep coming). `_cold`: each pass
+//! over the sample on a new thread (its start costs some 0.1 ms), so the caches start empty
+//! and only words repeated within the sample hit them — the first articles of a run. A real
+//! run lies between the two. `update_one_worker` starts a new worker thread per update, so it
+//! is cold. Opening the index (setup) is not timed.
 //!
 //! Run: `cargo bench --bench stages` (a few minutes). On a shared machine the figures are
 //! noise; say so.
@@ -131,8 +132,6 @@ fn bench(c: &mut Criterion) {
 
     let res = Resources::embedded().expect("embedded data");
     let analyzer = Analyzer::new(&res.user_words()).expect("analyzer");
-    // Only used to empty the fallback-word cache, which belongs to one analyzer at a time.
-    let other = Analyzer::new(&[]).expect("analyzer");
     let pipe = Pipeline::new(&analyzer, &res);
 
     // Each stage's input, made by the stages before it.
@@ -166,14 +165,9 @@ fn bench(c: &mut Criterion) {
     g.bench_function("clean", |b| {
         b.iter(|| raws.iter().map(|r| clean(r, &res)).collect::<Vec<_>>())
     });
-    g.bench_function("analyze", |b| {
-        b.iter(|| {
-            cleaned
-                .iter()
-                .map(|t| analyzer.analyze(t))
-                .collect::<Vec<_>>()
-        })
-    });
+    let analyze = || -> Vec<Analysis> { cleaned.iter().map(|t| analyzer.analyze(t)).collect() };
+    g.bench_function("analyze_cold", |b| b.iter(|| on_new_thread(analyze)));
+    g.bench_function("analyze_warm", |b| b.iter(analyze));
     g.bench_function("extract", |b| {
         b.iter(|| {
             raws.iter()
@@ -191,21 +185,17 @@ fn bench(c: &mut Criterion) {
             .collect()
     };
     g.bench_function("fallback_words_cold", |b| {
-        b.iter_batched(
-            || black_box(other.fallback_words("초기화", &[])),
-            |_| fallback(),
-            BatchSize::PerIteration,
-        )
+        b.iter(|| on_new_thread(fallback))
     });
     g.bench_function("fallback_words_warm", |b| b.iter(fallback));
-    g.bench_function("prepare", |b| {
-        b.iter(|| {
-            raws.iter()
-                .zip(&ids)
-                .map(|(r, ids)| pipe.prepare(r, ids.clone()))
-                .collect::<Vec<_>>()
-        })
-    });
+    let prepare = || -> Vec<Article> {
+        raws.iter()
+            .zip(&ids)
+            .map(|(r, ids)| pipe.prepare(r, ids.clone()))
+            .collect()
+    };
+    g.bench_function("prepare_cold", |b| b.iter(|| on_new_thread(prepare)));
+    g.bench_function("prepare_warm", |b| b.iter(prepare));
     let fresh = || {
         let dir = tempfile::tempdir().expect("temporary folder");
         let indexer =
@@ -260,6 +250,11 @@ fn bench(c: &mut Criterion) {
         )
     });
     g.finish();
+}
+
+/// `f`'s result, computed on a new thread: the analyzer's per-thread caches start empty.
+fn on_new_thread<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|s| s.spawn(f).join().expect("bench thread"))
 }
 
 /// The ids `kpolicy index --jsonl corpus.jsonl` gives a record (`indexer/sources.rs`): its
