@@ -34,9 +34,9 @@
 //! `fallback_words` and `prepare` are therefore measured twice. `_warm`: on the bench thread,
 //! whose caches already hold every word of the sample from earlier iterations — the steady
 //! state a long run approaches but never reaches (new words keep coming). `_cold`: each pass
-//! over the sample on a new thread (its start costs some 0.1 ms), so the caches start empty
-//! and only words repeated within the sample hit them — the first articles of a run. A real
-//! run lies between the two. `update_one_worker` starts a new worker thread per update, so it
+//! over the sample on a new thread (negligible next to a pass), so the caches start empty and
+//! only words repeated within the sample hit them — the first articles of a run. A real run
+//! lies between the two. `update_one_worker` starts a new worker thread per update, so it
 //! is cold. Opening the index (setup) is not timed.
 //!
 //! Run: `cargo bench --bench stages` (a few minutes). On a shared machine the figures are
