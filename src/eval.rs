@@ -91,7 +91,7 @@ pub fn evaluate(engine: &Engine, queries: &[JudgedQuery], k: usize) -> Result<Sc
             ..Request::default()
         };
         let resp = engine.search(&req)?;
-        let ranked: Vec<String> = resp.hits.iter().map(|h| h.id.clone()).collect();
+        let ranked: Vec<String> = resp.hits.iter().map(|h| h.article.id.clone()).collect();
         let relevant: HashSet<&str> = q.relevant.iter().map(String::as_str).collect();
         let first = ranked.iter().position(|id| relevant.contains(id.as_str()));
         if first == Some(0) {

@@ -52,16 +52,16 @@ pub fn write_csv(out: &mut dyn Write, hits: &[Hit]) -> std::io::Result<()> {
     for h in hits {
         let row = [
             h.rank.to_string(),
-            h.id.clone(),
-            h.title.clone(),
-            h.date.clone().unwrap_or_default(),
-            h.year.map(|y| y.to_string()).unwrap_or_default(),
-            h.region.clone().unwrap_or_default(),
-            h.mentioned_regions.join("; "),
-            h.industry.join("; "),
-            h.source.clone().unwrap_or_default(),
-            h.url.clone().unwrap_or_default(),
-            h.path.clone(),
+            h.article.id.clone(),
+            h.article.title.clone(),
+            h.article.date.clone().unwrap_or_default(),
+            h.article.year.map(|y| y.to_string()).unwrap_or_default(),
+            h.article.region.clone().unwrap_or_default(),
+            h.article.mentioned_regions.join("; "),
+            h.article.industry.join("; "),
+            h.article.source.clone().unwrap_or_default(),
+            h.article.url.clone().unwrap_or_default(),
+            h.article.path.clone(),
             format!("{:.4}", h.score),
         ];
         write_row(out, row.into_iter())?;

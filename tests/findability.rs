@@ -205,7 +205,7 @@ proptest! {
         };
         let resp = ENGINE.search(&req).expect("search");
         prop_assert!(
-            resp.hits.iter().any(|h| &h.id == name),
+            resp.hits.iter().any(|h| &h.article.id == name),
             "`{}` copied from {} does not find it (hits: {})", w, name, resp.hits.len()
         );
     }

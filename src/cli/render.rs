@@ -88,10 +88,10 @@ pub(super) fn search(out: &mut dyn Write, r: &Response, style: &Style) -> io::Re
         return Ok(());
     }
     for h in &r.hits {
-        let title = if h.title_derived {
-            format!("{} {}", h.title, paint("(title from lead)", DIM, c))
+        let title = if h.article.title_derived {
+            format!("{} {}", h.article.title, paint("(title from lead)", DIM, c))
         } else {
-            h.title.clone()
+            h.article.title.clone()
         };
         writeln!(
             out,
@@ -101,22 +101,23 @@ pub(super) fn search(out: &mut dyn Write, r: &Response, style: &Style) -> io::Re
             paint(&format!("score {:.2}", h.score), DIM, c)
         )?;
         let year = h
+            .article
             .year
             .map(|y| y.to_string())
             .unwrap_or_else(|| "year unknown".into());
-        let date = h.date.clone().unwrap_or(year);
+        let date = h.article.date.clone().unwrap_or(year);
         let meta = format!(
             "{} · {} · {}",
-            h.region.as_deref().unwrap_or("region unknown"),
+            h.article.region.as_deref().unwrap_or("region unknown"),
             date,
-            if h.industry.is_empty() {
+            if h.article.industry.is_empty() {
                 "no industry".to_string()
             } else {
-                h.industry.join(", ")
+                h.article.industry.join(", ")
             }
         );
         writeln!(out, "   {}", paint(&meta, META, c))?;
-        writeln!(out, "   {}", paint(&h.path, DIM, c))?;
+        writeln!(out, "   {}", paint(&h.article.path, DIM, c))?;
         writeln!(out, "   {}", highlight(&h.snippet, &h.highlights, c))?;
     }
     let shown_to = r.offset + r.hits.len();

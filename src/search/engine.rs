@@ -224,7 +224,11 @@ mod tests {
         for t in threads {
             for r in t.join().expect("a search thread panicked") {
                 assert_eq!(r.total, 1);
-                assert!(r.hits[0].path.ends_with("vaccine.txt"), "{:?}", r.hits[0]);
+                assert!(
+                    r.hits[0].article.path.ends_with("vaccine.txt"),
+                    "{:?}",
+                    r.hits[0]
+                );
                 assert!(!r.hits[0].highlights.is_empty());
                 assert_eq!(r.facets.year.values().sum::<u64>(), 1);
             }
@@ -239,7 +243,11 @@ mod tests {
         index(&docs, &idx, &analyzer, &res);
         let r = search(&engine, "수소");
         assert_eq!(r.total, 1, "the engine sees the new commit");
-        assert!(r.hits[0].path.ends_with("hydrogen.txt"), "{:?}", r.hits[0]);
+        assert!(
+            r.hits[0].article.path.ends_with("hydrogen.txt"),
+            "{:?}",
+            r.hits[0]
+        );
         // The facet tables of the new segment were built: the counts cover the new article.
         assert_eq!(r.facets.year.values().sum::<u64>(), 1);
         let all = search(&engine, "");

@@ -10,7 +10,7 @@ use tantivy::schema::{Field, Value};
 use tantivy::{DocAddress, Searcher, TantivyDocument};
 
 use super::collect::{both, large};
-use super::request::Hit;
+use super::request::{Hit, StoredArticle};
 use super::snippet::{snippet, Snippet};
 use crate::error::Result;
 use crate::index::{Fields, UNKNOWN};
@@ -59,28 +59,38 @@ fn load(
     lean: bool,
 ) -> Result<Hit> {
     let doc: TantivyDocument = searcher.doc(addr)?;
-    let text = |field: Field| -> Option<String> {
-        doc.get_first(field)
-            .and_then(|v| v.as_str())
-            .map(str::to_string)
+    let snip = if lean {
+        Snippet::default()
+    } else {
+        let body = stored_text(&doc, f.body_text).unwrap_or_default();
+        snippet(&body, terms)
     };
+    Ok(Hit {
+        rank,
+        article: stored_article(&doc, f),
+        score,
+        snippet: snip.text,
+        highlights: snip.highlights,
+    })
+}
+
+/// The text stored in `field` of `doc`.
+pub(crate) fn stored_text(doc: &TantivyDocument, field: Field) -> Option<String> {
+    doc.get_first(field)
+        .and_then(|v| v.as_str())
+        .map(str::to_string)
+}
+
+/// The article's metadata as stored in `doc`; facet values as paths, the unknown region as
+/// `None`.
+pub(crate) fn stored_article(doc: &TantivyDocument, f: &Fields) -> StoredArticle {
+    let text = |field: Field| stored_text(doc, field);
     let facets = |field: Field| -> Vec<String> {
         doc.get_all(field)
             .filter_map(|v| v.as_facet().map(facet_path))
             .collect()
     };
-    let snip = if lean {
-        Snippet::default()
-    } else {
-        let body = text(f.body_text).unwrap_or_default();
-        snippet(&body, terms)
-    };
-    let region = facets(f.region)
-        .into_iter()
-        .next()
-        .filter(|r| r != &format!("/{UNKNOWN}"));
-    Ok(Hit {
-        rank,
+    StoredArticle {
         id: text(f.id).unwrap_or_default(),
         path: text(f.path).unwrap_or_default(),
         title: text(f.title).unwrap_or_default(),
@@ -90,7 +100,10 @@ fn load(
             .unwrap_or(false),
         date: text(f.date),
         year: doc.get_first(f.year).and_then(|v| v.as_i64()),
-        region,
+        region: facets(f.region)
+            .into_iter()
+            .next()
+            .filter(|r| r != &format!("/{UNKNOWN}")),
         mentioned_regions: facets(f.mentioned),
         industry: facets(f.industry)
             .into_iter()
@@ -98,10 +111,7 @@ fn load(
             .collect(),
         source: text(f.source),
         url: text(f.url),
-        score,
-        snippet: snip.text,
-        highlights: snip.highlights,
-    })
+    }
 }
 
 /// Path form (`/경상북도/안동시`) of a stored facet value (tantivy's encoded form separates

@@ -17,6 +17,7 @@
 mod collect;
 mod engine;
 mod hit;
+pub(crate) use hit::{stored_article, stored_text};
 pub mod plan;
 mod rank;
 mod request;
@@ -24,4 +25,4 @@ pub mod snippet;
 
 pub use engine::{all_facets, Engine};
 pub use plan::resolve_filters;
-pub use request::{Facets, Hit, Request, Response, Sort, DEFAULT_LIMIT};
+pub use request::{Facets, Hit, Request, Response, Sort, StoredArticle, DEFAULT_LIMIT};

@@ -63,10 +63,10 @@ impl std::str::FromStr for Sort {
     }
 }
 
-/// One hit as users see it (and as `--json` prints it).
+/// What the index keeps of an article for showing it: the metadata of a hit, of the
+/// server's article view and of an export row.
 #[derive(Debug, Clone, Serialize)]
-pub struct Hit {
-    pub rank: usize,
+pub struct StoredArticle {
     pub id: String,
     pub path: String,
     pub title: String,
@@ -78,6 +78,14 @@ pub struct Hit {
     pub industry: Vec<String>,
     pub source: Option<String>,
     pub url: Option<String>,
+}
+
+/// One hit as users see it (and as `--json` prints it: the article's fields inline).
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    pub rank: usize,
+    #[serde(flatten)]
+    pub article: StoredArticle,
     pub score: f32,
     pub snippet: String,
     pub highlights: Vec<[usize; 2]>,

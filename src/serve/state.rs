@@ -13,16 +13,16 @@ use std::sync::{Arc, OnceLock, RwLock};
 use serde::Serialize;
 use tantivy::collector::TopDocs;
 use tantivy::query::TermQuery;
-use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{TantivyDocument, Term};
 
 use crate::analysis::Analyzer;
 use crate::data::Resources;
 use crate::error::{Error, Result};
-use crate::index::{KIndex, UNKNOWN};
+use crate::index::KIndex;
 use crate::ingest::{self, ArticleIds, Pipeline};
 use crate::search::plan::parse;
-use crate::search::{self, snippet, Engine, Facets, Request, Response};
+use crate::search::{self, snippet, Engine, Facets, Request, Response, StoredArticle};
 
 /// An open index with everything needed to search it.
 pub struct Library {
@@ -71,17 +71,8 @@ impl Shared {
 /// An article as the article view shows it.
 #[derive(Debug, Serialize)]
 pub struct ArticleView {
-    pub id: String,
-    pub path: String,
-    pub title: String,
-    pub title_derived: bool,
-    pub date: Option<String>,
-    pub year: Option<i64>,
-    pub region: Option<String>,
-    pub mentioned_regions: Vec<String>,
-    pub industry: Vec<String>,
-    pub source: Option<String>,
-    pub url: Option<String>,
+    #[serde(flatten)]
+    pub article: StoredArticle,
     /// The cleaned text.
     pub text: String,
     /// `[start, end)` character ranges of `text` where the query's words occur.
@@ -160,46 +151,16 @@ impl Library {
             return Ok(None);
         };
         let f = &self.kindex.fields;
-        let text = |field: Field| -> Option<String> {
-            doc.get_first(field)
-                .and_then(|v| v.as_str())
-                .map(str::to_string)
-        };
-        let facets = |field: Field| -> Vec<String> {
-            doc.get_all(field)
-                .filter_map(|v| v.as_facet())
-                .map(|encoded| format!("/{}", encoded.replace('\0', "/")))
-                .collect()
-        };
-        let body = text(f.body_text).unwrap_or_default();
-        let path = text(f.path).unwrap_or_default();
-        let hash = text(f.hash).unwrap_or_default();
-        let evidence = self.evidence(id, &path, &hash);
+        let article = search::stored_article(&doc, f);
+        let body = search::stored_text(&doc, f.body_text).unwrap_or_default();
+        let hash = search::stored_text(&doc, f.hash).unwrap_or_default();
+        let evidence = self.evidence(id, &article.path, &hash);
         Ok(Some(ArticleView {
-            id: text(f.id).unwrap_or_default(),
-            title: text(f.title).unwrap_or_default(),
-            title_derived: doc
-                .get_first(f.title_derived)
-                .and_then(|v| v.as_bool())
-                .unwrap_or(false),
-            date: text(f.date),
-            year: doc.get_first(f.year).and_then(|v| v.as_i64()),
-            region: facets(f.region)
-                .into_iter()
-                .next()
-                .filter(|r| r != &format!("/{UNKNOWN}")),
-            mentioned_regions: facets(f.mentioned),
-            industry: facets(f.industry)
-                .into_iter()
-                .map(|p| p.trim_start_matches('/').to_string())
-                .collect(),
-            source: text(f.source),
-            url: text(f.url),
+            article,
             highlights: snippet::highlight_all(&body, &self.query_terms(q)),
             text: body,
             original: evidence.is_some(),
             evidence,
-            path,
         }))
     }
 
@@ -210,12 +171,7 @@ impl Library {
             return Ok(None);
         };
         let f = &self.kindex.fields;
-        let get = |field: Field| {
-            doc.get_first(field)
-                .and_then(|v| v.as_str())
-                .unwrap_or_default()
-                .to_string()
-        };
+        let get = |field: Field| search::stored_text(&doc, field).unwrap_or_default();
         let (path, hash) = (get(f.path), get(f.hash));
         // The same reading and hashing as indexing, so "unchanged" means what it means there.
         let unchanged = ingest::read_file(Path::new(&path), ingest::DEFAULT_MAX_FILE_BYTES)
