@@ -173,15 +173,9 @@ pub fn extract(bytes: &[u8]) -> Result<HwpDoc, FormatError> {
             Err(_) => damaged.push(format!("section {n} (unreadable)")),
         }
     }
-    let (text, (skipped_chars, skipped_count)) = builder.finish();
+    let (text, skipped) = builder.finish();
     doc.text = text;
-    if skipped_count > 0 {
-        doc.removed.push(Removed {
-            what: "page headers, footers and hidden comments".into(),
-            chars: skipped_chars,
-            count: skipped_count,
-        });
-    }
+    doc.removed.extend(super::layout::skipped_parts(skipped));
     if !damaged.is_empty() {
         doc.removed.push(Removed {
             what: format!("damaged parts: {}", damaged.join(", ")),

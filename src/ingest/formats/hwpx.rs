@@ -129,15 +129,9 @@ pub fn extract(bytes: &[u8]) -> Result<HwpxDoc, FormatError> {
         section_text(&String::from_utf8_lossy(&xml), &mut layout)
             .map_err(|e| FormatError::Corrupt(format!("{name}: {e}")))?;
     }
-    let (text, (skipped_chars, skipped_count)) = layout.finish();
+    let (text, skipped) = layout.finish();
     doc.text = text;
-    if skipped_count > 0 {
-        doc.removed.push(Removed {
-            what: "page headers, footers and hidden comments".into(),
-            chars: skipped_chars,
-            count: skipped_count,
-        });
-    }
+    doc.removed.extend(super::layout::skipped_parts(skipped));
     if let Some(m) = manifest {
         doc.title = m.title;
         doc.creator = m.creator;

@@ -156,6 +156,15 @@ impl Layout {
     }
 }
 
+/// How a reader reports what [`Layout::finish`] says it skipped: `None` when nothing was.
+pub fn skipped_parts((chars, count): (usize, usize)) -> Option<super::Removed> {
+    (count > 0).then(|| super::Removed {
+        what: "page headers, footers and hidden comments".into(),
+        chars,
+        count,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
