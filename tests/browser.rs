@@ -98,6 +98,15 @@ fn hit_ids(tab: &Tab) -> Value {
     )
 }
 
+/// Opens the page searching `q` and waits until its `n` hits are shown.
+fn search_page(tab: &Tab, base: &str, q: &str, n: usize) {
+    tab.navigate_to(&format!("{base}/?q={}", enc(q)))
+        .expect("navigate")
+        .wait_until_navigated()
+        .expect("loaded");
+    until(tab, &format!("{n} hits for {q}"), &hits_shown(n));
+}
+
 /// Results are rendered (not loading) and show `n` hits.
 fn hits_shown(n: usize) -> String {
     format!("!document.querySelector('#hits').classList.contains('loading') && document.querySelectorAll('#hits .hit').length === {n}")
@@ -109,11 +118,7 @@ fn search_narrow_open_and_export_in_a_real_browser() {
     let b = browser(1280, 1000);
     let tab = b.new_tab().expect("tab");
     tab.set_default_timeout(WAIT);
-    tab.navigate_to(&format!("{}/?q={}", s.base, enc("바이오·백신")))
-        .expect("navigate")
-        .wait_until_navigated()
-        .expect("loaded");
-    until(&tab, "three hits", &hits_shown(3));
+    search_page(&tab, &s.base, "바이오·백신", 3);
     let ids: Vec<String> = serde_json::from_str(hit_ids(&tab).as_str().unwrap()).unwrap();
     assert_eq!(ids[0], ANDONG, "{ids:?}");
     let summary = eval(&tab, "document.querySelector('#summary').textContent");
@@ -257,11 +262,7 @@ fn markup_in_an_article_shows_as_text() {
     let b = browser(1280, 900);
     let tab = b.new_tab().expect("tab");
     tab.set_default_timeout(WAIT);
-    tab.navigate_to(&format!("{}/?q={}", s.base, enc("수소 토론회")))
-        .expect("navigate")
-        .wait_until_navigated()
-        .expect("loaded");
-    until(&tab, "hit", &hits_shown(1));
+    search_page(&tab, &s.base, "수소 토론회", 1);
     let title = eval(&tab, "document.querySelector('#hits .hit h3').textContent");
     assert!(title.as_str().unwrap_or("").contains("<script>"), "{title}");
     assert_eq!(
@@ -317,11 +318,7 @@ fn phone_width_screen() {
         device_posture: None,
     })
     .expect("phone viewport");
-    tab.navigate_to(&format!("{}/?q={}", s.base, enc("바이오·백신")))
-        .expect("navigate")
-        .wait_until_navigated()
-        .expect("loaded");
-    until(&tab, "hits", &hits_shown(3));
+    search_page(&tab, &s.base, "바이오·백신", 3);
     assert_eq!(
         eval(
             &tab,
@@ -372,11 +369,7 @@ fn an_open_page_shows_new_articles_for_its_search() {
     let b = browser(1280, 900);
     let tab = b.new_tab().expect("tab");
     tab.set_default_timeout(WAIT);
-    tab.navigate_to(&format!("{}/?q={}", s.base, enc("바이오·백신")))
-        .expect("navigate")
-        .wait_until_navigated()
-        .expect("loaded");
-    until(&tab, "hits", &hits_shown(3));
+    search_page(&tab, &s.base, "바이오·백신", 3);
     // The page has seen the index's generation once (its first poll).
     until(&tab, "first poll", "last.generation !== null");
     std::fs::write(
