@@ -10,14 +10,14 @@
 //!
 //! The stages, in the order `kpolicy index` runs them for one article (`indexer/sources.rs`
 //! `Records`, `ingest::Pipeline::prepare`, `indexer/commit.rs`):
-//! - `read`: the JSON lines parsed into `RawArticle`s (`input::parse_jsonl`) and each line
-//!   hashed (blake3, the change check of a re-run);
-//! - `clean`: `ingest::cleaned_text` (furniture lines, bylines, e-mail addresses) and
-//!   `boilerplate::drop_lines` (nothing learned for a stream, so it only copies);
+//! - `read`: the JSON lines parsed into `RawArticle`s (`input::parse_jsonl`) and each given
+//!   its ids and line hash (`indexer::record_ids`, the change check of a re-run);
+//! - `clean`: `Pipeline::clean` (furniture lines, bylines, e-mail addresses; learned
+//!   boilerplate, of which a stream has none);
 //! - `analyze`: `Analyzer::analyze` of the cleaned text;
 //! - `extract`: `Pipeline::extract` (title, date, regions, industries, source, national body)
 //!   given that analysis;
-//! - `fallback_words`: the words the terms do not find (`Analyzer::fallback_words`), for the
+//! - `fallback_words`: `Pipeline::fallback_words`, the words the terms do not find, for the
 //!   title (analysed again, as `prepare` does) and the body;
 //! - `prepare`: the whole `Pipeline::prepare`, which the stages from `clean` on should roughly
 //!   add up to;
@@ -51,8 +51,8 @@ use criterion::{black_box, criterion_group, criterion_main, BatchSize, Criterion
 
 use kpolicy::analysis::{Analysis, Analyzer};
 use kpolicy::data::Resources;
-use kpolicy::indexer::{Indexer, JsonLines, Options, Source};
-use kpolicy::ingest::{self, boilerplate, input, Article, ArticleIds, Pipeline, RawArticle};
+use kpolicy::indexer::{record_ids, Indexer, JsonLines, Options, Source};
+use kpolicy::ingest::{input, Article, ArticleIds, Pipeline};
 
 /// The allocator the `kpolicy` binary uses (src/main.rs), so the figures compare with
 /// `kpolicy index` on equal terms.
@@ -140,9 +140,9 @@ fn bench(c: &mut Criterion) {
     let ids: Vec<ArticleIds> = raws
         .iter()
         .zip(jsonl.lines())
-        .map(|(raw, line)| record_ids(raw, line))
+        .map(|(raw, line)| record_ids(raw, line, "corpus.jsonl"))
         .collect();
-    let cleaned: Vec<String> = raws.iter().map(|r| clean(r, &res)).collect();
+    let cleaned: Vec<String> = raws.iter().map(|r| pipe.clean(r).0).collect();
     let analyses: Vec<Analysis> = cleaned.iter().map(|t| analyzer.analyze(t)).collect();
     let articles: Vec<Article> = raws
         .iter()
@@ -158,12 +158,16 @@ fn bench(c: &mut Criterion) {
     g.bench_function("read", |b| {
         b.iter(|| {
             let (raws, _) = input::parse_jsonl(&jsonl);
-            let hashes: Vec<_> = jsonl.lines().map(|l| blake3::hash(l.as_bytes())).collect();
-            black_box((raws, hashes))
+            let ids: Vec<ArticleIds> = raws
+                .iter()
+                .zip(jsonl.lines())
+                .map(|(raw, line)| record_ids(raw, line, "corpus.jsonl"))
+                .collect();
+            black_box((raws, ids))
         })
     });
     g.bench_function("clean", |b| {
-        b.iter(|| raws.iter().map(|r| clean(r, &res)).collect::<Vec<_>>())
+        b.iter(|| raws.iter().map(|r| pipe.clean(r)).collect::<Vec<_>>())
     });
     let analyze = || -> Vec<Analysis> { cleaned.iter().map(|t| analyzer.analyze(t)).collect() };
     g.bench_function("analyze_cold", |b| b.iter(|| on_new_thread(analyze)));
@@ -181,7 +185,7 @@ fn bench(c: &mut Criterion) {
     let fallback = || -> Vec<Vec<String>> {
         articles
             .iter()
-            .map(|a| fallback_words(&analyzer, a))
+            .map(|a| pipe.fallback_words(&a.meta.title, &a.body, &a.terms))
             .collect()
     };
     g.bench_function("fallback_words_cold", |b| {
@@ -255,35 +259,6 @@ fn bench(c: &mut Criterion) {
 /// `f`'s result, computed on a new thread: the analyzer's per-thread caches start empty.
 fn on_new_thread<T: Send>(f: impl FnOnce() -> T + Send) -> T {
     std::thread::scope(|s| s.spawn(f).join().expect("bench thread"))
-}
-
-/// The ids `kpolicy index --jsonl corpus.jsonl` gives a record (`indexer/sources.rs`): its
-/// `id`, the key `jsonl` + U+001F + id, the path `corpus.jsonl:LINE` (read by date extraction)
-/// and the hash of its line.
-fn record_ids(raw: &RawArticle, line: &str) -> ArticleIds {
-    let id = raw.supplied.id.clone().unwrap_or_default();
-    let key = format!("jsonl\u{1f}{id}");
-    ArticleIds {
-        id,
-        file_key: key.clone(),
-        key,
-        path: format!("corpus.jsonl:{}", raw.line.unwrap_or(0)),
-        hash: blake3::hash(line.as_bytes()).to_hex()[..32].to_string(),
-    }
-}
-
-/// The cleaning step of `Pipeline::prepare`.
-fn clean(raw: &RawArticle, res: &Resources) -> String {
-    let cleaned = ingest::cleaned_text(&raw.text, res);
-    boilerplate::drop_lines(&cleaned, &raw.supplied.drop_lines).0
-}
-
-/// The fallback-word step of `Pipeline::prepare` for a prepared article.
-fn fallback_words(analyzer: &Analyzer, a: &Article) -> Vec<String> {
-    let title = &a.meta.title;
-    let mut words = analyzer.fallback_words(title, &analyzer.terms(title));
-    words.extend(analyzer.fallback_words(&a.body, &a.terms));
-    words
 }
 
 criterion_group!(benches, bench);

@@ -47,7 +47,7 @@ use crate::index::{FileState, KDoc, KIndex, DEFAULT_WRITER_MEMORY};
 use crate::ingest::boilerplate::{self, Learned};
 use crate::ingest::{self, Article, Pipeline, Problem, ProblemKind};
 pub use commit::COMMIT_EVERY_DOCS;
-pub use sources::{inspect, learn_beside, JsonLines, Source};
+pub use sources::{inspect, learn_beside, record_ids, JsonLines, Source};
 pub use watch::{watch, WatchEvent};
 
 /// How an [`Indexer`] writes.
@@ -337,7 +337,6 @@ impl<'a> Indexer<'a> {
             &pipe.res.fingerprint,
             opts.commit_every,
         );
-        let name = stream.name().to_string();
         let mut records = sources::Records::new(stream, &state, data_changed);
         // Results arrive in any order: a line is written only if no later line with the same
         // id was written before it.
@@ -345,7 +344,7 @@ impl<'a> Indexer<'a> {
         workers::run(
             workers::thread_count(opts.threads),
             &mut records,
-            |record| sources::prepare_record(&name, pipe, record),
+            |record| sources::prepare_record(pipe, record),
             |(seq, article)| {
                 progress(Progress::Advance);
                 if written.get(&article.key).is_some_and(|&w| w > seq) {

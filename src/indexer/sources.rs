@@ -53,11 +53,6 @@ impl JsonLines {
         ))
     }
 
-    /// The name of the stream in ids and messages.
-    pub(super) fn name(&self) -> &str {
-        &self.name
-    }
-
     /// A stream read from `input`, named `name` in ids and messages (`name:line`).
     pub fn from_reader(input: Box<dyn BufRead + Send>, name: &str) -> JsonLines {
         JsonLines {
@@ -82,15 +77,18 @@ fn file_article_ids(job: &Job, raw: &RawArticle, n: usize, count: usize, hash: &
     }
 }
 
-/// Ids of a JSON-lines record: its `id`, keyed `jsonl\u{1f}<id>` across all streams, shown as
-/// `name:line`.
-fn record_ids(raw: &RawArticle, key: String, hash: String, name: &str) -> ArticleIds {
+/// Ids of a JSON-lines record read from `line` of the stream `name`: its `id`, keyed
+/// `jsonl\u{1f}<id>` across all streams, shown as `name:line`, and the hash of the line (a
+/// re-run skips a record whose key and hash are indexed already).
+pub fn record_ids(raw: &RawArticle, line: &str, name: &str) -> ArticleIds {
+    let id = raw.supplied.id.clone().unwrap_or_default();
+    let key = format!("jsonl{KEY_SEP}{id}");
     ArticleIds {
-        id: raw.supplied.id.clone().unwrap_or_default(),
-        key: key.clone(),
-        file_key: key,
+        id,
+        file_key: key.clone(),
+        key,
         path: format!("{name}:{}", raw.line.unwrap_or(0)),
-        hash,
+        hash: blake3::hash(line.as_bytes()).to_hex()[..32].to_string(),
     }
 }
 
@@ -149,7 +147,7 @@ pub(super) fn read_file(
 }
 
 /// A JSON-lines record waiting for analysis: sequence number, article, key, hash.
-pub(super) type Record = (usize, RawArticle, String, String);
+pub(super) type Record = (usize, RawArticle, ArticleIds);
 
 /// The records of a JSON-lines stream that need analysis, read a line at a time. Lines the
 /// index holds with the same content are counted, not returned; bad lines become warnings; a
@@ -208,14 +206,14 @@ impl Iterator for Records<'_> {
             }
             match parse_line(line, self.line_no) {
                 Ok(raw) => {
-                    let id = raw.supplied.id.clone().unwrap_or_default();
-                    let key = format!("jsonl{KEY_SEP}{id}");
-                    let hash = blake3::hash(line.as_bytes()).to_hex()[..32].to_string();
-                    if !self.data_changed && self.state.get(&key).is_some_and(|o| o.hash == hash) {
+                    let ids = record_ids(&raw, line, &self.stream.name);
+                    if !self.data_changed
+                        && self.state.get(&ids.key).is_some_and(|o| o.hash == ids.hash)
+                    {
                         self.unchanged += 1;
                         continue;
                     }
-                    return Some((self.line_no, raw, key, hash));
+                    return Some((self.line_no, raw, ids));
                 }
                 Err(reason) => self.problems.push(Problem {
                     path: format!("{}:{}", self.stream.name, self.line_no),
@@ -228,10 +226,9 @@ impl Iterator for Records<'_> {
     }
 }
 
-/// Turns a record of the stream `name` into an article (on a worker).
-pub(super) fn prepare_record(name: &str, pipe: &Pipeline, record: Record) -> (usize, Article) {
-    let (seq, raw, key, hash) = record;
-    let ids = record_ids(&raw, key, hash, name);
+/// Turns a record into an article (on a worker).
+pub(super) fn prepare_record(pipe: &Pipeline, record: Record) -> (usize, Article) {
+    let (seq, raw, ids) = record;
     (seq, pipe.prepare(&raw, ids))
 }
 

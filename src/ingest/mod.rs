@@ -224,6 +224,32 @@ impl<'a> Pipeline<'a> {
         prepare(raw, ids, self)
     }
 
+    /// The cleaning step of [`Pipeline::prepare`] alone: the text without furniture lines and
+    /// the lines learned as the folder's boilerplate, and what was removed (for `inspect`).
+    pub fn clean(&self, raw: &RawArticle) -> (String, Vec<String>) {
+        let cleaned = clean::clean(&raw.text, self.res);
+        let mut removed = raw.supplied.removed.clone();
+        removed.extend(cleaned.removed.iter().map(|l| format!("line: {l}")));
+        let (cleaned, learned) = boilerplate::drop_lines(&cleaned.text, &raw.supplied.drop_lines);
+        removed.extend(
+            learned
+                .into_iter()
+                .map(|l| format!("learned boilerplate (repeats across the folder): {l}")),
+        );
+        (cleaned, removed)
+    }
+
+    /// The fallback-word step of [`Pipeline::prepare`] alone: the words of the title and of
+    /// the body (with its terms) that the terms would not find
+    /// ([`Analyzer::fallback_words`]). The title is analysed here; its field is analysed by
+    /// the same analyzer when the document is indexed.
+    pub fn fallback_words(&self, title: &str, body: &str, body_terms: &[Term]) -> Vec<String> {
+        let analyzer = self.analyzer;
+        let mut words = analyzer.fallback_words(title, &analyzer.terms(title));
+        words.extend(analyzer.fallback_words(body, body_terms));
+        words
+    }
+
     /// The extraction step of [`Pipeline::prepare`] alone: metadata of `raw` from its `cleaned`
     /// text and that text's `analysis`, `path` naming the input (dates can come from file
     /// names), before supplied values override it. Public for the per-stage benchmark
@@ -266,15 +292,7 @@ fn prepare(raw: &RawArticle, ids: ArticleIds, pipe: &Pipeline) -> Article {
         path,
         hash,
     } = ids;
-    let cleaned = clean::clean(&raw.text, res);
-    let mut removed = raw.supplied.removed.clone();
-    removed.extend(cleaned.removed.iter().map(|l| format!("line: {l}")));
-    let (cleaned, learned) = boilerplate::drop_lines(&cleaned.text, &raw.supplied.drop_lines);
-    removed.extend(
-        learned
-            .into_iter()
-            .map(|l| format!("learned boilerplate (repeats across the folder): {l}")),
-    );
+    let (cleaned, removed) = pipe.clean(raw);
     let analysis = analyzer.analyze(&cleaned);
     let mut md = pipe.extract(raw, &cleaned, &analysis, &path);
     let s = &raw.supplied;
@@ -357,9 +375,7 @@ fn prepare(raw: &RawArticle, ids: ArticleIds, pipe: &Pipeline) -> Article {
             t
         })
         .collect();
-    // The title field is analysed by the same analyzer when the document is indexed.
-    let mut fallback_words = analyzer.fallback_words(&md.title, &analyzer.terms(&md.title));
-    fallback_words.extend(analyzer.fallback_words(&body_text, &body_terms));
+    let fallback_words = pipe.fallback_words(&md.title, &body_text, &body_terms);
     Article {
         id,
         key,
