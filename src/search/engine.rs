@@ -68,7 +68,7 @@ impl Engine {
         let docs = searcher.num_docs() as usize;
         let offset = req.offset.min(docs);
         let limit = req.limit.clamp(1, docs.max(1));
-        let reranker = Reranker::new(&stats, fields, &plan.window, &plan.pairs)?;
+        let reranker = Reranker::new(&stats, fields, &plan.window, &plan.pairs, &plan.together)?;
         // Newest first needs every match: the page's dates are anywhere in the ranking.
         let newest = req.sort == Sort::Newest;
         let depth = if newest {
