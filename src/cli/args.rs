@@ -134,6 +134,10 @@ pub(crate) struct SearchArgs {
     /// Match any word instead of all words.
     #[arg(long)]
     pub(crate) any: bool,
+    /// Show why each hit ranks where it does: which word matched where and how, and what
+    /// each part of the score contributed (`hits[].explain` in JSON).
+    #[arg(long)]
+    pub(crate) explain: bool,
     /// Print the result as one JSON object.
     #[arg(long)]
     pub(crate) json: bool,

@@ -227,6 +227,7 @@ fn search_task(
             any: a.any,
             lean: false,
             sort: a.sort.parse()?,
+            explain: a.explain,
         },
         analyzer,
         kindex,

@@ -8,13 +8,17 @@
 
 use std::sync::Arc;
 
-use tantivy::query::AllQuery;
+use tantivy::collector::TopDocs;
+use tantivy::query::{AllQuery, EnableScoring, TermQuery};
+use tantivy::schema::IndexRecordOption;
+use tantivy::Term;
 
 use super::collect::{self, FacetCache, FacetSpec, RELAXED, STRICT};
 use super::plan::{self, QueryBuilder};
 use super::rank::bm25::Bm25Stats;
 use super::rank::newest;
 use super::rank::rerank::Reranker;
+use super::explain::Explanation;
 use super::request::{Facets, Request, Response, Sort};
 use crate::analysis::Analyzer;
 use crate::data::Resources;
@@ -107,6 +111,9 @@ impl Engine {
             }
         }
         let mut top: Vec<_> = page(std::mem::take(&mut pass.strict_top), offset, limit)?;
+        // Hits of the page with all the words; the rest fill it from the relaxed query.
+        let strict_hits = top.len();
+        let mut rest_offset = 0;
         let mut total = pass.strict_total;
         let mut facet_slot = STRICT;
         let fill = total == 0 || question;
@@ -129,7 +136,7 @@ impl Engine {
                 });
             }
             // `rest_top` holds the best `depth` of them, at least as many as this page needs.
-            let rest_offset = offset.saturating_sub(total);
+            rest_offset = offset.saturating_sub(total);
             let wanted = limit - top.len();
             top.extend(page(
                 std::mem::take(&mut pass.rest_top),
@@ -140,8 +147,37 @@ impl Engine {
             facet_slot = RELAXED;
         }
         let facets = pass.facets(facet_slot);
-        let hits =
+        let mut hits =
             super::hit::load_page(&searcher, fields, &top, offset, &plan.highlight, req.lean)?;
+        if req.explain {
+            // What the re-rank added to each hit it re-ranked: the first `reranked` of each
+            // tier (all words, some words) in relevance order.
+            let docs: Vec<tantivy::DocAddress> = top.iter().map(|t| t.1).collect();
+            let proximity = reranker.features(&searcher, &docs)?;
+            for (i, (hit, &(score, doc))) in hits.iter_mut().zip(&top).enumerate() {
+                let all_words = i < strict_hits;
+                let in_tier = if all_words {
+                    offset + i
+                } else {
+                    rest_offset + i - strict_hits
+                };
+                let reranked = !newest && in_tier < reranker.reranked();
+                let query = match (all_words, relaxed) {
+                    (false, Some(r)) => r,
+                    _ => plan.strict.as_ref(),
+                };
+                hit.explain = Some(super::explain::explain(
+                    &searcher,
+                    &stats,
+                    &plan.leaves,
+                    query,
+                    doc,
+                    score,
+                    all_words,
+                    reranked.then(|| proximity[i]),
+                )?);
+            }
+        }
         Ok(Response {
             query: req.query.clone(),
             total,
@@ -150,6 +186,55 @@ impl Engine {
             facets,
             notice,
         })
+    }
+}
+
+impl Engine {
+    /// Why the article `id` matches `req` as it does (the server's article view, "왜?"):
+    /// the explanation of [`Request::explain`] for that one article, with what the re-rank
+    /// would add to it. `None` when no article has that id or it does not match.
+    pub fn explain_article(&self, req: &Request, id: &str) -> Result<Option<Explanation>> {
+        let reader = self.kindex.reader()?;
+        let searcher = reader.searcher();
+        let fields = &self.kindex.fields;
+        let stats = Bm25Stats::new(&searcher, fields.body);
+        let plan = plan::plan(&self.builder, &stats, req);
+        let by_id = TermQuery::new(
+            Term::from_field_text(fields.id, id),
+            IndexRecordOption::Basic,
+        );
+        let found = searcher.search(&by_id, &TopDocs::with_limit(1).order_by_score())?;
+        let Some(&(_, doc)) = found.first() else {
+            return Ok(None);
+        };
+        let scoring = EnableScoring::enabled_from_statistics_provider(&stats, &searcher);
+        let segment = searcher.segment_reader(doc.segment_ord);
+        let matches = |q: &dyn tantivy::query::Query| -> Result<bool> {
+            Ok(q.weight(scoring)?.explain(segment, doc.doc_id).is_ok())
+        };
+        let (query, all_words) = if matches(plan.strict.as_ref())? {
+            (plan.strict.as_ref(), true)
+        } else {
+            match plan.relaxed.as_deref() {
+                Some(r) if matches(r)? => (r, false),
+                _ => return Ok(None),
+            }
+        };
+        let reranker = Reranker::new(&stats, fields, &plan.window, &plan.pairs, &plan.together)?;
+        let proximity = reranker.features(&searcher, &[doc])?[0];
+        let mut e = super::explain::explain(
+            &searcher,
+            &stats,
+            &plan.leaves,
+            query,
+            doc,
+            0.0,
+            all_words,
+            Some(proximity),
+        )?;
+        e.score = e.bm25 + proximity.window + proximity.pair;
+        e.text = super::explain::lines(&e);
+        Ok(Some(e))
     }
 }
 

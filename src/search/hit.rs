@@ -71,6 +71,7 @@ fn load(
         score,
         snippet: snip.text,
         highlights: snip.highlights,
+        explain: None,
     })
 }
 

@@ -12,10 +12,12 @@
 //!   all matching documents, on two threads for large indexes;
 //! - `rank`: the BM25 statistics, the proximity re-rank of the top hits, and every ranking
 //!   weight with its reason (`rank/weights.rs`);
-//! - `hit` and [`snippet`]: the page's documents and the passage shown for each.
+//! - `hit` and [`snippet`]: the page's documents and the passage shown for each;
+//! - `explain`: why a hit ranks where it does (`--explain`).
 
 mod collect;
 mod engine;
+mod explain;
 mod hit;
 pub(crate) use hit::{stored_article, stored_text};
 pub mod plan;
@@ -24,5 +26,7 @@ mod request;
 pub mod snippet;
 
 pub use engine::{all_facets, Engine};
+pub use explain::{Explanation, How, Match, WordMatch};
+pub use rank::rerank::{Proximity, Together};
 pub use plan::resolve_filters;
 pub use request::{Facets, Hit, Request, Response, Sort, StoredArticle, DEFAULT_LIMIT};

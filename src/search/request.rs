@@ -35,6 +35,8 @@ pub struct Request {
     pub lean: bool,
     /// Order of the hits.
     pub sort: Sort,
+    /// Explain each hit of the page (`hits[].explain`).
+    pub explain: bool,
 }
 
 /// Order of the hits of a search.
@@ -89,6 +91,9 @@ pub struct Hit {
     pub score: f32,
     pub snippet: String,
     pub highlights: Vec<[usize; 2]>,
+    /// Why the hit ranks where it does (only with `--explain` / `explain=1`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explain: Option<super::Explanation>,
 }
 
 /// Facet counts over all matching documents.

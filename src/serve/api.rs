@@ -101,7 +101,7 @@ impl Params {
             .transpose()
     }
 
-    fn flag(&self, key: &str) -> Result<bool, ApiError> {
+    pub(crate) fn flag(&self, key: &str) -> Result<bool, ApiError> {
         match self.one(key).as_deref() {
             None | Some("0" | "false" | "off" | "no") => Ok(false),
             Some("1" | "true" | "on" | "yes") => Ok(true),
@@ -161,6 +161,7 @@ impl Params {
             any: self.flag("any")?,
             lean: false,
             sort,
+            explain: self.flag("explain")?,
         })
     }
 }
