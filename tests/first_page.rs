@@ -126,7 +126,10 @@ fn explain_shows_how_each_word_matched_and_the_together_tier() {
         .arg(dir.path().join("index")));
     assert_eq!(code, 0);
     assert!(out.contains("why: score"), "{out}");
-    assert!(out.contains("일자리: parts 일+자리 together in title"), "{out}");
+    assert!(
+        out.contains("일자리: parts 일+자리 together in title"),
+        "{out}"
+    );
     // Without --explain, no explain field (the schema only grows when asked).
     let v = search(&dir, &["청년 일자리"]);
     assert!(v["hits"][0].get("explain").is_none());
@@ -138,8 +141,20 @@ static ANALYZER: LazyLock<Analyzer> =
 
 /// Words of the random documents: two compounds, their parts, and other nouns.
 const VOCABULARY: &[&str] = &[
-    "보험", "금", "보험금", "일", "자리", "일자리", "청년", "처벌", "지역", "산업", "정책",
-    "지원", "예산", "기업",
+    "보험",
+    "금",
+    "보험금",
+    "일",
+    "자리",
+    "일자리",
+    "청년",
+    "처벌",
+    "지역",
+    "산업",
+    "정책",
+    "지원",
+    "예산",
+    "기업",
 ];
 
 fn index_docs(dir: &Path, docs: &[Vec<usize>]) -> Engine {

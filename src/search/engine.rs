@@ -14,11 +14,11 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::Term;
 
 use super::collect::{self, FacetCache, FacetSpec, RELAXED, STRICT};
+use super::explain::Explanation;
 use super::plan::{self, QueryBuilder};
 use super::rank::bm25::Bm25Stats;
 use super::rank::newest;
 use super::rank::rerank::Reranker;
-use super::explain::Explanation;
 use super::request::{Facets, Request, Response, Sort};
 use crate::analysis::Analyzer;
 use crate::data::Resources;

@@ -113,10 +113,7 @@ pub(crate) fn explain(
     let segment = searcher.segment_reader(doc.segment_ord);
     let score_of = |q: &dyn Query| -> Result<Option<f32>> {
         let weight = q.weight(scoring)?;
-        Ok(weight
-            .explain(segment, doc.doc_id)
-            .ok()
-            .map(|e| e.value()))
+        Ok(weight.explain(segment, doc.doc_id).ok().map(|e| e.value()))
     };
     let bm25 = score_of(query)?.unwrap_or(0.0);
     let mut words: Vec<WordMatch> = Vec::new();
@@ -243,7 +240,9 @@ fn positions_of(
     field: Field,
     terms: &[(usize, String)],
 ) -> Result<Vec<u32>> {
-    let inverted = searcher.segment_reader(doc.segment_ord).inverted_index(field)?;
+    let inverted = searcher
+        .segment_reader(doc.segment_ord)
+        .inverted_index(field)?;
     let mut lists: Vec<(usize, Vec<u32>)> = Vec::new();
     for (offset, text) in terms {
         let term = Term::from_field_text(field, text);

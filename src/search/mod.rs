@@ -27,6 +27,6 @@ pub mod snippet;
 
 pub use engine::{all_facets, Engine};
 pub use explain::{Explanation, How, Match, WordMatch};
-pub use rank::rerank::{Proximity, Together};
 pub use plan::resolve_filters;
+pub use rank::rerank::{Proximity, Together};
 pub use request::{Facets, Hit, Request, Response, Sort, StoredArticle, DEFAULT_LIMIT};
