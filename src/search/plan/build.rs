@@ -73,6 +73,11 @@ struct ItemQuery {
     units: Vec<(Box<dyn Query>, Vec<String>)>,
     /// Score-only clauses (a quoted phrase itself, in the relaxed form of a question).
     extras: Vec<Box<dyn Query>>,
+    /// A plain item's positions, each a unit (a term and its synonyms, scoring): what a
+    /// question pools instead of its words (empty: pool `units`).
+    positions: Vec<(Box<dyn Query>, Vec<String>)>,
+    /// What a plain item's terms score beside its `units` (which only match).
+    term_scores: Vec<Box<dyn Query>>,
     /// The word of each unit (for the window feature of the re-rank).
     words: Vec<String>,
     /// Adjacent units: (word, next word, position gap) for the pair feature of the re-rank.
@@ -190,6 +195,10 @@ impl QueryBuilder {
         // Units with their word (None: an OR group).
         let mut pool: Vec<(Box<dyn Query>, Vec<String>)> = Vec::new();
         let mut extras: Vec<Box<dyn Query>> = Vec::new();
+        // A question pools positions rather than words typed: the same pool with each plain
+        // item's positions in place of its words (see `Engine::search`).
+        let mut position_pool: Vec<(Box<dyn Query>, Vec<String>)> = Vec::new();
+        let mut term_scores: Vec<Box<dyn Query>> = Vec::new();
         // Phrases join the pool only in questions with other words; collected apart first.
         let mut phrases: Vec<ItemQuery> = Vec::new();
         let mut plain_groups = 0;
@@ -235,6 +244,7 @@ impl QueryBuilder {
                 // An OR group: one unit of the pool.
                 let s = any_of(alternatives.into_iter().map(|a| a.strict).collect());
                 strict.push((occur, s.box_clone()));
+                position_pool.push((s.box_clone(), Vec::new()));
                 pool.push((s, Vec::new()));
                 chained = false;
                 continue;
@@ -251,8 +261,15 @@ impl QueryBuilder {
             match a.kind {
                 ItemKind::Plain | ItemKind::FunctionWords => {
                     plain_groups += 1;
+                    if a.positions.is_empty() {
+                        position_pool
+                            .extend(a.units.iter().map(|(q, w)| (q.box_clone(), w.clone())));
+                    } else {
+                        position_pool.extend(a.positions);
+                    }
                     pool.extend(a.units);
                     extras.extend(a.extras);
+                    term_scores.extend(a.term_scores);
                 }
                 ItemKind::Phrase => phrases.push(a),
                 ItemKind::Fixed => hard.push((Occur::Must, a.strict)),
@@ -266,6 +283,7 @@ impl QueryBuilder {
                 out.words += text.split_whitespace().count();
                 let occur = if any { Occur::Should } else { Occur::Must };
                 strict.push((occur, a.strict));
+                position_pool.extend(a.units.iter().map(|(q, w)| (q.box_clone(), w.clone())));
                 pool.extend(a.units);
             }
         }
@@ -280,6 +298,15 @@ impl QueryBuilder {
         }
         out.strict = Some(Box::new(BooleanQuery::new(strict)));
         let question = out.words >= LONG_QUERY_TERMS && plain_groups > 0;
+        // A question ranks the right paragraph by every term it shares, wherever: its unknown
+        // words (`뉘르부르크링의`, `뉴딜은`) may be read otherwise in the paragraph, and its words
+        // rarely stand together there. A short query that no article has whole pools its words,
+        // each as that word, and scores by their terms too.
+        if question {
+            pool = position_pool;
+        } else {
+            extras.extend(term_scores);
+        }
         for p in phrases {
             if question {
                 pool.extend(p.units);
@@ -383,6 +410,8 @@ impl QueryBuilder {
             // only adds to the score.
             return Some(ItemQuery {
                 extras: vec![strict.box_clone()],
+                positions: Vec::new(),
+                term_scores: Vec::new(),
                 strict,
                 units: units
                     .iter()
@@ -440,22 +469,23 @@ impl QueryBuilder {
         } else {
             ItemKind::Fixed
         };
-        // The relaxed form matches by words typed too (at least a share of them, each as
-        // that word), but scores by the terms at each position as well: a question whose
-        // unknown word the article's analysis read differently (`뉘르부르크링의`) still ranks
-        // the article by the pieces they share, among the articles its other words find.
+        // The relaxed form of a short query matches by words typed (at least a share of them,
+        // each as that word) and scores by the terms at each position; a question pools the
+        // positions themselves (`text_query`).
         let pooled: Vec<(Box<dyn Query>, Vec<String>)> = word_queries
             .into_iter()
             .map(|(q, w)| (Box::new(BoostQuery::new(q, 0.0)) as Box<dyn Query>, w))
             .collect();
-        let extras: Vec<Box<dyn Query>> = units
+        let positions: Vec<(Box<dyn Query>, Vec<String>)> = units
             .iter()
-            .map(|u| self.unit_query(&u.word, &fields))
+            .map(|u| (self.unit_query(&u.word, &fields), vec![u.word.clone()]))
             .collect();
         Some(ItemQuery {
             strict,
             units: pooled,
-            extras,
+            extras: Vec::new(),
+            term_scores: positions.iter().map(|(q, _)| q.box_clone()).collect(),
+            positions,
             pairs: unit_pairs(&units),
             chain: unit_chain(&units),
             words: units.into_iter().map(|u| u.word).collect(),
@@ -587,6 +617,8 @@ impl QueryBuilder {
             words: units.iter().flat_map(|(_, w)| w.iter().cloned()).collect(),
             units,
             extras: Vec::new(),
+            positions: Vec::new(),
+            term_scores: Vec::new(),
             pairs: Vec::new(),
             chain: Vec::new(),
             kind: ItemKind::FunctionWords,
