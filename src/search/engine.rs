@@ -8,6 +8,7 @@
 
 use std::sync::Arc;
 
+use tantivy::collector::Count;
 use tantivy::query::AllQuery;
 
 use super::collect::{self, FacetCache, FacetSpec, RELAXED, STRICT};
@@ -140,6 +141,17 @@ impl Engine {
             facet_slot = RELAXED;
         }
         let facets = pass.facets(facet_slot);
+        // What the date range left out for want of a date, counted like the total.
+        let undated_excluded = match &plan.undated {
+            Some((strict, relaxed)) => {
+                let mut n = searcher.search(strict.as_ref(), &Count)?;
+                if let (RELAXED, Some(relaxed)) = (facet_slot, relaxed) {
+                    n = searcher.search(relaxed.as_ref(), &Count)?;
+                }
+                Some(n)
+            }
+            None => None,
+        };
         let hits =
             super::hit::load_page(&searcher, fields, &top, offset, &plan.highlight, req.lean)?;
         Ok(Response {
@@ -149,6 +161,7 @@ impl Engine {
             hits,
             facets,
             notice,
+            undated_excluded,
         })
     }
 }

@@ -12,9 +12,11 @@
 //!   all matching documents, on two threads for large indexes;
 //! - `rank`: the BM25 statistics, the proximity re-rank of the top hits, and every ranking
 //!   weight with its reason (`rank/weights.rs`);
-//! - `hit` and [`snippet`]: the page's documents and the passage shown for each.
+//! - `hit` and [`snippet`]: the page's documents and the passage shown for each;
+//! - `day`: the calendar [`Day`] of date ranges (`--from`/`--to`).
 
 mod collect;
+mod day;
 mod engine;
 mod hit;
 pub(crate) use hit::{stored_article, stored_text};
@@ -23,6 +25,7 @@ mod rank;
 mod request;
 pub mod snippet;
 
+pub use day::{date_range, rfc3339, Day, End};
 pub use engine::{all_facets, Engine};
 pub use plan::resolve_filters;
 pub use request::{Facets, Hit, Request, Response, Sort, StoredArticle, DEFAULT_LIMIT};
