@@ -598,7 +598,9 @@ fn a_search_is_an_atom_feed_with_etag_and_304_that_follows_new_articles() {
             format!("{}/?q={q}&article={SONGDO}", s.base),
             "{f}"
         );
-        assert_eq!(e["published_date"], serde_json::json!([2022, 9, 1]), "{f}");
+        // Korean time: the day starts at 15:00 UTC of the day before.
+        assert_eq!(e["published"], "2022-09-01T00:00:00+09:00", "{f}");
+        assert_eq!(e["published_date"], serde_json::json!([2022, 8, 31]), "{f}");
         let tags = e["tags"].to_string();
         assert!(
             tags.contains("/인천광역시") && tags.contains("바이오·백신"),
