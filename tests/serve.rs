@@ -879,7 +879,9 @@ fn wrong_tokens_are_rate_limited_and_bad_token_files_are_refused() {
 
 #[test]
 fn the_openapi_document_is_served_and_schemathesis_finds_every_answer_in_it() {
-    let s = Server::start_with_token(TOKEN, &[]);
+    // Without a token: a fuzzer's requests would soon be rate-limited (429) and test nothing
+    // else; the token's answers are tested above.
+    let s = Server::start(&[]);
     let doc = s.json("/api/openapi.json");
     assert_eq!(doc["openapi"], "3.1.0");
     assert!(doc["paths"]["/feed"]["get"]["responses"]["304"].is_object());
@@ -891,7 +893,6 @@ fn the_openapi_document_is_served_and_schemathesis_finds_every_answer_in_it() {
     }
     let out = Command::new("schemathesis")
         .args(["run", &format!("{}/api/openapi.json", s.base)])
-        .args(["-H", &format!("Authorization: Bearer {TOKEN}")])
         .args([
             "--checks",
             "all",
