@@ -318,22 +318,32 @@ async function othersFacets(s, facets) {
 // previous visit stays, so paging on keeps the marks.
 const SEEN_PREFIX = 'kpolicy:seen:';
 const seenThisVisit = new Map();
+const viewedAt = new Map();
 
 async function lastSeen(key) {
   if (seenThisVisit.has(key)) return seenThisVisit.get(key);
+  let before = null;
+  try {
+    const v = localStorage.getItem(SEEN_PREFIX + key);
+    before = v === null ? null : Number(v);
+  } catch (_) { /* storage disabled: no marks */ }
+  seenThisVisit.set(key, before);
+  await markViewed(key);
+  return before;
+}
+
+// Records that the search `key` is seen as of the index's last commit; returns that time.
+async function markViewed(key) {
   let now = null;
   try {
     const r = await fetch('/healthz');
     if (r.ok) now = (await r.json()).updated;
   } catch (_) { /* no mark without the server's time */ }
-  let before = null;
-  try {
-    const v = localStorage.getItem(SEEN_PREFIX + key);
-    before = v === null ? null : Number(v);
-    if (now !== null) localStorage.setItem(SEEN_PREFIX + key, String(now));
-  } catch (_) { /* storage disabled: no marks */ }
-  seenThisVisit.set(key, before);
-  return before;
+  if (now !== null) {
+    viewedAt.set(key, now);
+    try { localStorage.setItem(SEEN_PREFIX + key, String(now)); } catch (_) { /* no storage */ }
+  }
+  return now;
 }
 
 function hitItem(h, i, s, seen) {
@@ -578,7 +588,14 @@ async function poll() {
     const added = resp.total - last.total;
     if (added > 0) {
       $('banner').replaceChildren(`이 검색에 새 기사 ${num(added)}건이 있습니다.`,
-        el('button', { type: 'button', onclick: () => { $('banner').hidden = true; render(); } }, '보기'));
+        el('button', { type: 'button', onclick: async () => {
+          // The articles that arrived while the page was open are the new ones now.
+          const key = last.key;
+          if (viewedAt.has(key)) seenThisVisit.set(key, viewedAt.get(key));
+          await markViewed(key);
+          $('banner').hidden = true;
+          render();
+        } }, '보기'));
       $('banner').hidden = false;
     }
   } catch (_) { /* the server went away; try again later */ }
