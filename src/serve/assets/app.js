@@ -476,6 +476,7 @@ function renderMonths(s, months, monthCounts, yearCounts) {
   const W = 260, H = 90, base = 75;
   const max = Math.max(1, ...months.map((m) => monthCounts[m] || 0));
   const bw = W / months.length;
+  let labelled = '';
   const bars = months.map((m, i) => {
     const n = monthCounts[m] || 0;
     const h = n ? Math.max(2, (base - 10) * n / max) : 0;
@@ -485,9 +486,15 @@ function renderMonths(s, months, monthCounts, yearCounts) {
     const act = () => change((t) => { t.from = `${m}-01`; t.to = `${m}-${pad(lastDay(Number(y), Number(mm)))}`; t.year = []; t.since = ''; t.until = ''; t.page = 1; });
     const label = `${y}년 ${Number(mm)}월`;
     const every = Math.ceil(months.length / 8);
+    // Every few months a label; the first label of each year says the year (`22.1`).
+    let tick = svg('g', {});
+    if (i % every === 0) {
+      tick = svg('text', { x: x + bw / 2, y: H - 4, 'text-anchor': 'middle' }, labelled !== y ? `${y.slice(2)}.${Number(mm)}` : `${Number(mm)}월`);
+      labelled = y;
+    }
     return svg('g', {},
       svg('rect', { x: x + 1, y: base - Math.max(h, 1), width: Math.max(2, bw - 2), height: Math.max(h, 1), class: (on ? 'on' : '') + (n ? '' : ' zero'), tabindex: '0', role: 'button', 'data-month': m, 'aria-label': `${label} ${num(n)}건`, onclick: act, onkeydown: (ev) => { if (ev.key === 'Enter') act(); } }, svg('title', {}, `${label}: ${num(n)}건`)),
-      (i % every === 0) ? svg('text', { x: x + bw / 2, y: H - 4, 'text-anchor': 'middle' }, (mm === '01' || i === 0) ? `${y.slice(2)}.${Number(mm)}` : `${Number(mm)}월`) : svg('g', {}));
+      tick);
   });
   const undated = yearCounts.unknown ? el('p', { class: 'credit' }, `연도 미상 ${num(yearCounts.unknown)}건`) : null;
   box.replaceChildren(svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'group', 'aria-label': '월별 일치 기사 수' }, ...bars), ...(undated ? [undated] : []));
