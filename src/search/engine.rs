@@ -79,7 +79,7 @@ impl Engine {
         };
         let page = |top: Vec<(f32, tantivy::DocAddress)>, offset: usize, limit: usize| {
             if newest {
-                let ordered = newest::order(&searcher, fields, top, offset + limit)?;
+                let ordered = newest::order(&searcher, top, offset + limit)?;
                 Ok(ordered.into_iter().skip(offset).take(limit).collect())
             } else {
                 reranker.page(&searcher, top, offset, limit)
