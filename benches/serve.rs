@@ -8,7 +8,7 @@
 //! cargo bench --bench serve -- --index /work/bench-data/index --requests 8000 --clients 16
 //! ```
 //!
-//! `--mix feed` sends the same searches as `/feed` (Atom, the 50 newest matches), `--mix dates`
+//! `--mix feed` sends the same searches as `/feed` (Atom, the 20 newest matches), `--mix dates`
 //! as `/api/search` with date ranges (a year from a day, a month, half a year: the generated
 //! corpus is dated 2018–2024), `--mix all` all three kinds.
 //!

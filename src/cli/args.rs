@@ -132,7 +132,7 @@ pub(crate) struct SearchArgs {
     /// Only articles dated on or before this day (YYYY-MM-DD; YYYY-MM or YYYY: its last day).
     #[arg(long, value_name = "DATE")]
     pub(crate) to: Option<String>,
-    /// Number of hits to show (default 10; entries of --format atom: 50).
+    /// Number of hits to show (default 10; entries of --format atom: 20).
     #[arg(long, short = 'n')]
     pub(crate) limit: Option<usize>,
     /// Skip this many hits (paging).
@@ -148,7 +148,7 @@ pub(crate) struct SearchArgs {
     #[arg(long, value_name = "ORDER", default_value = "relevance", value_parser = ["relevance", "newest"])]
     pub(crate) sort: String,
     /// Output format: text, json (as --json), csv (every match: --limit and --offset do
-    /// not apply) or atom (a feed of the newest matches, --limit of them, default 50).
+    /// not apply) or atom (a feed of the newest matches, --limit of them, default 20).
     #[arg(long, value_enum, conflicts_with = "json")]
     pub(crate) format: Option<OutputFormat>,
     /// With --format atom: the address of the `kpolicy serve` the entries link to.

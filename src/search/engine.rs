@@ -143,9 +143,9 @@ impl Engine {
         let facets = pass.facets(facet_slot);
         // What the date range left out for want of a date, counted like the total.
         let undated_excluded = match &plan.undated {
-            Some((strict, relaxed)) => {
-                let mut n = searcher.search(strict.as_ref(), &Count)?;
-                if let (RELAXED, Some(relaxed)) = (facet_slot, relaxed) {
+            Some(u) => {
+                let mut n = searcher.search(u.strict.as_ref(), &Count)?;
+                if let (RELAXED, Some(relaxed)) = (facet_slot, &u.relaxed) {
                     n = searcher.search(relaxed.as_ref(), &Count)?;
                 }
                 Some(n)

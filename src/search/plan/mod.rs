@@ -36,9 +36,15 @@ pub(crate) struct Plan {
     pub(crate) pairs: Vec<(String, String, u32)>,
     /// Set when the user typed text of which nothing is searchable.
     pub(crate) notice: Option<String>,
-    /// With a date range: `strict` and `relaxed` for the matching articles without a full
-    /// date instead of those in the range (to say how many the range leaves out).
-    pub(crate) undated: Option<(Box<dyn Query>, Option<Box<dyn Query>>)>,
+    /// With a date range: the queries of the matching articles without a full date (to say
+    /// how many the range leaves out).
+    pub(crate) undated: Option<Undated>,
+}
+
+/// `strict` and `relaxed` for the articles without a full date instead of those in the range.
+pub(crate) struct Undated {
+    pub(crate) strict: Box<dyn Query>,
+    pub(crate) relaxed: Option<Box<dyn Query>>,
 }
 
 /// Plans `req`: its text query in both forms, each with the request's filters.
@@ -60,10 +66,10 @@ pub(crate) fn plan(builder: &QueryBuilder, stats: &Bm25Stats, req: &Request) -> 
     };
     let undated = req.has_date_range().then(|| {
         let undated = filters::undated_clauses(req, &builder.fields);
-        (
-            with(tq.strict.as_deref(), &undated),
-            tq.relaxed.as_deref().map(|r| with(Some(r), &undated)),
-        )
+        Undated {
+            strict: with(tq.strict.as_deref(), &undated),
+            relaxed: tq.relaxed.as_deref().map(|r| with(Some(r), &undated)),
+        }
     });
     let notice = (tq.strict.is_none() && tq.has_text).then(|| {
         "the query has no searchable words (only particles, endings or punctuation)".to_string()

@@ -2,7 +2,7 @@
 //!
 //! The publication day (`day`, `20261101`) and the year are fast fields, so every match is
 //! ordered by one column read or two, without loading any stored document: the feed of a broad
-//! search (`GET /feed`, the 50 newest of tens of thousands of matches) is as cheap as a page.
+//! search (`GET /feed`, the 20 newest of tens of thousands of matches) costs about what a page does.
 
 use std::cmp::Reverse;
 
