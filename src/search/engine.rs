@@ -8,7 +8,7 @@
 
 use std::sync::Arc;
 
-use tantivy::collector::TopDocs;
+use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{AllQuery, EnableScoring, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::Term;
@@ -82,7 +82,7 @@ impl Engine {
         };
         let page = |top: Vec<(f32, tantivy::DocAddress)>, offset: usize, limit: usize| {
             if newest {
-                let ordered = newest::order(&searcher, fields, top, offset + limit)?;
+                let ordered = newest::order(&searcher, top, offset + limit)?;
                 Ok(ordered.into_iter().skip(offset).take(limit).collect())
             } else {
                 reranker.page(&searcher, top, offset, limit)
@@ -147,6 +147,17 @@ impl Engine {
             facet_slot = RELAXED;
         }
         let facets = pass.facets(facet_slot);
+        // What the date range left out for want of a date, counted like the total.
+        let undated_excluded = match &plan.undated {
+            Some(u) => {
+                let mut n = searcher.search(u.strict.as_ref(), &Count)?;
+                if let (RELAXED, Some(relaxed)) = (facet_slot, &u.relaxed) {
+                    n = searcher.search(relaxed.as_ref(), &Count)?;
+                }
+                Some(n)
+            }
+            None => None,
+        };
         let mut hits =
             super::hit::load_page(&searcher, fields, &top, offset, &plan.highlight, req.lean)?;
         if req.explain {
@@ -185,6 +196,7 @@ impl Engine {
             hits,
             facets,
             notice,
+            undated_excluded,
         })
     }
 }

@@ -14,8 +14,10 @@
 //!   weight with its reason (`rank/weights.rs`);
 //! - `hit` and [`snippet`]: the page's documents and the passage shown for each;
 //! - `explain`: why a hit ranks where it does (`--explain`).
+//! - `day`: the calendar [`Day`] of date ranges (`--from`/`--to`).
 
 mod collect;
+mod day;
 mod engine;
 mod explain;
 mod hit;
@@ -25,6 +27,7 @@ mod rank;
 mod request;
 pub mod snippet;
 
+pub use day::{date_range, rfc3339, Day, End};
 pub use engine::{all_facets, Engine};
 pub use explain::{Explanation, How, Match, WordMatch};
 pub use plan::resolve_filters;
