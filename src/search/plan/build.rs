@@ -19,6 +19,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
 use super::parse::{self, Scope};
+use crate::analysis::normalize::is_separator;
 use crate::analysis::pattern;
 use crate::analysis::surface::surface_words;
 use crate::analysis::{Analyzer, Term as QueryTerm};
@@ -52,6 +53,9 @@ pub(crate) struct TextQuery {
     pub(crate) has_text: bool,
     /// Words the user typed in the positive, searchable part (a compound is one word).
     pub(crate) words: usize,
+    /// Words typed (text between separators) with terms, in the plain words and phrases: two
+    /// or more ask the re-rank for them together.
+    pub(crate) typed_words: usize,
     /// Terms whose closeness in the body re-ranks the top hits (`rank::rerank`).
     pub(crate) window: Vec<String>,
     /// Adjacent terms of the query: (word, next word, position gap).
@@ -84,6 +88,8 @@ struct ItemQuery {
     pairs: Vec<(String, String, u32)>,
     /// The units with their gap from the one before (the first: 1), for the re-rank's tiers.
     chain: Vec<(String, u32)>,
+    /// Words typed with terms (text between separators).
+    typed_words: usize,
     kind: ItemKind,
 }
 
@@ -107,9 +113,10 @@ struct Unit {
     word: String,
 }
 
-/// One word as typed (text between spaces) with its surface words. A word typed is found as
-/// that word: its terms together ([`pattern::variants`]) — `바이오·백신` and `일자리` are one
-/// word each, `청년 일자리` two.
+/// One word as typed (text between separators: spaces, middle dots, bullets, as the analyzer
+/// reads them) with its surface words. A word typed is found as that word: its terms together
+/// ([`pattern::variants`]) — `일자리` and `바이오백신` are one word each; `청년 일자리` and
+/// `바이오·백신` two (the middle dot lists words in Korean), found anywhere, together first.
 struct Eojeol {
     start: usize,
     end: usize,
@@ -124,7 +131,7 @@ fn eojeols(text: &str) -> Vec<Eojeol> {
         .char_indices()
         .chain(std::iter::once((text.len(), ' ')))
     {
-        if c.is_whitespace() {
+        if is_separator(c) {
             if let Some(a) = start.take() {
                 out.push(Eojeol {
                     start: a,
@@ -180,6 +187,7 @@ impl QueryBuilder {
             highlight: HashSet::new(),
             has_text: !q.trim().is_empty(),
             words: 0,
+            typed_words: 0,
             window: Vec::new(),
             pairs: Vec::new(),
             chain: Vec::new(),
@@ -257,6 +265,7 @@ impl QueryBuilder {
                 out.window.extend(a.words.iter().cloned());
                 out.pairs.extend(a.pairs.iter().cloned());
                 out.chain.extend(a.chain.iter().cloned());
+                out.typed_words += a.typed_words;
             }
             match a.kind {
                 ItemKind::Plain | ItemKind::FunctionWords => {
@@ -425,6 +434,7 @@ impl QueryBuilder {
                 words: units.iter().map(|u| u.word.clone()).collect(),
                 pairs: unit_pairs(&units),
                 chain: unit_chain(&units),
+                typed_words: 1,
                 kind: ItemKind::Phrase,
             });
         }
@@ -432,6 +442,7 @@ impl QueryBuilder {
         // by its adjacent parts, never parts scattered over the article), with its synonyms
         // in their place, or by its surface words as written in the article.
         let mut word_queries: Vec<(Box<dyn Query>, Vec<String>)> = Vec::new();
+        let mut word_count = 0;
         for e in eojeols(&item.text) {
             let mine: Vec<QueryTerm> = terms
                 .iter()
@@ -442,6 +453,7 @@ impl QueryBuilder {
                 // Words that analyse to nothing (모든, 매우) are left to the other words.
                 continue;
             }
+            word_count += 1;
             let label = &item.text[e.start..e.end];
             let analysed = self.word_query(label, &mine, &fields, negate, highlight, why);
             let fallback = if surface.is_empty() {
@@ -488,6 +500,7 @@ impl QueryBuilder {
             positions,
             pairs: unit_pairs(&units),
             chain: unit_chain(&units),
+            typed_words: word_count,
             words: units.into_iter().map(|u| u.word).collect(),
             kind,
         })
@@ -621,6 +634,7 @@ impl QueryBuilder {
             term_scores: Vec::new(),
             pairs: Vec::new(),
             chain: Vec::new(),
+            typed_words: 0,
             kind: ItemKind::FunctionWords,
         })
     }
@@ -651,9 +665,15 @@ impl QueryBuilder {
         }
     }
 
-    /// Records the surface words of the word `label` as leaves (the `words` field).
+    /// Records the surface words of the word `label` as leaves: each in the `words` field, and
+    /// by the terms it searches alone (which only let the article match: they score in the
+    /// word's analysed clause).
     fn record_surface(&self, why: &mut Vec<Leaf>, label: &str, surface: &[String]) {
+        let fields = self.fields_of(Scope::All);
         for w in surface {
+            for v in self.analyzer.word_variants(w) {
+                self.record(why, label, How::Surface, &v, &fields, 0.0);
+            }
             why.push(Leaf {
                 word: label.to_string(),
                 how: How::Surface,

@@ -82,7 +82,7 @@ pub(crate) fn plan(builder: &QueryBuilder, stats: &Bm25Stats, req: &Request) -> 
     let question = tq.words >= LONG_QUERY_TERMS;
     Plan {
         question,
-        together: if !question && tq.words >= 2 {
+        together: if !question && tq.typed_words >= 2 {
             tq.chain
         } else {
             Vec::new()
