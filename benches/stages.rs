@@ -6,7 +6,8 @@
 //! 512): the same mix of petitions and statutes as the side-by-side run, small enough for
 //! criterion. The pieces are JSON lines as the script writes them. Every bench counts the same
 //! bytes (title + piece, UTF-8, as the script's MB/s does), so the stages' times add up and
-//! their MB/s compare with the side-by-side figure.
+//! their MB/s compare with the side-by-side figure. The corpora are read from the eval folder
+//! (`KPOLICY_EVAL_DIR`, else `../shared/eval`).
 //!
 //! The stages, in the order `kpolicy index` runs them for one article (`indexer/sources.rs`
 //! `Records`, `ingest::Pipeline::prepare`, `indexer/commit.rs`):

@@ -197,31 +197,37 @@ fn code(i: usize) -> String {
     s
 }
 
-/// A corpus of `n` real-text articles, each with a unique code word (see [`code`]).
+/// A corpus of `n` articles of real length, each with a unique code word (see [`code`]) and a
+/// text of its own: the first halves (750 characters) of two of the invented articles of
+/// `tests/fixtures/extract/`, a different pair for each of up to 38 × 37 articles.
 fn corpus(tmp: &TempDir, n: usize) -> PathBuf {
-    let petitions =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/eval/petitions/corpus.jsonl");
-    let texts: Vec<String> = std::fs::read_to_string(&petitions)
-        .expect("../shared/eval/petitions")
-        .lines()
-        .take(200)
-        .map(|l| {
-            let v: Value = serde_json::from_str(l).expect("petition");
-            v["text"]
-                .as_str()
-                .expect("text")
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/extract");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&fixtures)
+        .expect("tests/fixtures/extract")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .collect();
+    files.sort();
+    let texts: Vec<String> = files
+        .iter()
+        .map(|p| {
+            std::fs::read_to_string(p)
+                .expect("fixture article")
                 .chars()
-                .take(1500)
+                .take(750)
                 .collect()
         })
         .collect();
+    let k = texts.len();
     for i in 0..n {
         tmp.write(
             &format!("corpus/{:02}/p{i:05}.txt", i % 17),
             format!(
-                "청원 {i}\n\n코드 {} 공통어휘 zzcommon\n{}",
+                "청원 {i}\n\n코드 {} 공통어휘 zzcommon\n{}\n{}",
                 code(i),
-                texts[i % texts.len()]
+                texts[i % k],
+                texts[(i / k + i + 1) % k]
             ),
         );
     }
