@@ -13,6 +13,7 @@
 //! This module depends on nothing in `index` or `search`; [`tantivy`] holds the adapter that
 //! tantivy calls.
 
+mod costs;
 pub mod lexicon;
 pub mod normalize;
 pub mod segment;

@@ -5,7 +5,7 @@
 //! does (97.6% with spaces out of the lattice, `../shared/ko-dic/README.md`). So the compact text
 //! (no separators) is segmented with MeCab-ko's own lattice model (`viterbi.rs`): no word
 //! spans a removed separator, and a word right after one pays mecab-ko-dic's
-//! `left-space-penalty-factor` ([`left_space_penalty`]).
+//! `left-space-penalty-factor` ([`super::costs::left_space_penalty`]).
 
 use std::borrow::Cow;
 
@@ -14,7 +14,7 @@ use serde::Serialize;
 use super::lexicon::Lexicon;
 use super::normalize::Compact;
 use super::tags;
-use super::viterbi::Lex;
+use super::costs::Lex;
 
 /// Longest run of compact text given to the lattice in one call. Lattice work grows with the
 /// length; sentences are cut at line breaks and sentence ends first, and only run-on text
@@ -362,25 +362,6 @@ pub fn decompound(
         return Vec::new();
     }
     parts
-}
-
-/// mecab-ko-dic's `left-space-penalty-factor` (dicrc): extra cost of a word that follows a
-/// space, by the pos-id classes of `pos-id.def` — endings 3000, particles 6000, copula and
-/// suffixes 3000; compounds and pre-analysed words none.
-pub fn left_space_penalty(details: &[&str]) -> i64 {
-    let kind = details.get(4).copied().unwrap_or("*");
-    let tag = match kind {
-        "Compound" | "Preanalysis" => return 0,
-        "Inflect" => details.get(5).copied().unwrap_or("*"),
-        _ => details.first().copied().unwrap_or("*"),
-    };
-    if tags::is_particle(tag) {
-        6000
-    } else if tags::is_ending_or_suffix(tag) {
-        3000
-    } else {
-        0
-    }
 }
 
 /// Parses a ko-dic expression `하/VV/*+아서/EC/*` into (surface, POS) pairs.
