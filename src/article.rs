@@ -47,8 +47,9 @@ pub struct Article {
     pub removed: Vec<String>,
 }
 
-/// Files whose articles are records, each named `rel#id`, even when the file holds just one.
-const RECORD_FILE_EXTENSIONS: &[&str] = &["json", "jsonl", "ndjson"];
+/// Extensions of JSON files (one object or an array: `json`; JSON lines: the others). Their
+/// articles are records, each named `rel#id`, even when the file holds just one.
+pub const JSON_EXTENSIONS: &[&str] = &["json", "jsonl", "ndjson"];
 
 /// The one rule for the id of an article read from the file at `rel` (its path relative to the
 /// folder searched, or as given to `inspect`), one of `count` in that file: a file that holds one
@@ -60,7 +61,7 @@ pub fn file_article_id(rel: &str, supplied: Option<&str>, number: usize, count: 
         || std::path::Path::new(rel)
             .extension()
             .and_then(|e| e.to_str())
-            .is_some_and(|e| RECORD_FILE_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
+            .is_some_and(|e| JSON_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
     if !records {
         return rel.to_string();
     }

@@ -21,6 +21,7 @@
 
 pub mod analysis;
 pub mod article;
+mod calendar;
 pub mod cli;
 pub mod data;
 pub mod error;

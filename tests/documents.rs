@@ -11,7 +11,7 @@ mod common;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use common::{kpolicy, run, TempDir};
+use common::{kpolicy, run, Overlap, TempDir};
 use kpolicy::ingest::formats::{self, FormatError};
 use proptest::prelude::*;
 
@@ -27,24 +27,6 @@ fn read(rel: &str) -> Result<formats::Extracted, FormatError> {
     let path = fixture(rel);
     let bytes = std::fs::read(&path).expect("fixture");
     formats::read(&bytes, &path)
-}
-
-/// Character-level precision and recall of `got` against `expected`, over the characters other
-/// than whitespace, as multisets: (matched, got, expected).
-fn char_overlap(got: &str, expected: &str) -> (usize, usize, usize) {
-    let count = |s: &str| {
-        let mut m: HashMap<char, usize> = HashMap::new();
-        for c in s.chars().filter(|c| !c.is_whitespace()) {
-            *m.entry(c).or_default() += 1;
-        }
-        m
-    };
-    let (g, e) = (count(got), count(expected));
-    let matched = g
-        .iter()
-        .map(|(c, n)| (*n).min(e.get(c).copied().unwrap_or(0)))
-        .sum();
-    (matched, g.values().sum(), e.values().sum())
 }
 
 /// Documents with an expected text, by format.
@@ -74,7 +56,7 @@ fn extraction_precision_and_recall() {
             "{format}: only {} measured files",
             docs.len()
         );
-        let (mut m, mut g, mut e) = (0, 0, 0);
+        let mut all = Overlap::default();
         for (doc, exp) in &docs {
             let bytes = std::fs::read(doc).expect("fixture");
             let expected = std::fs::read_to_string(exp).expect("expected text");
@@ -85,23 +67,22 @@ fn extraction_precision_and_recall() {
                     continue;
                 }
             };
-            let (dm, dg, de) = char_overlap(&got, &expected);
-            let (p, r) = (dm as f64 / dg.max(1) as f64, dm as f64 / de.max(1) as f64);
+            let o = Overlap::of(&got, &expected);
+            let (p, r) = (o.precision(), o.recall());
             if p < 0.98 || r < 0.98 {
                 misses.push(format!(
                     "{}: precision {p:.3}, recall {r:.3}",
                     doc.display()
                 ));
             }
-            m += dm;
-            g += dg;
-            e += de;
+            all.add(o);
         }
         println!(
-            "{format:<6}  {:>5}  {e:>14}  {:>9.4}  {:>6.4}",
+            "{format:<6}  {:>5}  {:>14}  {:>9.4}  {:>6.4}",
             docs.len(),
-            m as f64 / g.max(1) as f64,
-            m as f64 / e.max(1) as f64
+            all.want,
+            all.precision(),
+            all.recall()
         );
     }
     assert!(misses.is_empty(), "below 0.98:\n{}", misses.join("\n"));

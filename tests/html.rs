@@ -6,7 +6,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{kpolicy, run, TempDir};
+use common::{kpolicy, run, Overlap, TempDir};
 use kpolicy::ingest::{self, boilerplate, formats};
 use proptest::prelude::*;
 use serde_json::Value;
@@ -33,41 +33,18 @@ fn indexed_text(path: &Path) -> String {
     ingest::cleaned_text(&doc.text, &res)
 }
 
-/// Characters of `got` and `want` (whitespace ignored) that align: the length of their
-/// longest common subsequence.
-fn common_chars(got: &[char], want: &[char]) -> usize {
-    let mut prev = vec![0usize; want.len() + 1];
-    let mut cur = vec![0usize; want.len() + 1];
-    for &g in got {
-        for (j, &w) in want.iter().enumerate() {
-            cur[j + 1] = if g == w {
-                prev[j] + 1
-            } else {
-                cur[j].max(prev[j + 1])
-            };
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[want.len()]
-}
-
-fn chars(s: &str) -> Vec<char> {
-    s.chars().filter(|c| !c.is_whitespace()).collect()
-}
-
 /// Character-level precision and recall of the indexed text against the expected main text,
 /// per page and over all pages. The numbers are in docs/extraction.md.
 #[test]
 fn main_text_precision_and_recall() {
-    let (mut common, mut got_n, mut want_n) = (0, 0, 0);
+    let mut all = Overlap::default();
     let mut worst_recall: f64 = 1.0;
     let mut report = String::new();
     for page in pages() {
         let want = std::fs::read_to_string(page.with_extension("expected.txt")).expect("expected");
         let got = indexed_text(&page);
-        let (g, w) = (chars(&got), chars(&want));
-        let c = common_chars(&g, &w);
-        let (p, r) = (c as f64 / g.len() as f64, c as f64 / w.len() as f64);
+        let o = Overlap::of(&got, &want);
+        let (p, r) = (o.precision(), o.recall());
         worst_recall = worst_recall.min(r);
         report.push_str(&format!(
             "{:<45} P {:.3} R {:.3}\n",
@@ -78,11 +55,9 @@ fn main_text_precision_and_recall() {
         if r < 0.98 || p < 0.97 {
             report.push_str(&format!("--- got\n{got}\n--- want\n{want}\n"));
         }
-        common += c;
-        got_n += g.len();
-        want_n += w.len();
+        all.add(o);
     }
-    let (p, r) = (common as f64 / got_n as f64, common as f64 / want_n as f64);
+    let (p, r) = (all.precision(), all.recall());
     println!("{report}all pages: P {p:.3} R {r:.3}");
     assert!(pages().len() >= 10, "at least ten pages with expected text");
     // Article text must not be lost; a little page text that looks like article text may stay.

@@ -54,7 +54,12 @@ impl Penalties {
 
     /// The left-space penalty of word `id` of lexicon `kind`; `details` gives the word's ko-dic
     /// feature fields, read only the first time the word is met.
-    pub(super) fn get<'a>(&self, kind: Lex, id: u32, details: impl FnOnce() -> Vec<&'a str>) -> i32 {
+    pub(super) fn get<'a>(
+        &self,
+        kind: Lex,
+        id: u32,
+        details: impl FnOnce() -> Vec<&'a str>,
+    ) -> i32 {
         let compute = || left_space_penalty(&details()) as i32;
         match self.table(kind).get(id as usize) {
             Some(slot) => match slot.load(Ordering::Relaxed) {
@@ -98,4 +103,3 @@ pub(super) const USER_NNG: (u16, u16, u16) = (1780, 3533, 3534);
 pub(super) const USER_NNP: (u16, u16, u16) = (1789, 3552, 3553);
 /// Word cost for user words: low enough to beat any split into known pieces.
 pub(super) const USER_WORD_COST: i32 = 2500;
-

@@ -8,6 +8,12 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
+mod furniture;
+mod national;
+
+pub(crate) use furniture::Furniture;
+pub(crate) use national::NationalBodies;
+
 use crate::analysis::normalize::normalize_label;
 use crate::analysis::UserWord;
 use crate::error::{Error, Result};
@@ -22,25 +28,53 @@ const NOT_SOURCES_FILE: &str = "not_sources.txt";
 const INSTITUTION_WORDS_FILE: &str = "institution_words.txt";
 const PLACE_WORDS_FILE: &str = "place_words.txt";
 const NATIONAL_BODIES_FILE: &str = "national_bodies.txt";
+const DATE_MARKERS_FILE: &str = "date_markers.txt";
+const BYLINE_TITLES_FILE: &str = "byline_titles.txt";
+const OFFICE_SUFFIXES_FILE: &str = "office_suffixes.txt";
+const PLACE_SUFFIXES_FILE: &str = "place_suffixes.txt";
 
 /// Every data file with the copy embedded at build time, in fingerprint order.
-const FILES: [(&str, &str); 9] = [
-    (REGIONS_FILE, include_str!("../data/regions.tsv")),
-    (INDUSTRIES_FILE, include_str!("../data/industries.tsv")),
-    (DOMAIN_NOUNS_FILE, include_str!("../data/domain_nouns.txt")),
-    (SYNONYMS_FILE, include_str!("../data/synonyms.tsv")),
-    (MENU_WORDS_FILE, include_str!("../data/menu_words.txt")),
-    (NOT_SOURCES_FILE, include_str!("../data/not_sources.txt")),
+const FILES: [(&str, &str); 13] = [
+    (REGIONS_FILE, include_str!("../../data/regions.tsv")),
+    (INDUSTRIES_FILE, include_str!("../../data/industries.tsv")),
+    (
+        DOMAIN_NOUNS_FILE,
+        include_str!("../../data/domain_nouns.txt"),
+    ),
+    (SYNONYMS_FILE, include_str!("../../data/synonyms.tsv")),
+    (MENU_WORDS_FILE, include_str!("../../data/menu_words.txt")),
+    (NOT_SOURCES_FILE, include_str!("../../data/not_sources.txt")),
     (
         INSTITUTION_WORDS_FILE,
-        include_str!("../data/institution_words.txt"),
+        include_str!("../../data/institution_words.txt"),
     ),
-    (PLACE_WORDS_FILE, include_str!("../data/place_words.txt")),
+    (PLACE_WORDS_FILE, include_str!("../../data/place_words.txt")),
     (
         NATIONAL_BODIES_FILE,
-        include_str!("../data/national_bodies.txt"),
+        include_str!("../../data/national_bodies.txt"),
+    ),
+    (
+        DATE_MARKERS_FILE,
+        include_str!("../../data/date_markers.txt"),
+    ),
+    (
+        BYLINE_TITLES_FILE,
+        include_str!("../../data/byline_titles.txt"),
+    ),
+    (
+        OFFICE_SUFFIXES_FILE,
+        include_str!("../../data/office_suffixes.txt"),
+    ),
+    (
+        PLACE_SUFFIXES_FILE,
+        include_str!("../../data/place_suffixes.txt"),
     ),
 ];
+
+/// Endings of an organisation's name (`org_suffixes.txt`). The document readers, which run
+/// without [`Resources`], read this embedded copy: `--data` does not replace it.
+pub(crate) static ORG_SUFFIXES: std::sync::LazyLock<WordList> =
+    std::sync::LazyLock::new(|| WordList::parse(include_str!("../../data/org_suffixes.txt")));
 
 /// A region: a 시·도, or a 시·군·구 inside one.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -316,6 +350,11 @@ impl WordList {
         WordList { words, max_bytes }
     }
 
+    /// The entries, in the order of the file.
+    pub(crate) fn words(&self) -> &[String] {
+        &self.words
+    }
+
     /// Whether `word` is in the list (exactly).
     pub(crate) fn contains(&self, word: &str) -> bool {
         self.words.iter().any(|w| w == word)
@@ -343,7 +382,13 @@ pub struct Resources {
     /// Words after a short place name that show it is the place (`place_words.txt`).
     pub(crate) place_words: WordList,
     /// Ministries, 국회, national agencies: their articles are issued nationwide (`/전국`).
-    pub(crate) national: crate::ingest::national::NationalBodies,
+    pub(crate) national: NationalBodies,
+    /// Date-line and byline patterns (`date_markers.txt`, `byline_titles.txt`).
+    pub(crate) furniture: Furniture,
+    /// Office and title suffixes after a region name, in the order tried (`office_suffixes.txt`).
+    pub(crate) office_suffixes: WordList,
+    /// Suffixes that make a short form that is an ordinary word the place (`place_suffixes.txt`).
+    pub(crate) place_suffixes: WordList,
     /// Hash of the files' contents; stored in the index to notice edits.
     pub(crate) fingerprint: String,
 }
@@ -378,9 +423,23 @@ impl Resources {
     }
 
     /// Parses the files' texts, given in the order of [`FILES`].
-    fn from_texts(texts: [String; 9], origin: &str) -> Result<Resources> {
-        let [regions, industries, nouns, synonyms, menu_words, not_sources, institution_words, place_words, national] =
+    fn from_texts(texts: [String; 13], origin: &str) -> Result<Resources> {
+        let [regions, industries, nouns, synonyms, menu_words, not_sources, institution_words, place_words, national, date_markers, byline_titles, office_suffixes, place_suffixes] =
             &texts;
+        let date_markers = WordList::parse(date_markers);
+        let byline_titles = WordList::parse(byline_titles);
+        for (list, file) in [
+            (&date_markers, DATE_MARKERS_FILE),
+            (&byline_titles, BYLINE_TITLES_FILE),
+        ] {
+            if list.words().is_empty() {
+                return Err(Error::Data {
+                    path: format!("{origin}/{file}"),
+                    reason: "holds no word; at least one is needed".into(),
+                });
+            }
+        }
+        let furniture = Furniture::new(&date_markers, &byline_titles);
         let gazetteer = Gazetteer::parse(regions, &format!("{origin}/{REGIONS_FILE}"))?;
         let taxonomy = Taxonomy::parse(industries, &format!("{origin}/{INDUSTRIES_FILE}"))?;
         let domain_nouns = nouns
@@ -409,7 +468,10 @@ impl Resources {
             not_sources: WordList::parse(not_sources),
             institution_words: WordList::parse(institution_words),
             place_words: WordList::parse(place_words),
-            national: crate::ingest::national::NationalBodies::parse(national),
+            national: NationalBodies::parse(national),
+            furniture,
+            office_suffixes: WordList::parse(office_suffixes),
+            place_suffixes: WordList::parse(place_suffixes),
             fingerprint: hasher.finalize().to_hex()[..16].to_string(),
         })
     }

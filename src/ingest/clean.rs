@@ -1,15 +1,16 @@
 //! Strips page furniture copied from news sites: share/print menus, vote widgets, `더보기`,
 //! copyright and redistribution lines, reporter bylines, e-mail addresses, date lines and photo
 //! captions. What remains is what gets indexed, shown as title and snippeted. The original file
-//! is never modified. The menu words are a data file (`data/menu_words.txt`); date lines and
-//! copyright statements are recognised with extraction's rules (`furniture`).
+//! is never modified. The menu words, date markers and byline titles are data files
+//! (`data/menu_words.txt`, `date_markers.txt`, `byline_titles.txt`); date lines and copyright
+//! statements are recognised with extraction's rules (`data::Furniture`, `furniture`).
 
 use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::furniture::{RE_COPYRIGHT_STATEMENT, RE_DATE_LINE};
-use crate::data::{Resources, WordList};
+use super::furniture::RE_COPYRIGHT_STATEMENT;
+use crate::data::Resources;
 
 /// Lowercasing changes a line's length in bytes by at most this factor: a line longer than the
 /// longest menu word times this cannot be one, and is not lowercased to be compared.
@@ -31,11 +32,6 @@ static RE_EMAIL: LazyLock<Regex> = LazyLock::new(|| {
 });
 static RE_VOTE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(총\s*)?\d+\s*명(\s*참여)?$|^\d+%$").expect("static regex"));
-/// A byline: `정등용 기자`, `김성태・강경식 기자 | …`, `(안동=뉴스1) 홍길동 기자`.
-static RE_BYLINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[\(\[]?[^\s]{0,20}[\)\]]?\s*([가-힣]{2,4}[\s·・∙,]*){1,3}\s*(기자|특파원|통신원|객원기자|선임기자)\b.{0,80}$")
-        .expect("static regex")
-});
 /// Photo captions: `사진/인천시`, `(사진=광주시 제공)`, lines ending with `ⓒ 광주광역시`.
 static RE_CAPTION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(^\s*[\(\[]?사진\s*[/=:]|[\(\[]사진\s*[=/:][^\)\]]*[\)\]]\s*$|사진\s*/\s*[가-힣A-Za-z]+\s*$|[ⓒ©]\s*[가-힣A-Za-z]+\s*$)")
@@ -63,7 +59,7 @@ pub(crate) fn clean(raw: &str, res: &Resources) -> Cleaned {
             }
             continue;
         }
-        if is_furniture(t, &res.menu_words) {
+        if is_furniture(t, res) {
             removed.push(t.to_string());
             continue;
         }
@@ -85,7 +81,8 @@ pub(crate) fn clean(raw: &str, res: &Resources) -> Cleaned {
 }
 
 /// True for a line that is page furniture rather than article text.
-fn is_furniture(line: &str, menu_words: &WordList) -> bool {
+fn is_furniture(line: &str, res: &Resources) -> bool {
+    let menu_words = &res.menu_words;
     if super::boilerplate::is_menu_line(line) {
         return true;
     }
@@ -109,10 +106,10 @@ fn is_furniture(line: &str, menu_words: &WordList) -> bool {
     if n < MAX_COPYRIGHT_LINE_CHARS && RE_COPYRIGHT_STATEMENT.is_match(t) {
         return true;
     }
-    if n < MAX_DATE_LINE_CHARS && RE_DATE_LINE.is_match(t) {
+    if n < MAX_DATE_LINE_CHARS && res.furniture.date_line.is_match(t) {
         return true;
     }
-    if !t.ends_with('다') && !t.ends_with("다.") && RE_BYLINE.is_match(t) {
+    if !t.ends_with('다') && !t.ends_with("다.") && res.furniture.byline.is_match(t) {
         return true;
     }
     if n < MAX_CAPTION_CHARS && !t.ends_with("다.") && RE_CAPTION.is_match(t) {

@@ -13,8 +13,8 @@ use super::{Problem, ProblemKind};
 
 /// Extensions read as plain text or Markdown (with optional front matter).
 pub const TEXT_EXTENSIONS: &[&str] = &["txt", "md", "markdown", "text"];
-/// Extensions read as JSON (one object or an array) or JSON lines.
-pub const JSON_EXTENSIONS: &[&str] = &["json", "jsonl", "ndjson"];
+/// Extensions read as JSON (one object or an array) or JSON lines: one list with the id rule.
+pub use crate::article::JSON_EXTENSIONS;
 
 /// How a file holds its articles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,7 +39,7 @@ impl Format {
             .unwrap_or_default();
         match ext.as_str() {
             "json" => Some(Format::Json),
-            "jsonl" | "ndjson" => Some(Format::JsonLines),
+            e if JSON_EXTENSIONS.contains(&e) => Some(Format::JsonLines),
             e if TEXT_EXTENSIONS.contains(&e) => Some(Format::Text),
             e => formats::Format::ALL
                 .into_iter()

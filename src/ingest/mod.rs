@@ -324,8 +324,8 @@ fn prepare(raw: &RawArticle, ids: ArticleIds, pipe: &Pipeline) -> Article {
     }
     if let Some(r) = &s.region {
         let found = res.gazetteer.resolve(r);
-        if r.trim_start_matches('/') == national::NATIONWIDE {
-            md.region = Some(national::NATIONWIDE_PATH.to_string());
+        if r.trim_start_matches('/') == crate::index::NATIONWIDE {
+            md.region = Some(crate::index::NATIONWIDE_PATH.to_string());
             md.evidence
                 .insert("region".into(), format!("supplied: {r}"));
         } else if let Some(region) = found.first() {

@@ -9,12 +9,8 @@
 //! `data/national_bodies.txt`.
 
 use crate::article::Metadata;
-use crate::data::Resources;
-
-/// The issuing-region facet value of national articles, as typed after `--region`.
-pub const NATIONWIDE: &str = "전국";
-/// The same as a facet path.
-pub const NATIONWIDE_PATH: &str = "/전국";
+use crate::data::{NationalBodies, Resources};
+use crate::index::{NATIONWIDE, NATIONWIDE_PATH};
 
 /// How far into the body the lead sentence is looked for (characters).
 const LEAD_CHARS: usize = 200;
@@ -23,47 +19,13 @@ const LEAD_CHARS: usize = 200;
 /// `국회에서 열린 토론회에서 경북도는 …` names a place, and its subject is regional.
 const SUBJECT_PARTICLES: &[&str] = &["은", "는", "이", "가"];
 
-/// Names of national bodies, longest first so that `국토교통부` wins over `국토부` prefixes.
-#[derive(Debug, Clone, Default)]
-pub struct NationalBodies {
-    names: Vec<String>,
-}
-
-impl NationalBodies {
-    /// One name a line; `#` starts a comment; a tab-separated second column (a note) is ignored.
-    pub fn parse(text: &str) -> NationalBodies {
-        let mut names: Vec<String> = text
-            .lines()
-            .map(|l| l.split(['#', '\t']).next().unwrap_or("").trim().to_string())
-            .filter(|l| !l.is_empty())
-            .collect();
-        names.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
-        names.dedup();
-        NationalBodies { names }
-    }
-
-    pub fn len(&self) -> usize {
-        self.names.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.names.is_empty()
-    }
-
-    /// True when `name` is a national body (`과학기술정보통신부`, `국회`).
-    pub fn contains(&self, name: &str) -> bool {
-        let n = name.trim();
-        self.names.iter().any(|x| x == n)
-    }
-
-    /// The national body that `word` names, when `word` is one followed by a subject particle
-    /// (`국토교통부는` → `국토교통부`).
-    fn subject(&self, word: &str) -> Option<&str> {
-        self.names.iter().map(String::as_str).find(|n| {
-            word.strip_prefix(n)
-                .is_some_and(|rest| SUBJECT_PARTICLES.contains(&rest))
-        })
-    }
+/// The national body that `word` names, when `word` is one followed by a subject particle
+/// (`국토교통부는` → `국토교통부`).
+fn subject<'a>(bodies: &'a NationalBodies, word: &str) -> Option<&'a str> {
+    bodies.names().find(|n| {
+        word.strip_prefix(n)
+            .is_some_and(|rest| SUBJECT_PARTICLES.contains(&rest))
+    })
 }
 
 /// The issuing national body of an article, with the evidence, or `None` when the lead's first
@@ -93,7 +55,7 @@ pub fn issuer(
             if word.is_empty() {
                 continue;
             }
-            if let Some(name) = bodies.subject(word) {
+            if let Some(name) = subject(bodies, word) {
                 return Some((
                     name.to_string(),
                     format!("`{word}` is the subject of the {what}: a national body"),
@@ -155,15 +117,9 @@ fn is_region_subject(word: &str, res: &Resources) -> bool {
 fn lead(body: &str) -> &str {
     let mut t = body.trim_start();
     for _ in 0..2 {
-        let close = match t.chars().next() {
-            Some('[') => ']',
-            Some('(') => ')',
-            Some('【') => '】',
-            _ => break,
-        };
-        match t.find(close) {
-            Some(i) if i < 60 => t = t[i + close.len_utf8()..].trim_start(),
-            _ => break,
+        match crate::ingest::extract::lead_tag(t) {
+            Some(tag) => t = t[tag.end..].trim_start(),
+            None => break,
         }
     }
     let end = t.char_indices().nth(LEAD_CHARS).map_or(t.len(), |(i, _)| i);

@@ -17,6 +17,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{TantivyDocument, Term};
 
 use crate::analysis::Analyzer;
+use crate::article::file_article_id;
 use crate::data::Resources;
 use crate::error::{Error, Result};
 use crate::index::KIndex;
@@ -217,20 +218,22 @@ impl Library {
         if file_hash != hash {
             return None;
         }
-        // A record of a JSON file is `path#id` (its own id, else its number: the id rule of
-        // `article::file_article_id`); a file of one article is its path.
+        // The id names the file as the indexer saw it (`rel`, all of the id or the part before
+        // a `#`) and the record: the article is the one `article::file_article_id` names so.
+        let rels: Vec<&str> = std::iter::once(id)
+            .chain(id.match_indices('#').map(|(i, _)| &id[..i]))
+            .collect();
+        let count = raws.len();
         let raw = raws
             .iter()
             .enumerate()
             .find(|(n, r)| {
-                let rid = match &r.supplied.id {
-                    Some(rid) => rid.clone(),
-                    None => r.line.unwrap_or(n + 1).to_string(),
-                };
-                id.ends_with(&format!("#{rid}"))
+                let number = r.line.unwrap_or(n + 1);
+                let supplied = r.supplied.id.as_deref();
+                rels.iter()
+                    .any(|rel| file_article_id(rel, supplied, number, count) == id)
             })
-            .map(|(_, r)| r)
-            .or_else(|| raws.first().filter(|_| raws.len() == 1))?;
+            .map(|(_, r)| r)?;
         let pipe = self
             .pipeline
             .get_or_init(|| Pipeline::new(self.analyzer, self.res));

@@ -74,3 +74,52 @@ impl TempDir {
         p
     }
 }
+
+/// Character-level overlap of an extracted text with the expected text, whitespace ignored:
+/// the characters of the two that align (their longest common subsequence, so that text in the
+/// wrong order counts as missing) and the two lengths. Precision is `common / got`, recall
+/// `common / want`. Added up over files for the totals.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Overlap {
+    pub common: usize,
+    pub got: usize,
+    pub want: usize,
+}
+
+impl Overlap {
+    pub fn of(got: &str, want: &str) -> Overlap {
+        let chars = |s: &str| -> Vec<char> { s.chars().filter(|c| !c.is_whitespace()).collect() };
+        let (got, want) = (chars(got), chars(want));
+        let mut prev = vec![0usize; want.len() + 1];
+        let mut cur = vec![0usize; want.len() + 1];
+        for &g in &got {
+            for (j, &w) in want.iter().enumerate() {
+                cur[j + 1] = if g == w {
+                    prev[j] + 1
+                } else {
+                    cur[j].max(prev[j + 1])
+                };
+            }
+            std::mem::swap(&mut prev, &mut cur);
+        }
+        Overlap {
+            common: prev[want.len()],
+            got: got.len(),
+            want: want.len(),
+        }
+    }
+
+    pub fn precision(&self) -> f64 {
+        self.common as f64 / self.got.max(1) as f64
+    }
+
+    pub fn recall(&self) -> f64 {
+        self.common as f64 / self.want.max(1) as f64
+    }
+
+    pub fn add(&mut self, other: Overlap) {
+        self.common += other.common;
+        self.got += other.got;
+        self.want += other.want;
+    }
+}

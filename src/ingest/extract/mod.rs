@@ -13,12 +13,14 @@
 
 mod date;
 mod industry;
+mod lead_tag;
 mod region;
 mod source;
 mod title;
 
 pub(crate) use date::{parse_supplied_date, YEARS};
 pub(crate) use industry::Keywords;
+pub(crate) use lead_tag::lead_tag;
 
 use crate::analysis::{Morpheme, Term};
 use crate::article::Metadata;
@@ -49,7 +51,7 @@ pub(crate) fn extract(
     md.title_derived = derived;
     md.body_start = body_start;
 
-    if let Some((date, why)) = date::date_of(raw, path) {
+    if let Some((date, why)) = date::date_of(raw, path, res) {
         md.year = date.get(..4).and_then(|y| y.parse().ok());
         md.evidence.insert("date".into(), why);
         // A year folder gives the year only.

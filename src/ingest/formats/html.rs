@@ -22,6 +22,7 @@ use encoding_rs::Encoding;
 use serde_json::Value;
 
 use super::{Extracted, FormatError, Hint, Hints, Removed};
+use crate::calendar;
 
 /// Bytes scanned for a charset declaration (the HTML standard's prescan reads 1024; saved pages
 /// often carry a long comment or `<script>` before the `<meta>`, so a little more).
@@ -494,7 +495,7 @@ fn in_korean_time(h: Hint) -> Hint {
         return h;
     };
     let n = |i: usize| c[i].parse::<i64>().unwrap_or(0);
-    let (y, m, d, hour, min) = (n(1), n(2), n(3), n(4), n(5));
+    let (y, m, d, hour, min) = (n(1), n(2) as u32, n(3) as u32, n(4), n(5));
     let off = &c[6];
     let offset = if off == "Z" {
         0
@@ -508,32 +509,11 @@ fn in_korean_time(h: Hint) -> Hint {
             v
         }
     };
-    if offset == 9 * 60 || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+    if offset == 9 * 60 || !calendar::is_date(y, m, d) {
         return h;
     }
     let shift = (hour * 60 + min - offset + 9 * 60).div_euclid(24 * 60);
-    let days_in = |y: i64, m: i64| match m {
-        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    };
-    let (mut y, mut m, mut d) = (y, m, d + shift);
-    if d > days_in(y, m) {
-        d = 1;
-        m += 1;
-        if m > 12 {
-            m = 1;
-            y += 1;
-        }
-    } else if d < 1 {
-        m -= 1;
-        if m < 1 {
-            m = 12;
-            y -= 1;
-        }
-        d = days_in(y, m);
-    }
+    let (y, m, d) = calendar::civil_from_days(calendar::days_from_civil(y, m, d) + shift);
     Hint::new(
         format!("{y:04}-{m:02}-{d:02}"),
         format!("{} ({} in Korean time)", h.evidence, h.value.trim()),

@@ -43,10 +43,15 @@ static RE_PRESS_HEADING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:보\s?도\s?)?(?:참\s?고\s?|설\s?명\s?|해\s?명\s?)?자\s?료$")
         .expect("static regex")
 });
-/// An organisation name standing alone: a ministry, agency, local government or public body.
+/// An organisation name standing alone: a ministry, agency, local government or public body
+/// (the endings are `data/org_suffixes.txt`).
 static RE_ORG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[가-힣]{2,20}(?:부|처|청|원|위원회|특별시|광역시|특별자치시|특별자치도|도|시|군|구|공사|공단|재단|센터)$")
-        .expect("static regex")
+    let endings: Vec<String> = crate::data::ORG_SUFFIXES
+        .words()
+        .iter()
+        .map(|w| regex::escape(w))
+        .collect();
+    Regex::new(&format!(r"^[가-힣]{{2,20}}(?:{})$", endings.join("|"))).expect("escaped word list")
 });
 /// The lead sentence's subject with its head in parentheses: `□ 과학기술정보통신부(장관
 /// 유영민, 이하 ‘과기정통부’)는`, `경상북도(도지사 이철우)는`.
@@ -223,7 +228,8 @@ fn release_date(fields: &[Field]) -> Option<Hint> {
             let m: u32 = c["m"].parse().ok()?;
             let d: u32 = c["d"].parse().ok()?;
             let y: Option<i32> = c.name("y").and_then(|y| y.as_str().parse().ok());
-            ((1..=12).contains(&m) && (1..=31).contains(&d)).then_some((y, m, d))
+            // A yearless date is checked as in a leap year (any day a month can have).
+            crate::calendar::is_date(y.map_or(2000, i64::from), m, d).then_some((y, m, d))
         })
     };
     let release = head(Label::Release);
@@ -234,7 +240,7 @@ fn release_date(fields: &[Field]) -> Option<Hint> {
         Some(found) => found,
         None => dist.and_then(|f| dist_date.map(|p| (f, p)))?,
     };
-    let y = y?;
+    let y = y.filter(|&y| crate::calendar::is_date(i64::from(y), m, d))?;
     Some(Hint::new(
         format!("{y:04}-{m:02}-{d:02}"),
         format!("{} {}", field.name, clip(&field.value)),

@@ -98,35 +98,15 @@ fn filetime_at(b: &[u8], at: usize) -> Option<String> {
     let ticks = (high << 32) | low;
     // FILETIME counts 100 ns ticks since 1601-01-01.
     let days = (ticks / 10_000_000 / 86_400) as i64 - 134_774; // 1601-01-01 → 1970-01-01
-    let (y, m, d) = civil_from_days(days);
+    let (y, m, d) = crate::calendar::civil_from_days(days);
     (1980..=2100)
         .contains(&y)
         .then(|| format!("{y:04}-{m:02}-{d:02}"))
 }
 
-/// Days since 1970-01-01 → (year, month, day), proleptic Gregorian (H. Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn civil_dates() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(17_778), (2018, 9, 4));
-    }
 
     #[test]
     fn garbage_gives_nothing_and_does_not_panic() {
