@@ -75,9 +75,9 @@ impl TempDir {
     }
 }
 
-/// Character-level overlap of an extracted text with the expected text, whitespace ignored:
-/// the characters of the two that align (their longest common subsequence, so that text in the
-/// wrong order counts as missing) and the two lengths. Precision is `common / got`, recall
+/// Character-level overlap of an extracted text with the expected text: the characters other
+/// than whitespace, counted as multisets (so it measures lost and invented text, not their
+/// order): those the two share and the two counts. Precision is `common / got`, recall
 /// `common / want`. Added up over files for the totals.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Overlap {
@@ -88,24 +88,21 @@ pub struct Overlap {
 
 impl Overlap {
     pub fn of(got: &str, want: &str) -> Overlap {
-        let chars = |s: &str| -> Vec<char> { s.chars().filter(|c| !c.is_whitespace()).collect() };
-        let (got, want) = (chars(got), chars(want));
-        let mut prev = vec![0usize; want.len() + 1];
-        let mut cur = vec![0usize; want.len() + 1];
-        for &g in &got {
-            for (j, &w) in want.iter().enumerate() {
-                cur[j + 1] = if g == w {
-                    prev[j] + 1
-                } else {
-                    cur[j].max(prev[j + 1])
-                };
+        let count = |s: &str| {
+            let mut m: std::collections::HashMap<char, usize> = std::collections::HashMap::new();
+            for c in s.chars().filter(|c| !c.is_whitespace()) {
+                *m.entry(c).or_default() += 1;
             }
-            std::mem::swap(&mut prev, &mut cur);
-        }
+            m
+        };
+        let (g, w) = (count(got), count(want));
         Overlap {
-            common: prev[want.len()],
-            got: got.len(),
-            want: want.len(),
+            common: g
+                .iter()
+                .map(|(c, n)| (*n).min(w.get(c).copied().unwrap_or(0)))
+                .sum(),
+            got: g.values().sum(),
+            want: w.values().sum(),
         }
     }
 
