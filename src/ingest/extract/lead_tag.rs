@@ -22,38 +22,37 @@ pub(crate) struct LeadTag<'a> {
 
 /// The tag that opens `text` (after leading whitespace): `[…]` or `【…】`, or a dateline in
 /// `(…)` or `（…）` — parentheses are a tag only around `place=agency` (`(사진)` is text) —
-/// holding 1 to [`MAX_TAG_CHARS`] characters, no line break and no other bracket.
+/// holding 1 to [`MAX_TAG_CHARS`] characters and no line break. Either closing bracket of a
+/// kind closes it (text read from PDFs mixes them: `[ 해외 사례 】`); a square tag may hold
+/// parentheses (`[사례(정보교과)]`), a dateline no bracket.
 pub(crate) fn lead_tag(text: &str) -> Option<LeadTag<'_>> {
     let start = text.len() - text.trim_start().len();
     let t = &text[start..];
     let open = t.chars().next()?;
-    let (close, paren) = match open {
-        '[' => (']', false),
-        '【' => ('】', false),
-        '(' => (')', true),
-        '（' => ('）', true),
+    let (closers, paren): (&[char], bool) = match open {
+        '[' | '【' => (&[']', '】'], false),
+        '(' | '（' => (&[')', '）'], true),
         _ => return None,
     };
     let body = &t[open.len_utf8()..];
     for (n, (i, c)) in body.char_indices().enumerate() {
-        if c == close {
+        if closers.contains(&c) {
             let inner = body[..i].trim();
             let dateline = inner
                 .split_once('=')
                 .map(|(place, agency)| (place.trim(), agency.trim()))
                 .filter(|(place, agency)| !place.is_empty() && !agency.is_empty());
-            if n == 0 || inner.is_empty() || (paren && dateline.is_none()) {
+            if inner.is_empty() || (paren && dateline.is_none()) {
                 return None;
             }
-            let end = start + open.len_utf8() + i + close.len_utf8();
             return Some(LeadTag {
                 inner,
-                end,
+                end: start + open.len_utf8() + i + c.len_utf8(),
                 paren,
                 dateline,
             });
         }
-        if n == MAX_TAG_CHARS || c == '\n' || "[]【】()（）".contains(c) {
+        if n == MAX_TAG_CHARS || c == '\n' || (paren && "()（）".contains(c)) {
             return None;
         }
     }
@@ -81,6 +80,12 @@ mod tests {
             Some(("서울", "뉴시스"))
         );
         assert!(lead_tag("(사진) 본문").is_none());
+        assert_eq!(lead_tag("[ 해외 사례 】 본문").unwrap().inner, "해외 사례");
+        assert_eq!(
+            lead_tag("[사례(정보교과)] 본문").unwrap().inner,
+            "사례(정보교과)"
+        );
+        assert!(lead_tag("(광주=(연합)뉴스) 본문").is_none());
         assert!(lead_tag("[] 본문").is_none());
         assert!(lead_tag("[닫히지 않은 괄호").is_none());
         assert!(lead_tag("본문 [태그]").is_none());
