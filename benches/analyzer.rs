@@ -34,7 +34,7 @@ use lindera::segmenter::Segmenter;
 
 use kpolicy::analysis::Analyzer;
 use kpolicy::data::Resources;
-use kpolicy::ingest::{input::RawArticle, ArticleIds, Pipeline};
+use kpolicy::ingest::{ArticleIds, Pipeline, RawArticle};
 
 /// The allocator the `kpolicy` binary uses (src/main.rs), so the analyzer figures compare with
 /// `kpolicy index` on equal terms.

@@ -53,7 +53,7 @@ use criterion::{black_box, criterion_group, criterion_main, BatchSize, Criterion
 use kpolicy::analysis::{Analysis, Analyzer};
 use kpolicy::data::Resources;
 use kpolicy::indexer::{record_ids, Indexer, JsonLines, Options, Source};
-use kpolicy::ingest::{input, Article, ArticleIds, Pipeline};
+use kpolicy::ingest::{read::input, Article, ArticleIds, Pipeline};
 
 /// The allocator the `kpolicy` binary uses (src/main.rs), so the figures compare with
 /// `kpolicy index` on equal terms.

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use common::{kpolicy, run, Overlap, TempDir};
-use kpolicy::ingest::formats::{self, FormatError};
+use kpolicy::ingest::read::formats::{self, FormatError};
 use proptest::prelude::*;
 
 fn fixtures() -> PathBuf {

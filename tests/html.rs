@@ -7,7 +7,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::{kpolicy, run, Overlap, TempDir};
-use kpolicy::ingest::{self, boilerplate, formats};
+use kpolicy::ingest::{self, clean::boilerplate, read::formats};
 use proptest::prelude::*;
 use serde_json::Value;
 

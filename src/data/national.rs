@@ -20,14 +20,6 @@ impl NationalBodies {
         NationalBodies { names }
     }
 
-    pub fn len(&self) -> usize {
-        self.names.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.names.is_empty()
-    }
-
     /// True when `name` is a national body (`과학기술정보통신부`, `국회`).
     pub fn contains(&self, name: &str) -> bool {
         let n = name.trim();

@@ -183,7 +183,7 @@ impl Library {
         let Ok(bytes) = std::fs::read(Path::new(&path)) else {
             return Ok(None);
         };
-        match ingest::decode::decode(&bytes) {
+        match ingest::read::decode::decode(&bytes) {
             Ok(d) => Ok(Some((path, d.text))),
             Err(_) => Ok(None),
         }

@@ -310,7 +310,7 @@ pub fn learn_folders(files: &[&Path], max_bytes: u64) -> Learned {
             if !path.is_file() {
                 continue;
             }
-            if let Ok((raws, _, _)) = super::read_file(&path, max_bytes) {
+            if let Ok((raws, _, _)) = crate::ingest::read_file(&path, max_bytes) {
                 let mut keys: Vec<u64> = raws.iter().flat_map(|r| candidates(&r.text)).collect();
                 keys.sort_unstable();
                 keys.dedup();

@@ -9,8 +9,11 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::furniture::RE_COPYRIGHT_STATEMENT;
+pub mod boilerplate;
+pub(crate) mod furniture;
+
 use crate::data::Resources;
+use furniture::RE_COPYRIGHT_STATEMENT;
 
 /// Lowercasing changes a line's length in bytes by at most this factor: a line longer than the
 /// longest menu word times this cannot be one, and is not lowercased to be compared.
@@ -83,7 +86,7 @@ pub(crate) fn clean(raw: &str, res: &Resources) -> Cleaned {
 /// True for a line that is page furniture rather than article text.
 fn is_furniture(line: &str, res: &Resources) -> bool {
     let menu_words = &res.menu_words;
-    if super::boilerplate::is_menu_line(line) {
+    if boilerplate::is_menu_line(line) {
         return true;
     }
     let t = line

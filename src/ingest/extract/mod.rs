@@ -14,13 +14,13 @@
 mod date;
 mod industry;
 mod lead_tag;
+pub(super) mod national;
 mod region;
 mod source;
 mod title;
 
 pub(crate) use date::{parse_supplied_date, YEARS};
 pub(crate) use industry::Keywords;
-pub(crate) use lead_tag::lead_tag;
 
 use crate::analysis::{Morpheme, Term};
 use crate::article::Metadata;

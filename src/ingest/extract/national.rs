@@ -117,7 +117,7 @@ fn is_region_subject(word: &str, res: &Resources) -> bool {
 fn lead(body: &str) -> &str {
     let mut t = body.trim_start();
     for _ in 0..2 {
-        match crate::ingest::extract::lead_tag(t) {
+        match super::lead_tag::lead_tag(t) {
             Some(tag) => t = t[tag.end..].trim_start(),
             None => break,
         }

@@ -8,7 +8,7 @@ use regex::Regex;
 use super::lead_tag::lead_tag;
 use super::region::gazetteer_name;
 use crate::data::Resources;
-use crate::ingest::furniture::RE_COPYRIGHT_STATEMENT;
+use crate::ingest::clean::furniture::RE_COPYRIGHT_STATEMENT;
 
 /// Shortest publisher name (characters): one syllable is a section mark or a stray word.
 const MIN_PUBLISHER_CHARS: usize = 2;

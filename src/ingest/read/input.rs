@@ -26,7 +26,7 @@ pub struct Supplied {
     /// What the format reader dropped (menus, scripts …), for `inspect`.
     pub removed: Vec<String>,
     /// Lines learned as boilerplate in the file's folder, to drop from the cleaned text
-    /// (see [`super::boilerplate`]).
+    /// (see [`crate::ingest::clean::boilerplate`]).
     pub drop_lines: Vec<String>,
 }
 

@@ -1,15 +1,18 @@
 //! File formats: which files are articles, and how one file's bytes become raw articles.
 //! Text and JSON take two steps: [`Format::text`] decodes the character set and
 //! [`Format::articles`] splits the text into articles (front matter, JSON records). A document
-//! (HTML, HWP, HWPX, PDF) is read by its reader in [`super::formats`] into one article whose
+//! (HTML, HWP, HWPX, PDF) is read by its reader in [`formats`] into one article whose
 //! stated title, date and source go where front matter goes, with their evidence.
 
 use std::path::Path;
 
-use super::decode::{self, DecodeError};
-use super::formats;
-use super::input::{self, RawArticle, Supplied};
+pub mod decode;
+pub mod formats;
+pub mod input;
+
 use super::{Problem, ProblemKind};
+use decode::DecodeError;
+use input::{RawArticle, Supplied};
 
 /// Extensions read as plain text or Markdown (with optional front matter).
 pub const TEXT_EXTENSIONS: &[&str] = &["txt", "md", "markdown", "text"];

@@ -523,7 +523,7 @@ fn in_korean_time(h: Hint) -> Hint {
 /// A heading that can be a headline: two words or more, not a menu (`보도자료`, `안동시청`
 /// and `보도자료 > 안동소식` are page names, not headlines).
 fn headline_like(t: &str) -> bool {
-    t.split_whitespace().count() >= 2 && !crate::ingest::boilerplate::is_menu_line(t)
+    t.split_whitespace().count() >= 2 && !crate::ingest::clean::boilerplate::is_menu_line(t)
 }
 
 /// Title and date from a bulletin-board view table, as public bodies' sites show press

@@ -8,7 +8,7 @@
 //! per line, cells separated by a tab; page headers, footers and hidden comments are skipped
 //! (they repeat on every page or are not part of the document's text).
 
-use crate::ingest::formats::layout::Layout;
+use crate::ingest::read::formats::layout::Layout;
 
 /// Record tags (HWP 5.0 specification, "본문" records: `HWPTAG_BEGIN` + n, `HWPTAG_BEGIN` = 16).
 const TAG_PARA_HEADER: u16 = 66;
