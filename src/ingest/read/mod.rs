@@ -29,7 +29,7 @@ pub enum Format {
     /// One JSON object per line.
     JsonLines,
     /// A document with its own reader: one article.
-    Document(formats::Format),
+    Document(formats::Kind),
 }
 
 impl Format {
@@ -44,7 +44,7 @@ impl Format {
             "json" => Some(Format::Json),
             e if JSON_EXTENSIONS.contains(&e) => Some(Format::JsonLines),
             e if TEXT_EXTENSIONS.contains(&e) => Some(Format::Text),
-            e => formats::Format::ALL
+            e => formats::Kind::ALL
                 .into_iter()
                 .find(|f| f.has_reader() && f.extensions().contains(&e))
                 .map(Format::Document),

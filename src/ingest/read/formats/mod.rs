@@ -34,43 +34,44 @@ pub const MAX_EXPANDED_BYTES: u64 = 256 * 1024 * 1024;
 /// megabyte of text is a report or a dump, and the rest would only slow analysis.
 pub const MAX_TEXT_CHARS: usize = 2_000_000;
 
-/// The formats kpolicy reads besides text and JSON.
+/// The kinds of document kpolicy reads besides text and JSON: the document arm of
+/// [`super::Format`], the one format enum.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Format {
+pub enum Kind {
     Html,
     Hwp,
     Hwpx,
     Pdf,
 }
 
-impl Format {
+impl Kind {
     /// The name shown in `inspect` (`format` field) and in messages.
     pub fn name(self) -> &'static str {
         match self {
-            Format::Html => "html",
-            Format::Hwp => "hwp",
-            Format::Hwpx => "hwpx",
-            Format::Pdf => "pdf",
+            Kind::Html => "html",
+            Kind::Hwp => "hwp",
+            Kind::Hwpx => "hwpx",
+            Kind::Pdf => "pdf",
         }
     }
 
     /// File extensions (lower case, no dot) that name this format.
     pub fn extensions(self) -> &'static [&'static str] {
         match self {
-            Format::Html => &["html", "htm", "xhtml", "shtml"],
-            Format::Hwp => &["hwp"],
-            Format::Hwpx => &["hwpx"],
-            Format::Pdf => &["pdf"],
+            Kind::Html => &["html", "htm", "xhtml", "shtml"],
+            Kind::Hwp => &["hwp"],
+            Kind::Hwpx => &["hwpx"],
+            Kind::Pdf => &["pdf"],
         }
     }
 
     /// The reader for this format, or `None` when this build has none.
     fn reader(self) -> Option<Reader> {
         match self {
-            Format::Html => Some(html::read),
-            Format::Hwp => Some(hwp::read),
-            Format::Hwpx => Some(hwpx::read),
-            Format::Pdf => Some(pdf::read),
+            Kind::Html => Some(html::read),
+            Kind::Hwp => Some(hwp::read),
+            Kind::Hwpx => Some(hwpx::read),
+            Kind::Pdf => Some(pdf::read),
         }
     }
 
@@ -79,7 +80,7 @@ impl Format {
         self.reader().is_some()
     }
 
-    pub const ALL: [Format; 4] = [Format::Html, Format::Hwp, Format::Hwpx, Format::Pdf];
+    pub const ALL: [Kind; 4] = [Kind::Html, Kind::Hwp, Kind::Hwpx, Kind::Pdf];
 }
 
 type Reader = fn(&[u8], &Path) -> Result<Extracted, FormatError>;
@@ -91,7 +92,7 @@ pub struct Extracted {
     /// (table rows, verse) by `\n`. A headline the document states goes first, as its own
     /// paragraph, so extraction sees the same shape as a text file.
     pub text: String,
-    /// [`Format::name`] of the reader that produced this.
+    /// [`Kind::name`] of the reader that produced this.
     pub format: &'static str,
     /// What the document states about itself.
     pub hints: Hints,
@@ -181,32 +182,32 @@ impl std::error::Error for FormatError {}
 
 /// The format of a file, from its content where that is decisive and else its extension.
 /// `None`: not one of these formats (text, JSON, or something kpolicy does not read).
-pub fn detect(bytes: &[u8], path: &Path) -> Option<Format> {
+pub fn detect(bytes: &[u8], path: &Path) -> Option<Kind> {
     let ext = extension(path);
-    let by_ext = Format::ALL
+    let by_ext = Kind::ALL
         .into_iter()
         .find(|f| f.extensions().contains(&ext.as_str()));
     if bytes.starts_with(b"%PDF-") {
-        return Some(Format::Pdf);
+        return Some(Kind::Pdf);
     }
     // OLE compound file: HWP 5 (also .doc/.xls, which only count when named .hwp).
     if bytes.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") {
-        return (by_ext == Some(Format::Hwp)).then_some(Format::Hwp);
+        return (by_ext == Some(Kind::Hwp)).then_some(Kind::Hwp);
     }
     // Zip: an HWPX names its type in the first member (`mimetype`: application/hwp+zip);
     // HWPX files are often saved with a `.hwp` name.
     if bytes.starts_with(b"PK\x03\x04") {
         let head = &bytes[..bytes.len().min(128)];
         let is_hwpx = head.windows(8).any(|w| w == b"hwp+zip");
-        return (is_hwpx || by_ext == Some(Format::Hwpx) || by_ext == Some(Format::Hwp))
-            .then_some(Format::Hwpx);
+        return (is_hwpx || by_ext == Some(Kind::Hwpx) || by_ext == Some(Kind::Hwp))
+            .then_some(Kind::Hwpx);
     }
     by_ext
 }
 
 /// Extensions for which this build has a reader (for discovering files).
 pub fn extensions() -> Vec<&'static str> {
-    Format::ALL
+    Kind::ALL
         .into_iter()
         .filter(|f| f.reader().is_some())
         .flat_map(|f| f.extensions().iter().copied())
@@ -308,10 +309,10 @@ mod tests {
     #[test]
     fn detects_by_magic_then_extension() {
         let p = Path::new;
-        assert_eq!(detect(b"%PDF-1.7\n", p("a.html")), Some(Format::Pdf));
+        assert_eq!(detect(b"%PDF-1.7\n", p("a.html")), Some(Kind::Pdf));
         assert_eq!(
             detect(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1rest", p("a.hwp")),
-            Some(Format::Hwp)
+            Some(Kind::Hwp)
         );
         assert_eq!(
             detect(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1rest", p("a.doc")),
@@ -319,10 +320,10 @@ mod tests {
         );
         assert_eq!(
             detect(b"PK\x03\x04....mimetypeapplication/hwp+zip", p("a.hwp")),
-            Some(Format::Hwpx)
+            Some(Kind::Hwpx)
         );
         assert_eq!(detect(b"PK\x03\x04....", p("a.zip")), None);
-        assert_eq!(detect(b"<html>", p("a.HTM")), Some(Format::Html));
+        assert_eq!(detect(b"<html>", p("a.HTM")), Some(Kind::Html));
         assert_eq!(detect(b"plain", p("a.txt")), None);
     }
 
