@@ -14,13 +14,13 @@
 //! tantivy calls.
 
 mod costs;
-pub mod lexicon;
-pub mod normalize;
-pub mod segment;
+pub(crate) mod lexicon;
+pub(crate) mod normalize;
+pub(crate) mod segment;
 pub mod surface;
-pub mod tags;
-pub mod tantivy;
-pub mod terms;
+pub(crate) mod tags;
+pub(crate) mod tantivy;
+pub(crate) mod terms;
 mod viterbi;
 
 use std::cell::RefCell;

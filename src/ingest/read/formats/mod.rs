@@ -14,11 +14,11 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 
 mod guard;
-pub mod html;
+mod html;
 pub mod hwp;
 pub mod hwpx;
 mod layout;
-pub mod pdf;
+mod pdf;
 mod press;
 
 /// Largest input a reader is handed (bytes). `--max-size` (20 MB by default) normally stops big
@@ -212,11 +212,6 @@ pub fn extensions() -> Vec<&'static str> {
         .filter(|f| f.reader().is_some())
         .flat_map(|f| f.extensions().iter().copied())
         .collect()
-}
-
-/// True when `path`'s extension names a format this build reads.
-pub fn is_document(path: &Path) -> bool {
-    extensions().contains(&extension(path).as_str())
 }
 
 /// Reads one document: detects its format, runs the reader behind `catch_unwind` and the input
