@@ -6,7 +6,7 @@
 //! separators) is segmented with MeCab-ko's own lattice model (`viterbi.rs`): no word spans a
 //! removed separator, and a word right after one pays mecab-ko-dic's
 //! `left-space-penalty-factor` ([`super::costs::left_space_penalty`]). With that, 164 of the
-//! 165 match MeCab-ko (`tests/analysis.rs`, README "How Korean is analysed").
+//! 165 match MeCab-ko (`tests/it/analysis.rs`, README "How Korean is analysed").
 
 use std::borrow::Cow;
 

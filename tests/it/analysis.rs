@@ -21,7 +21,7 @@ struct Reference {
 /// `tests/fixtures/mecab_seed_reference.jsonl`: MeCab-ko (python-mecab-ko 1.3.7, the same
 /// mecab-ko-dic 2.1.1) on the 165 seed sentences; see `mecab_seed_reference.md`.
 fn references() -> Vec<Reference> {
-    let text = include_str!("fixtures/mecab_seed_reference.jsonl");
+    let text = include_str!("../fixtures/mecab_seed_reference.jsonl");
     text.lines()
         .filter(|l| !l.trim().is_empty())
         .map(|l| serde_json::from_str(l).expect("reference line"))

@@ -3,17 +3,15 @@
 //! and the back button, the article view, the export, the keyboard, markup in articles, and a
 //! phone-width screen. Screenshots of the main states go to `target/e2e/*.png`.
 
-mod support;
-
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use crate::util::server::{enc, Server};
 use headless_chrome::browser::tab::point::Point;
 use headless_chrome::protocol::cdp::Emulation;
 use headless_chrome::protocol::cdp::Page::CaptureScreenshotFormatOption;
 use headless_chrome::{Browser, LaunchOptions, Tab};
 use serde_json::Value;
-use support::{enc, Server};
 
 const ANDONG: &str = "000_54a935124cac60ad.txt";
 const WAIT: Duration = Duration::from_secs(30);
@@ -361,7 +359,7 @@ fn phone_width_screen() {
 #[test]
 fn an_open_page_shows_new_articles_for_its_search() {
     let dir = tempfile::tempdir().expect("tempdir");
-    support::corpus(&dir.path().join("docs"));
+    crate::util::server::corpus(&dir.path().join("docs"));
     let s = Server::start_in(
         dir,
         &["--index", "idx", "--watch", "docs", "--debounce", "100"],

@@ -1,11 +1,9 @@
 //! The spine, as a user sees it: the real binary on the five seed articles (`documents/`):
 //! ranks, snippets with highlights, facet counts, JSON fields, messages and exit codes.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::{hit_ids as ids, kpolicy, run, TempDir};
+use crate::util::{hit_ids as ids, kpolicy, run, TempDir};
 use serde_json::Value;
 
 fn documents() -> PathBuf {
@@ -223,8 +221,7 @@ fn human_output_marks_matches_without_colour_when_piped() {
     assert!(text.contains("regions:"), "{text}");
     assert!(text.contains("경상북도"), "{text}");
     // --color always forces colour even when piped.
-    let out = assert_cmd::Command::cargo_bin("kpolicy")
-        .expect("binary")
+    let out = kpolicy()
         .args(["--color", "always", "search", "이차전지", "--index"])
         .arg(tmp.join("idx"))
         .output()
@@ -454,7 +451,7 @@ fn default_index_of_another_version_is_rebuilt_on_search() {
 fn run_with_closed_stdout(args: &[&std::ffi::OsStr]) -> (Option<i32>, String) {
     use std::io::Read;
     use std::process::{Command, Stdio};
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("kpolicy"))
+    let mut child = Command::new(crate::util::bin())
         .args(args)
         .env("NO_COLOR", "1")
         .stdin(Stdio::null())

@@ -6,12 +6,10 @@
 //! document `X.ext` with `X.expected.txt` beside it is measured; `expected.jsonl` holds the
 //! title, date and source a user should see.
 
-mod common;
-
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use common::{kpolicy, run, Overlap, TempDir};
+use crate::util::{kpolicy, run, Overlap, TempDir};
 use kpolicy::ingest::read::formats::{self, FormatError};
 use proptest::prelude::*;
 
@@ -301,7 +299,7 @@ fn index_search_and_inspect_documents() {
         serde_json::from_str::<serde_json::Value>(&out).expect("json")
     };
     let hits = search("누리");
-    assert_eq!(common::hit_ids(&hits), vec!["noori.hwp"]);
+    assert_eq!(crate::util::hit_ids(&hits), vec!["noori.hwp"]);
     let hit = &hits["hits"][0];
     assert_eq!(hit["date"], "2018-09-04");
     assert_eq!(hit["source"], "과학기술정보통신부");
@@ -310,11 +308,11 @@ fn index_search_and_inspect_documents() {
         "{hit}"
     );
     assert_eq!(
-        common::hit_ids(&search("선수촌")),
+        crate::util::hit_ids(&search("선수촌")),
         vec!["mcst_press_release.hwpx"]
     );
     let vaccine = search("백신 클러스터");
-    assert_eq!(common::hit_ids(&vaccine), vec!["gb_vaccine.pdf"]);
+    assert_eq!(crate::util::hit_ids(&vaccine), vec!["gb_vaccine.pdf"]);
     assert_eq!(vaccine["hits"][0]["date"], "2021-05-04");
     assert_eq!(
         vaccine["hits"][0]["title"],

@@ -25,10 +25,8 @@ fn inspect(files: &[String]) -> Vec<Value> {
 
 /// [`inspect`] with extra options (`--data DIR`).
 fn inspect_with(options: &[&str], files: &[String]) -> Vec<Value> {
-    let out = assert_cmd::Command::cargo_bin("kpolicy")
-        .expect("kpolicy binary")
+    let out = crate::util::kpolicy()
         .current_dir(root())
-        .env("NO_COLOR", "1")
         .args(options)
         .arg("inspect")
         .arg("--json")

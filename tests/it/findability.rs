@@ -6,12 +6,10 @@
 //! property test copies random words out of the running text of the fixture articles (and of
 //! real articles of ../shared/eval when it is there) and searches them.
 
-mod common;
-
 use std::path::PathBuf;
 use std::sync::{Arc, LazyLock};
 
-use common::{hit_ids, kpolicy, run, TempDir};
+use crate::util::{hit_ids, kpolicy, run, TempDir};
 use kpolicy::analysis::Analyzer;
 use kpolicy::data::Resources;
 use kpolicy::index::KIndex;
@@ -168,11 +166,11 @@ static TEXTS: LazyLock<Vec<Article>> = LazyLock::new(|| {
     let eval = root.join("../shared/eval");
     let corpora = ["petitions", "korquad"].map(|c| eval.join(c).join("corpus.jsonl"));
     if !corpora.iter().all(|p| p.exists()) {
-        eprintln!(
-            "findability: skipped the articles of {} (not found); the property runs on the {} fixture articles",
+        crate::util::skipped(format_args!(
+            "findability property on the articles of {} (not found); it runs on the {} fixture articles",
             eval.display(),
             out.len()
-        );
+        ));
         return out;
     }
     for path in corpora {

@@ -6,7 +6,7 @@
 //! `tests/snapshots/*.snap` to review.
 //!
 //! Plain `cargo test` fails on a difference and writes nothing under `CI=true`; to accept a
-//! reviewed change run `INSTA_UPDATE=always cargo test --release --test golden_analysis` (or
+//! reviewed change run `INSTA_UPDATE=always cargo test --release --test it golden_analysis::` (or
 //! `cargo insta review` where cargo-insta is installed).
 
 use std::fmt::Write;
@@ -24,7 +24,7 @@ static ANALYZER: LazyLock<Analyzer> = LazyLock::new(|| {
 /// The fixture's sections: `[name]` followed by lines; `#` lines are comments.
 fn sections() -> Vec<(String, Vec<String>)> {
     let mut out: Vec<(String, Vec<String>)> = Vec::new();
-    for line in include_str!("fixtures/golden_sentences.txt").lines() {
+    for line in include_str!("../fixtures/golden_sentences.txt").lines() {
         if line.starts_with('#') || line.trim().is_empty() {
             continue;
         }

@@ -2,11 +2,9 @@
 //! metadata, page chrome kept out of the index, national articles under `전국`, learned
 //! boilerplate, and no panic on any bytes.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::{kpolicy, run, Overlap, TempDir};
+use crate::util::{kpolicy, run, Overlap, TempDir};
 use kpolicy::ingest::{self, clean::boilerplate, read::formats};
 use proptest::prelude::*;
 use serde_json::Value;

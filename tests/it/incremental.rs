@@ -2,19 +2,13 @@
 //! several roots, kill-and-rerun convergence, searching while indexing, the second-writer
 //! message, watch mode and the format check. Everything runs the real binary.
 
-mod common;
-
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{hit_ids, kpolicy, run, TempDir};
+use crate::util::{bin, hit_ids, kpolicy, run, TempDir};
 use serde_json::Value;
-
-fn bin() -> PathBuf {
-    assert_cmd::cargo::cargo_bin("kpolicy")
-}
 
 /// `kpolicy index ROOTS --index IDX --json [extra]` → the summary.
 fn index(roots: &[&Path], idx: &Path, extra: &[&str]) -> Value {

@@ -4,7 +4,7 @@
 //!
 //! Default case counts keep the whole file well under a minute in a debug build. For a long,
 //! fuzz-style run set `PROPTEST_CASES` (see docs/robustness.md), e.g.
-//! `PROPTEST_CASES=200000 timeout 600 cargo test --release --test props`.
+//! `PROPTEST_CASES=200000 timeout 600 cargo test --release --test it props::`.
 
 use std::collections::HashSet;
 use std::path::PathBuf;

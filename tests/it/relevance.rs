@@ -3,11 +3,9 @@
 //! the values measured in `docs/relevance.md`. Not timed: the floors are on quality only.
 //! When the data folder is not beside the checkout the test says so and passes.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::kpolicy;
+use crate::util::kpolicy;
 use serde_json::Value;
 
 fn eval_dir(set: &str) -> Option<PathBuf> {
@@ -17,7 +15,10 @@ fn eval_dir(set: &str) -> Option<PathBuf> {
     if dir.join("corpus.jsonl").exists() && dir.join("queries_dev.jsonl").exists() {
         Some(dir)
     } else {
-        eprintln!("skipped: {} not found", dir.display());
+        crate::util::skipped(format_args!(
+            "relevance floors on {} (not found)",
+            dir.display()
+        ));
         None
     }
 }

@@ -3,13 +3,10 @@
 //! CLI's `--sort` and `--format csv` that go with them. The real binary on the seed articles
 //! plus `tests/fixtures/serve/`.
 
-mod support;
-
-use std::process::Command;
 use std::time::{Duration, Instant};
 
+use crate::util::server::{enc, Server};
 use serde_json::Value;
-use support::{enc, Server};
 
 const ANDONG: &str = "000_54a935124cac60ad.txt";
 
@@ -22,8 +19,8 @@ fn ids(v: &Value) -> Vec<String> {
         .collect()
 }
 
-fn kpolicy(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_kpolicy"))
+fn kpolicy_in(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    crate::util::kpolicy()
         .args(args)
         .current_dir(dir)
         .output()
@@ -41,7 +38,7 @@ fn search_answers_as_the_cli_does_with_filters_and_paging() {
         "Andong, Osong and Songdo have both words: {v}"
     );
     // The same JSON as `kpolicy search --json` on the same index.
-    let cli = kpolicy(s.dir.path(), &["search", "바이오·백신", "--json"]);
+    let cli = kpolicy_in(s.dir.path(), &["search", "바이오·백신", "--json"]);
     let cli: Value = serde_json::from_slice(&cli.stdout).expect("cli json");
     assert_eq!(v, cli);
     for key in ["query", "total", "offset", "hits", "facets"] {
@@ -248,7 +245,7 @@ fn articles_stats_facets_health_and_export() {
     assert_eq!(stats["documents"], 8);
     assert!(stats["generation"].as_u64().is_some());
     assert_eq!(stats["facets"]["region"]["/대전광역시"], 1);
-    let cli = kpolicy(s.dir.path(), &["stats", "--json"]);
+    let cli = kpolicy_in(s.dir.path(), &["stats", "--json"]);
     let cli: Value = serde_json::from_slice(&cli.stdout).expect("cli json");
     assert_eq!(stats["facets"], cli["facets"]);
     let f = s.json(&format!("/api/facets?q={q}"));
@@ -291,7 +288,7 @@ fn markup_in_articles_is_data_and_paths_do_not_escape() {
     let s = Server::start(&[]);
     let v = s.json(&format!("/api/search?q={}", enc("수소 토론회")));
     assert_eq!(ids(&v), vec!["103_markup.txt"]);
-    // JSON carries the text as it is; the page puts it in as text (tests/browser.rs).
+    // JSON carries the text as it is; the page puts it in as text (tests/it/browser.rs).
     let title = v["hits"][0]["title"].as_str().unwrap_or_default();
     assert!(
         title.contains("<script>") && title.contains("<img"),
@@ -349,7 +346,7 @@ fn markup_in_articles_is_data_and_paths_do_not_escape() {
 fn watch_indexes_new_changed_and_removed_files_while_serving() {
     let dir = tempfile::tempdir().expect("tempdir");
     let docs = dir.path().join("docs");
-    support::corpus(&docs);
+    crate::util::server::corpus(&docs);
     let s = Server::start_in(
         dir,
         &["--index", "idx", "--watch", "docs", "--debounce", "100"],
@@ -393,7 +390,7 @@ fn watch_indexes_new_changed_and_removed_files_while_serving() {
     let status = s.interrupt();
     assert!(status.success(), "{status:?}");
     assert!(s.log().contains("stopped"), "{}", s.log());
-    let out = kpolicy(s.dir.path(), &["stats", "--json", "--index", "idx"]);
+    let out = kpolicy_in(s.dir.path(), &["stats", "--json", "--index", "idx"]);
     let v: Value = serde_json::from_slice(&out.stdout).expect("stats");
     assert_eq!(v["documents"], 8);
 }
@@ -403,7 +400,7 @@ fn host_other_than_loopback_warns() {
     let s = Server::start(&["--host", "0.0.0.0"]);
     assert!(s.log().contains("readable by anyone"), "{}", s.log());
     assert_eq!(s.get("/healthz").status, 200);
-    let bad = kpolicy(s.dir.path(), &["serve", "--host", "localhost:80"]);
+    let bad = kpolicy_in(s.dir.path(), &["serve", "--host", "localhost:80"]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("--host"));
 }
@@ -411,14 +408,14 @@ fn host_other_than_loopback_warns() {
 #[test]
 fn cli_sorts_newest_first_and_prints_every_match_as_csv() {
     let dir = tempfile::tempdir().expect("tempdir");
-    support::corpus(&dir.path().join("documents"));
-    let out = kpolicy(dir.path(), &["index"]);
+    crate::util::server::corpus(&dir.path().join("documents"));
+    let out = kpolicy_in(dir.path(), &["index"]);
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let out = kpolicy(
+    let out = kpolicy_in(
         dir.path(),
         &["search", "바이오·백신", "--sort", "newest", "--json"],
     );
@@ -427,13 +424,13 @@ fn cli_sorts_newest_first_and_prints_every_match_as_csv() {
         ids(&v),
         vec!["102_incheon_songdo.txt", "101_chungbuk_osong.txt", ANDONG]
     );
-    let out = kpolicy(
+    let out = kpolicy_in(
         dir.path(),
         &["search", "바이오", "--format", "csv", "--limit", "1"],
     );
     assert!(out.status.success());
     let csv = String::from_utf8(out.stdout).expect("utf-8");
-    let json = kpolicy(dir.path(), &["search", "바이오", "--json"]);
+    let json = kpolicy_in(dir.path(), &["search", "바이오", "--json"]);
     let total = serde_json::from_slice::<Value>(&json.stdout).expect("json")["total"]
         .as_u64()
         .unwrap();
@@ -445,8 +442,8 @@ fn cli_sorts_newest_first_and_prints_every_match_as_csv() {
             .starts_with(&format!("1,{ANDONG},"))
             || total > 0
     );
-    let none = kpolicy(dir.path(), &["search", "zzqxwv", "--format", "csv"]);
+    let none = kpolicy_in(dir.path(), &["search", "zzqxwv", "--format", "csv"]);
     assert_eq!(none.status.code(), Some(1));
-    let bad = kpolicy(dir.path(), &["search", "x", "--sort", "oldest"]);
+    let bad = kpolicy_in(dir.path(), &["search", "x", "--sort", "oldest"]);
     assert_eq!(bad.status.code(), Some(2));
 }

@@ -5,11 +5,9 @@
 //! and front matter) and indexed with the real binary. Then hostile queries are thrown at the
 //! index, and the index path is made unwritable to check that a committed index survives.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::{kpolicy, run, TempDir};
+use crate::util::{kpolicy, run, TempDir};
 use serde_json::Value;
 
 /// A UTF-8 article and its twin saved by a Korean Windows tool (CP949). `똠` is outside
@@ -610,7 +608,7 @@ fn minutes() -> String {
 /// `kpolicy index ROOT --index IDX` with files limited to `blocks` × 512 bytes (`ulimit -f`),
 /// as on a full disk; `None` where the shell cannot set the limit.
 fn index_with_file_limit(root: &Path, idx: &Path, blocks: u32) -> Option<std::process::Output> {
-    let bin = assert_cmd::cargo::cargo_bin("kpolicy");
+    let bin = crate::util::bin();
     let out = std::process::Command::new("sh")
         .arg("-c")
         .arg(format!(

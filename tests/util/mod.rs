@@ -1,12 +1,21 @@
-//! Helpers shared by the integration tests: the real binary and temporary folders.
+//! What the integration tests share: the real binary ([`kpolicy`], [`bin`]), temporary folders,
+//! the `kpolicy serve` helper ([`server`]) and the character overlap metric ([`Overlap`]).
 #![allow(dead_code)]
 
+pub mod server;
+
 use std::path::{Path, PathBuf};
+
+/// The path of the `kpolicy` binary cargo built for this test run, for tests that spawn it
+/// (a server, a run to kill, a shell around it).
+pub fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_kpolicy"))
+}
 
 /// The `kpolicy` binary built by cargo for this test run. `NO_COLOR` is set (output is piped
 /// anyway); `--color always` still wins.
 pub fn kpolicy() -> assert_cmd::Command {
-    let mut cmd = assert_cmd::Command::cargo_bin("kpolicy").expect("kpolicy binary");
+    let mut cmd = assert_cmd::Command::new(bin());
     cmd.env("NO_COLOR", "1");
     cmd
 }
@@ -119,4 +128,11 @@ impl Overlap {
         self.got += other.got;
         self.want += other.want;
     }
+}
+
+/// Says in one line what a test skipped (`skipped: …`), on the terminal: written to standard
+/// error directly, because the test harness captures `eprintln!`.
+pub fn skipped(what: std::fmt::Arguments) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "skipped: {what}");
 }

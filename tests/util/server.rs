@@ -46,7 +46,7 @@ impl Server {
 
     pub fn start_in(dir: tempfile::TempDir, args: &[&str]) -> Server {
         let log = std::fs::File::create(dir.path().join("serve.log")).expect("log");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_kpolicy"))
+        let mut child = Command::new(super::bin())
             .arg("serve")
             .args(["--port", "0"])
             .args(args)
