@@ -250,3 +250,34 @@ pub(crate) struct EvalArgs {
     #[arg(long)]
     pub(crate) json: bool,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Cli, Command};
+    use clap::Parser;
+
+    /// `index` and `watch` take the same indexing options, with the same defaults.
+    #[test]
+    fn index_and_watch_share_the_indexing_options() {
+        let opts = |args: &[&str]| match Cli::parse_from(args).command {
+            Command::Index(a) => format!("{:?}", a.indexing),
+            Command::Watch(a) => format!("{:?}", a.indexing),
+            _ => unreachable!("index or watch"),
+        };
+        assert_eq!(opts(&["kpolicy", "index"]), opts(&["kpolicy", "watch"]));
+        assert!(opts(&["kpolicy", "watch"]).contains("writer_memory: 256"));
+        let set = [
+            "--keep-deleted",
+            "--max-size",
+            "5",
+            "--writer-memory",
+            "64",
+            "--threads",
+            "2",
+            "--commit-every",
+            "9",
+        ];
+        let with = |cmd: &'static str| [&["kpolicy", cmd][..], &set[..]].concat();
+        assert_eq!(opts(&with("index")), opts(&with("watch")));
+    }
+}

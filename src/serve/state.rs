@@ -17,7 +17,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{TantivyDocument, Term};
 
 use crate::analysis::Analyzer;
-use crate::article::file_article_id;
+use crate::article::names_article;
 use crate::data::Resources;
 use crate::error::{Error, Result};
 use crate::index::KIndex;
@@ -218,20 +218,14 @@ impl Library {
         if file_hash != hash {
             return None;
         }
-        // The id names the file as the indexer saw it (`rel`, all of the id or the part before
-        // a `#`) and the record: the article is the one `article::file_article_id` names so.
-        let rels: Vec<&str> = std::iter::once(id)
-            .chain(id.match_indices('#').map(|(i, _)| &id[..i]))
-            .collect();
+        // The article is the record that the id rule (`article::file_article_id`) names `id`.
         let count = raws.len();
         let raw = raws
             .iter()
             .enumerate()
             .find(|(n, r)| {
                 let number = r.line.unwrap_or(n + 1);
-                let supplied = r.supplied.id.as_deref();
-                rels.iter()
-                    .any(|rel| file_article_id(rel, supplied, number, count) == id)
+                names_article(id, r.supplied.id.as_deref(), number, count)
             })
             .map(|(_, r)| r)?;
         let pipe = self

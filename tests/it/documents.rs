@@ -327,3 +327,17 @@ fn index_search_and_inspect_documents() {
     assert_eq!(v["date"], "2018-09-04");
     assert_eq!(v["year"], 2018);
 }
+
+proptest! {
+    /// The overlap metric: a text against itself is complete; what two texts share is at most
+    /// either's count, the same both ways, and whitespace does not count.
+    #[test]
+    fn overlap_metric(a in "[가-힣a-z \n]{0,40}", b in "[가-힣a-z \n]{0,40}") {
+        let same = Overlap::of(&a, &a);
+        prop_assert_eq!((same.common, same.got), (same.want, same.want));
+        let o = Overlap::of(&a, &b);
+        prop_assert!(o.common <= o.got.min(o.want));
+        prop_assert_eq!(Overlap::of(&b, &a).common, o.common);
+        prop_assert_eq!(Overlap::of(&a.replace(' ', ""), &b).common, o.common);
+    }
+}

@@ -209,3 +209,21 @@ fn raw_from_document(doc: formats::Extracted) -> RawArticle {
         line: None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The extensions of the id rule's record files are the ones read as JSON, in any case.
+    #[test]
+    fn json_extensions_read_as_json() {
+        for ext in JSON_EXTENSIONS {
+            for e in [ext.to_string(), ext.to_uppercase()] {
+                let f = Format::of(Path::new(&format!("a.{e}")));
+                assert!(matches!(f, Some(Format::Json | Format::JsonLines)), "{e}");
+            }
+        }
+        assert_eq!(Format::of(Path::new("a.json")), Some(Format::Json));
+        assert_eq!(Format::of(Path::new("a.txt")), Some(Format::Text));
+    }
+}
