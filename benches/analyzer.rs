@@ -1,7 +1,8 @@
 //! Analyzer throughput, one thread, on real Korean text (issue 5).
 //!
 //! Text: the first `KPOLICY_BENCH_ANALYZER_KB` KB (default 512) of petition texts from
-//! `../shared/eval/petitions/corpus.jsonl` (override the file with `KPOLICY_BENCH_TEXT`), one
+//! `petitions/corpus.jsonl` of the eval folder (`KPOLICY_EVAL_DIR`, else `../shared/eval`;
+//! override the file with `KPOLICY_BENCH_TEXT`), one
 //! call per petition, so every variant sees exactly the same documents. Throughput is reported
 //! in bytes of UTF-8 input per second.
 //!
@@ -33,7 +34,7 @@ use lindera::segmenter::Segmenter;
 
 use kpolicy::analysis::Analyzer;
 use kpolicy::data::Resources;
-use kpolicy::ingest::{input::RawArticle, ArticleIds, Pipeline};
+use kpolicy::ingest::{ArticleIds, Pipeline, RawArticle};
 
 /// The allocator the `kpolicy` binary uses (src/main.rs), so the analyzer figures compare with
 /// `kpolicy index` on equal terms.
@@ -43,7 +44,10 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn petition_texts() -> Vec<String> {
     let path =
         std::env::var("KPOLICY_BENCH_TEXT").unwrap_or_else(|_| common::eval_corpus("petitions"));
-    texts_of(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e} (set KPOLICY_BENCH_TEXT)"))
+    texts_of(&path).unwrap_or_else(|e| {
+        eprintln!("analyzer bench: cannot read {path}: {e} (set KPOLICY_BENCH_TEXT=FILE)");
+        std::process::exit(2);
+    })
 }
 
 /// The `text` fields of a JSON-lines file, up to `KPOLICY_BENCH_ANALYZER_KB` KB (512).
@@ -138,9 +142,11 @@ fn bench(c: &mut Criterion) {
             })
         })
     });
-    let corpus = std::env::var("KPOLICY_BENCH_CORPUS")
-        .unwrap_or_else(|_| "/work/bench-data/corpus.jsonl".to_string());
-    match texts_of(&corpus) {
+    match common::bench_corpus().map(|c| (texts_of(&c), c)) {
+        None => eprintln!(
+            "analyzer bench: analyzer_bench_corpus skipped (set KPOLICY_BENCH_CORPUS=FILE, made by scripts/gen_bench_corpus.py)"
+        ),
+        Some((texts, corpus)) => match texts {
         Ok(articles) => {
             let n: u64 = articles.iter().map(|t| t.len() as u64).sum();
             g.throughput(Throughput::Bytes(n));
@@ -149,6 +155,7 @@ fn bench(c: &mut Criterion) {
             });
         }
         Err(e) => eprintln!("analyzer bench: {corpus}: {e}; analyzer_bench_corpus skipped"),
+        },
     }
     g.finish();
 

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use criterion::{black_box, Criterion, Throughput};
 
-use kpolicy::ingest::formats;
+use kpolicy::ingest::read::formats;
 
 fn files(format: &str) -> Vec<(PathBuf, Vec<u8>)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))

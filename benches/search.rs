@@ -4,7 +4,7 @@
 //! - `KPOLICY_BENCH_INDEX=DIR` with an existing kpolicy index: used as is (e.g. the 100k index
 //!   `scripts/bench.sh` builds);
 //! - otherwise the first `KPOLICY_BENCH_DOCS` (default 10,000) articles of
-//!   `KPOLICY_BENCH_CORPUS` (default `/work/bench-data/corpus.jsonl`, made by
+//!   `KPOLICY_BENCH_CORPUS` (else `$BENCH_DATA/corpus.jsonl`; made by
 //!   `scripts/gen_bench_corpus.py`) are indexed once into a temporary folder. Say which in any
 //!   figure you report: 10k is not 100k.
 //!
@@ -20,7 +20,10 @@
 //!
 //! `KPOLICY_BENCH_CLASS=word` keeps only the queries of one class (for profiling one kind).
 //!
-//! Run: `KPOLICY_BENCH_INDEX=/work/bench-data/index cargo bench --bench search`.
+//! Run: `KPOLICY_BENCH_INDEX=DIR cargo bench --bench search` (or `KPOLICY_BENCH_CORPUS=FILE`);
+//! with neither the bench stops with one line saying so.
+
+mod common;
 
 use std::io::BufRead;
 use std::path::PathBuf;
@@ -81,14 +84,19 @@ fn index_dir(analyzer: &Analyzer, res: &Resources) -> (PathBuf, Option<tempfile:
             dir.display()
         );
     }
-    let corpus = std::env::var("KPOLICY_BENCH_CORPUS")
-        .unwrap_or_else(|_| "/work/bench-data/corpus.jsonl".to_string());
+    let Some(corpus) = common::bench_corpus() else {
+        eprintln!(
+            "search bench: no index and no corpus: set KPOLICY_BENCH_INDEX=DIR (an index) or KPOLICY_BENCH_CORPUS=FILE (JSON lines, made by scripts/gen_bench_corpus.py)"
+        );
+        std::process::exit(2);
+    };
     let docs: usize = std::env::var("KPOLICY_BENCH_DOCS")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(10_000);
     let file = std::fs::File::open(&corpus).unwrap_or_else(|e| {
-        panic!("{corpus}: {e}; run scripts/gen_bench_corpus.py or set KPOLICY_BENCH_CORPUS")
+        eprintln!("search bench: {corpus}: {e}; run scripts/gen_bench_corpus.py or set KPOLICY_BENCH_CORPUS");
+        std::process::exit(2);
     });
     let lines: Vec<String> = std::io::BufReader::new(file)
         .lines()

@@ -6,7 +6,8 @@
 //! 512): the same mix of petitions and statutes as the side-by-side run, small enough for
 //! criterion. The pieces are JSON lines as the script writes them. Every bench counts the same
 //! bytes (title + piece, UTF-8, as the script's MB/s does), so the stages' times add up and
-//! their MB/s compare with the side-by-side figure.
+//! their MB/s compare with the side-by-side figure. The corpora are read from the eval folder
+//! (`KPOLICY_EVAL_DIR`, else `../shared/eval`).
 //!
 //! The stages, in the order `kpolicy index` runs them for one article (`indexer/sources.rs`
 //! `Records`, `ingest::Pipeline::prepare`, `indexer/commit.rs`):
@@ -52,7 +53,7 @@ use criterion::{black_box, criterion_group, criterion_main, BatchSize, Criterion
 use kpolicy::analysis::{Analysis, Analyzer};
 use kpolicy::data::Resources;
 use kpolicy::indexer::{record_ids, Indexer, JsonLines, Options, Source};
-use kpolicy::ingest::{input, Article, ArticleIds, Pipeline};
+use kpolicy::ingest::{read::input, Article, ArticleIds, Pipeline};
 
 /// The allocator the `kpolicy` binary uses (src/main.rs), so the figures compare with
 /// `kpolicy index` on equal terms.

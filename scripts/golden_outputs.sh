@@ -15,6 +15,10 @@ bin=$(realpath "$1")
 out=$2
 here=$(cd "$(dirname "$0")/.." && pwd)
 shared=${SHARED:-$here/../shared}
+if [ ! -f "$shared/eval/korquad/corpus.jsonl" ] || [ ! -d "$shared/seeds" ]; then
+  echo "golden_outputs.sh: $shared/eval and $shared/seeds not found: set SHARED=DIR" >&2
+  exit 2
+fi
 mkdir -p "$out"
 out=$(realpath "$out")
 work=$(mktemp -d)

@@ -47,8 +47,9 @@ pub struct Article {
     pub removed: Vec<String>,
 }
 
-/// Files whose articles are records, each named `rel#id`, even when the file holds just one.
-const RECORD_FILE_EXTENSIONS: &[&str] = &["json", "jsonl", "ndjson"];
+/// Extensions of JSON files (one object or an array: `json`; JSON lines: the others). Their
+/// articles are records, each named `rel#id`, even when the file holds just one.
+pub const JSON_EXTENSIONS: &[&str] = &["json", "jsonl", "ndjson"];
 
 /// The one rule for the id of an article read from the file at `rel` (its path relative to the
 /// folder searched, or as given to `inspect`), one of `count` in that file: a file that holds one
@@ -60,7 +61,7 @@ pub fn file_article_id(rel: &str, supplied: Option<&str>, number: usize, count: 
         || std::path::Path::new(rel)
             .extension()
             .and_then(|e| e.to_str())
-            .is_some_and(|e| RECORD_FILE_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
+            .is_some_and(|e| JSON_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
     if !records {
         return rel.to_string();
     }
@@ -68,6 +69,15 @@ pub fn file_article_id(rel: &str, supplied: Option<&str>, number: usize, count: 
         Some(id) => format!("{rel}#{id}"),
         None => format!("{rel}#{number}"),
     }
+}
+
+/// Whether `id` is the id [`file_article_id`] gives the `number`-th of `count` articles of a
+/// file, `supplied` being the article's own id: the file's path is all of `id` or the part
+/// before one of its `#`. The server finds an article's record in its file with it.
+pub(crate) fn names_article(id: &str, supplied: Option<&str>, number: usize, count: usize) -> bool {
+    std::iter::once(id)
+        .chain(id.match_indices('#').map(|(i, _)| &id[..i]))
+        .any(|rel| file_article_id(rel, supplied, number, count) == id)
 }
 
 /// Identity of an article: how it is shown, keyed and hashed.
@@ -100,7 +110,8 @@ pub struct Metadata {
 
 #[cfg(test)]
 mod tests {
-    use super::file_article_id;
+    use super::{file_article_id, names_article, JSON_EXTENSIONS};
+    use proptest::prelude::*;
 
     #[test]
     fn one_id_rule_for_files_and_records() {
@@ -111,5 +122,31 @@ mod tests {
         assert_eq!(file_article_id("r.JSON", None, 1, 1), "r.JSON#1");
         assert_eq!(file_article_id("r.json", None, 3, 3), "r.json#3");
         assert_eq!(file_article_id("r.jsonl", Some("7"), 7, 9), "r.jsonl#7");
+    }
+
+    proptest! {
+        /// The id of any article of any file names that article and no other place in it.
+        #[test]
+        fn an_id_names_its_article(
+            rel in "[a-z#/]{1,8}\\.(txt|md|json|jsonl|ndjson|JSON|html)",
+            supplied in proptest::option::of("[a-z0-9#]{1,4}"),
+            number in 1usize..40,
+            count in 1usize..4,
+        ) {
+            let id = file_article_id(&rel, supplied.as_deref(), number, count);
+            prop_assert!(names_article(&id, supplied.as_deref(), number, count));
+            if supplied.is_none() && count > 1 {
+                prop_assert!(!names_article(&id, None, number + 1, count));
+            }
+        }
+
+        /// Records are named `rel#id` exactly in the files with a JSON extension (any case),
+        /// or in a file of several articles.
+        #[test]
+        fn json_files_hold_records(ext in "[a-zA-Z]{1,6}", count in 1usize..3) {
+            let rel = format!("f.{ext}");
+            let records = count > 1 || JSON_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str());
+            prop_assert_eq!(file_article_id(&rel, Some("x"), 1, count) != rel, records);
+        }
     }
 }

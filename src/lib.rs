@@ -21,18 +21,19 @@
 //! - [`cli`]: argument parsing and resolution, the commands, one printer.
 
 pub mod analysis;
-pub mod article;
+pub(crate) mod article;
+mod calendar;
 pub mod cli;
 pub mod data;
-pub mod error;
-pub mod eval;
-pub mod export;
-pub mod feed;
+pub(crate) mod error;
+pub(crate) mod eval;
+pub(crate) mod export;
+pub(crate) mod feed;
 pub mod index;
 pub mod indexer;
 pub mod ingest;
 pub mod search;
-pub mod serve;
-pub mod stats;
+pub(crate) mod serve;
+pub(crate) mod stats;
 
 pub use error::{Error, Result};

@@ -10,18 +10,9 @@ use lindera::dictionary::{load_dictionary, load_user_dictionary_from_csv};
 use lindera::mode::Mode;
 use lindera::segmenter::Segmenter;
 
+use super::costs::{Penalties, USER_NNG, USER_NNP, USER_WORD_COST};
 use super::normalize;
 use crate::error::{Error, Result};
-
-/// mecab-ko-dic context ids and cost given to user-dictionary nouns. They are those of ordinary
-/// dictionary entries of the same class (read from the mecab-ko-dic 2.1.1 lexicon:
-/// `tests/fixtures/mecab_seed_reference.md`), so a user word connects to its neighbours exactly
-/// like a dictionary noun would; only the cost is lowered so the whole word beats its pieces.
-/// The right id depends on the final consonant: (left, right without, right with).
-const USER_NNG: (u16, u16, u16) = (1780, 3533, 3534);
-const USER_NNP: (u16, u16, u16) = (1789, 3552, 3553);
-/// Word cost for user words: low enough to beat any split into known pieces.
-const USER_WORD_COST: i32 = 2500;
 
 /// The dictionaries the segmenter reads: lindera's (system + user) and the user nouns, which
 /// noun decomposition may use as parts (`수소충전소` → 수소 + 충전소).
@@ -29,7 +20,7 @@ pub struct Lexicon {
     pub segmenter: Segmenter,
     pub user_nouns: HashSet<String>,
     /// Left-space penalty per word, computed once per word (`viterbi.rs`).
-    pub(super) penalties: super::viterbi::Penalties,
+    pub(super) penalties: Penalties,
 }
 
 /// A word for the user dictionary: surface and POS (`NNG` or `NNP`).
@@ -62,7 +53,7 @@ impl Lexicon {
             .filter(|w| w.chars().count() >= 2)
             .collect();
         Ok(Lexicon {
-            penalties: super::viterbi::Penalties::new(&segmenter),
+            penalties: Penalties::new(&segmenter),
             segmenter,
             user_nouns,
         })

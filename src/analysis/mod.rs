@@ -13,14 +13,15 @@
 //! This module depends on nothing in `index` or `search`; [`tantivy`] holds the adapter that
 //! tantivy calls.
 
-pub mod lexicon;
-pub mod normalize;
-pub mod pattern;
-pub mod segment;
+mod costs;
+pub(crate) mod lexicon;
+pub(crate) mod normalize;
+pub(crate) mod pattern;
+pub(crate) mod segment;
 pub mod surface;
-pub mod tags;
-pub mod tantivy;
-pub mod terms;
+pub(crate) mod tags;
+pub(crate) mod tantivy;
+pub(crate) mod terms;
 mod viterbi;
 
 use std::cell::RefCell;

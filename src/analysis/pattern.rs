@@ -92,11 +92,6 @@ impl<'a> Positions<'a> {
         Positions { of }
     }
 
-    /// Whether the text has `term` at all.
-    pub fn contains(&self, term: &str) -> bool {
-        self.of.contains_key(term)
-    }
-
     fn of(&self, term: &str) -> &[u32] {
         self.of.get(term).map_or(&[], Vec::as_slice)
     }

@@ -10,24 +10,15 @@
 //! `Lattice::set_text`, and so is the order edges are added in, so ties break the same way.
 
 use std::cell::RefCell;
-use std::sync::atomic::{AtomicI32, Ordering};
 
 use lindera::dictionary::Dictionary;
 use lindera_dictionary::dictionary::character_definition::CategoryId;
 
+use super::costs::Lex;
 use super::lexicon::Lexicon;
-use super::segment::left_space_penalty;
 
 /// Bytes of one serialized `WordEntry`: id u32, cost i16, left id u16, right id u16.
 const ENTRY_LEN: usize = 10;
-
-/// Which lexicon an edge's word id refers to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Lex {
-    System,
-    User,
-    Unknown,
-}
 
 /// One word of the best path: compact-text byte range relative to the analysed span.
 #[derive(Debug, Clone, Copy)]
@@ -70,43 +61,6 @@ thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
-/// Marks a word whose penalty is not computed yet.
-const NOT_YET: i32 = i32::MIN;
-
-/// Left-space penalty of every word, by lexicon and word id, filled in as words are met: a
-/// plain array read per lattice edge after a separator, shared by all threads (a word's
-/// penalty is the same whoever computes it, so a race only computes it twice).
-pub struct Penalties {
-    system: Vec<AtomicI32>,
-    user: Vec<AtomicI32>,
-    unknown: Vec<AtomicI32>,
-}
-
-impl Penalties {
-    pub fn new(segmenter: &lindera::segmenter::Segmenter) -> Penalties {
-        let table = |n: usize| (0..n).map(|_| AtomicI32::new(NOT_YET)).collect();
-        let dict = &segmenter.dictionary;
-        Penalties {
-            system: table(dict.prefix_dictionary.words_idx_data.len() / 4),
-            user: table(
-                segmenter
-                    .user_dictionary
-                    .as_ref()
-                    .map_or(0, |u| u.dict.words_idx_data.len() / 4),
-            ),
-            unknown: table(dict.unknown_dictionary.words_idx_data.len()),
-        }
-    }
-
-    fn table(&self, kind: Lex) -> &[AtomicI32] {
-        match kind {
-            Lex::System => &self.system,
-            Lex::User => &self.user,
-            Lex::Unknown => &self.unknown,
-        }
-    }
-}
-
 #[inline]
 fn entry_fields(b: &[u8]) -> (u32, i32, u16, u16) {
     (
@@ -131,18 +85,7 @@ pub fn details(lex: &Lexicon, kind: Lex, id: u32) -> Vec<&str> {
 }
 
 fn penalty(lex: &Lexicon, kind: Lex, id: u32) -> i32 {
-    let compute = || left_space_penalty(&details(lex, kind, id)) as i32;
-    match lex.penalties.table(kind).get(id as usize) {
-        Some(slot) => match slot.load(Ordering::Relaxed) {
-            NOT_YET => {
-                let p = compute();
-                slot.store(p, Ordering::Relaxed);
-                p
-            }
-            p => p,
-        },
-        None => compute(),
-    }
+    lex.penalties.get(kind, id, || details(lex, kind, id))
 }
 
 /// Best segmentation of `text` under MeCab-ko's rules for spaces; `boundaries` are the byte

@@ -61,9 +61,31 @@ pub(crate) struct IndexOpt {
     pub(crate) index: PathBuf,
 }
 
+/// How articles are read into the index: the same options, with the same defaults, for
+/// `index` and `watch`.
+#[derive(Debug, Args)]
+pub(crate) struct IndexingOpts {
+    /// Keep documents whose files were deleted from the folder.
+    #[arg(long)]
+    pub(crate) keep_deleted: bool,
+    /// Skip files larger than this many MB (1 MB = 1,000,000 bytes).
+    #[arg(long, value_name = "MB", default_value_t = 20)]
+    pub(crate) max_size: u64,
+    /// Memory for the index writer, in MB (1 MB = 1,000,000 bytes; at least 16 are used).
+    #[arg(long, value_name = "MB", default_value_t = (crate::index::DEFAULT_WRITER_MEMORY / 1_000_000) as u64)]
+    pub(crate) writer_memory: u64,
+    /// Analysis threads (default: one per core).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub(crate) threads: usize,
+    /// Commit after this many documents (a killed run keeps what was committed).
+    #[arg(long, value_name = "N", default_value_t = crate::indexer::COMMIT_EVERY_DOCS)]
+    pub(crate) commit_every: usize,
+}
+
 #[derive(Debug, Args)]
 pub(crate) struct IndexArgs {
-    /// Folders of articles (.txt, .md, .json, .jsonl); default documents/.
+    /// Folders of articles (.txt .md .json .jsonl, saved web pages .html, .hwp .hwpx .pdf);
+    /// default documents/.
     #[arg(value_name = "DIR")]
     pub(crate) dirs: Vec<PathBuf>,
     #[command(flatten)]
@@ -74,24 +96,11 @@ pub(crate) struct IndexArgs {
     /// Start from an empty index.
     #[arg(long)]
     pub(crate) rebuild: bool,
-    /// Keep documents whose files were deleted from the folder.
-    #[arg(long)]
-    pub(crate) keep_deleted: bool,
-    /// Skip files larger than this many MB (1 MB = 1,000,000 bytes).
-    #[arg(long, value_name = "MB", default_value_t = 20)]
-    pub(crate) max_size: u64,
-    /// Memory for the index writer, in MB (1 MB = 1,000,000 bytes; at least 16 are used).
-    #[arg(long, value_name = "MB", default_value_t = 256)]
-    pub(crate) writer_memory: u64,
-    /// Analysis threads (default: one per core).
-    #[arg(long, value_name = "N", default_value_t = 0)]
-    pub(crate) threads: usize,
+    #[command(flatten)]
+    pub(crate) indexing: IndexingOpts,
     /// Treat skipped files and warnings as failure (exit 2).
     #[arg(long)]
     pub(crate) strict: bool,
-    /// Commit after this many documents (a killed run keeps what was committed).
-    #[arg(long, value_name = "N", default_value_t = crate::indexer::COMMIT_EVERY_DOCS)]
-    pub(crate) commit_every: usize,
     /// Print the summary as JSON.
     #[arg(long)]
     pub(crate) json: bool,
@@ -232,12 +241,8 @@ pub(crate) struct WatchArgs {
     /// Wait this long after the last change before indexing (milliseconds).
     #[arg(long, value_name = "MS", default_value_t = 300)]
     pub(crate) debounce: u64,
-    /// Keep documents whose files were deleted.
-    #[arg(long)]
-    pub(crate) keep_deleted: bool,
-    /// Memory for the index writer, in MB (1 MB = 1,000,000 bytes; at least 16 are used).
-    #[arg(long, value_name = "MB", default_value_t = 128)]
-    pub(crate) writer_memory: u64,
+    #[command(flatten)]
+    pub(crate) indexing: IndexingOpts,
     /// Print one JSON summary line per update.
     #[arg(long)]
     pub(crate) json: bool,
@@ -263,4 +268,35 @@ pub(crate) struct EvalArgs {
     /// Print JSON.
     #[arg(long)]
     pub(crate) json: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Cli, Command};
+    use clap::Parser;
+
+    /// `index` and `watch` take the same indexing options, with the same defaults.
+    #[test]
+    fn index_and_watch_share_the_indexing_options() {
+        let opts = |args: &[&str]| match Cli::parse_from(args).command {
+            Command::Index(a) => format!("{:?}", a.indexing),
+            Command::Watch(a) => format!("{:?}", a.indexing),
+            _ => unreachable!("index or watch"),
+        };
+        assert_eq!(opts(&["kpolicy", "index"]), opts(&["kpolicy", "watch"]));
+        assert!(opts(&["kpolicy", "watch"]).contains("writer_memory: 256"));
+        let set = [
+            "--keep-deleted",
+            "--max-size",
+            "5",
+            "--writer-memory",
+            "64",
+            "--threads",
+            "2",
+            "--commit-every",
+            "9",
+        ];
+        let with = |cmd: &'static str| [&["kpolicy", cmd][..], &set[..]].concat();
+        assert_eq!(opts(&with("index")), opts(&with("watch")));
+    }
 }

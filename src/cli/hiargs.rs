@@ -153,11 +153,7 @@ impl HiArgs {
                 analyzer: analyzer()?,
                 dirs: corpus_dirs(&a.dirs)?,
                 index: a.index.index,
-                opts: indexer::Options {
-                    keep_deleted: a.keep_deleted,
-                    writer_memory: megabytes(a.writer_memory),
-                    ..indexer::Options::default()
-                },
+                opts: indexer_options(&a.indexing, false),
                 debounce: Duration::from_millis(a.debounce),
                 json: a.json,
             }),
@@ -173,6 +169,18 @@ fn megabytes(n: u64) -> usize {
     usize::try_from(n.saturating_mul(MB)).unwrap_or(usize::MAX)
 }
 
+/// The indexer's options from the options `index` and `watch` share.
+fn indexer_options(o: &args::IndexingOpts, rebuild: bool) -> indexer::Options {
+    indexer::Options {
+        rebuild,
+        keep_deleted: o.keep_deleted,
+        max_file_bytes: o.max_size.saturating_mul(MB),
+        threads: o.threads,
+        commit_every: o.commit_every,
+        writer_memory: megabytes(o.writer_memory),
+    }
+}
+
 fn index_task(analyzer: Analyzer, a: args::IndexArgs) -> Result<IndexTask> {
     let input = match &a.jsonl {
         Some(path) => IndexInput::JsonLines(JsonLines::open(path)?),
@@ -182,14 +190,7 @@ fn index_task(analyzer: Analyzer, a: args::IndexArgs) -> Result<IndexTask> {
         analyzer,
         index: a.index.index,
         input,
-        opts: indexer::Options {
-            rebuild: a.rebuild,
-            keep_deleted: a.keep_deleted,
-            max_file_bytes: a.max_size.saturating_mul(MB),
-            threads: a.threads,
-            commit_every: a.commit_every,
-            writer_memory: megabytes(a.writer_memory),
-        },
+        opts: indexer_options(&a.indexing, a.rebuild),
         json: a.json,
         verbose: a.verbose,
         strict: a.strict,

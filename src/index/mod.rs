@@ -14,6 +14,6 @@ mod schema;
 mod store;
 
 pub(crate) use doc::KDoc;
-pub(crate) use schema::{parse_year, Fields, KEY_SEP, UNKNOWN};
+pub(crate) use schema::{parse_year, Fields, KEY_SEP, NATIONWIDE, NATIONWIDE_PATH, UNKNOWN};
 pub(crate) use store::{now_secs, FileState, DEFAULT_WRITER_MEMORY};
 pub use store::{KIndex, Stats};

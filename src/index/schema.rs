@@ -15,6 +15,11 @@ pub(crate) const INDEX_FORMAT: &str = "kpolicy-index-10";
 
 /// Facet value for a missing year or region.
 pub(crate) const UNKNOWN: &str = "unknown";
+/// The issuing-region facet value of national articles (issued by a ministry, the National
+/// Assembly, a national agency), as typed after `--region`.
+pub(crate) const NATIONWIDE: &str = "전국";
+/// The same as a facet path.
+pub(crate) const NATIONWIDE_PATH: &str = "/전국";
 
 /// Separator between a root and a relative id inside `key` / `file_key`.
 pub(crate) const KEY_SEP: char = '\u{1f}';

@@ -1,6 +1,6 @@
 //! Learned boilerplate during a folder update: lines that repeat across many files of one
 //! folder (menus, share bars, copyright and subscription lines) are dropped from every article
-//! of that folder (see [`crate::ingest::boilerplate`]). The table lives beside the index and is
+//! of that folder (see [`crate::ingest::clean::boilerplate`]). The table lives beside the index and is
 //! updated with the files an update reads and the files that are gone; unchanged files whose
 //! dropped lines change are sent to be extracted again.
 
@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use crate::error::Result;
-use crate::ingest::boilerplate::{self, Learned};
+use crate::ingest::clean::boilerplate::{self, Learned};
 use crate::ingest::{self, FoundFile};
 
 use super::plan::Job;

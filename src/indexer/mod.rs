@@ -44,7 +44,7 @@ use crate::analysis::Analyzer;
 use crate::data::Resources;
 use crate::error::{Error, Result};
 use crate::index::{FileState, KDoc, KIndex, DEFAULT_WRITER_MEMORY};
-use crate::ingest::boilerplate::{self, Learned};
+use crate::ingest::clean::boilerplate::{self, Learned};
 use crate::ingest::{self, Article, Pipeline, Problem, ProblemKind};
 pub use commit::COMMIT_EVERY_DOCS;
 pub use sources::{inspect, learn_beside, record_ids, JsonLines, Source};

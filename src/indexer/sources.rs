@@ -13,8 +13,8 @@ use std::path::{Path, PathBuf};
 use crate::article::file_article_id;
 use crate::error::{Error, Result};
 use crate::index::{FileState, KEY_SEP};
-use crate::ingest::boilerplate::{self, Learned};
-use crate::ingest::{self, input::RawArticle, Article, ArticleIds, Pipeline, Problem, ProblemKind};
+use crate::ingest::clean::boilerplate::{self, Learned};
+use crate::ingest::{self, Article, ArticleIds, Pipeline, Problem, ProblemKind, RawArticle};
 
 use super::plan::Job;
 
@@ -233,7 +233,7 @@ pub(super) fn prepare_record(pipe: &Pipeline, record: Record) -> (usize, Article
 }
 
 fn parse_line(line: &str, line_no: usize) -> std::result::Result<RawArticle, String> {
-    let raw = ingest::input::parse_jsonl_line(line, line_no)?;
+    let raw = ingest::read::input::parse_jsonl_line(line, line_no)?;
     if raw.supplied.id.is_none() {
         return Err("no `id` field (needed to replace the article later)".into());
     }

@@ -6,15 +6,9 @@
 //! (`clean`), analyses it once and extracts its metadata (`extract`), producing both the index
 //! terms and the metadata. Nothing here touches the index.
 
-pub mod boilerplate;
-mod clean;
-pub mod decode;
+pub mod clean;
 mod extract;
-mod format;
-pub mod formats;
-mod furniture;
-pub mod input;
-pub mod national;
+pub mod read;
 
 use std::path::{Path, PathBuf};
 
@@ -24,8 +18,8 @@ use crate::analysis::{Analysis, Analyzer, Term};
 use crate::article::Metadata;
 pub use crate::article::{Article, ArticleIds};
 use crate::data::Resources;
-pub use format::Format;
-pub use input::{RawArticle, Supplied};
+pub use read::input::{RawArticle, Supplied};
+pub use read::Format;
 
 /// Default largest file read (bytes). Larger files are skipped with a reason; `--max-size`
 /// changes it. Big dumps are usually logs or exports, not articles, and a single 100 MB text
@@ -230,7 +224,8 @@ impl<'a> Pipeline<'a> {
         let cleaned = clean::clean(&raw.text, self.res);
         let mut removed = raw.supplied.removed.clone();
         removed.extend(cleaned.removed.iter().map(|l| format!("line: {l}")));
-        let (cleaned, learned) = boilerplate::drop_lines(&cleaned.text, &raw.supplied.drop_lines);
+        let (cleaned, learned) =
+            clean::boilerplate::drop_lines(&cleaned.text, &raw.supplied.drop_lines);
         removed.extend(
             learned
                 .into_iter()
@@ -278,7 +273,7 @@ impl<'a> Pipeline<'a> {
         } else {
             None
         };
-        national::apply(&mut md, cleaned, stated_source, self.res);
+        extract::national::apply(&mut md, cleaned, stated_source, self.res);
         md
     }
 }
@@ -324,8 +319,8 @@ fn prepare(raw: &RawArticle, ids: ArticleIds, pipe: &Pipeline) -> Article {
     }
     if let Some(r) = &s.region {
         let found = res.gazetteer.resolve(r);
-        if r.trim_start_matches('/') == national::NATIONWIDE {
-            md.region = Some(national::NATIONWIDE_PATH.to_string());
+        if r.trim_start_matches('/') == crate::index::NATIONWIDE {
+            md.region = Some(crate::index::NATIONWIDE_PATH.to_string());
             md.evidence
                 .insert("region".into(), format!("supplied: {r}"));
         } else if let Some(region) = found.first() {

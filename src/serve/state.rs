@@ -17,6 +17,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{TantivyDocument, Term};
 
 use crate::analysis::Analyzer;
+use crate::article::names_article;
 use crate::data::Resources;
 use crate::error::{Error, Result};
 use crate::index::KIndex;
@@ -199,7 +200,7 @@ impl Library {
         let Ok(bytes) = std::fs::read(Path::new(&path)) else {
             return Ok(None);
         };
-        match ingest::decode::decode(&bytes) {
+        match ingest::read::decode::decode(&bytes) {
             Ok(d) => Ok(Some((path, d.text))),
             Err(_) => Ok(None),
         }
@@ -234,20 +235,16 @@ impl Library {
         if file_hash != hash {
             return None;
         }
-        // A record of a JSON file is `path#id` (its own id, else its number: the id rule of
-        // `article::file_article_id`); a file of one article is its path.
+        // The article is the record that the id rule (`article::file_article_id`) names `id`.
+        let count = raws.len();
         let raw = raws
             .iter()
             .enumerate()
             .find(|(n, r)| {
-                let rid = match &r.supplied.id {
-                    Some(rid) => rid.clone(),
-                    None => r.line.unwrap_or(n + 1).to_string(),
-                };
-                id.ends_with(&format!("#{rid}"))
+                let number = r.line.unwrap_or(n + 1);
+                names_article(id, r.supplied.id.as_deref(), number, count)
             })
-            .map(|(_, r)| r)
-            .or_else(|| raws.first().filter(|_| raws.len() == 1))?;
+            .map(|(_, r)| r)?;
         let pipe = self
             .pipeline
             .get_or_init(|| Pipeline::new(self.analyzer, self.res));

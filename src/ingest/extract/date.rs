@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::ingest::furniture::RE_DATE_MARKER;
+use crate::data::Resources;
 
 /// Lines read from the top of an article looking for a date line; bounds the work on a huge
 /// file (an article's date line is near its top or at the end of a short text).
@@ -31,13 +31,13 @@ static RE_PATH_YEAR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:^|/)((?:19|20)\d{2})(?:/|$)").expect("static regex"));
 
 /// Publication date (`YYYY-MM-DD`, or just `YYYY` from a year folder) and the evidence.
-pub(super) fn date_of(raw: &str, path: &str) -> Option<(String, String)> {
+pub(super) fn date_of(raw: &str, path: &str, res: &Resources) -> Option<(String, String)> {
     for line in raw.lines().take(DATE_SCAN_LINES) {
         let t = line.trim();
         if t.is_empty() || t.chars().count() > MAX_DATE_LINE_CHARS {
             continue;
         }
-        let marked = RE_DATE_MARKER.is_match(t);
+        let marked = res.furniture.date_marker.is_match(t);
         let byline = t.contains("기자") || t.contains('@') || t.contains('|');
         let Some(caps) = RE_DATE.captures(t) else {
             continue;
@@ -90,18 +90,8 @@ fn valid_year(y: i32) -> bool {
 /// `YYYY-MM-DD` when `y`, `m`, `d` make a real calendar date (month lengths and leap years
 /// checked) in a publication year.
 fn valid_date(y: i32, m: u32, d: u32) -> Option<String> {
-    let days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
-        2 => 28,
-        _ => return None,
-    };
-    if valid_year(y) && d >= 1 && d <= days {
-        Some(format!("{y:04}-{m:02}-{d:02}"))
-    } else {
-        None
-    }
+    (valid_year(y) && crate::calendar::is_date(i64::from(y), m, d))
+        .then(|| format!("{y:04}-{m:02}-{d:02}"))
 }
 
 /// A date supplied by front matter or a JSON field: `2021-05-03`, `2021.5.3`, `2021년 5월 3일`
@@ -126,32 +116,36 @@ pub(crate) fn parse_supplied_date(s: &str) -> Option<(Option<String>, i32)> {
 mod tests {
     use super::*;
 
+    static RES: LazyLock<Resources> = LazyLock::new(|| Resources::embedded().unwrap());
+
     #[test]
     fn dates_from_date_lines_only() {
         let raw = "제목\n입력 : 2019-07-30 오후 3:40:18\n2030년까지 완성한다.";
-        assert_eq!(date_of(raw, "a.txt").unwrap().0, "2019-07-30");
+        assert_eq!(date_of(raw, "a.txt", &RES).unwrap().0, "2019-07-30");
         let raw = "김성태・강경식 기자 | kst@x.kr | 2020.06.29 17:40:29\n본문";
-        assert_eq!(date_of(raw, "a.txt").unwrap().0, "2020-06-29");
+        assert_eq!(date_of(raw, "a.txt", &RES).unwrap().0, "2020-06-29");
         let raw = "정부가 2019년 12월17일 인공지능 국가전략을 발표하였으며 광주는 2025년까지 투자한다고 밝혔다.";
-        assert!(date_of(raw, "a.txt").is_none());
+        assert!(date_of(raw, "a.txt", &RES).is_none());
         assert_eq!(
-            date_of("본문", "news/2020-06-29_gwangju.txt").unwrap().0,
+            date_of("본문", "news/2020-06-29_gwangju.txt", &RES)
+                .unwrap()
+                .0,
             "2020-06-29"
         );
-        assert_eq!(date_of("본문", "2021/gwangju.txt").unwrap().0, "2021");
+        assert_eq!(date_of("본문", "2021/gwangju.txt", &RES).unwrap().0, "2021");
         assert_eq!(
-            date_of("2020년 6월 29일\n본문", "a.txt").unwrap().0,
+            date_of("2020년 6월 29일\n본문", "a.txt", &RES).unwrap().0,
             "2020-06-29"
         );
-        assert!(date_of("기사입력 2018/13/45", "a.txt").is_none());
-        assert!(date_of("기사입력 2021.02.29", "a.txt").is_none());
+        assert!(date_of("기사입력 2018/13/45", "a.txt", &RES).is_none());
+        assert!(date_of("기사입력 2021.02.29", "a.txt", &RES).is_none());
         assert_eq!(
-            date_of("기사입력 2020.02.29", "a.txt").unwrap().0,
+            date_of("기사입력 2020.02.29", "a.txt", &RES).unwrap().0,
             "2020-02-29"
         );
         // A historical date on a line of its own is not a publication date.
-        assert!(date_of("1987년 6월 10일\n본문", "a.txt").is_none());
-        assert!(date_of("본문", "1987/a.txt").is_none());
+        assert!(date_of("1987년 6월 10일\n본문", "a.txt", &RES).is_none());
+        assert!(date_of("본문", "1987/a.txt", &RES).is_none());
     }
 
     #[test]

@@ -13,6 +13,8 @@
 
 mod date;
 mod industry;
+mod lead_tag;
+pub(super) mod national;
 mod region;
 mod source;
 mod title;
@@ -49,7 +51,7 @@ pub(crate) fn extract(
     md.title_derived = derived;
     md.body_start = body_start;
 
-    if let Some((date, why)) = date::date_of(raw, path) {
+    if let Some((date, why)) = date::date_of(raw, path, res) {
         md.year = date.get(..4).and_then(|y| y.parse().ok());
         md.evidence.insert("date".into(), why);
         // A year folder gives the year only.

@@ -5,9 +5,10 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::lead_tag::lead_tag;
 use super::region::gazetteer_name;
 use crate::data::Resources;
-use crate::ingest::furniture::RE_COPYRIGHT_STATEMENT;
+use crate::ingest::clean::furniture::RE_COPYRIGHT_STATEMENT;
 
 /// Shortest publisher name (characters): one syllable is a section mark or a stray word.
 const MIN_PUBLISHER_CHARS: usize = 2;
@@ -15,13 +16,6 @@ const MIN_PUBLISHER_CHARS: usize = 2;
 /// and the headline block of a copied page.
 const LEAD_SOURCE_LINES: usize = 60;
 
-/// A lead tag: `[프라임경제]`, `[뉴스토마토 정등용 기자]`, `[광주=뉴시스]`, `[광주=뉴시스 이지훈 기자]`.
-static RE_SOURCE_BRACKET: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\s*[\[【]([^\]】\n]{1,40})[\]】]").expect("static regex"));
-/// A dateline: `(안동=뉴스1)`, `(광주=연합뉴스) 최은영 기자 =`.
-static RE_SOURCE_PAREN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*[(（]([^()（）=]{1,20})=([^()（）]{1,20})[)）]").expect("static regex")
-});
 /// The copyright mark and what follows it: `ⓒ 프라임경제(…)`, `저작권자 © 한국Q뉴스`,
 /// `<저작권자(c) 연합뉴스, …>`, `ⓒ매일신문 - www.imaeil.com`.
 static RE_COPYRIGHT_MARK: LazyLock<Regex> = LazyLock::new(|| {
@@ -61,21 +55,21 @@ fn publisher_like(name: &str, res: &Resources) -> bool {
         && name.chars().any(|c| c.is_alphabetic())
 }
 
+/// The publisher a lead tag names: `[프라임경제]`, `[광주=뉴시스 이지훈 기자]` (after the `=`),
+/// `(안동=뉴스1)`, `(광주=연합뉴스) 최은영 기자 =` (the agency of a dateline).
 fn lead_source(raw: &str, res: &Resources) -> Option<(String, String)> {
     for line in raw.lines().take(LEAD_SOURCE_LINES) {
-        if let Some(c) = RE_SOURCE_BRACKET.captures(line) {
-            let inner = c[1].trim();
-            let after = inner.split_once('=').map_or(inner, |(_, a)| a).trim();
-            let name = after.split_whitespace().next().unwrap_or("");
-            if publisher_like(name, res) {
-                return Some((name.to_string(), format!("lead tag: {}", c[0].trim())));
-            }
-        }
-        if let Some(c) = RE_SOURCE_PAREN.captures(line) {
-            let name = c[2].split_whitespace().next().unwrap_or("");
-            if publisher_like(name, res) {
-                return Some((name.to_string(), format!("dateline: {}", c[0].trim())));
-            }
+        let Some(tag) = lead_tag(line) else {
+            continue;
+        };
+        let named = tag.dateline.map_or(tag.inner, |(_, agency)| agency);
+        let name = named.split_whitespace().next().unwrap_or("");
+        if publisher_like(name, res) {
+            let what = if tag.paren { "dateline" } else { "lead tag" };
+            return Some((
+                name.to_string(),
+                format!("{what}: {}", line[..tag.end].trim()),
+            ));
         }
     }
     None

@@ -8,8 +8,6 @@ const DERIVED_TITLE_CHARS: usize = 40;
 /// A first line ending in `.` or opening with a `[tag]` is a lead sentence only when longer than
 /// this (characters); shorter ones are headlines written with a full stop or a section tag.
 const SENTENCE_MIN_CHARS: usize = 40;
-/// Longest `(place=agency)` dateline stripped from a lead (bytes); a longer parenthesis is text.
-const MAX_DATELINE_TAG_BYTES: usize = 40;
 
 /// Title, whether it was derived, and the byte offset where the body starts.
 pub(super) fn title_of(cleaned: &str) -> (String, bool, usize) {
@@ -33,20 +31,10 @@ pub(super) fn title_of(cleaned: &str) -> (String, bool, usize) {
 }
 
 fn strip_lead_tag(s: &str) -> &str {
-    let t = s.trim_start();
-    if t.starts_with('[') || t.starts_with('【') {
-        if let Some(i) = t.find([']', '】']) {
-            return t[i + t[i..].chars().next().map_or(1, char::len_utf8)..].trim_start();
-        }
+    match super::lead_tag::lead_tag(s) {
+        Some(tag) => s[tag.end..].trim_start(),
+        None => s.trim_start(),
     }
-    if t.starts_with('(') {
-        if let Some(i) = t.find(')') {
-            if i < MAX_DATELINE_TAG_BYTES && t[..i].contains('=') {
-                return t[i + 1..].trim_start();
-            }
-        }
-    }
-    t
 }
 
 /// Cuts `s` to about `max` characters at a word boundary, adding `…`.

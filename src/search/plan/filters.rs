@@ -11,8 +11,7 @@ use tantivy::Term;
 
 use crate::data::Resources;
 use crate::error::{Error, FilterKind, Result};
-use crate::index::{Fields, UNKNOWN};
-use crate::ingest::national;
+use crate::index::{Fields, NATIONWIDE, NATIONWIDE_PATH, UNKNOWN};
 use crate::search::Request;
 
 /// Resolves region and industry names as typed (`경북`, `안동시`, `/경상북도/안동시`,
@@ -29,8 +28,8 @@ pub fn resolve_filters(
             region_paths.push(format!("/{UNKNOWN}"));
             continue;
         }
-        if r.trim_start_matches('/') == national::NATIONWIDE {
-            region_paths.push(national::NATIONWIDE_PATH.to_string());
+        if r.trim_start_matches('/') == NATIONWIDE {
+            region_paths.push(NATIONWIDE_PATH.to_string());
             continue;
         }
         let found = res.gazetteer.resolve(r);

@@ -18,6 +18,8 @@ struct Context<'a> {
     gazetteer: &'a Gazetteer,
     /// Words that make a short form before them a place (`구미권`, `구미 지역`).
     place_words: &'a WordList,
+    /// Suffixes that make a short form that is an ordinary word the place (`고령권`).
+    place_suffixes: &'a WordList,
     /// How often each 시·도 is named by a certain mention that names only one.
     certain_sidos: HashMap<String, usize>,
 }
@@ -41,6 +43,7 @@ pub(super) fn accept(
         mentions: &mentions,
         gazetteer: &res.gazetteer,
         place_words: &res.place_words,
+        place_suffixes: &res.place_suffixes,
         certain_sidos,
     };
     let mut accepted: Vec<bool> = mentions.iter().map(|m| m.certain).collect();
@@ -113,13 +116,14 @@ impl Context<'_> {
                 && is_list_gap(text.gap(m.end, mentions[k + 1].start)))
     }
 
-    /// `구미권`; `경산 지역` (not `고령 지역`, old-age area: an ordinary word needs 권). At most
+    /// `구미권`; `경산 지역` (not `고령 지역`, old-age area: an ordinary word needs a place
+    /// suffix written right after it, `고령권`). At most
     /// one space may separate the two.
     fn place_word_follows(&self, m: &Mention, common: bool) -> bool {
         self.text.morphemes.get(m.next).is_some_and(|n| {
             n.start.saturating_sub(m.end) <= 1
                 && if common {
-                    n.start == m.end && n.surface == "권"
+                    n.start == m.end && self.place_suffixes.contains(&n.surface)
                 } else {
                     self.place_words.contains(&n.surface)
                 }

@@ -1,18 +1,8 @@
 //! Phase 1: every morpheme that is a gazetteer name, outside leading datelines.
 
-use std::sync::LazyLock;
-
-use regex::Regex;
-
+use super::super::lead_tag::lead_tag;
 use super::Text;
 use crate::data::{has_region_suffix, NameKind, Region, Resources};
-
-/// Leading datelines (`[광주=뉴시스]`, `(광주=연합뉴스)`) name where the reporter files from,
-/// not the region the article is about.
-static RE_DATELINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[\[(【（][^\[\]()【】（）\n]{1,20}=[^\[\]()【】（）\n]{1,20}[\])】）]")
-        .expect("static regex")
-});
 
 /// One place a gazetteer name occurs.
 #[derive(Debug, Clone)]
@@ -47,7 +37,7 @@ pub(in crate::ingest::extract) fn gazetteer_name<'a>(
     if !g.lookup(surface).is_empty() {
         return Some(surface);
     }
-    for suffix in ["청장", "청", "장"] {
+    for suffix in res.office_suffixes.words() {
         let Some(base) = surface.strip_suffix(suffix) else {
             continue;
         };
@@ -59,7 +49,9 @@ pub(in crate::ingest::extract) fn gazetteer_name<'a>(
     None
 }
 
-/// Byte spans of the datelines that open a line of `cleaned`.
+/// Byte spans of the datelines that open a line of `cleaned` (`[광주=뉴시스]`,
+/// `(광주=연합뉴스)`): they name where the reporter files from, not the region the article is
+/// about.
 fn datelines(cleaned: &str) -> Vec<(usize, usize)> {
     cleaned
         .lines()
@@ -71,10 +63,9 @@ fn datelines(cleaned: &str) -> Vec<(usize, usize)> {
         .filter_map(|(start, line)| {
             let lead = line.trim_start();
             let off = start + (line.len() - lead.len());
-            RE_DATELINE
-                .find(lead)
-                .filter(|m| m.start() == 0)
-                .map(|m| (off, off + m.end()))
+            lead_tag(lead)
+                .filter(|tag| tag.dateline.is_some())
+                .map(|tag| (off, off + tag.end))
         })
         .collect()
 }

@@ -1,0 +1,457 @@
+//! Saved web pages → the article's main text and what the page states about it.
+//!
+//! 1. **Charset**: a byte-order mark, else the `<meta charset>` / `http-equiv` declaration in
+//!    the first [`PRESCAN_BYTES`] (as browsers do), else UTF-8 when the bytes are valid UTF-8,
+//!    else a guess (chardetng, Korean hint: CP949/EUC-KR pages often declare nothing).
+//! 2. **Parse** with html5ever (through `dom_query`), as a browser would.
+//! 3. **Metadata** the page states, in order of trust: JSON-LD `NewsArticle`, OpenGraph and
+//!    `article:` meta tags, `<time datetime>`, `<link rel=canonical>`, `<h1>`, `<title>`.
+//! 4. **Page chrome out**: scripts, styles, forms, navigation, footers and asides are dropped;
+//!    then `dom_smoothie` (a port of Mozilla's Readability) picks the main content block and
+//!    cleans link-dense lists (related articles, "많이 본 뉴스") out of it. A page Readability
+//!    cannot score (a short press notice) falls back to the text of `<article>`/`<main>`/`<body>`.
+//!
+//! The stated headline goes first as its own paragraph, so the extractor downstream sees the
+//! same shape as a text file: headline line, then the body.
+
+use std::path::Path;
+
+use dom_query::Document;
+use dom_smoothie::{Config, Readability, TextMode};
+use encoding_rs::Encoding;
+
+use super::{Extracted, FormatError, Removed};
+
+mod stated;
+
+use stated::stated_metadata;
+
+/// Bytes scanned for a charset declaration (the HTML standard's prescan reads 1024; saved pages
+/// often carry a long comment or `<script>` before the `<meta>`, so a little more).
+const PRESCAN_BYTES: usize = 4096;
+
+/// Elements whose text is never article text.
+const NON_TEXT: &str = "script, style, noscript, template, svg, canvas, iframe, object, embed";
+
+/// Photo captions: text about a picture, not the article.
+const CAPTIONS: &str = "figcaption, [class~=caption], [class~=photo_caption], [class~=img_caption]";
+
+/// Page structure that holds navigation and widgets, not the article. Removed before
+/// Readability so that a long menu or footer can never win as "main content".
+const CHROME: &[(&str, &str)] = &[
+    (
+        "nav, [role=navigation], [role=menubar], [role=menu]",
+        "navigation",
+    ),
+    ("footer, [role=contentinfo]", "footer"),
+    ("aside, [role=complementary]", "sidebar"),
+    (
+        "form, button, select, input, textarea, [role=search]",
+        "forms and buttons",
+    ),
+];
+
+/// Widgets recognised by a whole word of their `class` or `id` (`comment_area`, `sns-share`,
+/// `bottom_relation`, `prev_next`): what they are, and the words. Readability-style extractors
+/// rely on the same signal; words, not site names, so it holds across sites.
+const WIDGET_WORDS: &[(&str, &[&str])] = &[
+    (
+        "comments",
+        &["comment", "comments", "cmt", "reply", "replies"],
+    ),
+    ("share buttons", &["share", "sns", "social", "sharing"]),
+    (
+        "related and most-read lists",
+        &[
+            "related",
+            "relation",
+            "ranking",
+            "popular",
+            "most",
+            "recommend",
+            "rank",
+        ],
+    ),
+    (
+        "previous/next links",
+        &["prev", "next", "prevnext", "pagination", "paging"],
+    ),
+    ("copyright notices", &["copyright", "copy"]),
+    (
+        "ads and banners",
+        &["ad", "ads", "advert", "banner", "sponsor"],
+    ),
+    (
+        "menus and breadcrumbs",
+        &["gnb", "lnb", "snb", "menu", "breadcrumb", "location"],
+    ),
+    (
+        "surveys and subscriptions",
+        &["satisfaction", "survey", "subscribe", "newsletter"],
+    ),
+];
+
+/// A widget holding more than this share of the page's text is not removed: it is a wrapper
+/// of the article (`<div class="comment-enabled article">`), not a widget.
+const MAX_WIDGET_SHARE: f64 = 0.4;
+
+/// Reads a saved web page.
+pub fn read(bytes: &[u8], _path: &Path) -> Result<Extracted, FormatError> {
+    let (html, _) = decode(bytes);
+    if !looks_like_html(&html) {
+        return Err(FormatError::Corrupt(
+            "no HTML markup found (is this a web page?)".into(),
+        ));
+    }
+    let doc = Document::from(html.as_str());
+    let mut removed = Vec::new();
+    let hints = stated_metadata(&doc);
+
+    let total_chars = visible_chars(&doc);
+    drop_elements(&doc, NON_TEXT, "scripts and styles", &mut removed);
+    for (sel, what) in CHROME {
+        drop_elements(&doc, sel, what, &mut removed);
+    }
+    drop_elements(&doc, CAPTIONS, "photo captions", &mut removed);
+    drop_widgets(&doc, total_chars, &mut removed);
+    let fallback = fallback_text(&doc);
+    let cfg = Config {
+        text_mode: TextMode::Formatted,
+        // Korean press notices are short; Readability's default 500 would reject them.
+        char_threshold: 200,
+        ..Config::default()
+    };
+    let main = Readability::with_document(doc, None, Some(cfg))
+        .ok()
+        .and_then(|mut r| r.parse().ok())
+        .map(|a| tidy(&a.text_content))
+        .filter(|t| t.chars().count() * 3 >= fallback.chars().count().min(600));
+    let (body, how) = match main {
+        Some(t) => (t, "main content (Readability)"),
+        None => (fallback, "whole page text (no main block found)"),
+    };
+    let kept_chars = body.chars().filter(|c| !c.is_whitespace()).count();
+    let other = total_chars
+        .saturating_sub(kept_chars)
+        .saturating_sub(removed.iter().map(|r: &Removed| r.chars).sum());
+    if other > 0 {
+        removed.push(Removed {
+            what: format!("other page text outside the {how}: menus, lists, links"),
+            chars: other,
+            count: 1,
+        });
+    }
+
+    let mut text = body;
+    if let Some(t) = &hints.title {
+        let first = text.lines().next().unwrap_or("").trim();
+        if first != t.value {
+            // The page's headline usually sits outside the content block; put it first.
+            text = if text.starts_with(t.value.as_str()) {
+                format!("{}\n\n{}", t.value, text[t.value.len()..].trim_start())
+            } else {
+                format!("{}\n\n{}", t.value, text)
+            };
+        }
+    }
+    Ok(Extracted {
+        text,
+        format: "html",
+        hints,
+        removed,
+    })
+}
+
+/// Decodes page bytes to text; returns the text and the encoding used.
+pub fn decode(bytes: &[u8]) -> (String, &'static str) {
+    if let Some((enc, bom)) = Encoding::for_bom(bytes) {
+        let (t, _) = enc.decode_without_bom_handling(&bytes[bom..]);
+        return (t.into_owned(), enc.name());
+    }
+    if let Some(enc) = declared_charset(&bytes[..bytes.len().min(PRESCAN_BYTES)]) {
+        let (t, _) = enc.decode_without_bom_handling(bytes);
+        return (t.into_owned(), enc.name());
+    }
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return (s.to_string(), "UTF-8");
+    }
+    let mut det = chardetng::EncodingDetector::new();
+    det.feed(bytes, true);
+    let enc = det.guess(Some(b"kr"), true);
+    let (t, _) = enc.decode_without_bom_handling(bytes);
+    (t.into_owned(), enc.name())
+}
+
+/// The charset a page declares in `<meta charset=…>` or `<meta http-equiv content="…;
+/// charset=…">`. UTF-16 labels mean UTF-8 here, as in browsers: a page that reached this
+/// point without a UTF-16 BOM is not UTF-16.
+fn declared_charset(head: &[u8]) -> Option<&'static Encoding> {
+    let lower: Vec<u8> = head.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(i) = find(&lower[from..], b"<meta") {
+        let start = from + i;
+        let end = find(&lower[start..], b">").map_or(lower.len(), |e| start + e);
+        let tag = &lower[start..end];
+        if let Some(c) = find(tag, b"charset") {
+            let rest = &tag[c + 7..];
+            let rest = rest
+                .iter()
+                .position(|&b| b != b' ' && b != b'=' && b != b'"' && b != b'\'')
+                .map_or(&rest[rest.len()..], |p| &rest[p..]);
+            let label_end = rest
+                .iter()
+                .position(|&b| matches!(b, b'"' | b'\'' | b';' | b' ' | b'/' | b'>'))
+                .unwrap_or(rest.len());
+            if let Some(enc) = Encoding::for_label(&rest[..label_end]) {
+                return Some(
+                    if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE {
+                        encoding_rs::UTF_8
+                    } else {
+                        enc
+                    },
+                );
+            }
+        }
+        from = end.max(start + 1);
+    }
+    None
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+fn looks_like_html(text: &str) -> bool {
+    let head: String = text
+        .chars()
+        .take(PRESCAN_BYTES)
+        .collect::<String>()
+        .to_lowercase();
+    [
+        "<html",
+        "<!doctype html",
+        "<head",
+        "<body",
+        "<meta",
+        "<div",
+        "<p>",
+        "<p ",
+        "<title",
+    ]
+    .iter()
+    .any(|t| head.contains(t))
+}
+
+/// Characters of visible text on the page (non-whitespace), before anything is removed.
+fn visible_chars(doc: &Document) -> usize {
+    let body = doc.select("body");
+    let all: usize = count_chars(&body.text());
+    let hidden: usize = body
+        .select(NON_TEXT)
+        .iter()
+        .map(|s| count_chars(&s.text()))
+        .sum();
+    all.saturating_sub(hidden)
+}
+
+fn count_chars(s: &str) -> usize {
+    s.chars().filter(|c| !c.is_whitespace()).count()
+}
+
+/// Removes every element matching `sel` (outermost first) and records it.
+fn drop_elements(doc: &Document, sel: &str, what: &str, removed: &mut Vec<Removed>) {
+    let found = doc.select(sel);
+    if !found.exists() {
+        return;
+    }
+    let count = found.length();
+    // Text inside a script is code, not page text: counted as 0 visible characters.
+    let chars = if what == "scripts and styles" {
+        0
+    } else {
+        found.iter().map(|s| count_chars(&s.text())).sum()
+    };
+    found.remove();
+    removed.push(Removed {
+        what: what.to_string(),
+        chars,
+        count,
+    });
+}
+
+/// Removes elements whose class or id names a widget ([`WIDGET_WORDS`]), outermost first.
+fn drop_widgets(doc: &Document, total_chars: usize, removed: &mut Vec<Removed>) {
+    let mut found: Vec<(usize, usize, usize)> = vec![(0, 0, 0); WIDGET_WORDS.len()];
+    for el in doc.select("body [class], body [id]").iter() {
+        let names = format!(
+            "{} {}",
+            el.attr("class").unwrap_or_default(),
+            el.attr("id").unwrap_or_default()
+        )
+        .to_ascii_lowercase();
+        let words: Vec<&str> = names
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        let Some(kind) = WIDGET_WORDS
+            .iter()
+            .position(|(_, ws)| words.iter().any(|w| ws.contains(w)))
+        else {
+            continue;
+        };
+        // `body`/`html` never; nor an element that holds the article.
+        if el.is("body, html, article, main") {
+            continue;
+        }
+        let chars = count_chars(&el.text());
+        if chars as f64 > MAX_WIDGET_SHARE * total_chars as f64 {
+            continue;
+        }
+        el.remove();
+        found[kind].0 += 1;
+        found[kind].1 += chars;
+        found[kind].2 = kind;
+    }
+    for (count, chars, kind) in found {
+        if count > 0 {
+            removed.push(Removed {
+                what: WIDGET_WORDS[kind].0.to_string(),
+                chars,
+                count,
+            });
+        }
+    }
+}
+
+/// The text of the most specific content container, block by block.
+fn fallback_text(doc: &Document) -> String {
+    for sel in [
+        "article",
+        "[itemprop=articleBody]",
+        "main",
+        "[role=main]",
+        "body",
+    ] {
+        let s = doc.select(sel).first();
+        if s.exists() {
+            let t = tidy(&s.formatted_text());
+            if !t.is_empty() {
+                return t;
+            }
+        }
+    }
+    tidy(&doc.select("html").formatted_text())
+}
+
+/// Trims lines, drops empty ones beyond one blank line between paragraphs, and folds
+/// non-breaking and other odd spaces to plain spaces.
+fn tidy(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut blank = false;
+    for line in text.lines() {
+        let line: String = line
+            .chars()
+            .map(|c| match c {
+                '\u{a0}' | '\u{2002}'..='\u{200a}' | '\u{3000}' => ' ',
+                c => c,
+            })
+            .filter(|&c| c != '\u{200b}' && c != '\u{feff}')
+            .collect();
+        let t = line.split_whitespace().collect::<Vec<_>>().join(" ");
+        if t.is_empty() {
+            blank = !out.is_empty();
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(if blank { "\n\n" } else { "\n" });
+        }
+        blank = false;
+        out.push_str(&t);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::stated::{in_korean_time, strip_site_name};
+    use super::*;
+    use crate::ingest::read::formats::Hint;
+
+    fn read_str(html: &str) -> Extracted {
+        read(html.as_bytes(), Path::new("t.html")).expect("readable page")
+    }
+
+    #[test]
+    fn declared_and_undeclared_korean_charsets() {
+        let page = "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=euc-kr\"></head><body><p>경북 안동시는 바이오 산업을 키운다.</p></body></html>";
+        let (bytes, _, _) = encoding_rs::EUC_KR.encode(page);
+        let (text, enc) = decode(&bytes);
+        assert_eq!(enc, "EUC-KR");
+        assert!(text.contains("안동시는"));
+        let undeclared = page.replace("; charset=euc-kr", "");
+        let (bytes, _, _) = encoding_rs::EUC_KR.encode(&undeclared);
+        let (text, _) = decode(&bytes);
+        assert!(text.contains("안동시는 바이오"));
+        let (_, enc) = decode("<meta charset=\"utf-16\"><p>가</p>".as_bytes());
+        assert_eq!(enc, "UTF-8");
+    }
+
+    #[test]
+    fn json_ld_wins_and_site_names_are_cut() {
+        let e = read_str(
+            r#"<html><head><title>안동시, 바이오 특구 지정 - 경북일보</title>
+            <meta property="og:site_name" content="경북일보">
+            <meta property="og:title" content="안동시, 바이오 특구 지정 | 경북일보">
+            <script type="application/ld+json">{"@context":"https://schema.org","@graph":[{"@type":"WebPage"},{"@type":"NewsArticle","headline":"안동시, 바이오 특구 지정","datePublished":"2021-05-03T09:00:00+09:00","author":[{"@type":"Person","name":"홍길동"}]}]}</script>
+            </head><body><p>경북 안동시는 3일 바이오 특구로 지정됐다고 밝혔다.</p></body></html>"#,
+        );
+        let h = &e.hints;
+        assert_eq!(h.title.as_ref().unwrap().value, "안동시, 바이오 특구 지정");
+        assert_eq!(h.title.as_ref().unwrap().evidence, "JSON-LD headline");
+        assert_eq!(h.date.as_ref().unwrap().value, "2021-05-03T09:00:00+09:00");
+        assert_eq!(h.author.as_ref().unwrap().value, "홍길동");
+        assert_eq!(h.publisher.as_ref().unwrap().value, "경북일보");
+        assert!(e
+            .text
+            .starts_with("안동시, 바이오 특구 지정\n\n경북 안동시는"));
+        let t = strip_site_name("<기획> 청년 일자리 - 지역 - 전북일보", None);
+        assert_eq!(t, "<기획> 청년 일자리 - 지역");
+    }
+
+    #[test]
+    fn timestamps_are_dated_in_korean_time() {
+        let d = |v: &str| in_korean_time(Hint::new(v, "x")).value;
+        assert_eq!(d("2021-05-02T23:30:00Z"), "2021-05-03");
+        assert_eq!(d("2021-12-31T16:00:00+00:00"), "2022-01-01");
+        assert_eq!(d("2021-03-01T01:00:00+09:00"), "2021-03-01T01:00:00+09:00");
+        assert_eq!(d("2024-03-01T05:00:00+1000"), "2024-03-01");
+        assert_eq!(d("2024-03-01T01:00:00+14:00"), "2024-02-29");
+        assert_eq!(d("2021-05-03"), "2021-05-03");
+    }
+
+    #[test]
+    fn scripts_and_menus_are_not_text() {
+        let e = read_str(
+            "<html><body><nav><a>정치</a><a>경제</a></nav><script>var x='본문 아님';</script>\
+             <article><p>광주시는 인공지능 집적단지를 조성한다.</p></article>\
+             <footer>저작권자 © 광주일보</footer></body></html>",
+        );
+        assert!(e.text.contains("인공지능 집적단지"));
+        for gone in ["정치", "본문 아님", "광주일보"] {
+            assert!(!e.text.contains(gone), "{gone} leaked into {:?}", e.text);
+        }
+        assert!(e
+            .removed
+            .iter()
+            .any(|r| r.what == "navigation" && r.count == 1));
+        assert!(e.removed.iter().any(|r| r.what == "scripts and styles"));
+    }
+
+    #[test]
+    fn text_without_markup_is_refused() {
+        assert!(matches!(
+            read(b"just words, no tags", Path::new("a.html")),
+            Err(FormatError::Corrupt(_))
+        ));
+    }
+}
