@@ -104,10 +104,11 @@ def build_queries(bin_, docs, n, seed):
         if not text.strip():
             continue
         comps, nouns = compounds_and_nouns(bin_, text)
-        freq.update(set(nouns))
+        freq.update(sorted(set(nouns)))
         if comps and nouns:
             per_doc.append((did, comps, nouns))
-    frequent = {w for w, _ in freq.most_common(300)}
+    # Ties broken by the word, so that the set does not depend on Python's string hashing.
+    frequent = {w for w, _ in sorted(freq.items(), key=lambda x: (-x[1], x[0]))[:300]}
     queries, seen = [], set()
     for did, comps, nouns in per_doc:
         cands = [c for c in comps if c[0] not in seen]
