@@ -292,6 +292,7 @@ mod tests {
             score: 1.0,
             snippet: "백신 <b>& \u{0}\u{b}끝".into(),
             highlights: vec![],
+            explain: None,
         }
     }
 

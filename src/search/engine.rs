@@ -14,7 +14,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::Term;
 
 use super::collect::{self, FacetCache, FacetSpec, RELAXED, STRICT};
-use super::explain::Explanation;
+use super::explain::{Explanation, Ranked};
 use super::plan::{self, QueryBuilder};
 use super::rank::bm25::Bm25Stats;
 use super::rank::newest;
@@ -177,15 +177,18 @@ impl Engine {
                     (false, Some(r)) => r,
                     _ => plan.strict.as_ref(),
                 };
+                let ranked = Ranked {
+                    doc,
+                    score,
+                    all_words,
+                    proximity: reranked.then(|| proximity[i]),
+                };
                 hit.explain = Some(super::explain::explain(
                     &searcher,
                     &stats,
                     &plan.leaves,
                     query,
-                    doc,
-                    score,
-                    all_words,
-                    reranked.then(|| proximity[i]),
+                    ranked,
                 )?);
             }
         }
@@ -234,16 +237,13 @@ impl Engine {
         };
         let reranker = Reranker::new(&stats, fields, &plan.window, &plan.pairs, &plan.together)?;
         let proximity = reranker.features(&searcher, &[doc])?[0];
-        let mut e = super::explain::explain(
-            &searcher,
-            &stats,
-            &plan.leaves,
-            query,
+        let ranked = Ranked {
             doc,
-            0.0,
+            score: 0.0,
             all_words,
-            Some(proximity),
-        )?;
+            proximity: Some(proximity),
+        };
+        let mut e = super::explain::explain(&searcher, &stats, &plan.leaves, query, ranked)?;
         e.score = e.bm25 + proximity.window + proximity.pair;
         e.text = super::explain::lines(&e);
         Ok(Some(e))

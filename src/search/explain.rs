@@ -96,19 +96,32 @@ pub struct Match {
 /// Positions listed per match at most.
 const MAX_POSITIONS: usize = 5;
 
-/// Explains the hit `doc` of a query whose `leaves` the builder recorded: `query` is the
-/// query that found it (strict or relaxed), `score` its final score, `proximity` what the
-/// re-rank added (when it re-ranked the hit).
+/// What the engine knows of a hit it explains.
+pub(crate) struct Ranked {
+    pub(crate) doc: DocAddress,
+    /// Its final score.
+    pub(crate) score: f32,
+    /// It has every word typed (the strict query found it).
+    pub(crate) all_words: bool,
+    /// What the re-rank added, when it re-ranked the hit.
+    pub(crate) proximity: Option<Proximity>,
+}
+
+/// Explains the hit `ranked` of a query whose `leaves` the builder recorded: `query` is the
+/// query that found it (strict or relaxed).
 pub(crate) fn explain(
     searcher: &Searcher,
     stats: &dyn Bm25StatisticsProvider,
     leaves: &[Leaf],
     query: &dyn Query,
-    doc: DocAddress,
-    score: f32,
-    all_words: bool,
-    proximity: Option<Proximity>,
+    ranked: Ranked,
 ) -> Result<Explanation> {
+    let Ranked {
+        doc,
+        score,
+        all_words,
+        proximity,
+    } = ranked;
     let scoring = EnableScoring::enabled_from_statistics_provider(stats, searcher);
     let segment = searcher.segment_reader(doc.segment_ord);
     let score_of = |q: &dyn Query| -> Result<Option<f32>> {
