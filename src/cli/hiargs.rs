@@ -69,6 +69,8 @@ pub(crate) struct InspectTask {
     pub analyzer: Analyzer,
     pub files: Vec<PathBuf>,
     pub json: bool,
+    /// The index to look for copies in: `--index`, else the default one when it exists.
+    pub index: Option<PathBuf>,
 }
 
 pub(crate) struct StatsTask {
@@ -141,6 +143,12 @@ impl HiArgs {
                 analyzer: analyzer()?,
                 files: a.files,
                 json: a.json,
+                index: match a.index {
+                    Some(path) => Some(path),
+                    None => {
+                        Some(PathBuf::from(DEFAULT_INDEX)).filter(|p| p.join("meta.json").exists())
+                    }
+                },
             }),
             // Counting needs no Korean analysis: the dictionary is not loaded.
             Command::Stats(a) => Task::Stats(StatsTask {
@@ -227,6 +235,7 @@ fn search_task(
             any: a.any,
             lean: false,
             sort: a.sort.parse()?,
+            no_collapse: a.no_collapse,
         },
         analyzer,
         kindex,

@@ -71,6 +71,8 @@ fn load(
         score,
         snippet: snip.text,
         highlights: snip.highlights,
+        group: None,
+        duplicates: Vec::new(),
     })
 }
 

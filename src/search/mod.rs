@@ -14,6 +14,7 @@
 //!   weight with its reason (`rank/weights.rs`);
 //! - `hit` and [`snippet`]: the page's documents and the passage shown for each.
 
+mod collapse;
 mod collect;
 mod engine;
 mod hit;
@@ -23,6 +24,7 @@ mod rank;
 mod request;
 pub mod snippet;
 
-pub use engine::{all_facets, Engine};
+pub use collapse::StoryCopies;
+pub use engine::{all_facets, group_counts, story_copies, Engine};
 pub use plan::resolve_filters;
-pub use request::{Facets, Hit, Request, Response, Sort, StoredArticle, DEFAULT_LIMIT};
+pub use request::{Duplicate, Facets, Hit, Request, Response, Sort, StoredArticle, DEFAULT_LIMIT};

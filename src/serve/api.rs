@@ -161,6 +161,8 @@ impl Params {
             any: self.flag("any")?,
             lean: false,
             sort,
+            // Copies of one story fold unless `collapse=0` asks for every article.
+            no_collapse: self.one("collapse").is_some() && !self.flag("collapse")?,
         })
     }
 }
@@ -184,6 +186,10 @@ mod tests {
         assert_eq!((r.limit, r.offset, r.sort), (5, 10, Sort::Newest));
         assert_eq!(req("limit=1000000000").expect("ok").limit, MAX_LIMIT);
         assert_eq!(req("").expect("ok").limit, DEFAULT_LIMIT);
+        assert!(!req("").expect("ok").no_collapse, "copies fold by default");
+        assert!(!req("collapse=1").expect("ok").no_collapse);
+        assert!(req("collapse=0").expect("ok").no_collapse);
+        assert!(req("collapse=false").expect("ok").no_collapse);
     }
 
     #[test]
@@ -196,6 +202,7 @@ mod tests {
             ("limit=-1", "expected a whole number"),
             ("sort=oldest", "unknown sort"),
             ("any=maybe", "expected true or false"),
+            ("collapse=2", "expected true or false"),
             ("year=2020&since=2019", "cannot be used"),
         ] {
             let e = req(q).expect_err(q);

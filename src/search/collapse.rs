@@ -1,0 +1,347 @@
+//! Copies of one story folded into one hit (issue 23).
+//!
+//! Every article carries the near-duplicate fingerprint of its body (`dedup`, the `dup` fast
+//! field). The groups are formed here, from the fingerprints of every live article of the
+//! index the searcher sees ([`Groups::of`]): a group is a function of the set of articles, not
+//! of the order they were indexed in, so a copy added later joins its group, deleting one
+//! member leaves the others together, and `--rebuild` gives the same groups. An engine keeps
+//! the groups of the last searcher it saw ([`GroupCache`]) and forms them again only after a
+//! commit changed the segments or their deletions.
+//!
+//! A group is named by its representative, the member published first (ties: the smallest
+//! id); when that article is deleted, the next one takes the role. At query time the engine
+//! folds a ranked list into stories ([`fold`]): the best-ranked member of a group is the hit,
+//! and the group's other members are listed with it ([`attach`]).
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use tantivy::index::SegmentId;
+use tantivy::{DocAddress, DocId, Searcher, TantivyDocument};
+
+use super::hit::stored_article;
+use super::request::{Duplicate, Hit};
+use crate::dedup::{groups, Fingerprint};
+use crate::error::Result;
+use crate::index::Fields;
+
+/// Not in a group.
+const ALONE: u32 = u32::MAX;
+
+/// The groups of copies among the live articles of one searcher.
+#[derive(Default)]
+pub(crate) struct Groups {
+    /// Per segment, per document: its group, or [`ALONE`].
+    of: Vec<Vec<u32>>,
+    /// Live members of each group, in index order.
+    members: Vec<Vec<DocAddress>>,
+    /// Fingerprints of the members of a group.
+    prints: HashMap<DocAddress, Fingerprint>,
+}
+
+impl Groups {
+    /// The groups of the live articles `searcher` sees.
+    pub(crate) fn of(searcher: &Searcher) -> Result<Groups> {
+        let mut addrs: Vec<DocAddress> = Vec::new();
+        let mut prints: Vec<Option<Fingerprint>> = Vec::new();
+        let mut of = Vec::new();
+        for (ord, seg) in searcher.segment_readers().iter().enumerate() {
+            of.push(vec![ALONE; seg.max_doc() as usize]);
+            let Some(column) = seg.fast_fields().bytes("dup")? else {
+                continue;
+            };
+            // Each distinct value once, in ordinal order (a per-document look-up would
+            // decompress a dictionary block for every document).
+            let mut values: Vec<Option<Fingerprint>> = Vec::with_capacity(column.num_terms());
+            let mut stream = column.dictionary().stream()?;
+            while stream.advance() {
+                values.push(Fingerprint::decode(stream.key()));
+            }
+            let alive = seg.alive_bitset();
+            for doc in 0..seg.max_doc() {
+                if alive.is_some_and(|a| !a.is_alive(doc)) {
+                    continue;
+                }
+                let Some(print) = column
+                    .term_ords(doc)
+                    .next()
+                    .and_then(|o| values.get(o as usize).cloned().flatten())
+                else {
+                    continue;
+                };
+                addrs.push(DocAddress::new(ord as u32, doc));
+                prints.push(Some(print));
+            }
+        }
+        let numbers = groups(&prints);
+        let mut members: Vec<Vec<DocAddress>> = Vec::new();
+        let mut kept = HashMap::new();
+        for ((addr, group), print) in addrs.into_iter().zip(numbers).zip(prints) {
+            let Some(g) = group else { continue };
+            let g = g as usize;
+            if members.len() <= g {
+                members.resize(g + 1, Vec::new());
+            }
+            members[g].push(addr);
+            of[addr.segment_ord as usize][addr.doc_id as usize] = g as u32;
+            if let Some(p) = print {
+                kept.insert(addr, p);
+            }
+        }
+        Ok(Groups {
+            of,
+            members,
+            prints: kept,
+        })
+    }
+
+    /// Number of groups (of two articles or more).
+    pub(crate) fn count(&self) -> usize {
+        self.members.len()
+    }
+
+    /// Articles that are in a group.
+    pub(crate) fn grouped(&self) -> usize {
+        self.members.iter().map(Vec::len).sum()
+    }
+
+    /// The group of the document `doc` of segment `segment`.
+    #[inline]
+    pub(crate) fn group(&self, segment: usize, doc: DocId) -> Option<u32> {
+        self.of
+            .get(segment)
+            .and_then(|s| s.get(doc as usize))
+            .copied()
+            .filter(|&g| g != ALONE)
+    }
+
+    fn group_of(&self, addr: DocAddress) -> Option<u32> {
+        self.group(addr.segment_ord as usize, addr.doc_id)
+    }
+
+    /// Stories among `articles` matching articles of which `grouped` (with repeats) are
+    /// members of a group: each group counts once.
+    pub(crate) fn stories(&self, articles: usize, grouped: &[&[u32]]) -> usize {
+        let mut seen = vec![false; self.count()];
+        let mut members = 0;
+        let mut distinct = 0;
+        for part in grouped {
+            for &g in *part {
+                members += 1;
+                if let Some(s) = seen.get_mut(g as usize) {
+                    if !*s {
+                        *s = true;
+                        distinct += 1;
+                    }
+                }
+            }
+        }
+        articles.saturating_sub(members) + distinct
+    }
+}
+
+/// Each segment and its number of deleted documents: the groups change when this does.
+type SegmentsSeen = Vec<(SegmentId, u32)>;
+
+/// The groups of the last searcher an engine saw, formed again only when the segments or
+/// their deletions changed.
+#[derive(Default)]
+pub(crate) struct GroupCache {
+    last: Mutex<Option<(SegmentsSeen, Arc<Groups>)>>,
+}
+
+impl GroupCache {
+    /// The groups of `searcher`'s articles.
+    pub(crate) fn get(&self, searcher: &Searcher) -> Result<Arc<Groups>> {
+        let key: SegmentsSeen = searcher
+            .segment_readers()
+            .iter()
+            .map(|s| (s.segment_id(), s.num_deleted_docs()))
+            .collect();
+        if let Some((k, g)) = &*self.last.lock().unwrap_or_else(|e| e.into_inner()) {
+            if *k == key {
+                return Ok(Arc::clone(g));
+            }
+        }
+        let groups = Arc::new(Groups::of(searcher)?);
+        *self.last.lock().unwrap_or_else(|e| e.into_inner()) = Some((key, Arc::clone(&groups)));
+        Ok(groups)
+    }
+}
+
+/// `ranked` (best first) folded into stories: each group's best-ranked member stands for it,
+/// in its place; the group's other members are dropped from the list.
+pub(crate) fn fold(ranked: Vec<(f32, DocAddress)>, groups: &Groups) -> Vec<(f32, DocAddress)> {
+    let mut seen = vec![false; groups.count()];
+    ranked
+        .into_iter()
+        .filter(|&(_, addr)| match groups.group_of(addr) {
+            Some(g) => !std::mem::replace(&mut seen[g as usize], true),
+            None => true,
+        })
+        .collect()
+}
+
+/// Fills in each hit's group (its representative's id) and, when `list` is set, the group's
+/// other members as the hit's duplicates, first published first.
+pub(crate) fn attach(
+    searcher: &Searcher,
+    fields: &Fields,
+    groups: &Groups,
+    page: &[(f32, DocAddress)],
+    hits: &mut [Hit],
+    list: bool,
+) -> Result<()> {
+    // Representative of each group met, loaded once (an export may hold a whole group).
+    let mut representatives: HashMap<u32, String> = HashMap::new();
+    for (hit, &(_, addr)) in hits.iter_mut().zip(page) {
+        let Some(g) = groups.group_of(addr) else {
+            continue;
+        };
+        if !list {
+            if let std::collections::hash_map::Entry::Vacant(slot) = representatives.entry(g) {
+                let mut first: Option<(Option<String>, String)> = None;
+                for &member in &groups.members[g as usize] {
+                    let doc: TantivyDocument = searcher.doc(member)?;
+                    let a = stored_article(&doc, fields);
+                    let earlier = first.as_ref().is_none_or(|(d, id)| {
+                        first_published(&a.date, &a.id) < first_published(d, id)
+                    });
+                    if earlier {
+                        first = Some((a.date, a.id));
+                    }
+                }
+                slot.insert(first.map(|(_, id)| id).unwrap_or_default());
+            }
+            hit.group = representatives.get(&g).cloned();
+            continue;
+        }
+        let mut copies: Vec<Duplicate> = Vec::new();
+        for &member in &groups.members[g as usize] {
+            if member == addr {
+                continue;
+            }
+            let doc: TantivyDocument = searcher.doc(member)?;
+            let a = stored_article(&doc, fields);
+            let similarity = match (groups.prints.get(&addr), groups.prints.get(&member)) {
+                (Some(x), Some(y)) => (x.similarity(y) * 100.0).round() / 100.0,
+                _ => 0.0,
+            };
+            copies.push(Duplicate {
+                id: a.id,
+                title: a.title,
+                source: a.source,
+                date: a.date,
+                path: a.path,
+                url: a.url,
+                similarity,
+            });
+        }
+        copies
+            .sort_by(|x, y| first_published(&x.date, &x.id).cmp(&first_published(&y.date, &y.id)));
+        let own = first_published(&hit.article.date, &hit.article.id);
+        let representative = match copies.first() {
+            Some(c) if first_published(&c.date, &c.id) < own => c.id.clone(),
+            _ => hit.article.id.clone(),
+        };
+        hit.group = Some(representative);
+        hit.duplicates = copies;
+    }
+    Ok(())
+}
+
+/// Order of the members of a group: dated before undated, earliest date first, then id.
+fn first_published<'a>(date: &'a Option<String>, id: &'a str) -> (bool, &'a str, &'a str) {
+    (date.is_none(), date.as_deref().unwrap_or(""), id)
+}
+
+/// What the index holds of the story of one article (`kpolicy inspect`).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct StoryCopies {
+    /// The group the article is in or would join, named by its representative (the copy
+    /// published first); `None` when the index holds no copy of it.
+    pub group: Option<String>,
+    /// The indexed articles of that group (the article itself included when it is indexed),
+    /// first published first, with their similarity to the article.
+    pub copies: Vec<Duplicate>,
+}
+
+/// The indexed copies of the story whose fingerprint is `print`: the articles of the index
+/// that are the same story as it, with the other members of their groups. The article at
+/// `own_path`, when it is indexed itself, is listed but is no group on its own.
+pub(crate) fn copies_of(
+    searcher: &Searcher,
+    fields: &Fields,
+    print: &Fingerprint,
+    own_path: &Path,
+) -> Result<StoryCopies> {
+    let groups = Groups::of(searcher)?;
+    let mut found: Vec<DocAddress> = Vec::new();
+    let mut similar: HashMap<DocAddress, f32> = HashMap::new();
+    for (ord, seg) in searcher.segment_readers().iter().enumerate() {
+        let Some(column) = seg.fast_fields().bytes("dup")? else {
+            continue;
+        };
+        // Per distinct value: the similarity to `print` when it is the same story.
+        let mut same: Vec<Option<f32>> = Vec::with_capacity(column.num_terms());
+        let mut stream = column.dictionary().stream()?;
+        while stream.advance() {
+            same.push(
+                Fingerprint::decode(stream.key())
+                    .filter(|p| p.same_story(print))
+                    .map(|p| p.similarity(print)),
+            );
+        }
+        let alive = seg.alive_bitset();
+        for doc in 0..seg.max_doc() {
+            if alive.is_some_and(|a| !a.is_alive(doc)) {
+                continue;
+            }
+            let sim = column
+                .term_ords(doc)
+                .next()
+                .and_then(|o| same.get(o as usize).copied().flatten());
+            if let Some(sim) = sim {
+                let addr = DocAddress::new(ord as u32, doc);
+                found.push(addr);
+                similar.insert(addr, sim);
+            }
+        }
+    }
+    let mut members = found.clone();
+    for &addr in &found {
+        if let Some(g) = groups.group_of(addr) {
+            members.extend(&groups.members[g as usize]);
+        }
+    }
+    members.sort_by_key(|a| (a.segment_ord, a.doc_id));
+    members.dedup();
+    let mut copies = Vec::with_capacity(members.len());
+    for member in members {
+        let doc: TantivyDocument = searcher.doc(member)?;
+        let a = stored_article(&doc, fields);
+        let similarity = similar
+            .get(&member)
+            .copied()
+            .or_else(|| groups.prints.get(&member).map(|p| p.similarity(print)))
+            .map_or(0.0, |s| (s * 100.0).round() / 100.0);
+        copies.push(Duplicate {
+            id: a.id,
+            title: a.title,
+            source: a.source,
+            date: a.date,
+            path: a.path,
+            url: a.url,
+            similarity,
+        });
+    }
+    copies.sort_by(|x, y| first_published(&x.date, &x.id).cmp(&first_published(&y.date, &y.id)));
+    let own = std::fs::canonicalize(own_path).ok();
+    let is_own = |c: &Duplicate| own.is_some() && std::fs::canonicalize(&c.path).ok() == own;
+    let others = copies.iter().filter(|c| !is_own(c)).count();
+    Ok(StoryCopies {
+        group: copies.first().filter(|_| others > 0).map(|c| c.id.clone()),
+        copies,
+    })
+}
