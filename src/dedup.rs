@@ -3,59 +3,67 @@
 //!
 //! **Fingerprint.** The analysed body terms (not the headline, which outlets reword) are cut
 //! into overlapping shingles of [`SHINGLE`] terms. A one-byte MinHash signature of
-//! [`SIGNATURE`] values estimates the Jaccard similarity of two articles' shingle sets (b-bit
-//! MinHash: each value keeps the low 8 bits of the minimum of one hash permutation). Beside it,
-//! up to [`NUMBERS`] *quantities* of the body (`892명`, `52.3%`, `3억`) are kept with the
-//! word before each, so that two stories written from one template ("신규확진 892명" one day,
-//! "신규확진 1,104명" the next) can be told apart although almost every word is shared. The
-//! whole fingerprint is [`Fingerprint::encode`]d into about 70 bytes, a fast field of the index.
+//! [`SIGNATURE`] values estimates the Jaccard similarity J of two articles' shingle sets (b-bit
+//! MinHash: each value keeps the low 8 bits of the minimum of one hash permutation); with the
+//! two shingle counts a and b it gives the shared shingles, J · (a + b) / (1 + J). Beside it,
+//! up to [`NUMBERS`] *quantities* of the body (`892명`, `52.3%`, `3억`) are kept with what
+//! they count (the word before and the unit), so that two stories written from one template
+//! ("신규확진 892명" one day, "신규확진 1,104명" the next) are told apart although almost every
+//! word is shared. The fingerprint is [`Fingerprint::encode`]d into 67–91 bytes, a fast field
+//! of the index.
 //!
-//! **Same story.** Two fingerprints are the same story when the estimated Jaccard similarity
-//! of their shingles is at least [`SAME_STORY`] and no quantity that both articles introduce
-//! with the same word has a different value in each ([`Fingerprint::conflicts`]). A group is
-//! a connected component of that relation: it is a function of the set of articles only, so
-//! the order of indexing does not change it and `--rebuild` gives the same groups.
+//! **Same story.** Two articles are one story when the shared shingles are at least
+//! [`SAME_STORY`] of the longer article's ([`Fingerprint::shared`]) and no quantity both
+//! introduce the same way has a different value in each ([`Fingerprint::conflicts`]). A group
+//! is a connected component of that relation: it is a function of the set of articles only,
+//! so the order of indexing does not change it and `--rebuild` gives the same groups.
 //!
 //! **Candidates.** Comparing every pair would be quadratic; locality-sensitive hashing cuts the
 //! signature into [`BANDS`] bands of [`ROWS`] values, and only articles that share a whole band
-//! are compared ([`groups`]). For a pair at the threshold (J = 0.5) the chance of sharing at
-//! least one band is 1 − (1 − 0.5³)¹⁶ ≈ 0.88, at J = 0.7 it is 0.997; unrelated articles
-//! (J ≈ 0) share a band with a chance of about 16 · 256⁻³ ≈ 10⁻⁶.
+//! are compared ([`groups`]). Two copies at the threshold (J ≈ 0.33 to 0.5) share a band with a
+//! chance of 1 − (1 − J²)²⁴ = 0.93 to 0.999 (and a group needs only a chain of such pairs);
+//! unrelated articles (J ≈ 0, one-byte values equal by chance once in 256) with a chance of
+//! about 24 · 256⁻² ≈ 4 · 10⁻⁴, each such pair costing one comparison of 64 bytes.
 
 /// Terms per shingle.
 pub const SHINGLE: usize = 3;
 /// MinHash values per fingerprint (one byte each).
-pub const SIGNATURE: usize = 48;
-/// LSH bands, of [`ROWS`] values each.
-pub const BANDS: usize = 16;
+pub const SIGNATURE: usize = 64;
+/// LSH bands, of [`ROWS`] values each (the first `BANDS × ROWS` values of the signature).
+pub const BANDS: usize = 24;
 /// Values per band.
-pub const ROWS: usize = 3;
+pub const ROWS: usize = 2;
 /// At most this many quantities are kept, the first ones of the body (a story's key figures
 /// come first).
 pub const NUMBERS: usize = 8;
 /// Fewer shingles than this: no fingerprint. A text this short (a caption, a title-only page)
 /// says too little to call two articles the same story.
 pub const MIN_SHINGLES: usize = 8;
-/// Estimated Jaccard similarity of two articles' shingles from which they are one story.
+/// Share of the longer article's shingles that the other must have too for the two to be one
+/// story.
 ///
-/// Outlets' copies of one story share most of their shingles: a new dateline and byline add a
-/// handful, a dropped sentence removes a tenth; measured copies are at 0.6–0.95
-/// (docs/duplicates.md). An update ("[종합]") that adds paragraphs keeps the original's shingles
-/// and adds its own: at 0.5 it is folded while it at most doubles the article, i.e. while at
-/// least half of what the two say together is shared text. Two different releases of one city
-/// on one day share their boilerplate only, well below 0.3.
+/// Outlets' copies of one story share most of their text: a new dateline and byline add a
+/// handful of shingles, a dropped sentence takes a few away, on either side. An update
+/// ("[종합]") keeps the original's text and adds its own: at 0.5 it is folded while the
+/// original is at least half of it, i.e. while the new paragraphs are no longer than the
+/// original; a longer update is mostly new text, another story. Measured with
+/// `scripts/dup_eval.py` (docs/duplicates.md): 0.6 left 6% of the stories split (short copies
+/// that each dropped another sentence), 0.5 folds 98–100% of them exactly with no false merge
+/// of template stories.
 pub const SAME_STORY: f32 = 0.5;
 
-/// Bytes of an encoded fingerprint before its quantities.
-const HEADER: usize = 1;
+/// Bytes of an encoded fingerprint before its signature: the version and the shingle count.
+const HEADER: usize = 3;
 /// Version byte of the encoding.
-const VERSION: u8 = 1;
+const VERSION: u8 = 2;
 /// Bytes per encoded quantity: 12 bits of the word before it, 12 bits of the value.
 const NUMBER_BYTES: usize = 3;
 
 /// One article's near-duplicate fingerprint.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fingerprint {
+    /// Distinct shingles of the body (at most `u16::MAX`).
+    pub shingles: u16,
     /// Low byte of each of the [`SIGNATURE`] MinHash minima.
     pub minhash: [u8; SIGNATURE],
     /// Quantities as `(word before, value)` hashes of 12 bits each, sorted.
@@ -70,11 +78,17 @@ impl Fingerprint {
         if hashes.len() < SHINGLE + MIN_SHINGLES - 1 {
             return None;
         }
+        let mut shingles: Vec<u64> = hashes
+            .windows(SHINGLE)
+            .map(|w| {
+                w.iter()
+                    .fold(0xcbf2_9ce4_8422_2325u64, |h, &t| mix(h.rotate_left(23) ^ t))
+            })
+            .collect();
+        shingles.sort_unstable();
+        shingles.dedup();
         let mut mins = [u64::MAX; SIGNATURE];
-        for w in hashes.windows(SHINGLE) {
-            let shingle = w
-                .iter()
-                .fold(0xcbf2_9ce4_8422_2325u64, |h, &t| mix(h.rotate_left(23) ^ t));
+        for &shingle in &shingles {
             for (min, seed) in mins.iter_mut().zip(SEEDS.iter()) {
                 let v = mix(shingle ^ seed);
                 if v < *min {
@@ -87,6 +101,7 @@ impl Fingerprint {
             *b = m as u8;
         }
         Some(Fingerprint {
+            shingles: shingles.len().min(usize::from(u16::MAX)) as u16,
             minhash,
             numbers: quantities(body),
         })
@@ -96,6 +111,7 @@ impl Fingerprint {
     pub fn encode(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(HEADER + SIGNATURE + NUMBER_BYTES * self.numbers.len());
         out.push(VERSION);
+        out.extend_from_slice(&self.shingles.to_be_bytes());
         out.extend_from_slice(&self.minhash);
         for &(ctx, value) in &self.numbers {
             let packed = (u32::from(ctx & 0xfff) << 12) | u32::from(value & 0xfff);
@@ -107,9 +123,11 @@ impl Fingerprint {
     /// A fingerprint from its stored bytes; `None` for anything else.
     pub fn decode(bytes: &[u8]) -> Option<Fingerprint> {
         let (&version, rest) = bytes.split_first()?;
-        if version != VERSION || rest.len() < SIGNATURE {
+        if version != VERSION || rest.len() < 2 + SIGNATURE {
             return None;
         }
+        let shingles = u16::from_be_bytes([rest[0], rest[1]]);
+        let rest = &rest[2..];
         let (sig, nums) = rest.split_at(SIGNATURE);
         if nums.len() % NUMBER_BYTES != 0 {
             return None;
@@ -123,7 +141,11 @@ impl Fingerprint {
                 ((packed >> 12) as u16, (packed & 0xfff) as u16)
             })
             .collect();
-        Some(Fingerprint { minhash, numbers })
+        Some(Fingerprint {
+            shingles,
+            minhash,
+            numbers,
+        })
     }
 
     /// Estimated Jaccard similarity of the two articles' shingle sets, 0 to 1. One-byte values
@@ -170,9 +192,22 @@ impl Fingerprint {
         false
     }
 
+    /// Estimated share of the longer article's shingles that the other has too (the smaller
+    /// of the two articles' shares), 0 to 1: from the Jaccard estimate and the two counts,
+    /// shared = J · (a + b) / (1 + J).
+    pub fn shared(&self, other: &Fingerprint) -> f32 {
+        let j = self.similarity(other);
+        let (a, b) = (f32::from(self.shingles), f32::from(other.shingles));
+        let longer = a.max(b);
+        if longer == 0.0 {
+            return 0.0;
+        }
+        (j * (a + b) / (1.0 + j) / longer).clamp(0.0, 1.0)
+    }
+
     /// Whether the two articles are one story (see the module documentation).
     pub fn same_story(&self, other: &Fingerprint) -> bool {
-        self.similarity(other) >= SAME_STORY && !self.conflicts(other)
+        self.shared(other) >= SAME_STORY && !self.conflicts(other)
     }
 
     /// The [`BANDS`] LSH keys: articles that share one are compared.
@@ -290,19 +325,28 @@ fn quantities(body: &str) -> Vec<(u16, u16)> {
         if !quantity {
             continue;
         }
-        value.push(unit);
-        // The word before: letters glued to the number, else the previous word on the line.
+        // What the number counts: the word before (letters glued to the number, else the
+        // previous word on the line; with the one before it when it is a single letter such as
+        // `약`, `총`), and the unit.
+        let mut context = String::new();
         let mut e = start;
-        if e > 0 && chars[e - 1].is_whitespace() {
+        for _ in 0..2 {
             while e > 0 && chars[e - 1].is_whitespace() && chars[e - 1] != '\n' {
                 e -= 1;
             }
+            let mut s = e;
+            while s > 0 && !chars[s - 1].is_whitespace() {
+                s -= 1;
+            }
+            let word: String = chars[s..e].iter().filter(|c| c.is_alphanumeric()).collect();
+            let short = word.chars().count() <= 1;
+            context.insert_str(0, &word);
+            e = s;
+            if !short || e == 0 {
+                break;
+            }
         }
-        let mut s = e;
-        while s > 0 && !chars[s - 1].is_whitespace() {
-            s -= 1;
-        }
-        let context: String = chars[s..e].iter().filter(|c| c.is_alphanumeric()).collect();
+        context.push(unit);
         out.push((
             (fnv(context.as_bytes()) & 0xfff) as u16,
             (fnv(value.as_bytes()) & 0xfff) as u16,
@@ -380,9 +424,9 @@ mod tests {
         );
         let copy = print(&copy);
         assert!(
-            original.similarity(&copy) >= SAME_STORY,
+            original.shared(&copy) >= SAME_STORY,
             "{}",
-            original.similarity(&copy)
+            original.shared(&copy)
         );
         assert!(!original.conflicts(&copy));
         assert!(original.same_story(&copy));
@@ -400,10 +444,7 @@ mod tests {
         };
         let a = day("892", "12,345");
         let b = day("1,104", "13,449");
-        assert!(
-            a.similarity(&b) >= SAME_STORY,
-            "the text is almost the same"
-        );
+        assert!(a.shared(&b) >= SAME_STORY, "the text is almost the same");
         assert!(a.conflicts(&b));
         assert!(!a.same_story(&b));
         assert!(a.same_story(&day("892", "12,345")));

@@ -225,7 +225,7 @@ pub(crate) fn attach(
             let doc: TantivyDocument = searcher.doc(member)?;
             let a = stored_article(&doc, fields);
             let similarity = match (groups.prints.get(&addr), groups.prints.get(&member)) {
-                (Some(x), Some(y)) => (x.similarity(y) * 100.0).round() / 100.0,
+                (Some(x), Some(y)) => (x.shared(y) * 100.0).round() / 100.0,
                 _ => 0.0,
             };
             copies.push(Duplicate {
@@ -290,7 +290,7 @@ pub(crate) fn copies_of(
             same.push(
                 Fingerprint::decode(stream.key())
                     .filter(|p| p.same_story(print))
-                    .map(|p| p.similarity(print)),
+                    .map(|p| p.shared(print)),
             );
         }
         let alive = seg.alive_bitset();
@@ -324,7 +324,7 @@ pub(crate) fn copies_of(
         let similarity = similar
             .get(&member)
             .copied()
-            .or_else(|| groups.prints.get(&member).map(|p| p.similarity(print)))
+            .or_else(|| groups.prints.get(&member).map(|p| p.shared(print)))
             .map_or(0.0, |s| (s * 100.0).round() / 100.0);
         copies.push(Duplicate {
             id: a.id,

@@ -109,8 +109,8 @@ pub struct Duplicate {
     pub date: Option<String>,
     pub path: String,
     pub url: Option<String>,
-    /// Estimated share of the two bodies' text that is the same (Jaccard similarity of their
-    /// three-word shingles, 0–1).
+    /// Estimated share of the text the two bodies have in common, 0–1: of the longer body's
+    /// three-word sequences, the share the other body has too.
     pub similarity: f32,
 }
 
