@@ -209,7 +209,7 @@ impl Engine {
             let mut hits =
                 super::hit::load_page(&searcher, fields, &top, offset, &plan.highlight, req.lean)?;
             if let Some(g) = grouped {
-                collapse::attach(&searcher, fields, g, &top, &mut hits, collapse && !req.lean)?;
+                collapse::attach(&searcher, fields, g, &top, &mut hits, collapse)?;
             }
             return Ok(Response {
                 query: req.query.clone(),
