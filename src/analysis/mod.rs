@@ -15,6 +15,7 @@
 
 pub mod lexicon;
 pub mod normalize;
+pub mod pattern;
 pub mod segment;
 pub mod surface;
 pub mod tags;
@@ -38,9 +39,13 @@ pub use terms::{Term, BIGRAM_POS};
 /// Sized for the distinct words of a few hundred thousand articles (some 100 bytes each).
 const ALONE_CACHE_ENTRIES: usize = 400_000;
 
+/// The ways a word's query terms stand ([`pattern::variants`], as term texts at their
+/// distances).
+pub type WordVariants = Vec<Vec<(usize, String)>>;
+
 thread_local! {
-    /// Query term texts per word, for the analyzer (lexicon address) that computed them.
-    static ALONE: RefCell<(usize, FxHashMap<String, Vec<String>>)> =
+    /// Query term variants per word, for the analyzer (lexicon address) that computed them.
+    static ALONE: RefCell<(usize, FxHashMap<String, WordVariants>)> =
         RefCell::new((0, FxHashMap::default()));
 }
 
@@ -84,9 +89,55 @@ impl Analyzer {
     }
 
     fn analyze_as(&self, text: &str, end: segment::End) -> Analysis {
-        let morphemes = self.segment(&normalize::compact(text), end);
+        let mut morphemes = self.segment(&normalize::compact(text), end);
+        if end == segment::End::Open {
+            morphemes = self.whole_nouns(text, morphemes);
+        }
         let terms = terms::terms_of(&morphemes);
         Analysis { morphemes, terms }
+    }
+
+    /// A word typed that is one noun of the dictionary is read as that noun: with an open end
+    /// the lattice may prefer a noun plus grammar (`세계인` → 세계 + 이/VCP + ㄴ/ETM, `손님` →
+    /// 손 + 님/XSN), which would search the first noun alone and find every article about the
+    /// 세계 or the 손. When the word (text between spaces) is a noun entry and the word alone,
+    /// read as a sentence, is that one noun, its morphemes replace the open reading's.
+    fn whole_nouns(&self, text: &str, morphemes: Vec<Morpheme>) -> Vec<Morpheme> {
+        let mut out: Vec<Morpheme> = Vec::with_capacity(morphemes.len());
+        let mut rest = morphemes.into_iter().peekable();
+        let mut start = None;
+        for (i, c) in text
+            .char_indices()
+            .chain(std::iter::once((text.len(), ' ')))
+        {
+            if !c.is_whitespace() {
+                start.get_or_insert(i);
+                continue;
+            }
+            let Some(a) = start.take() else {
+                continue;
+            };
+            let mut word: Vec<Morpheme> = Vec::new();
+            while let Some(m) = rest.next_if(|m| m.start < i) {
+                word.push(m);
+            }
+            if word.len() > 1 {
+                let compact = normalize::compact(&text[a..i]);
+                if viterbi::is_noun_entry(&self.lexicon, &compact.text) {
+                    let mut alone = self.segment(&compact, segment::End::Sentence);
+                    if let [noun] = alone.as_mut_slice() {
+                        if matches!(tags::head_tag(&noun.pos), "NNG" | "NNP") {
+                            noun.start += a;
+                            noun.end += a;
+                            word = alone;
+                        }
+                    }
+                }
+            }
+            out.extend(word);
+        }
+        out.extend(rest);
+        out
     }
 
     /// Morphemes from the segmentation model alone: whitespace out of the lattice, but no
@@ -129,26 +180,28 @@ impl Analyzer {
 
     /// The surface words of `text` (an article's body with its `terms`) that would not find
     /// the article through its terms: a surface word searched alone searches
-    /// [`Analyzer::query_terms`] of it, and when the article's terms lack one of them (or it
-    /// has none: `매우`, `때문에`), the word goes into the index as written. Every surface word
-    /// of an article is therefore found by one route or the other (issue 15), while the words
-    /// the analysis already finds (most of them) cost no index space. Each word once.
+    /// [`Analyzer::query_terms`] of it standing together ([`pattern::variants`]: its compounds
+    /// by their adjacent parts or whole), and when the article's terms do not hold one of
+    /// those variants at its distances (or the word has no terms: `매우`, `때문에`), the word
+    /// goes into the index as written. Every surface word of an article is therefore found by
+    /// one route or the other (issue 15), by the same rule the query uses (issue 22), while
+    /// the words the analysis already finds (most of them) cost no index space. Each word once.
     pub fn fallback_words(&self, text: &str, terms: &[Term]) -> Vec<String> {
-        let have: FxHashSet<&str> = terms.iter().map(|t| t.text.as_str()).collect();
+        let positions = pattern::Positions::new(terms);
         let words = surface::surface_words(text);
         let mut seen: FxHashSet<&str> =
             FxHashSet::with_capacity_and_hasher(words.len(), Default::default());
         let mut out = Vec::new();
         for w in &words {
-            if seen.insert(&w.text) && !self.found_alone(&w.text, &have) {
+            if seen.insert(&w.text) && !self.found_alone(&w.text, &positions) {
                 out.push(w.text.clone());
             }
         }
         out
     }
 
-    /// Whether `word` searched alone finds an article whose terms are `have`.
-    fn found_alone(&self, word: &str, have: &FxHashSet<&str>) -> bool {
+    /// Whether `word` searched alone finds a text whose term positions are `positions`.
+    fn found_alone(&self, word: &str, positions: &pattern::Positions) -> bool {
         let lexicon = Arc::as_ptr(&self.lexicon) as usize;
         ALONE.with(|cache| {
             let mut cache = cache.borrow_mut();
@@ -158,17 +211,29 @@ impl Analyzer {
                 *owner = lexicon;
                 words.clear();
             }
-            let found = |alone: &[String]| {
-                !alone.is_empty() && alone.iter().all(|t| have.contains(t.as_str()))
-            };
+            let found = |alone: &WordVariants| alone.iter().any(|v| pattern::occurs(v, positions));
             if let Some(alone) = words.get(word) {
                 return found(alone);
             }
-            let alone: Vec<String> = self.query_terms(word).into_iter().map(|t| t.text).collect();
+            let alone = self.word_variants(word);
             let result = found(&alone);
             words.insert(word.to_string(), alone);
             result
         })
+    }
+
+    /// The ways the query terms of `word` stand in an article that it finds by them
+    /// ([`pattern::variants`] of [`Analyzer::query_terms`], as texts).
+    pub fn word_variants(&self, word: &str) -> WordVariants {
+        let terms = self.query_terms(word);
+        pattern::variants(&terms)
+            .into_iter()
+            .map(|v| {
+                v.into_iter()
+                    .map(|(o, i)| (o, terms[i].text.clone()))
+                    .collect()
+            })
+            .collect()
     }
 
     /// Normalised term texts only (for queries and keyword matching).

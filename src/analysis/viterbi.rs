@@ -409,3 +409,21 @@ fn add_edge(
     });
     s.ends_at[end].push(idx);
 }
+
+/// Whether the system dictionary has `text` (compact, normalised) as one noun entry
+/// (`NNG`/`NNP`, simple or compound): `손님`, `세계인`, `일자리`.
+pub fn is_noun_entry(lex: &Lexicon, text: &str) -> bool {
+    let chars: Vec<char> = text.chars().collect();
+    let dict = &lex.segmenter.dictionary;
+    dict.prefix_dictionary
+        .common_prefix_search(&chars)
+        .filter(|(_, end_char)| *end_char == chars.len())
+        .any(|(entries, _)| {
+            entries.chunks_exact(ENTRY_LEN).any(|e| {
+                let (id, ..) = entry_fields(e);
+                details(lex, Lex::System, id)
+                    .first()
+                    .is_some_and(|pos| matches!(*pos, "NNG" | "NNP"))
+            })
+        })
+}

@@ -71,7 +71,7 @@ impl Engine {
         let docs = searcher.num_docs() as usize;
         let offset = req.offset.min(docs);
         let limit = req.limit.clamp(1, docs.max(1));
-        let reranker = Reranker::new(&stats, fields, &plan.window, &plan.pairs)?;
+        let reranker = Reranker::new(&stats, fields, &plan.window, &plan.pairs, &plan.together)?;
         // Copies of one story: grouped over the whole index (kept until the next commit), and
         // folded into one hit unless the request asks for every article.
         let groups = self.groups.get(&searcher)?;

@@ -19,9 +19,9 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
 use super::parse::{self, Scope};
-use crate::analysis::normalize::is_separator;
+use crate::analysis::pattern;
 use crate::analysis::surface::surface_words;
-use crate::analysis::Analyzer;
+use crate::analysis::{Analyzer, Term as QueryTerm};
 use crate::data::Resources;
 use crate::index::Fields;
 use crate::search::rank::bm25::Bm25Stats;
@@ -55,19 +55,27 @@ pub(crate) struct TextQuery {
     pub(crate) window: Vec<String>,
     /// Adjacent terms of the query: (word, next word, position gap).
     pub(crate) pairs: Vec<(String, String, u32)>,
+    /// The terms of the words typed in order, each with its gap from the one before: what
+    /// the re-rank looks for together (empty when the query has `OR` groups, `title:`/`body:`
+    /// words or words that analyse to nothing).
+    pub(crate) chain: Vec<(String, u32)>,
 }
 
 /// The query of one item, and its parts for the relaxed form of the whole query.
 struct ItemQuery {
     strict: Box<dyn Query>,
-    /// One query per position (with its synonyms), pooled into the relaxed form.
-    units: Vec<Box<dyn Query>>,
+    /// The queries pooled into the relaxed form, each with the terms that decide whether it
+    /// is a common word ([`COMMON_SHARE`]): one per word typed (a quoted phrase's, one per
+    /// term).
+    units: Vec<(Box<dyn Query>, Vec<String>)>,
     /// Score-only clauses (a quoted phrase itself, in the relaxed form of a question).
     extras: Vec<Box<dyn Query>>,
     /// The word of each unit (for the window feature of the re-rank).
     words: Vec<String>,
     /// Adjacent units: (word, next word, position gap) for the pair feature of the re-rank.
     pairs: Vec<(String, String, u32)>,
+    /// The units with their gap from the one before (the first: 1), for the re-rank's tiers.
+    chain: Vec<(String, u32)>,
     kind: ItemKind,
 }
 
@@ -84,20 +92,16 @@ enum ItemKind {
     FunctionWords,
 }
 
-/// One query position: a term (the first part of a compound at that position).
+/// One query position: a term (the first part of a compound at that position), for the
+/// re-rank's window and pair features.
 struct Unit {
     position: usize,
     word: String,
-    /// The POS tag of the term (`SN` numbers weigh [`NUMBER_WEIGHT`]).
-    pos: String,
-    /// Byte range of the term in the query text (all terms of a morpheme share it).
-    start: usize,
-    end: usize,
-    /// The whole compound when this unit is its first part.
-    whole: Option<String>,
 }
 
-/// One word as typed (text between separators) with its surface words.
+/// One word as typed (text between spaces) with its surface words. A word typed is found as
+/// that word: its terms together ([`pattern::variants`]) — `바이오·백신` and `일자리` are one
+/// word each, `청년 일자리` two.
 struct Eojeol {
     start: usize,
     end: usize,
@@ -112,7 +116,7 @@ fn eojeols(text: &str) -> Vec<Eojeol> {
         .char_indices()
         .chain(std::iter::once((text.len(), ' ')))
     {
-        if is_separator(c) {
+        if c.is_whitespace() {
             if let Some(a) = start.take() {
                 out.push(Eojeol {
                     start: a,
@@ -170,12 +174,15 @@ impl QueryBuilder {
             words: 0,
             window: Vec::new(),
             pairs: Vec::new(),
+            chain: Vec::new(),
         };
+        // The chain of the words typed holds only while every positive item adds to it.
+        let mut chained = true;
         let mut strict: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         // Relaxed form: hard clauses, the pool of units and score-only extras.
         let mut hard: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         // Units with their word (None: an OR group).
-        let mut pool: Vec<(Box<dyn Query>, Option<String>)> = Vec::new();
+        let mut pool: Vec<(Box<dyn Query>, Vec<String>)> = Vec::new();
         let mut extras: Vec<Box<dyn Query>> = Vec::new();
         // Phrases join the pool only in questions with other words; collected apart first.
         let mut phrases: Vec<ItemQuery> = Vec::new();
@@ -213,19 +220,23 @@ impl QueryBuilder {
                 // An OR group: one unit of the pool.
                 let s = any_of(alternatives.into_iter().map(|a| a.strict).collect());
                 strict.push((occur, s.box_clone()));
-                pool.push((s, None));
+                pool.push((s, Vec::new()));
+                chained = false;
                 continue;
             }
             let a = alternatives.remove(0);
             strict.push((occur, a.strict.box_clone()));
-            if !matches!(a.kind, ItemKind::Fixed) {
+            if matches!(a.kind, ItemKind::Fixed) {
+                chained = false;
+            } else {
                 out.window.extend(a.words.iter().cloned());
                 out.pairs.extend(a.pairs.iter().cloned());
+                out.chain.extend(a.chain.iter().cloned());
             }
             match a.kind {
                 ItemKind::Plain | ItemKind::FunctionWords => {
                     plain_groups += 1;
-                    pool.extend(a.units.into_iter().zip(a.words.into_iter().map(Some)));
+                    pool.extend(a.units);
                     extras.extend(a.extras);
                 }
                 ItemKind::Phrase => phrases.push(a),
@@ -239,8 +250,11 @@ impl QueryBuilder {
                 out.words += text.split_whitespace().count();
                 let occur = if any { Occur::Should } else { Occur::Must };
                 strict.push((occur, a.strict));
-                pool.extend(a.units.into_iter().zip(a.words.into_iter().map(Some)));
+                pool.extend(a.units);
             }
+        }
+        if !chained {
+            out.chain.clear();
         }
         if strict.is_empty() {
             return out;
@@ -252,7 +266,7 @@ impl QueryBuilder {
         let question = out.words >= LONG_QUERY_TERMS && plain_groups > 0;
         for p in phrases {
             if question {
-                pool.extend(p.units.into_iter().zip(p.words.into_iter().map(Some)));
+                pool.extend(p.units);
                 extras.extend(p.extras);
             } else {
                 hard.push((Occur::Must, p.strict));
@@ -266,9 +280,10 @@ impl QueryBuilder {
         // the articles the other words find. (All of them count when the query has nothing
         // else.)
         let docs = stats.num_docs().max(1) as f64;
-        let is_common = |word: &Option<String>| {
+        let is_common = |words: &Vec<String>| {
             docs >= COMMON_MIN_DOCS as f64
-                && word.as_ref().is_some_and(|w| {
+                && !words.is_empty()
+                && words.iter().all(|w| {
                     let term = Term::from_field_text(self.fields.body, w);
                     stats.doc_freq(&term).unwrap_or(0) as f64 / docs > COMMON_SHARE
                 })
@@ -277,7 +292,7 @@ impl QueryBuilder {
             pool.into_iter().partition(|(_, w)| is_common(w));
         let mut common: Vec<Box<dyn Query>> = common.into_iter().map(|(q, _)| q).collect();
         if rare.is_empty() {
-            rare = common.drain(..).map(|q| (q, None)).collect();
+            rare = common.drain(..).map(|q| (q, Vec::new())).collect();
         }
         let n = rare.len();
         let min = ((n as f64 * RELAXED_MIN_SHARE).ceil() as usize).clamp(1, n);
@@ -325,34 +340,27 @@ impl QueryBuilder {
         let mut units: Vec<Unit> = Vec::new();
         for term in &terms {
             match units.last_mut() {
-                Some(u) if u.position == term.position => {
-                    u.whole = Some(std::mem::replace(&mut u.word, term.text.clone()));
-                }
+                Some(u) if u.position == term.position => u.word = term.text.clone(),
                 _ => units.push(Unit {
                     position: term.position,
                     word: term.text.clone(),
-                    pos: term.pos.clone(),
-                    start: term.start,
-                    end: term.end,
-                    whole: None,
                 }),
             }
         }
         if item.phrase && terms.len() > 1 {
-            let base = terms[0].position;
-            let per_field: Vec<(Occur, Box<dyn Query>)> = fields
+            // The words in this order: every way the phrase's terms stand together, as for a
+            // word typed (its compounds by their parts or whole).
+            let per_variant: Vec<Box<dyn Query>> = pattern::variants(&terms)
                 .iter()
-                .map(|&(field, boost)| {
-                    let pq = PhraseQuery::new_with_offset(
-                        terms
-                            .iter()
-                            .map(|t| (t.position - base, Term::from_field_text(field, &t.text)))
-                            .collect(),
-                    );
-                    (Occur::Should, boosted(Box::new(pq), boost))
+                .enumerate()
+                .map(|(k, v)| {
+                    let seq: Vec<(usize, String)> =
+                        v.iter().map(|&(o, i)| (o, terms[i].text.clone())).collect();
+                    let weight = if k == 0 { 1.0 } else { WHOLE_COMPOUND_WEIGHT };
+                    sequence_over_fields(&seq, &fields, weight)
                 })
                 .collect();
-            let strict: Box<dyn Query> = Box::new(BooleanQuery::new(per_field));
+            let strict: Box<dyn Query> = any_of(per_variant);
             // Relaxed (in a question): its words count like plain words, the phrase itself
             // only adds to the score.
             return Some(ItemQuery {
@@ -360,119 +368,133 @@ impl QueryBuilder {
                 strict,
                 units: units
                     .iter()
-                    .map(|u| term_over_fields(&u.word, &fields, 1.0))
+                    .map(|u| {
+                        (
+                            term_over_fields(&u.word, &fields, 1.0),
+                            vec![u.word.clone()],
+                        )
+                    })
                     .collect(),
                 words: units.iter().map(|u| u.word.clone()).collect(),
                 pairs: unit_pairs(&units),
+                chain: unit_chain(&units),
                 kind: ItemKind::Phrase,
             });
         }
-        let mut unit_queries: Vec<Box<dyn Query>> = Vec::new();
-        for u in &units {
-            let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-            let weight = if u.pos == "SN" { NUMBER_WEIGHT } else { 1.0 };
-            alternatives.push((Occur::Should, term_over_fields(&u.word, &fields, weight)));
-            for syn in self.synonyms.get(&u.word).into_iter().flatten() {
-                if !negate {
-                    for part in syn.split(' ') {
-                        highlight.insert(part.to_string());
-                    }
-                }
-                alternatives.push((
-                    Occur::Should,
-                    phrase_over_fields(syn, &fields, SYNONYM_WEIGHT),
-                ));
-            }
-            unit_queries.push(if alternatives.len() == 1 {
-                alternatives.remove(0).1
-            } else {
-                Box::new(BooleanQuery::new(alternatives))
-            });
-        }
-        let strict = self.strict_of_words(&units, &unit_queries, &surface, &fields, any);
-        let kind = if item.scope == Scope::All {
-            ItemKind::Plain
-        } else {
-            ItemKind::Fixed
-        };
-        Some(ItemQuery {
-            strict,
-            units: unit_queries,
-            extras: Vec::new(),
-            pairs: unit_pairs(&units),
-            words: units.into_iter().map(|u| u.word).collect(),
-            kind,
-        })
-    }
-
-    /// The strict query of plain words: each word typed must match, by its analysed terms
-    /// (a compound by its parts or as a whole) or, failing that, by its surface words as
-    /// written in the article. Words that analyse to nothing (모든, 매우) are left to the
-    /// other words. With `--any`, any term or surface word is enough, as before.
-    fn strict_of_words(
-        &self,
-        units: &[Unit],
-        unit_queries: &[Box<dyn Query>],
-        surface: &[Eojeol],
-        fields: &[(Field, f32)],
-        any: bool,
-    ) -> Box<dyn Query> {
-        let occur = if any { Occur::Should } else { Occur::Must };
-        // Compounds: the whole or all the parts (the parts are in every article whose
-        // analysis split the compound, the whole in those that kept it as one word).
-        let mut groups: Vec<(usize, Box<dyn Query>)> = Vec::new();
-        let mut i = 0;
-        while i < units.len() {
-            let u = &units[i];
-            let mut j = i + 1;
-            if u.whole.is_some() {
-                while j < units.len() && (units[j].start, units[j].end) == (u.start, u.end) {
-                    j += 1;
-                }
-            }
-            let parts = join(
-                unit_queries[i..j].iter().map(|q| q.box_clone()).collect(),
-                occur,
-            );
-            let q = match &u.whole {
-                Some(w) => Box::new(BooleanQuery::new(vec![
-                    (
-                        Occur::Should,
-                        term_over_fields(w, fields, WHOLE_COMPOUND_WEIGHT),
-                    ),
-                    (Occur::Should, parts),
-                ])) as Box<dyn Query>,
-                None => parts,
-            };
-            groups.push((u.start, q));
-            i = j;
-        }
-        if surface.is_empty() {
-            return join(groups.into_iter().map(|(_, q)| q).collect(), occur);
-        }
-        // Each group belongs to the word typed that holds its first byte.
-        let mut per_word: Vec<Vec<Box<dyn Query>>> = surface.iter().map(|_| Vec::new()).collect();
-        let mut clauses: Vec<Box<dyn Query>> = Vec::new();
-        for (at, q) in groups {
-            match surface.iter().position(|e| e.start <= at && at < e.end) {
-                Some(k) => per_word[k].push(q),
-                None => clauses.push(q),
-            }
-        }
-        for (e, mine) in surface.iter().zip(per_word) {
+        // Each word typed must match as that word: its terms together (a compound whole or
+        // by its adjacent parts, never parts scattered over the article), with its synonyms
+        // in their place, or by its surface words as written in the article.
+        let mut word_queries: Vec<(Box<dyn Query>, Vec<String>)> = Vec::new();
+        for e in eojeols(&item.text) {
+            let mine: Vec<QueryTerm> = terms
+                .iter()
+                .filter(|t| e.start <= t.start && t.start < e.end)
+                .cloned()
+                .collect();
             if mine.is_empty() {
+                // Words that analyse to nothing (모든, 매우) are left to the other words.
                 continue;
             }
-            let analysed = join(mine, occur);
-            clauses.push(match self.surface_query(&e.surface, occur) {
+            let analysed = self.word_query(&mine, &fields, negate, highlight);
+            let fallback = if surface.is_empty() {
+                None
+            } else {
+                self.surface_query(&e.surface, Occur::Must)
+            };
+            let query: Box<dyn Query> = match fallback {
                 Some(fallback) => Box::new(BooleanQuery::new(vec![
                     (Occur::Should, analysed),
                     (Occur::Should, fallback),
                 ])),
                 None => analysed,
-            });
+            };
+            word_queries.push((query, mine.into_iter().map(|t| t.text).collect()));
         }
-        join(clauses, occur)
+        let occur = if any { Occur::Should } else { Occur::Must };
+        let strict = join(
+            word_queries.iter().map(|(q, _)| q.box_clone()).collect(),
+            occur,
+        );
+        let kind = if item.scope == Scope::All {
+            ItemKind::Plain
+        } else {
+            ItemKind::Fixed
+        };
+        // The relaxed form matches by words typed too (at least a share of them, each as
+        // that word), but scores by the terms at each position as well: a question whose
+        // unknown word the article's analysis read differently (`뉘르부르크링의`) still ranks
+        // the article by the pieces they share, among the articles its other words find.
+        let pooled: Vec<(Box<dyn Query>, Vec<String>)> = word_queries
+            .into_iter()
+            .map(|(q, w)| (Box::new(BoostQuery::new(q, 0.0)) as Box<dyn Query>, w))
+            .collect();
+        let extras: Vec<Box<dyn Query>> = units
+            .iter()
+            .map(|u| self.unit_query(&u.word, &fields))
+            .collect();
+        Some(ItemQuery {
+            strict,
+            units: pooled,
+            extras,
+            pairs: unit_pairs(&units),
+            chain: unit_chain(&units),
+            words: units.into_iter().map(|u| u.word).collect(),
+            kind,
+        })
+    }
+
+    /// One term with its synonyms (each a phrase of its terms), any of them matching: what a
+    /// position of the query scores in the relaxed form.
+    fn unit_query(&self, word: &str, fields: &[(Field, f32)]) -> Box<dyn Query> {
+        let mut alternatives = vec![term_over_fields(word, fields, 1.0)];
+        for syn in self.synonyms.get(word).into_iter().flatten() {
+            let seq: Vec<(usize, String)> = syn
+                .split(' ')
+                .enumerate()
+                .map(|(k, t)| (k, t.to_string()))
+                .collect();
+            alternatives.push(sequence_over_fields(&seq, fields, SYNONYM_WEIGHT));
+        }
+        any_of(alternatives)
+    }
+
+    /// One word typed, by its analysed terms: every way they stand together
+    /// ([`pattern::variants`]: compounds by their parts, then whole), each a phrase over the
+    /// fields (a term when it is one term), and each with a synonym in the place of one of its
+    /// terms. A number alone weighs [`NUMBER_WEIGHT`], a compound whole
+    /// [`WHOLE_COMPOUND_WEIGHT`], a synonym [`SYNONYM_WEIGHT`].
+    fn word_query(
+        &self,
+        terms: &[QueryTerm],
+        fields: &[(Field, f32)],
+        negate: bool,
+        highlight: &mut HashSet<String>,
+    ) -> Box<dyn Query> {
+        let mut alternatives: Vec<Box<dyn Query>> = Vec::new();
+        for (k, variant) in pattern::variants(terms).iter().enumerate() {
+            let seq: Vec<(usize, String)> = variant
+                .iter()
+                .map(|&(o, i)| (o, terms[i].text.clone()))
+                .collect();
+            let mut weight = if k == 0 { 1.0 } else { WHOLE_COMPOUND_WEIGHT };
+            if seq.len() == 1 && terms[variant[0].1].pos == "SN" {
+                weight *= NUMBER_WEIGHT;
+            }
+            alternatives.push(sequence_over_fields(&seq, fields, weight));
+            for (j, (_, text)) in seq.iter().enumerate() {
+                for syn in self.synonyms.get(text).into_iter().flatten() {
+                    if !negate {
+                        highlight.extend(syn.split(' ').map(str::to_string));
+                    }
+                    alternatives.push(sequence_over_fields(
+                        &substitute(&seq, j, syn),
+                        fields,
+                        weight * SYNONYM_WEIGHT,
+                    ));
+                }
+            }
+        }
+        any_of(alternatives)
     }
 
     /// One word typed, by its surface words: each surface word matches an article that
@@ -494,16 +516,16 @@ impl QueryBuilder {
                 )),
                 SURFACE_WEIGHT,
             );
-            let terms: Vec<Box<dyn Query>> = self
+            let variants: Vec<Box<dyn Query>> = self
                 .analyzer
-                .query_terms(w)
+                .word_variants(w)
                 .iter()
-                .map(|t| term_over_fields(&t.text, &fields, 1.0))
+                .map(|v| sequence_over_fields(v, &fields, 1.0))
                 .collect();
-            if terms.is_empty() {
+            if variants.is_empty() {
                 return written;
             }
-            let by_terms: Box<dyn Query> = Box::new(BoostQuery::new(all_of(terms), 0.0));
+            let by_terms: Box<dyn Query> = Box::new(BoostQuery::new(any_of(variants), 0.0));
             Box::new(BooleanQuery::new(vec![
                 (Occur::Should, written),
                 (Occur::Should, by_terms),
@@ -515,24 +537,24 @@ impl QueryBuilder {
     /// An item whose words analyse to nothing (`매우`, `때문에`, `그리고`): found by its
     /// surface words, every word typed required (any of them with `--any`).
     fn surface_only_query(&self, surface: &[Eojeol], any: bool) -> Option<ItemQuery> {
-        let units: Vec<Box<dyn Query>> = surface
+        let units: Vec<(Box<dyn Query>, Vec<String>)> = surface
             .iter()
-            .filter_map(|e| self.surface_query(&e.surface, Occur::Must))
+            .filter_map(|e| {
+                let q = self.surface_query(&e.surface, Occur::Must)?;
+                Some((q, vec![e.surface.join(" ")]))
+            })
             .collect();
         if units.is_empty() {
             return None;
         }
         let occur = if any { Occur::Should } else { Occur::Must };
         Some(ItemQuery {
-            strict: join(units.iter().map(|q| q.box_clone()).collect(), occur),
-            words: surface
-                .iter()
-                .filter(|e| !e.surface.is_empty())
-                .map(|e| e.surface.join(" "))
-                .collect(),
+            strict: join(units.iter().map(|(q, _)| q.box_clone()).collect(), occur),
+            words: units.iter().flat_map(|(_, w)| w.iter().cloned()).collect(),
             units,
             extras: Vec::new(),
             pairs: Vec::new(),
+            chain: Vec::new(),
             kind: ItemKind::FunctionWords,
         })
     }
@@ -570,27 +592,6 @@ fn term_over_fields(word: &str, fields: &[(Field, f32)], weight: f32) -> Box<dyn
     Box::new(BooleanQuery::new(clauses))
 }
 
-/// A (possibly multi-word) synonym as a phrase over the fields.
-fn phrase_over_fields(words: &str, fields: &[(Field, f32)], weight: f32) -> Box<dyn Query> {
-    let parts: Vec<&str> = words.split(' ').collect();
-    if parts.len() == 1 {
-        return term_over_fields(parts[0], fields, weight);
-    }
-    let clauses: Vec<(Occur, Box<dyn Query>)> = fields
-        .iter()
-        .map(|&(field, boost)| {
-            let pq = PhraseQuery::new(
-                parts
-                    .iter()
-                    .map(|p| Term::from_field_text(field, p))
-                    .collect(),
-            );
-            (Occur::Should, boosted(Box::new(pq), boost * weight))
-        })
-        .collect();
-    Box::new(BooleanQuery::new(clauses))
-}
-
 /// Adjacent units as (word, next word, gap in positions, at least 1).
 fn unit_pairs(units: &[Unit]) -> Vec<(String, String, u32)> {
     units
@@ -602,8 +603,17 @@ fn unit_pairs(units: &[Unit]) -> Vec<(String, String, u32)> {
         .collect()
 }
 
-fn all_of(queries: Vec<Box<dyn Query>>) -> Box<dyn Query> {
-    join(queries, Occur::Must)
+/// The units with their gap in positions from the one before (the first: 1).
+fn unit_chain(units: &[Unit]) -> Vec<(String, u32)> {
+    let mut before = None;
+    units
+        .iter()
+        .map(|u| {
+            let gap = before.map_or(1, |b: usize| u.position.saturating_sub(b).max(1) as u32);
+            before = Some(u.position);
+            (u.word.clone(), gap)
+        })
+        .collect()
 }
 
 fn join(mut queries: Vec<Box<dyn Query>>, occur: Occur) -> Box<dyn Query> {
@@ -630,4 +640,45 @@ fn boosted(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
     } else {
         Box::new(BoostQuery::new(q, boost))
     }
+}
+
+/// Terms at their distances as one query over the fields: a phrase (with those offsets) in
+/// any of them, or the term itself when there is one.
+fn sequence_over_fields(
+    seq: &[(usize, String)],
+    fields: &[(Field, f32)],
+    weight: f32,
+) -> Box<dyn Query> {
+    if let [(_, word)] = seq {
+        return term_over_fields(word, fields, weight);
+    }
+    let clauses: Vec<(Occur, Box<dyn Query>)> = fields
+        .iter()
+        .map(|&(field, boost)| {
+            let pq = PhraseQuery::new_with_offset(
+                seq.iter()
+                    .map(|(o, t)| (*o, Term::from_field_text(field, t)))
+                    .collect(),
+            );
+            (Occur::Should, boosted(Box::new(pq), boost * weight))
+        })
+        .collect();
+    any_of(clauses.into_iter().map(|(_, q)| q).collect())
+}
+
+/// `seq` with its `j`th term replaced by the (space-separated) terms of `synonym`; the terms
+/// after it move by the synonym's extra terms.
+fn substitute(seq: &[(usize, String)], j: usize, synonym: &str) -> Vec<(usize, String)> {
+    let parts: Vec<&str> = synonym.split(' ').collect();
+    let at = seq[j].0;
+    let extra = parts.len().saturating_sub(1);
+    let mut out: Vec<(usize, String)> = seq[..j].to_vec();
+    out.extend(
+        parts
+            .iter()
+            .enumerate()
+            .map(|(k, p)| (at + k, p.to_string())),
+    );
+    out.extend(seq[j + 1..].iter().map(|(o, t)| (o + extra, t.clone())));
+    out
 }

@@ -34,6 +34,9 @@ pub(crate) struct Plan {
     /// Words and adjacent-word pairs of the proximity re-rank (`rank::rerank`).
     pub(crate) window: Vec<String>,
     pub(crate) pairs: Vec<(String, String, u32)>,
+    /// The words typed, in order, that the re-rank wants together first: those of a query of
+    /// two words or more that is not a question, else none.
+    pub(crate) together: Vec<(String, u32)>,
     /// Set when the user typed text of which nothing is searchable.
     pub(crate) notice: Option<String>,
 }
@@ -58,8 +61,14 @@ pub(crate) fn plan(builder: &QueryBuilder, stats: &Bm25Stats, req: &Request) -> 
     let notice = (tq.strict.is_none() && tq.has_text).then(|| {
         "the query has no searchable words (only particles, endings or punctuation)".to_string()
     });
+    let question = tq.words >= LONG_QUERY_TERMS;
     Plan {
-        question: tq.words >= LONG_QUERY_TERMS,
+        question,
+        together: if !question && tq.words >= 2 {
+            tq.chain
+        } else {
+            Vec::new()
+        },
         strict: with_filters(tq.strict),
         relaxed: tq.relaxed.map(|r| with_filters(Some(r))),
         highlight: tq.highlight,

@@ -13,7 +13,10 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, DocSet, Searcher, Term};
 
 use super::bm25::Bm25Stats;
-use super::weights::{PAIR_K1, PAIR_SLOP, PAIR_WEIGHT, RERANK_DEPTH, WINDOW_WEIGHT, WINDOW_WIDTH};
+use super::weights::{
+    LEAD_POSITIONS, PAIR_K1, PAIR_SLOP, PAIR_WEIGHT, RERANK_DEPTH, TOGETHER_DEPTH, TOGETHER_SLOP,
+    WINDOW_WEIGHT, WINDOW_WIDTH,
+};
 use crate::error::Result;
 use crate::index::Fields;
 
@@ -23,22 +26,62 @@ pub(crate) struct Reranker {
     window: Vec<(Term, f32)>,
     /// Adjacent query terms: (index into `window`, index of the next one, gap in positions).
     pairs: Vec<(usize, usize, u32)>,
+    /// The words typed in order, as window terms with the gap from the one before: when it
+    /// holds two words typed or more, hits with all of them together come first.
+    chain: Vec<(usize, u32)>,
     title: Field,
     body: Field,
 }
 
+/// Where the words typed stand together in a hit, best first: the order of the tiers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Together {
+    /// Not together anywhere (or the query has a single word).
+    No,
+    /// Together in the body, past its lead.
+    Body,
+    /// Together in the headline or in the first [`LEAD_POSITIONS`] terms of the body.
+    Lead,
+}
+
+/// What the re-rank added to one hit, and why.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Proximity {
+    /// [`WINDOW_WEIGHT`] × the idf sum of the query terms in the best window.
+    pub window: f32,
+    /// [`PAIR_WEIGHT`] × the pair feature.
+    pub pair: f32,
+    /// The tier of the words typed standing together.
+    pub together: Together,
+    /// Where they first stand together: (`title`/`body`, position of the first word).
+    #[serde(skip)]
+    pub at: Option<(&'static str, u32)>,
+}
+
+impl Proximity {
+    const NONE: Proximity = Proximity {
+        window: 0.0,
+        pair: 0.0,
+        together: Together::No,
+        at: None,
+    };
+}
+
 impl Reranker {
-    /// The features of a query's window `words` and adjacent-word `pairs` (word, next word,
-    /// gap), as the query builder found them. Words no document has are left out.
+    /// The features of a query's window `words`, adjacent-word `pairs` (word, next word,
+    /// gap) and `chain` of the words typed (word, gap from the one before), as the query
+    /// builder found them. Words no document has are left out.
     pub(crate) fn new(
         stats: &Bm25Stats,
         fields: &Fields,
         words: &[String],
         pairs: &[(String, String, u32)],
+        chain: &[(String, u32)],
     ) -> Result<Reranker> {
         let n = stats.num_docs() as f64;
         let mut window: Vec<(Term, f32)> = Vec::new();
-        for w in words {
+        for w in words.iter().chain(chain.iter().map(|(w, _)| w)) {
             let term = Term::from_field_text(fields.body, w);
             if window.iter().any(|(t, _)| t == &term) {
                 continue;
@@ -59,24 +102,39 @@ impl Reranker {
             .filter_map(|(a, b, gap)| Some((index_of(a)?, index_of(b)?, *gap)))
             .filter(|(a, b, _)| a != b)
             .collect();
+        // A word no article has: no hit can hold them all together.
+        let chain: Vec<(usize, u32)> = chain
+            .iter()
+            .map(|(w, gap)| index_of(w).map(|i| (i, *gap)))
+            .collect::<Option<_>>()
+            .filter(|c: &Vec<(usize, u32)>| c.len() >= 2)
+            .unwrap_or_default();
         Ok(Reranker {
             window,
             pairs,
+            chain,
             title: fields.title,
             body: fields.body,
         })
     }
 
-    /// How many of the best hits a page of `limit` from `offset` needs: always the first
-    /// [`RERANK_DEPTH`] when there is something to re-rank, so that every page is cut from
-    /// the same re-ranked order.
-    pub(crate) fn depth(&self, offset: usize, limit: usize) -> usize {
-        let depth = if self.window.len() >= 2 {
-            (offset + limit).max(RERANK_DEPTH)
+    /// How many of the best hits are re-ranked: [`TOGETHER_DEPTH`] when the words typed are
+    /// looked for together, [`RERANK_DEPTH`] when there is a window, else none.
+    fn reranked(&self) -> usize {
+        if !self.chain.is_empty() {
+            TOGETHER_DEPTH
+        } else if self.window.len() >= 2 {
+            RERANK_DEPTH
         } else {
-            offset + limit
-        };
-        depth.max(1)
+            0
+        }
+    }
+
+    /// How many of the best hits a page of `limit` from `offset` needs: always the first
+    /// [`Reranker::reranked`] when there is something to re-rank, so that every page is cut
+    /// from the same re-ranked order.
+    pub(crate) fn depth(&self, offset: usize, limit: usize) -> usize {
+        (offset + limit).max(self.reranked()).max(1)
     }
 
     /// The page of `limit` hits from `offset` of `top` (best first, at least
@@ -93,33 +151,59 @@ impl Reranker {
         Ok(top.into_iter().skip(offset).take(limit).collect())
     }
 
-    /// Re-ranks the first [`RERANK_DEPTH`] hits: each gains [`WINDOW_WEIGHT`] × the largest
-    /// idf sum of distinct query terms found together within [`WINDOW_WIDTH`] positions of its
-    /// body, and [`PAIR_WEIGHT`] × the [`pair_score`] of adjacent query terms, neither
-    /// counting terms that are also in the hit's title.
+    /// Re-ranks the first [`Reranker::reranked`] hits: each gains [`WINDOW_WEIGHT`] × the
+    /// largest idf sum of distinct query terms found together within [`WINDOW_WIDTH`]
+    /// positions of its body, and [`PAIR_WEIGHT`] × the [`pair_score`] of adjacent query
+    /// terms, neither counting terms that are also in the hit's title; then, when the query
+    /// has several words typed, hits holding them together (headline or lead first, then
+    /// body) come before the others, each tier by score.
     fn rerank(
         &self,
         searcher: &Searcher,
         mut top: Vec<(f32, DocAddress)>,
     ) -> Result<Vec<(f32, DocAddress)>> {
-        let window = &self.window;
-        let n = top.len().min(RERANK_DEPTH);
-        if window.len() < 2 || n < 2 {
+        let n = top.len().min(self.reranked());
+        if n < 2 {
             return Ok(top);
+        }
+        let docs: Vec<DocAddress> = top[..n].iter().map(|t| t.1).collect();
+        let features = self.features(searcher, &docs)?;
+        let mut ranked: Vec<(Together, f32, DocAddress)> = top[..n]
+            .iter()
+            .zip(&features)
+            .map(|(&(score, doc), f)| (f.together, score + f.window + f.pair, doc))
+            .collect();
+        ranked.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.total_cmp(&a.1)));
+        for (slot, (_, score, doc)) in top[..n].iter_mut().zip(ranked) {
+            *slot = (score, doc);
+        }
+        Ok(top)
+    }
+
+    /// The proximity features of `docs` (what [`Reranker::rerank`] adds to each; also what
+    /// `--explain` shows of a hit).
+    pub(crate) fn features(
+        &self,
+        searcher: &Searcher,
+        docs: &[DocAddress],
+    ) -> Result<Vec<Proximity>> {
+        let window = &self.window;
+        let n = docs.len();
+        if window.len() < 2 && self.chain.is_empty() {
+            return Ok(vec![Proximity::NONE; n]);
         }
         // Postings are read in document order, segment by segment.
         let mut order: Vec<usize> = (0..n).collect();
-        order.sort_by_key(|&k| (top[k].1.segment_ord, top[k].1.doc_id));
+        order.sort_by_key(|&k| (docs[k].segment_ord, docs[k].doc_id));
         let mut events: Vec<Vec<(u32, usize)>> = vec![Vec::new(); n];
-        // in_title[k][t]: term t is in the title of hit k.
-        let mut in_title: Vec<Vec<bool>> = vec![vec![false; window.len()]; n];
+        let mut title_events: Vec<Vec<(u32, usize)>> = vec![Vec::new(); n];
         let mut positions: Vec<u32> = Vec::new();
         let mut i = 0;
         while i < order.len() {
-            let seg = top[order[i]].1.segment_ord;
+            let seg = docs[order[i]].segment_ord;
             let j = order[i..]
                 .iter()
-                .position(|&k| top[k].1.segment_ord != seg)
+                .position(|&k| docs[k].segment_ord != seg)
                 .map_or(order.len(), |p| i + p);
             let segment = searcher.segment_reader(seg);
             let inverted = segment.inverted_index(self.body)?;
@@ -129,51 +213,97 @@ impl Reranker {
                     .value()
                     .as_str()
                     .map(|t| Term::from_field_text(self.title, t));
-                if let Some(title_term) = title_term {
-                    if let Some(mut postings) =
-                        titles.read_postings(&title_term, IndexRecordOption::Basic)?
-                    {
-                        for &k in &order[i..j] {
-                            let doc = top[k].1.doc_id;
-                            if postings.doc() < doc {
-                                postings.seek(doc);
-                            }
-                            in_title[k][ti] = postings.doc() == doc;
-                        }
-                    }
-                }
-                let Some(mut postings) =
-                    inverted.read_postings(term, IndexRecordOption::WithFreqsAndPositions)?
-                else {
-                    continue;
+                let title_postings = match &title_term {
+                    Some(t) => titles.read_postings(t, IndexRecordOption::WithFreqsAndPositions)?,
+                    None => None,
                 };
-                for &k in &order[i..j] {
-                    let doc = top[k].1.doc_id;
-                    if postings.doc() < doc {
-                        postings.seek(doc);
-                    }
-                    if postings.doc() == doc {
-                        postings.positions(&mut positions);
-                        events[k].extend(positions.iter().map(|&p| (p, ti)));
+                let body_postings =
+                    inverted.read_postings(term, IndexRecordOption::WithFreqsAndPositions)?;
+                for (postings, out) in [
+                    (title_postings, &mut title_events),
+                    (body_postings, &mut events),
+                ] {
+                    let Some(mut postings) = postings else {
+                        continue;
+                    };
+                    for &k in &order[i..j] {
+                        let doc = docs[k].doc_id;
+                        if postings.doc() < doc {
+                            postings.seek(doc);
+                        }
+                        if postings.doc() == doc {
+                            postings.positions(&mut positions);
+                            out[k].extend(positions.iter().map(|&p| (p, ti)));
+                        }
                     }
                 }
             }
             i = j;
         }
-        for (k, ev) in events.iter_mut().enumerate() {
+        let mut out = Vec::with_capacity(n);
+        for k in 0..n {
+            let ev = &mut events[k];
+            ev.sort_unstable();
+            title_events[k].sort_unstable();
             // Terms of the hit's own title (its subject, repeated all over the article) do not
             // tell its paragraphs apart: only the other terms count in the window.
             let idf: Vec<f32> = window
                 .iter()
-                .zip(&in_title[k])
-                .map(|(w, &titled)| if titled { 0.0 } else { w.1 })
+                .enumerate()
+                .map(|(t, w)| {
+                    if title_events[k].iter().any(|e| e.1 == t) {
+                        0.0
+                    } else {
+                        w.1
+                    }
+                })
                 .collect();
-            top[k].0 += WINDOW_WEIGHT * best_window(ev, &idf, WINDOW_WIDTH);
-            top[k].0 += PAIR_WEIGHT * pair_score(ev, &idf, &self.pairs, PAIR_SLOP);
+            let mut p = Proximity::NONE;
+            if window.len() >= 2 {
+                p.window = WINDOW_WEIGHT * best_window(ev, &idf, WINDOW_WIDTH);
+                p.pair = PAIR_WEIGHT * pair_score(ev, &idf, &self.pairs, PAIR_SLOP);
+            }
+            if !self.chain.is_empty() {
+                let in_title = together_at(&title_events[k], &self.chain, TOGETHER_SLOP);
+                let in_body = together_at(ev, &self.chain, TOGETHER_SLOP);
+                (p.together, p.at) = match (in_title, in_body) {
+                    (Some(t), _) => (Together::Lead, Some(("title", t))),
+                    (None, Some(b)) if b < LEAD_POSITIONS => (Together::Lead, Some(("body", b))),
+                    (None, Some(b)) => (Together::Body, Some(("body", b))),
+                    (None, None) => (Together::No, None),
+                };
+            }
+            out.push(p);
         }
-        top[..n].sort_by(|a, b| b.0.total_cmp(&a.0));
-        Ok(top)
+        Ok(out)
     }
+}
+
+/// The first position at which the terms of `chain` (term index, gap from the one before)
+/// stand in order, each at its gap after the one before give or take `slop` positions, in
+/// the sorted `events` (position, term index); `None` when they never do.
+fn together_at(events: &[(u32, usize)], chain: &[(usize, u32)], slop: u32) -> Option<u32> {
+    let of = |t: usize| events.iter().filter(move |e| e.1 == t).map(|e| e.0);
+    // (position of the latest word, position of the first) for every partial chain.
+    let mut reach: Vec<(u32, u32)> = of(chain.first()?.0).map(|p| (p, p)).collect();
+    for &(t, gap) in &chain[1..] {
+        let mut next: Vec<(u32, u32)> = Vec::new();
+        for y in of(t) {
+            let start = reach
+                .iter()
+                .filter(|&&(x, _)| y > x && y + slop >= x + gap && y <= x + gap + slop)
+                .map(|&(_, s)| s)
+                .min();
+            if let Some(s) = start {
+                next.push((y, s));
+            }
+        }
+        if next.is_empty() {
+            return None;
+        }
+        reach = next;
+    }
+    reach.iter().map(|&(_, s)| s).min()
 }
 
 /// The largest sum of `idf[term]` over the distinct terms of `events` (position, term index)
@@ -243,6 +373,31 @@ mod tests {
         assert_eq!(best_window(&mut ev, &idf, 100), 7.0);
         assert_eq!(best_window(&mut ev, &idf, 0), 4.0);
         assert_eq!(best_window(&mut [], &idf, 10), 0.0);
+    }
+
+    #[test]
+    fn together_at_finds_the_words_typed_in_order_near_each_other() {
+        // 청년(0) 일(1) 자리(2): chain gaps 1, 1. Scattered at 0/10/30, together at 40–42,
+        // and again at 50–53 with one word between 청년 and 일 (slop 2 allows it).
+        let ev = [
+            (0, 0),
+            (10, 1),
+            (30, 2),
+            (40, 0),
+            (41, 1),
+            (42, 2),
+            (50, 0),
+            (52, 1),
+            (53, 2),
+        ];
+        let chain = [(0, 1), (1, 1), (2, 1)];
+        assert_eq!(together_at(&ev, &chain, 2), Some(40));
+        assert_eq!(together_at(&ev[..3], &chain, 2), None);
+        assert_eq!(together_at(&ev[6..], &chain, 0), None);
+        assert_eq!(together_at(&ev[6..], &chain, 1), Some(50));
+        // Out of order does not count.
+        assert_eq!(together_at(&[(5, 1), (6, 0)], &[(0, 1), (1, 1)], 2), None);
+        assert_eq!(together_at(&[], &chain, 2), None);
     }
 
     #[test]
