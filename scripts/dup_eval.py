@@ -274,7 +274,12 @@ def main():
                      if by_id[x].get("src") and by_id[y].get("src")
                      and by_id[x]["src"] != by_id[y]["src"]
                      and word_containment(by_id[x]["src"], by_id[y]["src"]) >= 0.4}
-    false_template = sum(1 for (x, y) in wrong - source_copies if x in template_ids or y in template_ids)
+    series_ids = {i for i, art in by_id.items() if art["kind"] == "template"}
+    release_ids = template_ids - series_ids
+    false_series = [(x, y) for (x, y) in sorted(wrong - source_copies) if x in series_ids or y in series_ids]
+    false_release = [(x, y) for (x, y) in sorted(wrong - source_copies)
+                     if (x, y) not in false_series and (x in release_ids or y in release_ids)]
+    false_template = len(false_series) + len(false_release)
     false_other = len(wrong - source_copies) - false_template
     updates = {}
     for kind in ("update-small", "update-large"):
@@ -292,7 +297,8 @@ def main():
         "true_pairs": len(tp_pairs), "predicted_pairs": len(pp_pairs),
         "stories_folded_exactly": round(exact_multi / len(multi), 4) if multi else 1.0,
         "all_stories_exactly_right": round(exact_all / len(truth), 4),
-        "false_merges_template_pairs": false_template, "false_merges_other_pairs": false_other,
+        "false_merges_template_pairs": false_template, "false_merges_template_series_pairs": len(false_series),
+        "false_merges_same_day_release_pairs": len(false_release), "false_merges_other_pairs": false_other,
         "merged_pairs_of_copies_in_the_source_corpus": len(source_copies),
         "updates": updates, "set": path,
     }
@@ -305,8 +311,13 @@ def main():
           f"{len(tp_pairs)} true pairs)")
     print(f"multi-copy stories folded exactly {exact_multi}/{len(multi)} = {report['stories_folded_exactly']:.4f}; "
           f"all stories exactly right {exact_all}/{len(truth)} = {report['all_stories_exactly_right']:.4f}")
-    print(f"false merges: {false_template} pairs in template series/same-day releases, {false_other} other pairs "
+    print(f"false merges: {len(false_series)} pairs in the template series (case counts, district results), "
+          f"{len(false_release)} with a same-day release, {false_other} other pairs "
           f"(+{len(source_copies)} pairs whose source texts are themselves copies)")
+    for x, y in false_series + false_release:
+        c = word_containment(by_id[x].get("src", by_id[x]["text"]), by_id[y].get("src", by_id[y]["text"]))
+        print(f"  wrongly folded: {x} ({by_id[x]['kind']}, {by_id[x]['title'][:30]}) + {y} ({by_id[y]['kind']}, "
+              f"{by_id[y]['title'][:30]}): sources share {c:.2f} of word trigrams")
     for x, y in sorted(source_copies):
         print(f"  source copies folded: {x} ({by_id[x]['title'][:30]}) + {y} ({by_id[y]['title'][:30]}): "
               f"{word_containment(by_id[x]['src'], by_id[y]['src']):.2f} of word trigrams shared")

@@ -224,6 +224,10 @@ impl Fingerprint {
 /// fingerprint is alone). Returns, for each article, the number of its component among the
 /// components of two or more articles, or `None` when it is alone. Numbers are given in
 /// order of each component's first article.
+///
+/// The articles of each band value are laid out by a counting sort (the band keys are
+/// [`KEY_SPACE`] small numbers), and each article is compared once with each later article it
+/// shares a band with, however many bands they share.
 pub fn groups(prints: &[Option<Fingerprint>]) -> Vec<Option<u32>> {
     let n = prints.len();
     let mut parent: Vec<u32> = (0..n as u32).collect();
@@ -235,28 +239,52 @@ pub fn groups(prints: &[Option<Fingerprint>]) -> Vec<Option<u32>> {
         }
         x
     }
-    let mut buckets: std::collections::HashMap<u32, Vec<u32>> = std::collections::HashMap::new();
+    // start[k]..start[k + 1]: the articles with band key k, in article order.
+    let mut start = vec![0u32; KEY_SPACE + 1];
+    for p in prints.iter().flatten() {
+        for k in p.bands() {
+            start[k as usize + 1] += 1;
+        }
+    }
+    for k in 0..KEY_SPACE {
+        start[k + 1] += start[k];
+    }
+    let mut next: Vec<u32> = start[..KEY_SPACE].to_vec();
+    let mut members = vec![0u32; start[KEY_SPACE] as usize];
     for (i, p) in prints.iter().enumerate() {
         if let Some(p) = p {
-            for key in p.bands() {
-                buckets.entry(key).or_default().push(i as u32);
+            for k in p.bands() {
+                members[next[k as usize] as usize] = i as u32;
+                next[k as usize] += 1;
             }
         }
     }
-    for members in buckets.values() {
-        if members.len() < 2 || members.len() > MAX_BUCKET {
-            continue;
-        }
-        for (x, &a) in members.iter().enumerate() {
-            for &b in &members[x + 1..] {
+    drop(next);
+    // `last[b] == a`: b was already a candidate of a.
+    let mut last = vec![u32::MAX; n];
+    for (a, pa) in prints.iter().enumerate() {
+        let Some(pa) = pa else { continue };
+        let a = a as u32;
+        for k in pa.bands() {
+            let bucket = &members[start[k as usize] as usize..start[k as usize + 1] as usize];
+            if bucket.len() > MAX_BUCKET {
+                continue;
+            }
+            // Later articles only: each pair once.
+            let from = bucket.partition_point(|&b| b <= a);
+            for &b in &bucket[from..] {
+                if last[b as usize] == a {
+                    continue;
+                }
+                last[b as usize] = a;
                 let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
                 if ra == rb {
                     continue;
                 }
-                let (Some(pa), Some(pb)) = (&prints[a as usize], &prints[b as usize]) else {
-                    continue;
-                };
-                if pa.same_story(pb) {
+                if prints[b as usize]
+                    .as_ref()
+                    .is_some_and(|pb| pa.same_story(pb))
+                {
                     parent[ra.max(rb) as usize] = ra.min(rb);
                 }
             }
@@ -283,6 +311,9 @@ pub fn groups(prints: &[Option<Fingerprint>]) -> Vec<Option<u32>> {
     }
     out
 }
+
+/// Band keys: the band's number above its [`ROWS`] one-byte values.
+const KEY_SPACE: usize = BANDS << (8 * ROWS);
 
 /// A band shared by more articles than this is not used to find candidates: only text that
 /// thousands of articles share (a standard notice) fills a band so; their pairs are still

@@ -192,6 +192,9 @@ fn a_copy_added_later_joins_deleting_the_representative_hands_over_and_rebuild_a
         g.values().all(Option::is_none),
         "one copy is no group: {g:?}"
     );
+    // The indexer saves the groups beside the index for the searches to come.
+    let saved = tmp.join("idx/dup-groups.json");
+    let before = std::fs::read(&saved).expect("groups saved by the indexer");
 
     // The other outlets' copies arrive later (and the next day's figures).
     copy_fixtures(
@@ -215,6 +218,11 @@ fn a_copy_added_later_joins_deleting_the_representative_hands_over_and_rebuild_a
         );
     }
     assert_eq!(incremental["covid-gyeonggi-day2.txt"], None);
+    // Saved groups of another commit are not used: the search forms the groups itself.
+    std::fs::write(&saved, &before).expect("stale groups");
+    assert_eq!(groups(&tmp), incremental);
+    std::fs::remove_file(&saved).expect("remove the saved groups");
+    assert_eq!(groups(&tmp), incremental);
 
     // The same files indexed from scratch, all at once: the same groups.
     index(&tmp, &["--rebuild"]);

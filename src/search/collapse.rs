@@ -17,14 +17,13 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use tantivy::index::SegmentId;
 use tantivy::{DocAddress, DocId, Searcher, TantivyDocument};
 
 use super::hit::stored_article;
 use super::request::{Duplicate, Hit};
 use crate::dedup::{groups, Fingerprint};
 use crate::error::Result;
-use crate::index::Fields;
+use crate::index::{Fields, KIndex};
 
 /// Not in a group.
 const ALONE: u32 = u32::MAX;
@@ -36,8 +35,6 @@ pub(crate) struct Groups {
     of: Vec<Vec<u32>>,
     /// Live members of each group, in index order.
     members: Vec<Vec<DocAddress>>,
-    /// Fingerprints of the members of a group.
-    prints: HashMap<DocAddress, Fingerprint>,
 }
 
 impl Groups {
@@ -76,8 +73,7 @@ impl Groups {
         }
         let numbers = groups(&prints);
         let mut members: Vec<Vec<DocAddress>> = Vec::new();
-        let mut kept = HashMap::new();
-        for ((addr, group), print) in addrs.into_iter().zip(numbers).zip(prints) {
+        for (addr, group) in addrs.into_iter().zip(numbers) {
             let Some(g) = group else { continue };
             let g = g as usize;
             if members.len() <= g {
@@ -85,15 +81,33 @@ impl Groups {
             }
             members[g].push(addr);
             of[addr.segment_ord as usize][addr.doc_id as usize] = g as u32;
-            if let Some(p) = print {
-                kept.insert(addr, p);
-            }
         }
-        Ok(Groups {
-            of,
-            members,
-            prints: kept,
-        })
+        Ok(Groups { of, members })
+    }
+
+    /// The groups of `searcher`'s articles as the indexer saved them beside the index
+    /// ([`save`]), when they were saved for exactly these segments and deletions.
+    fn load(searcher: &Searcher, dir: &Path) -> Option<Groups> {
+        let bytes = std::fs::read(dir.join(GROUPS_FILE)).ok()?;
+        let saved: SavedGroups = serde_json::from_slice(&bytes).ok()?;
+        if saved.version != GROUPS_VERSION || saved.segments != segments_seen(searcher) {
+            return None;
+        }
+        let readers = searcher.segment_readers();
+        let mut of: Vec<Vec<u32>> = readers
+            .iter()
+            .map(|s| vec![ALONE; s.max_doc() as usize])
+            .collect();
+        let mut members = Vec::with_capacity(saved.groups.len());
+        for (g, list) in saved.groups.iter().enumerate() {
+            let mut addrs = Vec::with_capacity(list.len());
+            for &(segment, doc) in list {
+                *of.get_mut(segment as usize)?.get_mut(doc as usize)? = g as u32;
+                addrs.push(DocAddress::new(segment, doc));
+            }
+            members.push(addrs);
+        }
+        Some(Groups { of, members })
     }
 
     /// Number of groups (of two articles or more).
@@ -142,7 +156,72 @@ impl Groups {
 }
 
 /// Each segment and its number of deleted documents: the groups change when this does.
-type SegmentsSeen = Vec<(SegmentId, u32)>;
+type SegmentsSeen = Vec<(String, u32)>;
+
+fn segments_seen(searcher: &Searcher) -> SegmentsSeen {
+    searcher
+        .segment_readers()
+        .iter()
+        .map(|s| (s.segment_id().uuid_string(), s.num_deleted_docs()))
+        .collect()
+}
+
+/// The groups saved beside the index (`dup-groups.json`): the members of each group as
+/// (segment ordinal, document), for the segments and deletions named.
+const GROUPS_FILE: &str = "dup-groups.json";
+const GROUPS_VERSION: u32 = 1;
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct SavedGroups {
+    version: u32,
+    segments: SegmentsSeen,
+    groups: Vec<Vec<(u32, u32)>>,
+}
+
+/// Forms the groups of the index's last commit and saves them beside it, so that a search
+/// process (`kpolicy search`) reads them instead of forming them again. Called by the
+/// indexer once its merges are done; a search that finds them out of date (a later commit,
+/// a merge) forms the groups itself.
+pub(crate) fn save(kindex: &KIndex) -> Result<()> {
+    let reader = kindex.reader()?;
+    let searcher = reader.searcher();
+    let groups = Groups::of(&searcher)?;
+    let saved = SavedGroups {
+        version: GROUPS_VERSION,
+        segments: segments_seen(&searcher),
+        groups: groups
+            .members
+            .iter()
+            .map(|m| m.iter().map(|a| (a.segment_ord, a.doc_id)).collect())
+            .collect(),
+    };
+    let path = kindex.path.join(GROUPS_FILE);
+    let tmp = kindex.path.join(format!("{GROUPS_FILE}.tmp"));
+    let write = || -> std::io::Result<()> {
+        std::fs::write(&tmp, serde_json::to_vec(&saved)?)?;
+        std::fs::rename(&tmp, &path)
+    };
+    write().map_err(|e| crate::error::Error::File { path, source: e })
+}
+
+/// The groups of `searcher`'s articles: as saved beside the index at `dir` when they are up to
+/// date, else formed from the fingerprints.
+pub(crate) fn groups_of(searcher: &Searcher, dir: &Path) -> Result<Groups> {
+    match Groups::load(searcher, dir) {
+        Some(g) => Ok(g),
+        None => Groups::of(searcher),
+    }
+}
+
+/// The fingerprint stored for the document at `addr`.
+fn print_at(searcher: &Searcher, addr: DocAddress) -> Option<Fingerprint> {
+    let seg = searcher.segment_readers().get(addr.segment_ord as usize)?;
+    let column = seg.fast_fields().bytes("dup").ok()??;
+    let ord = column.term_ords(addr.doc_id).next()?;
+    let mut bytes = Vec::new();
+    column.ord_to_bytes(ord, &mut bytes).ok()?;
+    Fingerprint::decode(&bytes)
+}
 
 /// The groups of the last searcher an engine saw, formed again only when the segments or
 /// their deletions changed.
@@ -153,18 +232,14 @@ pub(crate) struct GroupCache {
 
 impl GroupCache {
     /// The groups of `searcher`'s articles.
-    pub(crate) fn get(&self, searcher: &Searcher) -> Result<Arc<Groups>> {
-        let key: SegmentsSeen = searcher
-            .segment_readers()
-            .iter()
-            .map(|s| (s.segment_id(), s.num_deleted_docs()))
-            .collect();
+    pub(crate) fn get(&self, searcher: &Searcher, dir: &Path) -> Result<Arc<Groups>> {
+        let key = segments_seen(searcher);
         if let Some((k, g)) = &*self.last.lock().unwrap_or_else(|e| e.into_inner()) {
             if *k == key {
                 return Ok(Arc::clone(g));
             }
         }
-        let groups = Arc::new(Groups::of(searcher)?);
+        let groups = Arc::new(groups_of(searcher, dir)?);
         *self.last.lock().unwrap_or_else(|e| e.into_inner()) = Some((key, Arc::clone(&groups)));
         Ok(groups)
     }
@@ -195,6 +270,13 @@ pub(crate) fn attach(
 ) -> Result<()> {
     // Representative of each group met, loaded once (an export may hold a whole group).
     let mut representatives: HashMap<u32, String> = HashMap::new();
+    let mut prints: HashMap<DocAddress, Option<Fingerprint>> = HashMap::new();
+    let mut print = |addr: DocAddress| {
+        prints
+            .entry(addr)
+            .or_insert_with(|| print_at(searcher, addr))
+            .clone()
+    };
     for (hit, &(_, addr)) in hits.iter_mut().zip(page) {
         let Some(g) = groups.group_of(addr) else {
             continue;
@@ -224,8 +306,8 @@ pub(crate) fn attach(
             }
             let doc: TantivyDocument = searcher.doc(member)?;
             let a = stored_article(&doc, fields);
-            let similarity = match (groups.prints.get(&addr), groups.prints.get(&member)) {
-                (Some(x), Some(y)) => (x.shared(y) * 100.0).round() / 100.0,
+            let similarity = match (print(addr), print(member)) {
+                (Some(x), Some(y)) => (x.shared(&y) * 100.0).round() / 100.0,
                 _ => 0.0,
             };
             copies.push(Duplicate {
@@ -272,11 +354,12 @@ pub struct StoryCopies {
 /// `own_path`, when it is indexed itself, is listed but is no group on its own.
 pub(crate) fn copies_of(
     searcher: &Searcher,
-    fields: &Fields,
+    kindex: &KIndex,
     print: &Fingerprint,
     own_path: &Path,
 ) -> Result<StoryCopies> {
-    let groups = Groups::of(searcher)?;
+    let fields = &kindex.fields;
+    let groups = groups_of(searcher, &kindex.path)?;
     let mut found: Vec<DocAddress> = Vec::new();
     let mut similar: HashMap<DocAddress, f32> = HashMap::new();
     for (ord, seg) in searcher.segment_readers().iter().enumerate() {
@@ -324,7 +407,7 @@ pub(crate) fn copies_of(
         let similarity = similar
             .get(&member)
             .copied()
-            .or_else(|| groups.prints.get(&member).map(|p| p.shared(print)))
+            .or_else(|| print_at(searcher, member).map(|p| p.shared(print)))
             .map_or(0.0, |s| (s * 100.0).round() / 100.0);
         copies.push(Duplicate {
             id: a.id,

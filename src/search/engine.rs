@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use tantivy::query::AllQuery;
 
-use super::collapse::{self, fold, GroupCache, Groups, StoryCopies};
+use super::collapse::{self, fold, GroupCache, StoryCopies};
 use super::collect::{self, FacetCache, FacetSpec, RELAXED, STRICT};
 use super::plan::{self, QueryBuilder};
 use super::rank::bm25::Bm25Stats;
@@ -74,7 +74,7 @@ impl Engine {
         let reranker = Reranker::new(&stats, fields, &plan.window, &plan.pairs, &plan.together)?;
         // Copies of one story: grouped over the whole index (kept until the next commit), and
         // folded into one hit unless the request asks for every article.
-        let groups = self.groups.get(&searcher)?;
+        let groups = self.groups.get(&searcher, &self.kindex.path)?;
         let grouped = (groups.count() > 0).then_some(&*groups);
         let collapse = !req.no_collapse && grouped.is_some();
         // Newest first needs every match: the page's dates are anywhere in the ranking.
@@ -229,7 +229,7 @@ impl Engine {
     /// how many articles they hold: `(groups, articles in a group)`.
     pub fn group_counts(&self) -> Result<(usize, usize)> {
         let reader = self.kindex.reader()?;
-        let groups = self.groups.get(&reader.searcher())?;
+        let groups = self.groups.get(&reader.searcher(), &self.kindex.path)?;
         Ok((groups.count(), groups.grouped()))
     }
 }
@@ -242,14 +242,14 @@ pub fn story_copies(
     path: &std::path::Path,
 ) -> Result<StoryCopies> {
     let reader = kindex.reader()?;
-    collapse::copies_of(&reader.searcher(), &kindex.fields, print, path)
+    collapse::copies_of(&reader.searcher(), kindex, print, path)
 }
 
 /// The groups of copies of one story in the index: `(groups, articles in a group)`. Needs no
 /// analyzer and no [`Engine`] (`kpolicy stats`).
 pub fn group_counts(kindex: &KIndex) -> Result<(usize, usize)> {
     let reader = kindex.reader()?;
-    let groups = Groups::of(&reader.searcher())?;
+    let groups = collapse::groups_of(&reader.searcher(), &kindex.path)?;
     Ok((groups.count(), groups.grouped()))
 }
 

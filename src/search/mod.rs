@@ -24,6 +24,7 @@ mod rank;
 mod request;
 pub mod snippet;
 
+pub(crate) use collapse::save as save_groups;
 pub use collapse::StoryCopies;
 pub use engine::{all_facets, group_counts, story_copies, Engine};
 pub use plan::resolve_filters;
