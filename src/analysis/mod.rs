@@ -99,9 +99,10 @@ impl Analyzer {
 
     /// A word typed that is one noun of the dictionary is read as that noun: with an open end
     /// the lattice may prefer a noun plus grammar (`세계인` → 세계 + 이/VCP + ㄴ/ETM, `손님` →
-    /// 손 + 님/XSN), which would search the first noun alone and find every article about the
-    /// 세계 or the 손. When the word (text between spaces) is a noun entry and the word alone,
-    /// read as a sentence, is that one noun, its morphemes replace the open reading's.
+    /// 손 + 님/XSN) or an inflected verb (`맞춤` → 맞추/VV + ㅁ/ETN), which would search the
+    /// first noun alone and find every article about the 세계 or the 손, or miss the noun.
+    /// When the word (text between spaces, two characters or more) is a noun entry of the
+    /// dictionary, that noun replaces the open reading.
     fn whole_nouns(&self, text: &str, morphemes: Vec<Morpheme>) -> Vec<Morpheme> {
         let mut out: Vec<Morpheme> = Vec::with_capacity(morphemes.len());
         let mut rest = morphemes.into_iter().peekable();
@@ -121,17 +122,20 @@ impl Analyzer {
             while let Some(m) = rest.next_if(|m| m.start < i) {
                 word.push(m);
             }
-            if word.len() > 1 {
+            // Only a reading that ends in something else than a noun: `저금리` read 저/XPN +
+            // 금리 already searches its noun, and articles read it the same way.
+            let ends_in_noun = word
+                .last()
+                .is_some_and(|m| matches!(tags::head_tag(&m.pos), "NNG" | "NNP"));
+            if !ends_in_noun && text[a..i].chars().count() >= 2 {
                 let compact = normalize::compact(&text[a..i]);
-                if viterbi::is_noun_entry(&self.lexicon, &compact.text) {
-                    let mut alone = self.segment(&compact, segment::End::Sentence);
-                    if let [noun] = alone.as_mut_slice() {
-                        if matches!(tags::head_tag(&noun.pos), "NNG" | "NNP") {
-                            noun.start += a;
-                            noun.end += a;
-                            word = alone;
-                        }
+                if let Some(mut noun) = segment::as_noun(&self.lexicon, &compact) {
+                    for m in &mut noun {
+                        let (s, e) = compact.original_range(m.start, m.end);
+                        m.start = a + s;
+                        m.end = a + e;
                     }
+                    word = noun;
                 }
             }
             out.extend(word);

@@ -96,6 +96,16 @@ pub fn segment(lex: &Lexicon, compact: &Compact, end_kind: End) -> Vec<Morpheme>
     out
 }
 
+/// `compact` read as the one noun the system dictionary has for the whole of it (see
+/// [`super::viterbi::noun_entry`]), offsets in the compact text; `None` when it has none.
+pub fn as_noun(lex: &Lexicon, compact: &Compact) -> Option<Vec<Morpheme>> {
+    let id = super::viterbi::noun_entry(lex, &compact.text)?;
+    let mut out = Vec::new();
+    let len = compact.text.len();
+    push_known(lex, Lex::System, id, &compact.text, 0, len, &mut out);
+    Some(out)
+}
+
 /// Splits the compact text at line breaks, sentence ends and the chunk-size limit.
 fn chunks(compact: &Compact) -> Vec<(usize, usize)> {
     let text = &compact.text;

@@ -410,20 +410,25 @@ fn add_edge(
     s.ends_at[end].push(idx);
 }
 
-/// Whether the system dictionary has `text` (compact, normalised) as one noun entry
-/// (`NNG`/`NNP`, simple or compound): `손님`, `세계인`, `일자리`.
-pub fn is_noun_entry(lex: &Lexicon, text: &str) -> bool {
+/// The system dictionary's noun entry (`NNG`/`NNP`, simple or compound) for the whole of
+/// `text` (compact, normalised), the cheapest when there are several: `손님`, `세계인`, `맞춤`.
+pub fn noun_entry(lex: &Lexicon, text: &str) -> Option<u32> {
     let chars: Vec<char> = text.chars().collect();
     let dict = &lex.segmenter.dictionary;
     dict.prefix_dictionary
         .common_prefix_search(&chars)
         .filter(|(_, end_char)| *end_char == chars.len())
-        .any(|(entries, _)| {
-            entries.chunks_exact(ENTRY_LEN).any(|e| {
-                let (id, ..) = entry_fields(e);
-                details(lex, Lex::System, id)
-                    .first()
-                    .is_some_and(|pos| matches!(*pos, "NNG" | "NNP"))
-            })
+        .flat_map(|(entries, _)| {
+            entries
+                .chunks_exact(ENTRY_LEN)
+                .map(entry_fields)
+                .collect::<Vec<_>>()
         })
+        .filter(|&(id, ..)| {
+            details(lex, Lex::System, id)
+                .first()
+                .is_some_and(|pos| matches!(*pos, "NNG" | "NNP"))
+        })
+        .min_by_key(|&(_, cost, ..)| cost)
+        .map(|(id, ..)| id)
 }

@@ -138,6 +138,10 @@ pub(crate) struct SearchArgs {
     /// outlets) are not folded into one hit.
     #[arg(long)]
     pub(crate) no_collapse: bool,
+    /// Show why each hit ranks where it does: which word matched where and how, and what
+    /// each part of the score contributed (`hits[].explain` in JSON).
+    #[arg(long)]
+    pub(crate) explain: bool,
     /// Print the result as one JSON object.
     #[arg(long)]
     pub(crate) json: bool,

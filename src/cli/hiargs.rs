@@ -236,6 +236,7 @@ fn search_task(
             lean: false,
             sort: a.sort.parse()?,
             no_collapse: a.no_collapse,
+            explain: a.explain,
         },
         analyzer,
         kindex,

@@ -119,6 +119,12 @@ pub(super) fn search(out: &mut dyn Write, r: &Response, style: &Style) -> io::Re
         writeln!(out, "   {}", paint(&meta, META, c))?;
         writeln!(out, "   {}", paint(&h.article.path, DIM, c))?;
         writeln!(out, "   {}", highlight(&h.snippet, &h.highlights, c))?;
+        if let Some(e) = &h.explain {
+            for (i, line) in e.text.iter().enumerate() {
+                let lead = if i == 0 { "why: " } else { "     " };
+                writeln!(out, "   {}", paint(&format!("{lead}{line}"), DIM, c))?;
+            }
+        }
         if !h.duplicates.is_empty() {
             writeln!(
                 out,

@@ -245,16 +245,19 @@ impl GroupCache {
     }
 }
 
-/// `ranked` (best first) folded into stories: each group's best-ranked member stands for it,
-/// in its place; the group's other members are dropped from the list.
-pub(crate) fn fold(ranked: Vec<(f32, DocAddress)>, groups: &Groups) -> Vec<(f32, DocAddress)> {
+/// `ranked` (best first) folded into stories: the places in `ranked` of each group's
+/// best-ranked member, which stands for it, and of every article in no group; the group's
+/// other members are left out.
+pub(crate) fn fold(ranked: &[(f32, DocAddress)], groups: &Groups) -> Vec<usize> {
     let mut seen = vec![false; groups.count()];
     ranked
-        .into_iter()
-        .filter(|&(_, addr)| match groups.group_of(addr) {
+        .iter()
+        .enumerate()
+        .filter(|&(_, &(_, addr))| match groups.group_of(addr) {
             Some(g) => !std::mem::replace(&mut seen[g as usize], true),
             None => true,
         })
+        .map(|(i, _)| i)
         .collect()
 }
 

@@ -8,10 +8,14 @@
 
 use std::sync::Arc;
 
-use tantivy::query::AllQuery;
+use tantivy::collector::TopDocs;
+use tantivy::query::{AllQuery, EnableScoring, TermQuery};
+use tantivy::schema::IndexRecordOption;
+use tantivy::Term;
 
 use super::collapse::{self, fold, GroupCache, StoryCopies};
 use super::collect::{self, FacetCache, FacetSpec, RELAXED, STRICT};
+use super::explain::Explanation;
 use super::plan::{self, QueryBuilder};
 use super::rank::bm25::Bm25Stats;
 use super::rank::newest;
@@ -156,6 +160,9 @@ impl Engine {
             let fill = relaxed.is_some() && (pass.strict_total == 0 || question);
             let fill = fill && strict_units < want;
             let mut ranked = page(take(&mut pass.strict_top), window)?;
+            // Hits with all the words come first; the rest fill the window from the relaxed
+            // query.
+            let strict_len = ranked.len();
             let mut total = pass.strict_total;
             let mut stories = strict_stories;
             let mut facet_slot = STRICT;
@@ -191,11 +198,12 @@ impl Engine {
             }
             let units = if collapse { stories } else { total };
             let ranked_all = ranked.len();
-            let top = match grouped.filter(|_| collapse) {
-                Some(g) => fold(ranked, g),
-                None => ranked,
+            // Places in `ranked` of the hits: every one, or each story's best-ranked copy.
+            let kept: Vec<usize> = match grouped.filter(|_| collapse) {
+                Some(g) => fold(&ranked, g),
+                None => (0..ranked.len()).collect(),
             };
-            if top.len() < want.min(units) && ranked_all >= window {
+            if kept.len() < want.min(units) && ranked_all >= window {
                 // Copies took the window's places: look further down the ranking.
                 window = window.saturating_mul(4);
                 if depth_for(window) > depth {
@@ -204,12 +212,39 @@ impl Engine {
                 }
                 continue;
             }
-            let top: Vec<_> = top.into_iter().skip(offset).take(limit).collect();
+            let kept: Vec<usize> = kept.into_iter().skip(offset).take(limit).collect();
+            let top: Vec<_> = kept.iter().map(|&i| ranked[i]).collect();
             let facets = pass.facets(facet_slot);
             let mut hits =
                 super::hit::load_page(&searcher, fields, &top, offset, &plan.highlight, req.lean)?;
             if let Some(g) = grouped {
                 collapse::attach(&searcher, fields, g, &top, &mut hits, collapse)?;
+            }
+            if req.explain {
+                // What the re-rank added to each hit it re-ranked: the first `reranked` of
+                // each tier (all words, some words) in relevance order.
+                let docs: Vec<tantivy::DocAddress> = top.iter().map(|t| t.1).collect();
+                let proximity = reranker.features(&searcher, &docs)?;
+                for (j, (hit, &i)) in hits.iter_mut().zip(&kept).enumerate() {
+                    let (score, doc) = ranked[i];
+                    let all_words = i < strict_len;
+                    let in_tier = if all_words { i } else { i - strict_len };
+                    let reranked = !newest && in_tier < reranker.reranked();
+                    let query = match (all_words, relaxed) {
+                        (false, Some(r)) => r,
+                        _ => plan.strict.as_ref(),
+                    };
+                    hit.explain = Some(super::explain::explain(
+                        &searcher,
+                        &stats,
+                        &plan.leaves,
+                        query,
+                        doc,
+                        score,
+                        all_words,
+                        reranked.then(|| proximity[j]),
+                    )?);
+                }
             }
             return Ok(Response {
                 query: req.query.clone(),
@@ -251,6 +286,55 @@ pub fn group_counts(kindex: &KIndex) -> Result<(usize, usize)> {
     let reader = kindex.reader()?;
     let groups = collapse::groups_of(&reader.searcher(), &kindex.path)?;
     Ok((groups.count(), groups.grouped()))
+}
+
+impl Engine {
+    /// Why the article `id` matches `req` as it does (the server's article view, "왜?"):
+    /// the explanation of [`Request::explain`] for that one article, with what the re-rank
+    /// would add to it. `None` when no article has that id or it does not match.
+    pub fn explain_article(&self, req: &Request, id: &str) -> Result<Option<Explanation>> {
+        let reader = self.kindex.reader()?;
+        let searcher = reader.searcher();
+        let fields = &self.kindex.fields;
+        let stats = Bm25Stats::new(&searcher, fields.body);
+        let plan = plan::plan(&self.builder, &stats, req);
+        let by_id = TermQuery::new(
+            Term::from_field_text(fields.id, id),
+            IndexRecordOption::Basic,
+        );
+        let found = searcher.search(&by_id, &TopDocs::with_limit(1).order_by_score())?;
+        let Some(&(_, doc)) = found.first() else {
+            return Ok(None);
+        };
+        let scoring = EnableScoring::enabled_from_statistics_provider(&stats, &searcher);
+        let segment = searcher.segment_reader(doc.segment_ord);
+        let matches = |q: &dyn tantivy::query::Query| -> Result<bool> {
+            Ok(q.weight(scoring)?.explain(segment, doc.doc_id).is_ok())
+        };
+        let (query, all_words) = if matches(plan.strict.as_ref())? {
+            (plan.strict.as_ref(), true)
+        } else {
+            match plan.relaxed.as_deref() {
+                Some(r) if matches(r)? => (r, false),
+                _ => return Ok(None),
+            }
+        };
+        let reranker = Reranker::new(&stats, fields, &plan.window, &plan.pairs, &plan.together)?;
+        let proximity = reranker.features(&searcher, &[doc])?[0];
+        let mut e = super::explain::explain(
+            &searcher,
+            &stats,
+            &plan.leaves,
+            query,
+            doc,
+            0.0,
+            all_words,
+            Some(proximity),
+        )?;
+        e.score = e.bm25 + proximity.window + proximity.pair;
+        e.text = super::explain::lines(&e);
+        Ok(Some(e))
+    }
 }
 
 /// Facet counts over the whole index (`kpolicy stats`): region and mentioned region at both

@@ -12,11 +12,13 @@
 //!   all matching documents, on two threads for large indexes;
 //! - `rank`: the BM25 statistics, the proximity re-rank of the top hits, and every ranking
 //!   weight with its reason (`rank/weights.rs`);
-//! - `hit` and [`snippet`]: the page's documents and the passage shown for each.
+//! - `hit` and [`snippet`]: the page's documents and the passage shown for each;
+//! - `explain`: why a hit ranks where it does (`--explain`).
 
 mod collapse;
 mod collect;
 mod engine;
+mod explain;
 mod hit;
 pub(crate) use hit::{stored_article, stored_text};
 pub mod plan;
@@ -27,5 +29,7 @@ pub mod snippet;
 pub(crate) use collapse::save as save_groups;
 pub use collapse::StoryCopies;
 pub use engine::{all_facets, group_counts, story_copies, Engine};
+pub use explain::{Explanation, How, Match, WordMatch};
 pub use plan::resolve_filters;
+pub use rank::rerank::{Proximity, Together};
 pub use request::{Duplicate, Facets, Hit, Request, Response, Sort, StoredArticle, DEFAULT_LIMIT};

@@ -38,6 +38,8 @@ pub struct Request {
     /// Every matching article is a hit of its own: copies of one story are not folded into
     /// its best-ranked copy (`--no-collapse`, `collapse=0`).
     pub no_collapse: bool,
+    /// Explain each hit of the page (`hits[].explain`).
+    pub explain: bool,
 }
 
 /// Order of the hits of a search.
@@ -92,6 +94,9 @@ pub struct Hit {
     pub score: f32,
     pub snippet: String,
     pub highlights: Vec<[usize; 2]>,
+    /// Why the hit ranks where it does (only with `--explain` / `explain=1`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explain: Option<super::Explanation>,
     /// The group of copies of one story the article is in, named by the id of its
     /// representative (the member published first); `None` when it has no copy in the index.
     pub group: Option<String>,

@@ -101,7 +101,7 @@ impl Params {
             .transpose()
     }
 
-    fn flag(&self, key: &str) -> Result<bool, ApiError> {
+    pub(crate) fn flag(&self, key: &str) -> Result<bool, ApiError> {
         match self.one(key).as_deref() {
             None | Some("0" | "false" | "off" | "no") => Ok(false),
             Some("1" | "true" | "on" | "yes") => Ok(true),
@@ -163,6 +163,7 @@ impl Params {
             sort,
             // Copies of one story fold unless `collapse=0` asks for every article.
             no_collapse: self.one("collapse").is_some() && !self.flag("collapse")?,
+            explain: self.flag("explain")?,
         })
     }
 }

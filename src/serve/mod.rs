@@ -463,9 +463,16 @@ async fn article(
     RawQuery(q): RawQuery,
 ) -> std::result::Result<Response, ApiError> {
     let lib = ready(&app)?;
-    let query = Params::parse(q.as_deref()).one("q").unwrap_or_default();
+    let params = Params::parse(q.as_deref());
+    let query = params.one("q").unwrap_or_default();
+    // `explain=1`: why the article matches the search the other parameters describe.
+    let explain = if params.flag("explain")? {
+        Some(params.request(lib.resources())?)
+    } else {
+        None
+    };
     let lookup = id.clone();
-    let view = blocking(move || Ok(lib.article(&lookup, &query)?)).await?;
+    let view = blocking(move || Ok(lib.article(&lookup, &query, explain.as_ref())?)).await?;
     match view {
         Some(v) => Ok(Json(v).into_response()),
         None => Err(ApiError::new(404, format!("no article with id `{id}`"))),

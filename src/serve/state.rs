@@ -82,6 +82,9 @@ pub struct ArticleView {
     pub evidence: Option<BTreeMap<String, String>>,
     /// Whether `/api/original/{id}` can serve the original file.
     pub original: bool,
+    /// Why the article matches the query (`explain=1`, the page's "왜?").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explain: Option<search::Explanation>,
 }
 
 /// `GET /api/stats`: what `kpolicy stats --json` prints, and the commit's opstamp, which
@@ -156,7 +159,12 @@ impl Library {
     }
 
     /// The article with this id, its query words highlighted; `None` when no article has it.
-    pub fn article(&self, id: &str, q: &str) -> Result<Option<ArticleView>> {
+    pub fn article(
+        &self,
+        id: &str,
+        q: &str,
+        explain: Option<&Request>,
+    ) -> Result<Option<ArticleView>> {
         let Some(doc) = self.doc_by_id(id)? else {
             return Ok(None);
         };
@@ -171,6 +179,10 @@ impl Library {
             text: body,
             original: evidence.is_some(),
             evidence,
+            explain: match explain {
+                Some(req) => self.engine.explain_article(req, id)?,
+                None => None,
+            },
         }))
     }
 

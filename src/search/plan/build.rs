@@ -24,6 +24,7 @@ use crate::analysis::surface::surface_words;
 use crate::analysis::{Analyzer, Term as QueryTerm};
 use crate::data::Resources;
 use crate::index::Fields;
+use crate::search::explain::{How, Leaf};
 use crate::search::rank::bm25::Bm25Stats;
 use crate::search::rank::weights::{
     COMMON_MIN_DOCS, COMMON_SHARE, LONG_QUERY_TERMS, NUMBER_WEIGHT, RELAXED_MIN_SHARE,
@@ -59,6 +60,8 @@ pub(crate) struct TextQuery {
     /// the re-rank looks for together (empty when the query has `OR` groups, `title:`/`body:`
     /// words or words that analyse to nothing).
     pub(crate) chain: Vec<(String, u32)>,
+    /// Every way each positive word typed can match, per field (`--explain`).
+    pub(crate) leaves: Vec<Leaf>,
 }
 
 /// The query of one item, and its parts for the relaxed form of the whole query.
@@ -175,7 +178,10 @@ impl QueryBuilder {
             window: Vec::new(),
             pairs: Vec::new(),
             chain: Vec::new(),
+            leaves: Vec::new(),
         };
+        // The leaves of the function words, kept only when nothing else is searched.
+        let mut function_leaves: Vec<Leaf> = Vec::new();
         // The chain of the words typed holds only while every positive item adds to it.
         let mut chained = true;
         let mut strict: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -193,10 +199,15 @@ impl QueryBuilder {
         for group in parse::groups(items) {
             let negate = group.iter().all(|i| i.negate);
             let mut alternatives: Vec<ItemQuery> = Vec::new();
+            let mut why: Vec<Leaf> = Vec::new();
             for item in &group {
-                if let Some(q) =
-                    self.item_query(item, any && group.len() == 1, &mut out.highlight, negate)
-                {
+                if let Some(q) = self.item_query(
+                    item,
+                    any && group.len() == 1,
+                    &mut out.highlight,
+                    negate,
+                    &mut why,
+                ) {
                     alternatives.push(q);
                 }
             }
@@ -211,7 +222,11 @@ impl QueryBuilder {
             }
             if alternatives.len() == 1 && matches!(alternatives[0].kind, ItemKind::FunctionWords) {
                 function_words.push((alternatives.remove(0), group[0].text.clone()));
+                function_leaves.extend(why);
                 continue;
+            }
+            if !negate {
+                out.leaves.extend(why);
             }
             positive += 1;
             out.words += group[0].text.split_whitespace().count();
@@ -244,6 +259,7 @@ impl QueryBuilder {
             }
         }
         if positive == 0 {
+            out.leaves.extend(function_leaves);
             for (a, text) in function_words {
                 positive += 1;
                 plain_groups += 1;
@@ -316,6 +332,7 @@ impl QueryBuilder {
         any: bool,
         highlight: &mut HashSet<String>,
         negate: bool,
+        why: &mut Vec<Leaf>,
     ) -> Option<ItemQuery> {
         let terms = self.analyzer.query_terms(&item.text);
         // The surface words of each word typed (plain words over all fields only): the
@@ -326,7 +343,7 @@ impl QueryBuilder {
             Vec::new()
         };
         if terms.is_empty() {
-            return self.surface_only_query(&surface, any);
+            return self.surface_only_query(&item.text, &surface, any, why);
         }
         let fields = self.fields_of(item.scope);
         if !negate {
@@ -357,6 +374,7 @@ impl QueryBuilder {
                     let seq: Vec<(usize, String)> =
                         v.iter().map(|&(o, i)| (o, terms[i].text.clone())).collect();
                     let weight = if k == 0 { 1.0 } else { WHOLE_COMPOUND_WEIGHT };
+                    self.record(why, &item.text, How::Phrase, &seq, &fields, weight);
                     sequence_over_fields(&seq, &fields, weight)
                 })
                 .collect();
@@ -395,10 +413,12 @@ impl QueryBuilder {
                 // Words that analyse to nothing (모든, 매우) are left to the other words.
                 continue;
             }
-            let analysed = self.word_query(&mine, &fields, negate, highlight);
+            let label = &item.text[e.start..e.end];
+            let analysed = self.word_query(label, &mine, &fields, negate, highlight, why);
             let fallback = if surface.is_empty() {
                 None
             } else {
+                self.record_surface(why, label, &e.surface);
                 self.surface_query(&e.surface, Occur::Must)
             };
             let query: Box<dyn Query> = match fallback {
@@ -465,10 +485,12 @@ impl QueryBuilder {
     /// [`WHOLE_COMPOUND_WEIGHT`], a synonym [`SYNONYM_WEIGHT`].
     fn word_query(
         &self,
+        label: &str,
         terms: &[QueryTerm],
         fields: &[(Field, f32)],
         negate: bool,
         highlight: &mut HashSet<String>,
+        why: &mut Vec<Leaf>,
     ) -> Box<dyn Query> {
         let mut alternatives: Vec<Box<dyn Query>> = Vec::new();
         for (k, variant) in pattern::variants(terms).iter().enumerate() {
@@ -480,17 +502,22 @@ impl QueryBuilder {
             if seq.len() == 1 && terms[variant[0].1].pos == "SN" {
                 weight *= NUMBER_WEIGHT;
             }
+            let how = match (k, seq.len()) {
+                (0, 1) => How::Term,
+                (0, _) => How::Parts,
+                _ => How::Whole,
+            };
+            self.record(why, label, how, &seq, fields, weight);
             alternatives.push(sequence_over_fields(&seq, fields, weight));
             for (j, (_, text)) in seq.iter().enumerate() {
                 for syn in self.synonyms.get(text).into_iter().flatten() {
                     if !negate {
                         highlight.extend(syn.split(' ').map(str::to_string));
                     }
-                    alternatives.push(sequence_over_fields(
-                        &substitute(&seq, j, syn),
-                        fields,
-                        weight * SYNONYM_WEIGHT,
-                    ));
+                    let with_synonym = substitute(&seq, j, syn);
+                    let w = weight * SYNONYM_WEIGHT;
+                    self.record(why, label, How::Synonym, &with_synonym, fields, w);
+                    alternatives.push(sequence_over_fields(&with_synonym, fields, w));
                 }
             }
         }
@@ -536,11 +563,18 @@ impl QueryBuilder {
 
     /// An item whose words analyse to nothing (`매우`, `때문에`, `그리고`): found by its
     /// surface words, every word typed required (any of them with `--any`).
-    fn surface_only_query(&self, surface: &[Eojeol], any: bool) -> Option<ItemQuery> {
+    fn surface_only_query(
+        &self,
+        text: &str,
+        surface: &[Eojeol],
+        any: bool,
+        why: &mut Vec<Leaf>,
+    ) -> Option<ItemQuery> {
         let units: Vec<(Box<dyn Query>, Vec<String>)> = surface
             .iter()
             .filter_map(|e| {
                 let q = self.surface_query(&e.surface, Occur::Must)?;
+                self.record_surface(why, &text[e.start..e.end], &e.surface);
                 Some((q, vec![e.surface.join(" ")]))
             })
             .collect();
@@ -557,6 +591,52 @@ impl QueryBuilder {
             chain: Vec::new(),
             kind: ItemKind::FunctionWords,
         })
+    }
+
+    /// Records the clause of `seq` in each of `fields` as a leaf of the word `label`.
+    fn record(
+        &self,
+        why: &mut Vec<Leaf>,
+        label: &str,
+        how: How,
+        seq: &[(usize, String)],
+        fields: &[(Field, f32)],
+        weight: f32,
+    ) {
+        for &(field, boost) in fields {
+            why.push(Leaf {
+                word: label.to_string(),
+                how,
+                terms: seq.to_vec(),
+                field,
+                field_name: if field == self.fields.title {
+                    "title"
+                } else {
+                    "body"
+                },
+                query: sequence_over_fields(seq, &[(field, boost)], weight),
+            });
+        }
+    }
+
+    /// Records the surface words of the word `label` as leaves (the `words` field).
+    fn record_surface(&self, why: &mut Vec<Leaf>, label: &str, surface: &[String]) {
+        for w in surface {
+            why.push(Leaf {
+                word: label.to_string(),
+                how: How::Surface,
+                terms: vec![(0, w.clone())],
+                field: self.fields.words,
+                field_name: "words",
+                query: boosted(
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(self.fields.words, w),
+                        IndexRecordOption::Basic,
+                    )),
+                    SURFACE_WEIGHT,
+                ),
+            });
+        }
     }
 
     /// The fields an item searches, with their boosts.

@@ -37,6 +37,8 @@ pub(crate) struct Plan {
     /// The words typed, in order, that the re-rank wants together first: those of a query of
     /// two words or more that is not a question, else none.
     pub(crate) together: Vec<(String, u32)>,
+    /// Every way each word typed can match (`--explain`).
+    pub(crate) leaves: Vec<crate::search::explain::Leaf>,
     /// Set when the user typed text of which nothing is searchable.
     pub(crate) notice: Option<String>,
 }
@@ -74,6 +76,7 @@ pub(crate) fn plan(builder: &QueryBuilder, stats: &Bm25Stats, req: &Request) -> 
         highlight: tq.highlight,
         window: tq.window,
         pairs: tq.pairs,
+        leaves: tq.leaves,
         notice,
     }
 }

@@ -120,7 +120,7 @@ impl Reranker {
 
     /// How many of the best hits are re-ranked: [`TOGETHER_DEPTH`] when the words typed are
     /// looked for together, [`RERANK_DEPTH`] when there is a window, else none.
-    fn reranked(&self) -> usize {
+    pub(crate) fn reranked(&self) -> usize {
         if !self.chain.is_empty() {
             TOGETHER_DEPTH
         } else if self.window.len() >= 2 {

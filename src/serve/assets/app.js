@@ -409,6 +409,27 @@ async function renderArticle(s) {
     ? el('details', { class: 'evidence' }, el('summary', {}, '메타데이터를 찾은 근거 (inspect)'),
       el('dl', {}, Object.entries(a.evidence).map(([k, v]) => row(k, v))))
     : el('p', { class: 'credit' }, '원본 파일이 색인 이후 바뀌었거나 없어서 근거를 보여줄 수 없습니다.');
+  // "왜?": why this article matches the search (fetched when opened: /api/articles/ID?…&explain=1).
+  const why = s.q ? el('details', { class: 'why', id: 'why' }, el('summary', {}, '왜? 이 기사가 이 검색에 나온 이유')) : null;
+  if (why) {
+    why.addEventListener('toggle', async () => {
+      if (!why.open || why.dataset.loaded) return;
+      why.dataset.loaded = '1';
+      const p = searchParams(s);
+      p.set('explain', '1');
+      const out = el('ul', { class: 'why-lines' }, el('li', {}, '…'));
+      why.append(out);
+      try {
+        const r = await fetch('/api/articles/' + encodeURIComponent(s.article) + '?' + p, { headers: { Accept: 'application/json' } });
+        const body = await r.json();
+        if (!r.ok) throw new Error(body.error || r.statusText);
+        const lines = body.explain ? body.explain.text : ['이 기사는 지금의 검색어와 맞지 않습니다.'];
+        out.replaceChildren(...lines.map((t) => el('li', {}, t)));
+      } catch (e) {
+        out.replaceChildren(el('li', {}, e.message));
+      }
+    });
+  }
   const links = [backButton()];
   if (a.original) links.push(el('a', { class: 'button', href: '/api/original/' + encodeURIComponent(a.id), target: '_blank', rel: 'noopener' }, '원본 파일'));
   if (a.url && /^https?:\/\//i.test(a.url)) links.push(el('a', { class: 'button', href: a.url, target: '_blank', rel: 'noopener noreferrer' }, '원문 링크'));
@@ -424,6 +445,7 @@ async function renderArticle(s) {
       row('파일', a.path),
       row('id', a.id)),
     evidence,
+    why,
     el('div', { class: 'body' }, highlighted(a.text, a.highlights)));
   document.title = a.title + ' — kpolicy';
   const firstMark = view.querySelector('mark');
