@@ -54,6 +54,7 @@ index_run() { # BIN NAME
     e=$(date +%s.%N)
     python3 -c "print(f'$2 run: {$e-$s:.1f} s, {$BYTES/1e6/($e-$s):.2f} MB/s, index $(du -sb "$W/idx-$2" | cut -f1) bytes')"
 }
+# RUNS=0 with DUP_COST_DIR: the indexes already there are searched, not made again.
 for r in $(seq "$RUNS"); do
     index_run "$BASE" base
     index_run "$NEW" new

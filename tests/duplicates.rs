@@ -104,6 +104,7 @@ fn three_outlets_copies_fold_into_one_hit_and_template_stories_stay_apart() {
     story.push(hit["id"].as_str().expect("id").to_string());
     story.sort();
     assert_eq!(story, COPIES);
+    assert_eq!(hit["copies"], 2);
     for d in hit["duplicates"].as_array().expect("duplicates") {
         for field in ["id", "title", "source", "date", "path", "url", "similarity"] {
             assert!(d.get(field).is_some(), "duplicate without {field}: {d}");

@@ -129,7 +129,7 @@ pub(super) fn search(out: &mut dyn Write, r: &Response, style: &Style) -> io::Re
             writeln!(
                 out,
                 "   {}",
-                paint(&same_story_line(&h.duplicates), META, c)
+                paint(&same_story_line(&h.duplicates, h.copies), META, c)
             )?;
             for d in &h.duplicates {
                 let line = format!(
@@ -182,8 +182,9 @@ pub(super) fn search(out: &mut dyn Write, r: &Response, style: &Style) -> io::Re
 }
 
 /// `같은 기사 2건 (연합뉴스, 뉴시스)`: how many copies are folded into a hit, and their outlets
-/// (each named once, in the order of the list; four at most).
-pub(crate) fn same_story_line(copies: &[crate::search::Duplicate]) -> String {
+/// (each named once, in the order of the list; four at most). `count`: all the copies, of which
+/// `copies` are listed.
+pub(crate) fn same_story_line(copies: &[crate::search::Duplicate], count: usize) -> String {
     let mut sources: Vec<&str> = Vec::new();
     for d in copies {
         let s = d.source.as_deref().unwrap_or("출처 미상");
@@ -191,11 +192,15 @@ pub(crate) fn same_story_line(copies: &[crate::search::Duplicate]) -> String {
             sources.push(s);
         }
     }
-    let more = if sources.len() > 4 { " …" } else { "" };
+    let more = if sources.len() > 4 || count > copies.len() {
+        " …"
+    } else {
+        ""
+    };
     sources.truncate(4);
     format!(
         "같은 기사 {}건 ({}{more})",
-        copies.len(),
+        count.max(copies.len()),
         sources.join(", ")
     )
 }

@@ -15,7 +15,7 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use tantivy::{DocAddress, DocId, Searcher, TantivyDocument};
 
@@ -35,7 +35,18 @@ pub(crate) struct Groups {
     of: Vec<Vec<u32>>,
     /// Live members of each group, in index order.
     members: Vec<Vec<DocAddress>>,
+    /// Per group, once known: its members first published first, and the id of the first
+    /// (the representative). Saved with the groups; else read from the stored documents the
+    /// first time a search needs it.
+    ordered: Vec<OnceLock<Ordered>>,
 }
+
+/// A group's members first published first, and the representative's id.
+type Ordered = (Vec<DocAddress>, String);
+
+/// Copies listed with a hit at most (`hits[].copies` counts them all): a story can be in
+/// hundreds of outlets' feeds, and each listed copy is a document read.
+pub const MAX_LISTED: usize = 20;
 
 impl Groups {
     /// The groups of the live articles `searcher` sees.
@@ -82,7 +93,12 @@ impl Groups {
             members[g].push(addr);
             of[addr.segment_ord as usize][addr.doc_id as usize] = g as u32;
         }
-        Ok(Groups { of, members })
+        let ordered = (0..members.len()).map(|_| OnceLock::new()).collect();
+        Ok(Groups {
+            of,
+            members,
+            ordered,
+        })
     }
 
     /// The groups of `searcher`'s articles as the indexer saved them beside the index
@@ -98,16 +114,43 @@ impl Groups {
             .iter()
             .map(|s| vec![ALONE; s.max_doc() as usize])
             .collect();
+        if saved.representatives.len() != saved.groups.len() {
+            return None;
+        }
         let mut members = Vec::with_capacity(saved.groups.len());
-        for (g, list) in saved.groups.iter().enumerate() {
+        let mut ordered = Vec::with_capacity(saved.groups.len());
+        for (g, (list, rep)) in saved.groups.iter().zip(saved.representatives).enumerate() {
             let mut addrs = Vec::with_capacity(list.len());
             for &(segment, doc) in list {
                 *of.get_mut(segment as usize)?.get_mut(doc as usize)? = g as u32;
                 addrs.push(DocAddress::new(segment, doc));
             }
-            members.push(addrs);
+            members.push(addrs.clone());
+            ordered.push(OnceLock::from((addrs, rep)));
         }
-        Some(Groups { of, members })
+        Some(Groups {
+            of,
+            members,
+            ordered,
+        })
+    }
+
+    /// The members of group `g` first published first, and its representative's id.
+    fn ordered(&self, searcher: &Searcher, fields: &Fields, g: u32) -> Result<&Ordered> {
+        let slot = &self.ordered[g as usize];
+        if let Some(o) = slot.get() {
+            return Ok(o);
+        }
+        let mut keyed: Vec<(Option<String>, String, DocAddress)> = Vec::new();
+        for &member in &self.members[g as usize] {
+            let doc: TantivyDocument = searcher.doc(member)?;
+            let a = stored_article(&doc, fields);
+            keyed.push((a.date, a.id, member));
+        }
+        keyed.sort_by(|x, y| first_published(&x.0, &x.1).cmp(&first_published(&y.0, &y.1)));
+        let rep = keyed.first().map(|k| k.1.clone()).unwrap_or_default();
+        let _ = slot.set((keyed.into_iter().map(|k| k.2).collect(), rep));
+        Ok(slot.get().expect("set just now"))
     }
 
     /// Number of groups (of two articles or more).
@@ -169,13 +212,16 @@ fn segments_seen(searcher: &Searcher) -> SegmentsSeen {
 /// The groups saved beside the index (`dup-groups.json`): the members of each group as
 /// (segment ordinal, document), for the segments and deletions named.
 const GROUPS_FILE: &str = "dup-groups.json";
-const GROUPS_VERSION: u32 = 1;
+const GROUPS_VERSION: u32 = 2;
 
 #[derive(serde::Serialize, serde::Deserialize)]
 struct SavedGroups {
     version: u32,
     segments: SegmentsSeen,
+    /// Members of each group, first published first.
     groups: Vec<Vec<(u32, u32)>>,
+    /// The id of each group's first published member.
+    representatives: Vec<String>,
 }
 
 /// Forms the groups of the index's last commit and saves them beside it, so that a search
@@ -186,15 +232,19 @@ pub(crate) fn save(kindex: &KIndex) -> Result<()> {
     let reader = kindex.reader()?;
     let searcher = reader.searcher();
     let groups = Groups::of(&searcher)?;
-    let saved = SavedGroups {
+    let mut saved = SavedGroups {
         version: GROUPS_VERSION,
         segments: segments_seen(&searcher),
-        groups: groups
-            .members
-            .iter()
-            .map(|m| m.iter().map(|a| (a.segment_ord, a.doc_id)).collect())
-            .collect(),
+        groups: Vec::with_capacity(groups.count()),
+        representatives: Vec::with_capacity(groups.count()),
     };
+    for g in 0..groups.count() as u32 {
+        let (order, rep) = groups.ordered(&searcher, &kindex.fields, g)?;
+        saved
+            .groups
+            .push(order.iter().map(|a| (a.segment_ord, a.doc_id)).collect());
+        saved.representatives.push(rep.clone());
+    }
     let path = kindex.path.join(GROUPS_FILE);
     let tmp = kindex.path.join(format!("{GROUPS_FILE}.tmp"));
     let write = || -> std::io::Result<()> {
@@ -261,8 +311,9 @@ pub(crate) fn fold(ranked: &[(f32, DocAddress)], groups: &Groups) -> Vec<usize> 
         .collect()
 }
 
-/// Fills in each hit's group (its representative's id) and, when `list` is set, the group's
-/// other members as the hit's duplicates, first published first.
+/// Fills in each hit's group (its representative's id) and, when `list` is set, the number of
+/// the group's other members and the first [`MAX_LISTED`] of them (first published first) as
+/// the hit's duplicates.
 pub(crate) fn attach(
     searcher: &Searcher,
     fields: &Fields,
@@ -271,49 +322,26 @@ pub(crate) fn attach(
     hits: &mut [Hit],
     list: bool,
 ) -> Result<()> {
-    // Representative of each group met, loaded once (an export may hold a whole group).
-    let mut representatives: HashMap<u32, String> = HashMap::new();
-    let mut prints: HashMap<DocAddress, Option<Fingerprint>> = HashMap::new();
-    let mut print = |addr: DocAddress| {
-        prints
-            .entry(addr)
-            .or_insert_with(|| print_at(searcher, addr))
-            .clone()
-    };
     for (hit, &(_, addr)) in hits.iter_mut().zip(page) {
         let Some(g) = groups.group_of(addr) else {
             continue;
         };
+        let (order, representative) = groups.ordered(searcher, fields, g)?;
+        hit.group = Some(representative.clone());
         if !list {
-            if let std::collections::hash_map::Entry::Vacant(slot) = representatives.entry(g) {
-                let mut first: Option<(Option<String>, String)> = None;
-                for &member in &groups.members[g as usize] {
-                    let doc: TantivyDocument = searcher.doc(member)?;
-                    let a = stored_article(&doc, fields);
-                    let earlier = first.as_ref().is_none_or(|(d, id)| {
-                        first_published(&a.date, &a.id) < first_published(d, id)
-                    });
-                    if earlier {
-                        first = Some((a.date, a.id));
-                    }
-                }
-                slot.insert(first.map(|(_, id)| id).unwrap_or_default());
-            }
-            hit.group = representatives.get(&g).cloned();
             continue;
         }
-        let mut copies: Vec<Duplicate> = Vec::new();
-        for &member in &groups.members[g as usize] {
-            if member == addr {
-                continue;
-            }
+        let own = print_at(searcher, addr);
+        let others = order.iter().filter(|&&m| m != addr);
+        hit.copies = order.len().saturating_sub(1);
+        for &member in others.take(MAX_LISTED) {
             let doc: TantivyDocument = searcher.doc(member)?;
             let a = stored_article(&doc, fields);
-            let similarity = match (print(addr), print(member)) {
+            let similarity = match (&own, print_at(searcher, member)) {
                 (Some(x), Some(y)) => (x.shared(&y) * 100.0).round() / 100.0,
                 _ => 0.0,
             };
-            copies.push(Duplicate {
+            hit.duplicates.push(Duplicate {
                 id: a.id,
                 title: a.title,
                 source: a.source,
@@ -323,15 +351,6 @@ pub(crate) fn attach(
                 similarity,
             });
         }
-        copies
-            .sort_by(|x, y| first_published(&x.date, &x.id).cmp(&first_published(&y.date, &y.id)));
-        let own = first_published(&hit.article.date, &hit.article.id);
-        let representative = match copies.first() {
-            Some(c) if first_published(&c.date, &c.id) < own => c.id.clone(),
-            _ => hit.article.id.clone(),
-        };
-        hit.group = Some(representative);
-        hit.duplicates = copies;
     }
     Ok(())
 }

@@ -73,6 +73,7 @@ fn load(
         highlights: snip.highlights,
         group: None,
         duplicates: Vec::new(),
+        copies: 0,
         explain: None,
     })
 }

@@ -100,9 +100,11 @@ pub struct Hit {
     /// The group of copies of one story the article is in, named by the id of its
     /// representative (the member published first); `None` when it has no copy in the index.
     pub group: Option<String>,
-    /// The other copies of the story, folded into this hit (first published first); empty
-    /// when the article has none or when the search does not fold copies.
+    /// The other copies of the story, folded into this hit (first published first; the first
+    /// 20 of them); empty when the article has none or when the search does not fold copies.
     pub duplicates: Vec<Duplicate>,
+    /// How many other copies of the story the index holds (`duplicates` lists the first 20).
+    pub copies: usize,
 }
 
 /// A copy of a hit's story, folded into the hit.

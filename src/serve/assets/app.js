@@ -247,16 +247,17 @@ function hitItem(h, i, s) {
       h.source ? el('span', {}, h.source) : null,
       h.industry.map((x) => el('span', { class: 'tag' }, x))),
     el('p', { class: 'snippet' }, highlighted(h.snippet, h.highlights)),
-    copiesList(h.duplicates || [], s));
+    copiesList(h.duplicates || [], h.copies || 0, s));
 }
 
 // `같은 기사 N건 (연합뉴스, 뉴시스 …)`: the copies of the hit's story folded into it, opened
 // into a list of links to each copy.
-function copiesList(copies, s) {
+function copiesList(copies, count, s) {
   if (!copies.length) return null;
   const sources = [];
   copies.forEach((d) => { const n = d.source || '출처 미상'; if (!sources.includes(n)) sources.push(n); });
-  const label = `같은 기사 ${num(copies.length)}건 (${sources.slice(0, 4).join(', ')}${sources.length > 4 ? ' …' : ''})`;
+  const all = Math.max(count, copies.length);
+  const label = `같은 기사 ${num(all)}건 (${sources.slice(0, 4).join(', ')}${sources.length > 4 || all > copies.length ? ' …' : ''})`;
   // A click inside the list opens the copy, not the hit it is folded into.
   return el('details', { class: 'copies', onclick: (ev) => ev.stopPropagation() },
     el('summary', {}, label),
