@@ -17,6 +17,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex, OnceLock};
 
+use tantivy::columnar::BytesColumn;
 use tantivy::{DocAddress, DocId, Searcher, TantivyDocument};
 
 use super::hit::stored_article;
@@ -46,7 +47,7 @@ type Ordered = (Vec<DocAddress>, String);
 
 /// Copies listed with a hit at most (`hits[].copies` counts them all): a story can be in
 /// hundreds of outlets' feeds, and each listed copy is a document read.
-pub const MAX_LISTED: usize = 20;
+pub const MAX_LISTED: usize = 10;
 
 impl Groups {
     /// The groups of the live articles `searcher` sees.
@@ -263,6 +264,28 @@ pub(crate) fn groups_of(searcher: &Searcher, dir: &Path) -> Result<Groups> {
     }
 }
 
+/// The fingerprint stored for the document at `addr`, with the segments' columns kept in
+/// `columns`.
+fn print_in(
+    columns: &mut HashMap<u32, Option<BytesColumn>>,
+    searcher: &Searcher,
+    addr: DocAddress,
+) -> Option<Fingerprint> {
+    let column = columns
+        .entry(addr.segment_ord)
+        .or_insert_with(|| {
+            searcher
+                .segment_readers()
+                .get(addr.segment_ord as usize)
+                .and_then(|seg| seg.fast_fields().bytes("dup").ok().flatten())
+        })
+        .as_ref()?;
+    let ord = column.term_ords(addr.doc_id).next()?;
+    let mut bytes = Vec::new();
+    column.ord_to_bytes(ord, &mut bytes).ok()?;
+    Fingerprint::decode(&bytes)
+}
+
 /// The fingerprint stored for the document at `addr`.
 fn print_at(searcher: &Searcher, addr: DocAddress) -> Option<Fingerprint> {
     let seg = searcher.segment_readers().get(addr.segment_ord as usize)?;
@@ -322,6 +345,8 @@ pub(crate) fn attach(
     hits: &mut [Hit],
     list: bool,
 ) -> Result<()> {
+    // Each segment's fingerprint column, opened once.
+    let mut columns: HashMap<u32, Option<BytesColumn>> = HashMap::new();
     for (hit, &(_, addr)) in hits.iter_mut().zip(page) {
         let Some(g) = groups.group_of(addr) else {
             continue;
@@ -331,13 +356,13 @@ pub(crate) fn attach(
         if !list {
             continue;
         }
-        let own = print_at(searcher, addr);
+        let own = print_in(&mut columns, searcher, addr);
         let others = order.iter().filter(|&&m| m != addr);
         hit.copies = order.len().saturating_sub(1);
         for &member in others.take(MAX_LISTED) {
             let doc: TantivyDocument = searcher.doc(member)?;
             let a = stored_article(&doc, fields);
-            let similarity = match (&own, print_at(searcher, member)) {
+            let similarity = match (&own, print_in(&mut columns, searcher, member)) {
                 (Some(x), Some(y)) => (x.shared(&y) * 100.0).round() / 100.0,
                 _ => 0.0,
             };

@@ -204,8 +204,10 @@ impl Engine {
                 None => (0..ranked.len()).collect(),
             };
             if kept.len() < want.min(units) && ranked_all >= window {
-                // Copies took the window's places: look further down the ranking.
-                window = window.saturating_mul(4);
+                // Copies took the window's places: look further down the ranking, as far as
+                // the stories found so far say the page needs (at least four times as far).
+                let found = kept.len().max(1);
+                window = window.saturating_mul(want.div_ceil(found).max(2) * 2);
                 if depth_for(window) > depth {
                     depth = depth_for(window);
                     pass = run(depth)?;

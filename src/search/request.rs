@@ -101,9 +101,9 @@ pub struct Hit {
     /// representative (the member published first); `None` when it has no copy in the index.
     pub group: Option<String>,
     /// The other copies of the story, folded into this hit (first published first; the first
-    /// 20 of them); empty when the article has none or when the search does not fold copies.
+    /// 10 of them); empty when the article has none or when the search does not fold copies.
     pub duplicates: Vec<Duplicate>,
-    /// How many other copies of the story the index holds (`duplicates` lists the first 20).
+    /// How many other copies of the story the index holds (`duplicates` lists the first 10).
     pub copies: usize,
 }
 
