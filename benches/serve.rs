@@ -8,6 +8,10 @@
 //! cargo bench --bench serve -- --index /work/bench-data/index --requests 8000 --clients 16
 //! ```
 //!
+//! `--mix feed` sends the same searches as `/feed` (Atom, the 20 newest matches), `--mix dates`
+//! as `/api/search` with date ranges (a year from a day, a month, half a year: the generated
+//! corpus is dated 2018–2024), `--mix all` all three kinds.
+//!
 //! Without `--index` it indexes the five seed articles of `documents/` into a temporary folder
 //! (a smoke run, not a measurement). Not a test: nothing here asserts a time.
 
@@ -23,6 +27,8 @@ struct Opts {
     index: Option<PathBuf>,
     requests: usize,
     clients: usize,
+    /// Which requests: `search` (default), `feed`, `dates` or `all`.
+    mix: String,
 }
 
 fn opts() -> Opts {
@@ -30,6 +36,7 @@ fn opts() -> Opts {
         index: None,
         requests: 4000,
         clients: 16,
+        mix: "search".to_string(),
     };
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
@@ -39,6 +46,7 @@ fn opts() -> Opts {
             ("--index", Some(v)) => o.index = Some(PathBuf::from(v)),
             ("--requests", Some(v)) => o.requests = v.parse().expect("--requests N"),
             ("--clients", Some(v)) => o.clients = v.parse().expect("--clients N"),
+            ("--mix", Some(v)) => o.mix = v,
             // `cargo bench` passes `--bench`; anything else is not ours.
             _ => {
                 i += 1;
@@ -50,24 +58,49 @@ fn opts() -> Opts {
     o
 }
 
-/// The request paths: every query of the bench set, with its region filter, page 1 and 2.
-fn paths(repo: &Path) -> Vec<String> {
+/// Date ranges of `--mix dates`, in turn per query.
+const RANGES: [&str; 3] = [
+    "from=2024-01-01",
+    "from=2023-11-01&to=2023-11-30",
+    "from=2022-01-01&to=2022-06-30",
+];
+
+/// The request paths: every query of the bench set, with its region filter, page 1 and 2 (or,
+/// by `mix`, its feed, or date ranges).
+fn paths(repo: &Path, mix: &str) -> Vec<String> {
     let tsv = std::fs::read_to_string(repo.join("scripts/bench_queries.tsv")).expect("queries");
     let enc = |s: &str| -> String { form_urlencoded::byte_serialize(s.as_bytes()).collect() };
     let mut out = Vec::new();
-    for line in tsv
+    for (n, line) in tsv
         .lines()
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .enumerate()
     {
         let cols: Vec<&str> = line.split('\t').collect();
         let Some(q) = cols.get(1) else { continue };
-        let mut p = format!("/api/search?q={}", enc(q));
+        let mut params = format!("q={}", enc(q));
         if let Some(r) = cols.get(2).filter(|r| !r.is_empty()) {
-            p.push_str(&format!("&region={}", enc(r)));
+            params.push_str(&format!("&region={}", enc(r)));
         }
-        out.push(p.clone());
-        out.push(format!("{p}&offset=10"));
+        if matches!(mix, "search" | "all") {
+            out.push(format!("/api/search?{params}"));
+            out.push(format!("/api/search?{params}&offset=10"));
+        }
+        if matches!(mix, "feed" | "all") {
+            out.push(format!("/feed?{params}"));
+        }
+        if matches!(mix, "dates" | "all") {
+            out.push(format!("/api/search?{params}&{}", RANGES[n % RANGES.len()]));
+            out.push(format!(
+                "/api/search?{params}&{}",
+                RANGES[(n + 1) % RANGES.len()]
+            ));
+        }
     }
+    assert!(
+        !out.is_empty(),
+        "--mix {mix}: use search, feed, dates or all"
+    );
     out
 }
 
@@ -156,7 +189,7 @@ fn main() {
         assert!(start.elapsed() < Duration::from_secs(300), "never ready");
         std::thread::sleep(Duration::from_millis(100));
     }
-    let paths = paths(&repo);
+    let paths = paths(&repo, &o.mix);
     let docs: serde_json::Value = warm
         .get(&format!("{base}/healthz"))
         .call()
@@ -226,7 +259,8 @@ fn main() {
     }
     let shutdown = t.elapsed();
     println!(
-        "kpolicy serve load: index {} ({} documents), {} clients, {} requests over {} distinct searches",
+        "kpolicy serve load ({}): index {} ({} documents), {} clients, {} requests over {} distinct searches",
+        o.mix,
         index.display(),
         docs["documents"],
         o.clients,

@@ -18,6 +18,7 @@
 //! - [`stats`]: what an index holds (documents, size, facet counts).
 //! - [`eval`]: ranking quality on judged corpora.
 //! - [`export`]: the full result list of a search as CSV or JSON.
+//! - [`feed`]: a search as an Atom feed of its newest matches.
 //! - [`serve`]: `kpolicy serve`, the search page and the HTTP API over the same [`search`].
 //! - [`cli`]: argument parsing and resolution, the commands, one printer.
 
@@ -29,6 +30,7 @@ pub mod dedup;
 pub mod error;
 pub mod eval;
 pub mod export;
+pub mod feed;
 pub mod index;
 pub mod indexer;
 pub mod ingest;

@@ -389,6 +389,144 @@ fn an_open_page_shows_new_articles_for_its_search() {
         .click()
         .expect("click");
     until(&tab, "four hits", &hits_shown(4));
+    // The article that arrived is marked "새 기사", the others are not.
+    until(
+        &tab,
+        "a new mark",
+        "document.querySelectorAll('#hits .hit.new').length === 1",
+    );
+    assert_eq!(
+        eval(&tab, "document.querySelector('#hits .hit.new').dataset.id + ' ' + document.querySelector('#hits .hit.new .badge').textContent"),
+        "300_new.txt 새 기사"
+    );
+    // The next visit to the search has seen it: no marks.
+    search_page(&tab, &s.base, "바이오·백신", 4);
+    assert_eq!(
+        eval(&tab, "document.querySelectorAll('#hits .hit.new').length"),
+        0
+    );
+}
+
+#[test]
+fn dates_month_chart_feed_and_new_since_last_visit_in_a_real_browser() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    support::corpus(&dir.path().join("docs"));
+    let s = Server::start_in(
+        dir,
+        &["--index", "idx", "--watch", "docs", "--debounce", "100"],
+    );
+    let b = browser(1280, 1000);
+    let tab = b.new_tab().expect("tab");
+    tab.set_default_timeout(WAIT);
+    search_page(&tab, &s.base, "바이오·백신", 3);
+    // The feed of the search: the 구독 link and the page's alternate link, an Atom feed.
+    let q = enc("바이오·백신");
+    assert_eq!(
+        eval(&tab, "document.querySelector('#feed').getAttribute('href')"),
+        format!("/feed?q={q}")
+    );
+    assert_eq!(
+        eval(&tab, "document.querySelector('link[rel=alternate][type=\"application/atom+xml\"]').getAttribute('href')"),
+        format!("/feed?q={q}")
+    );
+    eval(&tab, "window.feedCheck = null; fetch(document.querySelector('#feed').href).then(async r => { const x = new DOMParser().parseFromString(await r.text(), 'application/xml'); window.feedCheck = r.headers.get('content-type') + ' ' + x.documentElement.namespaceURI + ' ' + x.querySelectorAll('entry').length; })");
+    until(&tab, "the feed fetched", "window.feedCheck !== null");
+    assert_eq!(
+        eval(&tab, "window.feedCheck"),
+        "application/atom+xml; charset=utf-8 http://www.w3.org/2005/Atom 3"
+    );
+
+    // A custom range: the dated articles in it, what it left out, a month chart.
+    eval(&tab, "document.querySelector('#from').value = '2021-05-01'; document.querySelector('#to').value = '2022-09-30'; document.querySelector('#date-form').requestSubmit()");
+    until(&tab, "two dated hits", &hits_shown(2));
+    assert!(
+        url(&tab).contains("from=2021-05-01&to=2022-09-30"),
+        "{}",
+        url(&tab)
+    );
+    until(
+        &tab,
+        "undated note",
+        "!document.querySelector('#undated').hidden",
+    );
+    assert!(eval(&tab, "document.querySelector('#undated').textContent")
+        .as_str()
+        .unwrap_or("")
+        .contains("1건"));
+    until(
+        &tab,
+        "month chart",
+        "document.querySelector('#chart-title').textContent === '월별 기사'",
+    );
+    assert_eq!(
+        eval(
+            &tab,
+            "document.querySelectorAll('#years-chart rect[data-month]').length"
+        ),
+        17
+    );
+    assert_eq!(
+        eval(&tab, "document.querySelector('#years-chart rect[data-month=\"2021-05\"]').getAttribute('aria-label')"),
+        "2021년 5월 1건"
+    );
+    assert!(
+        eval(&tab, "document.querySelector('#feed').getAttribute('href')")
+            .as_str()
+            .unwrap_or("")
+            .contains("from=2021-05-01&to=2022-09-30")
+    );
+    shot(&tab, "8-date-range");
+    // A month's bar narrows the range to it.
+    eval(&tab, "document.querySelector('#years-chart rect[data-month=\"2022-09\"]').dispatchEvent(new MouseEvent('click', {bubbles: true}))");
+    until(&tab, "one month", &hits_shown(1));
+    assert!(
+        url(&tab).contains("from=2022-09-01&to=2022-09-30"),
+        "{}",
+        url(&tab)
+    );
+    // A quick range: from a day before today, open-ended; its chip names it.
+    tab.find_element("#quick-ranges button[data-range='year']")
+        .expect("1년")
+        .click()
+        .expect("click");
+    until(&tab, "quick range chip", "Array.from(document.querySelectorAll('#chips .chip')).some(c => c.textContent.startsWith('1년'))");
+    assert!(!url(&tab).contains("to="), "{}", url(&tab));
+    // Back to all dates: the year chart.
+    search_page(&tab, &s.base, "바이오·백신", 3);
+    until(
+        &tab,
+        "year chart",
+        "document.querySelector('#chart-title').textContent === '연도별 기사'",
+    );
+
+    // New since the last visit: an article indexed after it is marked on the next visit.
+    std::thread::sleep(Duration::from_millis(1100)); // indexing times are whole seconds
+    std::fs::write(
+        s.path("docs/301_new.txt"),
+        "전남도, 바이오·백신 실증센터 개소\n입력 2025-03-04\n\n전라남도는 4일 화순에서 바이오 백신 실증센터를 열었다.\n",
+    )
+    .expect("write");
+    let start = Instant::now();
+    while s.json(&format!("/api/search?q={q}"))["total"] != 4 {
+        assert!(start.elapsed() < WAIT, "never indexed; log:\n{}", s.log());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    search_page(&tab, &s.base, "바이오·백신", 4);
+    until(
+        &tab,
+        "a new mark",
+        "document.querySelectorAll('#hits .hit.new').length === 1",
+    );
+    assert_eq!(
+        eval(&tab, "document.querySelector('#hits .hit.new').dataset.id"),
+        "301_new.txt"
+    );
+    shot(&tab, "9-new-since");
+    search_page(&tab, &s.base, "바이오·백신", 4);
+    assert_eq!(
+        eval(&tab, "document.querySelectorAll('#hits .hit.new').length"),
+        0
+    );
 }
 
 /// Copies of one story (issue 23): one hit with "같은 기사 2건 (…)" that opens to the copies,

@@ -125,9 +125,16 @@ pub(crate) struct SearchArgs {
     /// Only articles of this year or earlier.
     #[arg(long, value_name = "YEAR")]
     pub(crate) until: Option<i32>,
-    /// Number of hits to show.
-    #[arg(long, short = 'n', default_value_t = crate::search::DEFAULT_LIMIT)]
-    pub(crate) limit: usize,
+    /// Only articles dated on or after this day (YYYY-MM-DD; YYYY-MM or YYYY: its first day).
+    /// Articles without a full date are left out by a date range.
+    #[arg(long, value_name = "DATE")]
+    pub(crate) from: Option<String>,
+    /// Only articles dated on or before this day (YYYY-MM-DD; YYYY-MM or YYYY: its last day).
+    #[arg(long, value_name = "DATE")]
+    pub(crate) to: Option<String>,
+    /// Number of hits to show (default 10; entries of --format atom: 20).
+    #[arg(long, short = 'n')]
+    pub(crate) limit: Option<usize>,
     /// Skip this many hits (paging).
     #[arg(long, default_value_t = 0)]
     pub(crate) offset: usize,
@@ -148,10 +155,13 @@ pub(crate) struct SearchArgs {
     /// Order of the hits: relevance (best match first) or newest (latest date first).
     #[arg(long, value_name = "ORDER", default_value = "relevance", value_parser = ["relevance", "newest"])]
     pub(crate) sort: String,
-    /// Output format: text, json (as --json) or csv (every match: --limit and --offset do
-    /// not apply).
+    /// Output format: text, json (as --json), csv (every match: --limit and --offset do
+    /// not apply) or atom (a feed of the newest matches, --limit of them, default 20).
     #[arg(long, value_enum, conflicts_with = "json")]
     pub(crate) format: Option<OutputFormat>,
+    /// With --format atom: the address of the `kpolicy serve` the entries link to.
+    #[arg(long, value_name = "URL", default_value = crate::feed::DEFAULT_BASE_URL)]
+    pub(crate) base_url: String,
 }
 
 /// Output format of `kpolicy search`.
@@ -160,6 +170,7 @@ pub(crate) enum OutputFormat {
     Text,
     Json,
     Csv,
+    Atom,
 }
 
 #[derive(Debug, Args)]
@@ -180,6 +191,10 @@ pub(crate) struct ServeArgs {
     /// With --watch: wait this long after the last change before indexing (milliseconds).
     #[arg(long, value_name = "MS", default_value_t = 300)]
     pub(crate) debounce: u64,
+    /// Every request must carry the access token in this file (one line; see README, "A
+    /// server a team can share"). Without it, the environment variable KPOLICY_TOKEN is used.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) token_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

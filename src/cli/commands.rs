@@ -73,6 +73,7 @@ pub(super) fn index(res: &Resources, printer: &Printer, t: IndexTask) -> Result<
 }
 
 pub(super) fn search(res: &Resources, printer: &Printer, t: SearchTask) -> Result<Outcome> {
+    let committed = t.kindex.updated()?;
     let engine = Engine::new(t.kindex, &t.analyzer, res);
     if t.format == OutputFormat::Csv {
         // Every match, not one page.
@@ -85,7 +86,14 @@ pub(super) fn search(res: &Resources, printer: &Printer, t: SearchTask) -> Resul
         });
     }
     let resp = engine.search(&t.request)?;
-    if t.format == OutputFormat::Json {
+    if t.format == OutputFormat::Atom {
+        let links = crate::feed::Links {
+            base: &t.base_url,
+            committed,
+        };
+        let feed = crate::feed::atom(&t.request, &resp, &links);
+        printer.text(|out| out.write_all(feed.as_bytes()))?;
+    } else if t.format == OutputFormat::Json {
         printer.json(&resp)?;
     } else {
         printer.text(|out| render::search(out, &resp, &printer.style))?;

@@ -57,6 +57,8 @@ pub(crate) struct SearchTask {
     pub kindex: KIndex,
     pub request: Request,
     pub format: args::OutputFormat,
+    /// `--base-url`: where the links of an Atom feed point.
+    pub base_url: String,
 }
 
 pub(crate) struct AnalyzeTask {
@@ -220,31 +222,44 @@ fn search_task(
             })
         })
         .collect::<Result<Vec<_>>>()?;
+    let (from, to) = search::date_range(a.from.as_deref(), a.to.as_deref(), |which, value| {
+        format!("--{which} {value}")
+    })
+    .map_err(Error::Usage)?;
+    let format = match a.format {
+        Some(f) => f,
+        None if a.json => args::OutputFormat::Json,
+        None => args::OutputFormat::Text,
+    };
     let kindex = open_for_search(res, printer, &analyzer, &a.index.index)?;
+    let request = Request {
+        query: a.query.join(" "),
+        regions,
+        mentioned: a.mentioned,
+        industries,
+        years,
+        since: a.since,
+        until: a.until,
+        from,
+        to,
+        limit: a.limit.unwrap_or(search::DEFAULT_LIMIT),
+        offset: a.offset,
+        any: a.any,
+        lean: false,
+        sort: a.sort.parse()?,
+        explain: a.explain,
+        no_collapse: a.no_collapse,
+    };
     Ok(SearchTask {
-        request: Request {
-            query: a.query.join(" "),
-            regions,
-            mentioned: a.mentioned,
-            industries,
-            years,
-            since: a.since,
-            until: a.until,
-            limit: a.limit,
-            offset: a.offset,
-            any: a.any,
-            lean: false,
-            sort: a.sort.parse()?,
-            no_collapse: a.no_collapse,
-            explain: a.explain,
+        request: if format == args::OutputFormat::Atom {
+            crate::feed::request(request, a.limit)
+        } else {
+            request
         },
         analyzer,
         kindex,
-        format: match a.format {
-            Some(f) => f,
-            None if a.json => args::OutputFormat::Json,
-            None => args::OutputFormat::Text,
-        },
+        format,
+        base_url: a.base_url,
     })
 }
 
@@ -317,7 +332,22 @@ fn serve_options(a: args::ServeArgs) -> Result<crate::serve::Options> {
     // As for `search`: the default index is built from documents/ when it is missing.
     let build_from = (index == Path::new(DEFAULT_INDEX) && Path::new(DEFAULT_DOCUMENTS).is_dir())
         .then(|| PathBuf::from(DEFAULT_DOCUMENTS));
+    let token = match &a.token_file {
+        Some(file) => {
+            let from = format!("--token-file {}", file.display());
+            let text = std::fs::read_to_string(file)
+                .map_err(|e| Error::Usage(format!("{from}: cannot read it: {e}")))?;
+            Some(crate::serve::auth::check_token(&text, &from).map_err(Error::Usage)?)
+        }
+        None => match std::env::var("KPOLICY_TOKEN") {
+            Ok(t) => {
+                Some(crate::serve::auth::check_token(&t, "KPOLICY_TOKEN").map_err(Error::Usage)?)
+            }
+            Err(_) => None,
+        },
+    };
     Ok(crate::serve::Options {
+        token,
         index,
         addr: std::net::SocketAddr::new(host, a.port),
         watch: a.watch.as_deref().map(corpus_dirs).transpose()?,

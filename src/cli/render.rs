@@ -83,8 +83,21 @@ pub(super) fn search(out: &mut dyn Write, r: &Response, style: &Style) -> io::Re
     if let Some(n) = &r.notice {
         writeln!(out, "{}", paint(&format!("note: {n}"), DIM, c))?;
     }
+    let undated = r.undated_excluded.filter(|&n| n > 0).map(|n| {
+        format!(
+            "note: {n} {} without a date left out by the date range",
+            if n == 1 {
+                "matching article"
+            } else {
+                "matching articles"
+            }
+        )
+    });
     if r.total == 0 {
         writeln!(out, "no documents match {:?}", r.query)?;
+        if let Some(u) = &undated {
+            writeln!(out, "{}", paint(u, DIM, c))?;
+        }
         return Ok(());
     }
     for h in &r.hits {
@@ -177,6 +190,9 @@ pub(super) fn search(out: &mut dyn Write, r: &Response, style: &Style) -> io::Re
             "{}",
             paint("counts below are articles (every copy counts)", DIM, c)
         )?;
+    }
+    if let Some(u) = &undated {
+        writeln!(out, "{}", paint(u, DIM, c))?;
     }
     facets(out, &r.facets, c)
 }

@@ -15,5 +15,5 @@ mod store;
 
 pub(crate) use doc::KDoc;
 pub(crate) use schema::{parse_year, Fields, KEY_SEP, UNKNOWN};
-pub(crate) use store::{FileState, DEFAULT_WRITER_MEMORY};
+pub(crate) use store::{now_secs, FileState, DEFAULT_WRITER_MEMORY};
 pub use store::{KIndex, Stats};

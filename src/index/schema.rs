@@ -11,7 +11,7 @@ use crate::analysis::TOKENIZER_NAME;
 
 /// Version of the schema *and* the analysis that produced the terms. Bump it whenever either
 /// changes: an index made with another value must be rebuilt.
-pub(crate) const INDEX_FORMAT: &str = "kpolicy-index-10";
+pub(crate) const INDEX_FORMAT: &str = "kpolicy-index-11";
 
 /// Facet value for a missing year or region.
 pub(crate) const UNKNOWN: &str = "unknown";
@@ -38,6 +38,14 @@ pub(crate) struct Fields {
     pub date: Field,
     pub year: Field,
     pub year_facet: Field,
+    /// The publication day as a number (`20261101`, [`crate::search::Day::key`]) for date
+    /// ranges; 0 when the article has no full date, which no range includes.
+    pub day: Field,
+    /// Publication month (`/2026-11`) for the month chart; absent without a full date.
+    pub month: Field,
+    /// When this version of the article was written to the index (unix seconds): what is
+    /// new since a user last looked, and the `updated` time of its feed entry.
+    pub indexed_at: Field,
     pub region: Field,
     pub mentioned: Field,
     pub industry: Field,
@@ -89,6 +97,10 @@ pub(crate) fn schema() -> (Schema, Fields) {
         date: b.add_text_field("date", STRING | STORED),
         year: b.add_i64_field("year", INDEXED | STORED | FAST),
         year_facet: b.add_facet_field("year_facet", FacetOptions::default()),
+        // Fast too: "newest first" (and so every feed) orders by it without loading documents.
+        day: b.add_i64_field("day", INDEXED | FAST),
+        month: b.add_facet_field("month", FacetOptions::default()),
+        indexed_at: b.add_u64_field("indexed_at", STORED | FAST),
         region: b.add_facet_field("region", FacetOptions::default().set_stored()),
         mentioned: b.add_facet_field("mentioned", FacetOptions::default().set_stored()),
         industry: b.add_facet_field("industry", FacetOptions::default().set_stored()),

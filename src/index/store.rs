@@ -138,6 +138,11 @@ impl KIndex {
             .and_then(|p| serde_json::from_str(p).ok()))
     }
 
+    /// When the last commit was made (unix seconds), from its payload.
+    pub fn updated(&self) -> Result<Option<u64>> {
+        Ok(self.commit_info()?.map(|i| i.updated))
+    }
+
     /// A reader that sees the last commit. Opened once per process; each call reads
     /// `meta.json` and reloads the reader only when it changed since the last load (a commit),
     /// so a long-lived engine sees what writers committed. A reload opens every segment again
@@ -343,7 +348,7 @@ fn dir_size(path: &Path) -> u64 {
 }
 
 /// Seconds since the epoch.
-fn now_secs() -> u64 {
+pub(crate) fn now_secs() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())

@@ -8,7 +8,7 @@ use tantivy::{IndexWriter, Term};
 
 use super::document::document;
 use crate::error::{Error, Result};
-use crate::index::{KDoc, KIndex};
+use crate::index::{now_secs, KDoc, KIndex};
 use crate::ingest::Article;
 
 /// Documents between two commits: a kill loses at most this much work.
@@ -55,8 +55,9 @@ impl<'w> Committer<'w> {
         let fields = &self.kindex.fields;
         self.writer
             .delete_term(Term::from_field_text(fields.file_key, file_key));
+        let now = now_secs();
         for a in articles {
-            self.add(document(fields, a, mtime, size))?;
+            self.add(document(fields, a, mtime, size, now))?;
         }
         self.maybe_commit()
     }
@@ -66,7 +67,7 @@ impl<'w> Committer<'w> {
         let fields = &self.kindex.fields;
         self.writer
             .delete_term(Term::from_field_text(fields.key, &article.key));
-        self.add(document(fields, article, 0, 0))?;
+        self.add(document(fields, article, 0, 0, now_secs()))?;
         self.maybe_commit()
     }
 

@@ -8,9 +8,11 @@ use tantivy::tokenizer::{PreTokenizedString, Token};
 use crate::dedup::Fingerprint;
 use crate::index::{Fields, KDoc, UNKNOWN};
 use crate::ingest::Article;
+use crate::search::Day;
 
-/// The document for `a`; `mtime` and `size` are the input file's (0 for streams).
-pub(super) fn document(f: &Fields, a: &Article, mtime: u64, size: u64) -> KDoc {
+/// The document for `a`; `mtime` and `size` are the input file's (0 for streams), `indexed_at`
+/// the time it is written (unix seconds).
+pub(super) fn document(f: &Fields, a: &Article, mtime: u64, size: u64, indexed_at: u64) -> KDoc {
     let mut doc = KDoc::default();
     doc.add_text(f.key, &a.key);
     doc.add_text(f.file_key, &a.file_key);
@@ -45,6 +47,14 @@ pub(super) fn document(f: &Fields, a: &Article, mtime: u64, size: u64) -> KDoc {
     if let Some(d) = &a.meta.date {
         doc.add_text(f.date, d);
     }
+    match a.meta.date.as_deref().and_then(Day::of_stored) {
+        Some(day) => {
+            doc.add_i64(f.day, day.key());
+            doc.add_facet(f.month, Facet::from_path([day.month_name()]));
+        }
+        None => doc.add_i64(f.day, 0),
+    }
+    doc.add_u64(f.indexed_at, indexed_at);
     match a.meta.year {
         Some(y) => {
             doc.add_i64(f.year, y as i64);

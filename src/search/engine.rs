@@ -8,7 +8,7 @@
 
 use std::sync::Arc;
 
-use tantivy::collector::TopDocs;
+use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{AllQuery, EnableScoring, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::Term;
@@ -97,7 +97,7 @@ impl Engine {
         };
         let page = |top: Vec<(f32, tantivy::DocAddress)>, limit: usize| {
             if newest {
-                let ordered = newest::order(&searcher, fields, top, limit)?;
+                let ordered = newest::order(&searcher, top, limit)?;
                 Ok::<_, crate::error::Error>(ordered.into_iter().take(limit).collect::<Vec<_>>())
             } else {
                 reranker.page(&searcher, top, 0, limit)
@@ -217,6 +217,17 @@ impl Engine {
             let kept: Vec<usize> = kept.into_iter().skip(offset).take(limit).collect();
             let top: Vec<_> = kept.iter().map(|&i| ranked[i]).collect();
             let facets = pass.facets(facet_slot);
+            // What the date range left out for want of a date, counted like the total.
+            let undated_excluded = match &plan.undated {
+                Some(u) => {
+                    let mut n = searcher.search(u.strict.as_ref(), &Count)?;
+                    if let (RELAXED, Some(relaxed)) = (facet_slot, &u.relaxed) {
+                        n = searcher.search(relaxed.as_ref(), &Count)?;
+                    }
+                    Some(n)
+                }
+                None => None,
+            };
             let mut hits =
                 super::hit::load_page(&searcher, fields, &top, offset, &plan.highlight, req.lean)?;
             if let Some(g) = grouped {
@@ -258,6 +269,7 @@ impl Engine {
                 hits,
                 facets,
                 notice,
+                undated_excluded,
             });
         }
     }

@@ -115,6 +115,7 @@ pub(crate) fn stored_article(doc: &TantivyDocument, f: &Fields) -> StoredArticle
             .collect(),
         source: text(f.source),
         url: text(f.url),
+        indexed_at: doc.get_first(f.indexed_at).and_then(|v| v.as_u64()),
     }
 }
 

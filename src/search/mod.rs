@@ -14,9 +14,11 @@
 //!   weight with its reason (`rank/weights.rs`);
 //! - `hit` and [`snippet`]: the page's documents and the passage shown for each;
 //! - `explain`: why a hit ranks where it does (`--explain`).
+//! - `day`: the calendar [`Day`] of date ranges (`--from`/`--to`).
 
 mod collapse;
 mod collect;
+mod day;
 mod engine;
 mod explain;
 mod hit;
@@ -28,6 +30,7 @@ pub mod snippet;
 
 pub(crate) use collapse::save as save_groups;
 pub use collapse::StoryCopies;
+pub use day::{date_range, rfc3339, Day, End};
 pub use engine::{all_facets, group_counts, story_copies, Engine};
 pub use explain::{Explanation, How, Match, WordMatch};
 pub use plan::resolve_filters;

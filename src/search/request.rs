@@ -10,6 +10,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::Day;
+
 /// Hits shown unless `--limit` says otherwise.
 pub const DEFAULT_LIMIT: usize = 10;
 
@@ -27,6 +29,11 @@ pub struct Request {
     pub years: Vec<Option<i32>>,
     pub since: Option<i32>,
     pub until: Option<i32>,
+    /// Only articles dated on or after this day (`--from`); articles without a full date are
+    /// left out by any date range.
+    pub from: Option<Day>,
+    /// Only articles dated on or before this day (`--to`).
+    pub to: Option<Day>,
     pub limit: usize,
     pub offset: usize,
     /// Any word may match instead of all words.
@@ -83,6 +90,9 @@ pub struct StoredArticle {
     pub industry: Vec<String>,
     pub source: Option<String>,
     pub url: Option<String>,
+    /// When this version of the article was written to the index (unix seconds; `null` for
+    /// an index made before kpolicy recorded it).
+    pub indexed_at: Option<u64>,
 }
 
 /// One hit as users see it (and as `--json` prints it: the article's fields inline).
@@ -130,6 +140,8 @@ pub struct Facets {
     pub mentioned: BTreeMap<String, u64>,
     pub year: BTreeMap<String, u64>,
     pub industry: BTreeMap<String, u64>,
+    /// Counts per publication month (`2026-11`) of the articles with a full date.
+    pub month: BTreeMap<String, u64>,
 }
 
 /// A search result.
@@ -150,4 +162,15 @@ pub struct Response {
     /// Set when the query had to be read differently than typed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notice: Option<String>,
+    /// With a date range (`from`/`to`): how many articles the query and the other filters
+    /// match that have no full date, and which the range therefore leaves out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub undated_excluded: Option<usize>,
+}
+
+impl Request {
+    /// Whether a date range (`from`, `to`) is set.
+    pub fn has_date_range(&self) -> bool {
+        self.from.is_some() || self.to.is_some()
+    }
 }

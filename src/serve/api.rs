@@ -92,7 +92,7 @@ impl Params {
         self.all(key).pop()
     }
 
-    fn number<T: std::str::FromStr>(&self, key: &str) -> Result<Option<T>, ApiError> {
+    pub(crate) fn number<T: std::str::FromStr>(&self, key: &str) -> Result<Option<T>, ApiError> {
         self.one(key)
             .map(|v| {
                 v.parse()
@@ -112,7 +112,7 @@ impl Params {
     }
 
     /// The search request these parameters ask for; an unknown region, industry or sort, a
-    /// bad number or a too long query is the caller's mistake (400).
+    /// bad number or date, or a too long query is the caller's mistake (400).
     pub fn request(&self, res: &Resources) -> Result<Request, ApiError> {
         let query = self.one("q").unwrap_or_default();
         if query.chars().count() > MAX_QUERY_CHARS {
@@ -141,6 +141,12 @@ impl Params {
                 "year cannot be used with since or until (as --year with --since/--until)",
             ));
         }
+        let (from, to) = search::date_range(
+            self.one("from").as_deref(),
+            self.one("to").as_deref(),
+            |which, value| format!("{which}={value}"),
+        )
+        .map_err(ApiError::bad)?;
         let sort: Sort = match self.one("sort") {
             Some(s) => s.parse()?,
             None => Sort::default(),
@@ -153,6 +159,8 @@ impl Params {
             years,
             since,
             until,
+            from,
+            to,
             limit: self
                 .number("limit")?
                 .unwrap_or(DEFAULT_LIMIT)
@@ -186,6 +194,9 @@ mod tests {
         assert!(r.mentioned && !r.any);
         assert_eq!((r.limit, r.offset, r.sort), (5, 10, Sort::Newest));
         assert_eq!(req("limit=1000000000").expect("ok").limit, MAX_LIMIT);
+        let r = req("from=2026-11&to=2026-11").expect("ok");
+        let days = (r.from.map(|d| d.to_string()), r.to.map(|d| d.to_string()));
+        assert_eq!(days, (Some("2026-11-01".into()), Some("2026-11-30".into())));
         assert_eq!(req("").expect("ok").limit, DEFAULT_LIMIT);
         assert!(!req("").expect("ok").no_collapse, "copies fold by default");
         assert!(!req("collapse=1").expect("ok").no_collapse);
@@ -205,6 +216,16 @@ mod tests {
             ("any=maybe", "expected true or false"),
             ("collapse=2", "expected true or false"),
             ("year=2020&since=2019", "cannot be used"),
+            ("from=2026-13-01", "from=2026-13-01: there is no month 13"),
+            ("to=2026-02-30", "to=2026-02-30: 2026-02 has no day 30"),
+            (
+                "from=yesterday",
+                "from=yesterday: expected a date such as 2026-11-01",
+            ),
+            (
+                "from=2026-12-01&to=2026-11-30",
+                "from=2026-12-01 is after to=2026-11-30",
+            ),
         ] {
             let e = req(q).expect_err(q);
             assert_eq!(e.status, StatusCode::BAD_REQUEST, "{q}");

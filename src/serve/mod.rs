@@ -2,6 +2,7 @@
 //!
 //! - [`state`]: the one adapter between the server and the library (index, engine, articles);
 //! - [`api`]: query-string parameters → search requests, errors as JSON;
+//! - [`auth`]: the access token of a shared server (`--token-file`);
 //! - [`map`]: the 시·도 boundaries as SVG paths for the page's map;
 //! - [`watch`]: `--watch`, the incremental indexing of `kpolicy watch` inside the server.
 //!
@@ -11,7 +12,9 @@
 //! `nosniff`; article text reaches the page as JSON and is put into it as text, never as markup.
 
 pub mod api;
+pub mod auth;
 pub mod map;
+mod openapi;
 pub mod state;
 mod watch;
 
@@ -22,9 +25,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::{Path as UrlPath, RawQuery, State};
-use axum::http::{header, HeaderValue, StatusCode, Uri};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, MethodRouter};
 use axum::{Json, Router};
 
 use crate::analysis::Analyzer;
@@ -68,6 +71,9 @@ pub struct Options {
     pub debounce: Duration,
     /// Build a missing (or incompatible) index from this folder while the API answers 503.
     pub build_from: Option<PathBuf>,
+    /// The access token every request must carry (`--token-file`, `KPOLICY_TOKEN`); none:
+    /// open to whoever reaches the address.
+    pub token: Option<String>,
 }
 
 /// Runs the server until Ctrl-C (or SIGTERM).
@@ -150,11 +156,12 @@ pub fn run(res: Resources, o: Options) -> Result<()> {
         phase,
         map_json: Arc::new(map_json),
     };
+    let auth = auth::Auth::new(o.token.as_deref());
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .thread_name("kpolicy-serve")
         .build()?;
-    let served = rt.block_on(serve(app, o.addr));
+    let served = rt.block_on(serve(app, auth, o.addr));
     stop.store(true, Ordering::SeqCst);
     if let Some(handle) = worker {
         if o.watch.is_some() {
@@ -168,21 +175,25 @@ pub fn run(res: Resources, o: Options) -> Result<()> {
     Ok(())
 }
 
-async fn serve(app: App, addr: SocketAddr) -> Result<()> {
+async fn serve(app: App, auth: auth::Auth, addr: SocketAddr) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| Error::Usage(format!("cannot listen on {addr}: {e}")))?;
     let local = listener.local_addr()?;
-    if !addr.ip().is_loopback() {
+    if auth.required() {
+        eprintln!("kpolicy serve: every request needs the access token (log in at /login)");
+    } else if !addr.ip().is_loopback() {
         eprintln!(
-            "kpolicy serve: warning: listening on {} — the indexed articles are readable by anyone who can reach this machine on the network",
+            "kpolicy serve: warning: listening on {} without --token-file — the indexed articles are readable by anyone who can reach this machine on the network",
             addr.ip()
         );
     }
     // The address on stdout (port 0 picks a free port: scripts and tests read it here).
     println!("http://{local}/");
     eprintln!("kpolicy serve: http://{local}/ (Ctrl-C to stop)");
-    axum::serve(listener, router(app))
+    // The client's address is the key of the failed-token rate limit.
+    let service = router(app, auth).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     Ok(())
@@ -253,29 +264,78 @@ fn list(dirs: &[PathBuf]) -> String {
         .join(", ")
 }
 
-fn router(app: App) -> Router {
-    Router::new()
-        .route("/", get(page))
-        .route(
+/// One route: its path (axum's syntax), the methods it answers and its handlers.
+struct Route {
+    path: &'static str,
+    /// Read by the tests that hold the router and the OpenAPI document to each other.
+    #[cfg_attr(not(test), allow(dead_code))]
+    methods: &'static [&'static str],
+    handler: MethodRouter<App>,
+}
+
+/// Every route of the server. The router is made from this list, and `GET /api/openapi.json`
+/// describes it; a test holds the two to each other and checks the methods against the
+/// router's answers.
+fn routes(auth: &auth::Auth) -> Vec<Route> {
+    let route = |path, methods, handler| Route {
+        path,
+        methods,
+        handler,
+    };
+    vec![
+        route("/", &["GET"], get(page)),
+        route(
             "/assets/app.js",
+            &["GET"],
             get(|| asset("text/javascript; charset=utf-8", APP_JS)),
-        )
-        .route(
+        ),
+        route(
             "/assets/app.css",
+            &["GET"],
             get(|| asset("text/css; charset=utf-8", APP_CSS)),
-        )
-        .route("/assets/map.json", get(map_json))
-        .route("/healthz", get(healthz))
-        .route("/api/search", get(search).post(search_form))
-        .route("/api/facets", get(facets))
-        .route("/api/stats", get(stats))
-        .route("/api/export", get(export))
-        .route("/api/articles/{*id}", get(article))
-        .route("/api/original/{*id}", get(original))
+        ),
+        route("/assets/map.json", &["GET"], get(map_json)),
+        route("/healthz", &["GET"], get(healthz)),
+        route(
+            "/api/search",
+            &["GET", "POST"],
+            get(search).post(search_form),
+        ),
+        route("/api/facets", &["GET"], get(facets)),
+        route("/api/stats", &["GET"], get(stats)),
+        route("/api/export", &["GET"], get(export)),
+        route("/api/articles/{*id}", &["GET"], get(article)),
+        route("/api/original/{*id}", &["GET"], get(original)),
+        route("/api/openapi.json", &["GET"], get(openapi_json)),
+        route("/feed", &["GET"], get(feed)),
+        route(
+            "/login",
+            &["GET", "POST"],
+            get(auth::login_form)
+                .post(auth::login)
+                .with_state(auth.clone()),
+        ),
+    ]
+}
+
+fn router(app: App, auth: auth::Auth) -> Router {
+    routes(&auth)
+        .into_iter()
+        .fold(Router::new(), |r, route| r.route(route.path, route.handler))
         .fallback(not_found)
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
+        .layer(axum::middleware::from_fn_with_state(auth, auth::require))
         .layer(axum::middleware::map_response(security_headers))
         .with_state(app)
+}
+
+/// `GET /api/openapi.json`: the OpenAPI 3 description of every route.
+async fn openapi_json() -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        openapi::DOCUMENT,
+    )
+        .into_response()
 }
 
 async fn security_headers(mut r: Response) -> Response {
@@ -296,8 +356,57 @@ async fn security_headers(mut r: Response) -> Response {
     r
 }
 
-async fn page() -> Response {
-    asset("text/html; charset=utf-8", INDEX_HTML).await
+/// The page, with the feed of the search in its address as the page's
+/// `<link rel="alternate" type="application/atom+xml">` (feed readers find it there without
+/// running the script, which keeps it current as the search changes).
+async fn page(RawQuery(q): RawQuery) -> Response {
+    let feed = feed_path(q.as_deref());
+    let html = if feed == "/feed" {
+        INDEX_HTML.to_string()
+    } else {
+        let href = feed.replace('&', "&amp;").replace('"', "&quot;");
+        INDEX_HTML.replace(
+            "href=\"/feed\" id=\"feed-link\"",
+            &format!("href=\"{href}\" id=\"feed-link\""),
+        )
+    };
+    (
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        html,
+    )
+        .into_response()
+}
+
+/// `/feed?…` with the search parameters of a page address (not its paging or view).
+fn feed_path(page_query: Option<&str>) -> String {
+    const SEARCH: [&str; 10] = [
+        "q",
+        "region",
+        "industry",
+        "year",
+        "since",
+        "until",
+        "from",
+        "to",
+        "mentioned",
+        "any",
+    ];
+    let params = Params::parse(page_query);
+    let mut out = form_urlencoded::Serializer::new(String::new());
+    for key in SEARCH {
+        for v in params.all(key) {
+            out.append_pair(key, &v);
+        }
+    }
+    let q = out.finish();
+    if q.is_empty() {
+        "/feed".to_string()
+    } else {
+        format!("/feed?{q}")
+    }
 }
 
 async fn asset(content_type: &'static str, body: &'static str) -> Response {
@@ -346,12 +455,14 @@ async fn blocking<T: Send + 'static>(
 async fn healthz(State(app): State<App>) -> Response {
     match app.phase.library() {
         Ok(lib) => {
-            let answer = blocking(move || Ok((lib.documents()?, lib.generation()?))).await;
+            let answer =
+                blocking(move || Ok((lib.documents()?, lib.generation()?, lib.updated()?))).await;
             match answer {
-                Ok((documents, generation)) => Json(serde_json::json!({
+                Ok((documents, generation, updated)) => Json(serde_json::json!({
                     "status": "ok",
                     "documents": documents,
                     "generation": generation,
+                    "updated": updated,
                 }))
                 .into_response(),
                 Err(e) => e.into_response(),
@@ -455,6 +566,87 @@ async fn export(
         body,
     )
         .into_response())
+}
+
+/// `GET /feed?…` (the search parameters): the search's newest matches as an Atom feed, with
+/// an `ETag` (a hash of the feed) and `Last-Modified` (the last commit), and `304 Not
+/// Modified` when a reader's copy is still the feed (`If-None-Match`, or `If-Modified-Since`
+/// without it).
+async fn feed(
+    State(app): State<App>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> std::result::Result<Response, ApiError> {
+    let lib = ready(&app)?;
+    let params = Params::parse(q.as_deref());
+    let limit = params
+        .number::<usize>("limit")?
+        .map(|l| l.clamp(1, api::MAX_LIMIT));
+    let req = crate::feed::request(params.request(lib.resources())?, limit);
+    let base = base_url(&headers);
+    let (body, committed) = blocking(move || {
+        let resp = lib.search(&req)?;
+        let committed = lib.updated()?;
+        let links = crate::feed::Links {
+            base: &base,
+            committed,
+        };
+        Ok((crate::feed::atom(&req, &resp, &links), committed))
+    })
+    .await?;
+    let etag = format!("\"{}\"", &blake3::hash(body.as_bytes()).to_hex()[..32]);
+    let modified = std::time::UNIX_EPOCH + Duration::from_secs(committed.unwrap_or(0));
+    let last_modified = httpdate::fmt_http_date(modified);
+    let fresh = match headers.get(header::IF_NONE_MATCH) {
+        Some(v) => v.to_str().is_ok_and(|v| {
+            v.split(',')
+                .map(|t| t.trim().trim_start_matches("W/"))
+                .any(|t| t == "*" || t == etag)
+        }),
+        None => headers
+            .get(header::IF_MODIFIED_SINCE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| httpdate::parse_http_date(v).ok())
+            .is_some_and(|since| modified <= since),
+    };
+    let mut r = if fresh {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        (
+            [(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")],
+            body,
+        )
+            .into_response()
+    };
+    let h = r.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&etag) {
+        h.insert(header::ETAG, v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&last_modified) {
+        h.insert(header::LAST_MODIFIED, v);
+    }
+    // A reader may keep the feed, but must ask whether it is still current.
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    Ok(r)
+}
+
+/// The address the client reached this server by (`Host`), for the absolute links of a feed;
+/// `https` when a proxy in front says so (`X-Forwarded-Proto`).
+fn base_url(headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            !h.is_empty()
+                && h.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-.:[]_".contains(c))
+        })
+        .unwrap_or("localhost");
+    let https = headers
+        .get("x-forwarded-proto")
+        .and_then(|h| h.to_str().ok())
+        .is_some_and(|p| p.eq_ignore_ascii_case("https"));
+    format!("{}://{host}", if https { "https" } else { "http" })
 }
 
 async fn article(

@@ -153,6 +153,11 @@ impl Library {
         Ok(self.kindex.index.load_metas()?.opstamp)
     }
 
+    /// When the last commit was made (unix seconds).
+    pub fn updated(&self) -> Result<Option<u64>> {
+        self.kindex.updated()
+    }
+
     /// Documents in the index now.
     pub fn documents(&self) -> Result<u64> {
         Ok(self.kindex.reader()?.searcher().num_docs())

@@ -19,6 +19,8 @@ pub struct Server {
     pub base: String,
     pub dir: tempfile::TempDir,
     agent: ureq::Agent,
+    /// The access token `get` and `json` send (a server started with one).
+    pub token: Option<String>,
 }
 
 /// A corpus folder: the five seed articles plus the serve test articles.
@@ -44,7 +46,21 @@ impl Server {
         Server::start_in(dir, args)
     }
 
+    /// As [`Server::start`], with `--token-file` holding `token`; `get` and `json` send it.
+    pub fn start_with_token(token: &str, args: &[&str]) -> Server {
+        let dir = tempfile::tempdir().expect("tempdir");
+        corpus(&dir.path().join("documents"));
+        std::fs::write(dir.path().join("token.txt"), format!("{token}\n")).expect("token");
+        let mut all = vec!["--token-file", "token.txt"];
+        all.extend_from_slice(args);
+        Server::launch(dir, &all, Some(token.to_string()))
+    }
+
     pub fn start_in(dir: tempfile::TempDir, args: &[&str]) -> Server {
+        Server::launch(dir, args, None)
+    }
+
+    fn launch(dir: tempfile::TempDir, args: &[&str], token: Option<String>) -> Server {
         let log = std::fs::File::create(dir.path().join("serve.log")).expect("log");
         let mut child = Command::new(env!("CARGO_BIN_EXE_kpolicy"))
             .arg("serve")
@@ -77,6 +93,7 @@ impl Server {
         };
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
+            .max_redirects(0)
             .timeout_global(Some(Duration::from_secs(60)))
             .build()
             .into();
@@ -85,6 +102,7 @@ impl Server {
             base,
             dir,
             agent,
+            token,
         };
         server.wait_ready();
         server
@@ -115,8 +133,22 @@ impl Server {
     }
 
     pub fn get(&self, path: &str) -> Answer {
+        let auth = self.token.as_ref().map(|t| format!("Bearer {t}"));
+        let headers: Vec<(&str, &str)> = auth
+            .as_deref()
+            .map(|a| vec![("authorization", a)])
+            .unwrap_or_default();
+        self.get_with(path, &headers)
+    }
+
+    /// GET with these headers only (no token unless given here).
+    pub fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Answer {
         let url = format!("{}{}", self.base, path);
-        match self.agent.get(&url).call() {
+        let mut req = self.agent.get(&url);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        match req.call() {
             Ok(mut r) => {
                 let status = r.status().as_u16();
                 let headers = r
@@ -137,15 +169,23 @@ impl Server {
 
     pub fn post_form(&self, path: &str, body: &str) -> Answer {
         let url = format!("{}{}", self.base, path);
-        let mut r = self
+        let mut req = self
             .agent
             .post(&url)
-            .content_type("application/x-www-form-urlencoded")
+            .content_type("application/x-www-form-urlencoded");
+        if let Some(t) = &self.token {
+            req = req.header("authorization", &format!("Bearer {t}"));
+        }
+        let mut r = req
             .send(body)
             .unwrap_or_else(|e| panic!("POST {path}: {e}"));
         Answer {
             status: r.status().as_u16(),
-            headers: Vec::new(),
+            headers: r
+                .headers()
+                .iter()
+                .map(|(k, v)| (k.as_str().to_string(), v.to_str().unwrap_or("").to_string()))
+                .collect(),
             body: r.body_mut().read_to_string().unwrap_or_default(),
         }
     }
@@ -227,4 +267,63 @@ impl Answer {
 /// Percent-encodes a query value.
 pub fn enc(s: &str) -> String {
     form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// What Python's `feedparser` (the parser most feed readers' ecosystems rely on) reads from
+/// `xml`: `{bozo, title, links, entries: [{title, link, id, published, updated, summary,
+/// author, tags}]}`; `None` (with one printed line) when python3 or feedparser is missing.
+pub fn feedparser(xml: &str) -> Option<serde_json::Value> {
+    const SCRIPT: &str = r#"
+import json, sys
+try:
+    import feedparser
+except ImportError:
+    print("MISSING")
+    sys.exit(0)
+d = feedparser.parse(sys.stdin.buffer.read())
+print(json.dumps({
+    "bozo": bool(d.bozo),
+    "error": str(d.get("bozo_exception", "")),
+    "version": d.version,
+    "title": d.feed.get("title"),
+    "links": [(l.get("rel"), l.get("type"), l.get("href")) for l in d.feed.get("links", [])],
+    "updated": d.feed.get("updated"),
+    "entries": [{
+        "title": e.get("title"),
+        "link": e.get("link"),
+        "id": e.get("id"),
+        "published": e.get("published"),
+        "published_date": list(e.published_parsed[:3]) if e.get("published_parsed") else None,
+        "updated": e.get("updated"),
+        "summary": e.get("summary"),
+        "author": e.get("author"),
+        "tags": [(t.get("scheme"), t.get("term")) for t in e.get("tags", [])],
+    } for e in d.entries],
+}, ensure_ascii=False))
+"#;
+    let mut child = match Command::new("python3")
+        .args(["-c", SCRIPT])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+    {
+        Ok(c) => c,
+        Err(_) => {
+            println!("SKIP feed parsing: no python3 (pip install feedparser to run it)");
+            return None;
+        }
+    };
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(xml.as_bytes())
+        .expect("write the feed");
+    let out = child.wait_with_output().expect("python3");
+    let text = String::from_utf8_lossy(&out.stdout);
+    if text.trim() == "MISSING" {
+        println!("SKIP feed parsing: python3 has no feedparser (pip install feedparser)");
+        return None;
+    }
+    Some(serde_json::from_str(&text).unwrap_or_else(|e| panic!("feedparser: {e}: {text}")))
 }

@@ -1,7 +1,7 @@
 //! Facet counts read straight from the facet columns.
 //!
-//! tantivy's `FacetCollector` needs one collector per level asked for (six here: region and
-//! mentioned region at the 시·도 and 시·군·구 levels, year, industry). Each of them streams every
+//! tantivy's `FacetCollector` needs one collector per level asked for (seven here: region and
+//! mentioned region at the 시·도 and 시·군·구 levels, year, industry, month). Each of them streams every
 //! segment's facet dictionary on every query, looks up each matching document's facet
 //! ordinals again, and turns its counted ordinals back into facets through the dictionary. Here
 //! each facet column is read once per matching document, and each ordinal maps to its
@@ -39,7 +39,7 @@ const NONE: u32 = u32::MAX;
 pub(crate) const SLOTS: usize = 2;
 
 /// The facet fields, in the order of [`Facets`]' maps.
-const FIELDS: usize = 4;
+const FIELDS: usize = 5;
 
 /// What is counted: the facet fields, and the 시·도 whose 시·군·구 are counted.
 pub(crate) struct FacetSpec {
@@ -47,6 +47,7 @@ pub(crate) struct FacetSpec {
     mentioned: Field,
     year: Field,
     industry: Field,
+    month: Field,
     /// Encoded 시·도 facets (`경상북도`).
     provinces: HashSet<String>,
 }
@@ -58,6 +59,7 @@ impl FacetSpec {
             mentioned: fields.mentioned,
             year: fields.year_facet,
             industry: fields.industry,
+            month: fields.month,
             provinces: res
                 .gazetteer
                 .provinces()
@@ -73,6 +75,7 @@ impl FacetSpec {
             (self.mentioned, true),
             (self.year, false),
             (self.industry, false),
+            (self.month, false),
         ]
     }
 }
@@ -205,7 +208,7 @@ impl Table {
 /// Once a segment has been counted a second time (a long-lived engine), the counters every
 /// document adds to, for all facet fields at once, laid out flat: document `d` adds one to
 /// each of `counters[starts[d] .. starts[d + 1]]`, already following `FacetCollector`'s rule.
-/// Counting a document is then one short loop instead of four column lookups. A process that
+/// Counting a document is then one short loop instead of five column lookups. A process that
 /// searches once (the CLI) never builds it.
 ///
 /// Counters are stored in 16 bits (an index has some hundreds of facet values; half the bytes
@@ -392,7 +395,7 @@ impl SegmentFacets {
         let entry = cache.segment(seg);
         let fields = spec.fields();
         let table = |i: usize| cache.get(seg, i, fields[i], &spec.provinces);
-        let tables = [table(0)?, table(1)?, table(2)?, table(3)?];
+        let tables = [table(0)?, table(1)?, table(2)?, table(3)?, table(4)?];
         // From the second count on, the combined table holds the counters.
         let combined = (entry.uses.load(Ordering::Relaxed) >= 2).then(|| {
             entry
@@ -474,12 +477,13 @@ pub(crate) fn harvest(counts: &Counts, counters: &Counters, slot: usize) -> Face
             lists[*field].push((name.clone(), u64::from(n)));
         }
     }
-    let [region, mentioned, year, industry] = lists.map(BTreeMap::from_iter);
+    let [region, mentioned, year, industry, month] = lists.map(BTreeMap::from_iter);
     Facets {
         region,
         mentioned,
         year,
         industry,
+        month,
     }
 }
 
@@ -504,7 +508,7 @@ mod tests {
     fn with_facet_collector(
         searcher: &Searcher,
         query: &dyn Query,
-        fields: [Field; 4],
+        fields: [Field; FIELDS],
         provinces: &[&str],
     ) -> Facets {
         let schema = searcher.schema();
@@ -541,6 +545,7 @@ mod tests {
             mentioned: levels(fields[1]),
             year: names(fields[2]),
             industry: names(fields[3]),
+            month: names(fields[4]),
         }
     }
 
@@ -548,7 +553,7 @@ mod tests {
     fn same_counts_as_facet_collector() {
         let mut b = Schema::builder();
         let tag = b.add_text_field("tag", STRING);
-        let [region, mentioned, year, industry] = facet_fields(&mut b);
+        let [region, mentioned, year, industry, month] = facet_fields(&mut b);
         let index = Index::create_in_ram(b.build());
         let mut w: IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
         let regions = [
@@ -573,6 +578,12 @@ mod tests {
                 }
                 let y = ["/2019", "/2020", "/unknown"][(n % 3) as usize];
                 d.add_facet(year, Facet::from(y));
+                if n % 3 != 2 {
+                    d.add_facet(
+                        month,
+                        Facet::from_path([format!("20{}-{:02}", 19 + n % 3, 1 + n % 12)]),
+                    );
+                }
                 for k in 0..(n % 3) {
                     d.add_facet(industry, Facet::from(industries[((n + k) % 4) as usize]));
                 }
@@ -586,7 +597,7 @@ mod tests {
         let searcher = index.reader().unwrap().searcher();
         assert!(searcher.segment_readers().len() > 1);
         let provinces = ["/경상북도", "/경기도", "/세종특별자치시"];
-        let spec = spec_of([region, mentioned, year, industry], &provinces);
+        let spec = spec_of([region, mentioned, year, industry, month], &provinces);
         let cache = FacetCache::default();
         let queries: Vec<Box<dyn Query>> = vec![
             Box::new(AllQuery),
@@ -599,7 +610,7 @@ mod tests {
             let expected = with_facet_collector(
                 &searcher,
                 q.as_ref(),
-                [region, mentioned, year, industry],
+                [region, mentioned, year, industry, month],
                 &provinces,
             );
             // Three times: from the column, then from the cached tables and the combined table
@@ -611,6 +622,7 @@ mod tests {
                 assert_eq!(got.mentioned, expected.mentioned);
                 assert_eq!(got.year, expected.year);
                 assert_eq!(got.industry, expected.industry);
+                assert_eq!(got.month, expected.month);
             }
         }
         assert!(expected_nonempty(&searcher, region));
@@ -620,7 +632,7 @@ mod tests {
     #[test]
     fn more_counters_than_sixteen_bits_still_count() {
         let mut b = Schema::builder();
-        let [region, mentioned, year, industry] = facet_fields(&mut b);
+        let [region, mentioned, year, industry, month] = facet_fields(&mut b);
         let index = Index::create_in_ram(b.build());
         let mut w: IndexWriter = index.writer_with_num_threads(1, 50_000_000).unwrap();
         let n = u16::MAX as u64 + 10;
@@ -633,7 +645,7 @@ mod tests {
         }
         w.commit().unwrap();
         let searcher = index.reader().unwrap().searcher();
-        let fields = [region, mentioned, year, industry];
+        let fields = [region, mentioned, year, industry, month];
         let spec = spec_of(fields, &["/경상북도"]);
         let cache = FacetCache::default();
         let expected = with_facet_collector(&searcher, &AllQuery, fields, &["/경상북도"]);
@@ -649,14 +661,14 @@ mod tests {
         assert!(matches!(entry.combined.get(), Some(None)));
     }
 
-    /// The four facet fields of [`FacetSpec`], in its order.
+    /// The facet fields of [`FacetSpec`], in its order.
     fn facet_fields(b: &mut tantivy::schema::SchemaBuilder) -> [Field; FIELDS] {
-        ["region", "mentioned", "year", "industry"]
+        ["region", "mentioned", "year", "industry", "month"]
             .map(|name| b.add_facet_field(name, FacetOptions::default()))
     }
 
     fn spec_of(
-        [region, mentioned, year, industry]: [Field; FIELDS],
+        [region, mentioned, year, industry, month]: [Field; FIELDS],
         provinces: &[&str],
     ) -> FacetSpec {
         FacetSpec {
@@ -664,6 +676,7 @@ mod tests {
             mentioned,
             year,
             industry,
+            month,
             provinces: provinces
                 .iter()
                 .map(|p| Facet::from(*p).encoded_str().to_string())

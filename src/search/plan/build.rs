@@ -19,6 +19,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
 use super::parse::{self, Scope};
+use crate::analysis::normalize::is_separator;
 use crate::analysis::pattern;
 use crate::analysis::surface::surface_words;
 use crate::analysis::{Analyzer, Term as QueryTerm};
@@ -52,6 +53,9 @@ pub(crate) struct TextQuery {
     pub(crate) has_text: bool,
     /// Words the user typed in the positive, searchable part (a compound is one word).
     pub(crate) words: usize,
+    /// Words typed (text between separators) with terms, in the plain words and phrases: two
+    /// or more ask the re-rank for them together.
+    pub(crate) typed_words: usize,
     /// Terms whose closeness in the body re-ranks the top hits (`rank::rerank`).
     pub(crate) window: Vec<String>,
     /// Adjacent terms of the query: (word, next word, position gap).
@@ -73,12 +77,19 @@ struct ItemQuery {
     units: Vec<(Box<dyn Query>, Vec<String>)>,
     /// Score-only clauses (a quoted phrase itself, in the relaxed form of a question).
     extras: Vec<Box<dyn Query>>,
+    /// A plain item's positions, each a unit (a term and its synonyms, scoring): what a
+    /// question pools instead of its words (empty: pool `units`).
+    positions: Vec<(Box<dyn Query>, Vec<String>)>,
+    /// What a plain item's terms score beside its `units` (which only match).
+    term_scores: Vec<Box<dyn Query>>,
     /// The word of each unit (for the window feature of the re-rank).
     words: Vec<String>,
     /// Adjacent units: (word, next word, position gap) for the pair feature of the re-rank.
     pairs: Vec<(String, String, u32)>,
     /// The units with their gap from the one before (the first: 1), for the re-rank's tiers.
     chain: Vec<(String, u32)>,
+    /// Words typed with terms (text between separators).
+    typed_words: usize,
     kind: ItemKind,
 }
 
@@ -102,9 +113,10 @@ struct Unit {
     word: String,
 }
 
-/// One word as typed (text between spaces) with its surface words. A word typed is found as
-/// that word: its terms together ([`pattern::variants`]) — `바이오·백신` and `일자리` are one
-/// word each, `청년 일자리` two.
+/// One word as typed (text between separators: spaces, middle dots, bullets, as the analyzer
+/// reads them) with its surface words. A word typed is found as that word: its terms together
+/// ([`pattern::variants`]) — `일자리` and `바이오백신` are one word each; `청년 일자리` and
+/// `바이오·백신` two (the middle dot lists words in Korean), found anywhere, together first.
 struct Eojeol {
     start: usize,
     end: usize,
@@ -119,7 +131,7 @@ fn eojeols(text: &str) -> Vec<Eojeol> {
         .char_indices()
         .chain(std::iter::once((text.len(), ' ')))
     {
-        if c.is_whitespace() {
+        if is_separator(c) {
             if let Some(a) = start.take() {
                 out.push(Eojeol {
                     start: a,
@@ -175,6 +187,7 @@ impl QueryBuilder {
             highlight: HashSet::new(),
             has_text: !q.trim().is_empty(),
             words: 0,
+            typed_words: 0,
             window: Vec::new(),
             pairs: Vec::new(),
             chain: Vec::new(),
@@ -190,6 +203,10 @@ impl QueryBuilder {
         // Units with their word (None: an OR group).
         let mut pool: Vec<(Box<dyn Query>, Vec<String>)> = Vec::new();
         let mut extras: Vec<Box<dyn Query>> = Vec::new();
+        // A question pools positions rather than words typed: the same pool with each plain
+        // item's positions in place of its words (see `Engine::search`).
+        let mut position_pool: Vec<(Box<dyn Query>, Vec<String>)> = Vec::new();
+        let mut term_scores: Vec<Box<dyn Query>> = Vec::new();
         // Phrases join the pool only in questions with other words; collected apart first.
         let mut phrases: Vec<ItemQuery> = Vec::new();
         let mut plain_groups = 0;
@@ -235,6 +252,7 @@ impl QueryBuilder {
                 // An OR group: one unit of the pool.
                 let s = any_of(alternatives.into_iter().map(|a| a.strict).collect());
                 strict.push((occur, s.box_clone()));
+                position_pool.push((s.box_clone(), Vec::new()));
                 pool.push((s, Vec::new()));
                 chained = false;
                 continue;
@@ -247,12 +265,20 @@ impl QueryBuilder {
                 out.window.extend(a.words.iter().cloned());
                 out.pairs.extend(a.pairs.iter().cloned());
                 out.chain.extend(a.chain.iter().cloned());
+                out.typed_words += a.typed_words;
             }
             match a.kind {
                 ItemKind::Plain | ItemKind::FunctionWords => {
                     plain_groups += 1;
+                    if a.positions.is_empty() {
+                        position_pool
+                            .extend(a.units.iter().map(|(q, w)| (q.box_clone(), w.clone())));
+                    } else {
+                        position_pool.extend(a.positions);
+                    }
                     pool.extend(a.units);
                     extras.extend(a.extras);
+                    term_scores.extend(a.term_scores);
                 }
                 ItemKind::Phrase => phrases.push(a),
                 ItemKind::Fixed => hard.push((Occur::Must, a.strict)),
@@ -266,6 +292,7 @@ impl QueryBuilder {
                 out.words += text.split_whitespace().count();
                 let occur = if any { Occur::Should } else { Occur::Must };
                 strict.push((occur, a.strict));
+                position_pool.extend(a.units.iter().map(|(q, w)| (q.box_clone(), w.clone())));
                 pool.extend(a.units);
             }
         }
@@ -280,6 +307,15 @@ impl QueryBuilder {
         }
         out.strict = Some(Box::new(BooleanQuery::new(strict)));
         let question = out.words >= LONG_QUERY_TERMS && plain_groups > 0;
+        // A question ranks the right paragraph by every term it shares, wherever: its unknown
+        // words (`뉘르부르크링의`, `뉴딜은`) may be read otherwise in the paragraph, and its words
+        // rarely stand together there. A short query that no article has whole pools its words,
+        // each as that word, and scores by their terms too.
+        if question {
+            pool = position_pool;
+        } else {
+            extras.extend(term_scores);
+        }
         for p in phrases {
             if question {
                 pool.extend(p.units);
@@ -383,6 +419,8 @@ impl QueryBuilder {
             // only adds to the score.
             return Some(ItemQuery {
                 extras: vec![strict.box_clone()],
+                positions: Vec::new(),
+                term_scores: Vec::new(),
                 strict,
                 units: units
                     .iter()
@@ -396,6 +434,7 @@ impl QueryBuilder {
                 words: units.iter().map(|u| u.word.clone()).collect(),
                 pairs: unit_pairs(&units),
                 chain: unit_chain(&units),
+                typed_words: 1,
                 kind: ItemKind::Phrase,
             });
         }
@@ -403,6 +442,7 @@ impl QueryBuilder {
         // by its adjacent parts, never parts scattered over the article), with its synonyms
         // in their place, or by its surface words as written in the article.
         let mut word_queries: Vec<(Box<dyn Query>, Vec<String>)> = Vec::new();
+        let mut word_count = 0;
         for e in eojeols(&item.text) {
             let mine: Vec<QueryTerm> = terms
                 .iter()
@@ -413,6 +453,7 @@ impl QueryBuilder {
                 // Words that analyse to nothing (모든, 매우) are left to the other words.
                 continue;
             }
+            word_count += 1;
             let label = &item.text[e.start..e.end];
             let analysed = self.word_query(label, &mine, &fields, negate, highlight, why);
             let fallback = if surface.is_empty() {
@@ -440,24 +481,26 @@ impl QueryBuilder {
         } else {
             ItemKind::Fixed
         };
-        // The relaxed form matches by words typed too (at least a share of them, each as
-        // that word), but scores by the terms at each position as well: a question whose
-        // unknown word the article's analysis read differently (`뉘르부르크링의`) still ranks
-        // the article by the pieces they share, among the articles its other words find.
+        // The relaxed form of a short query matches by words typed (at least a share of them,
+        // each as that word) and scores by the terms at each position; a question pools the
+        // positions themselves (`text_query`).
         let pooled: Vec<(Box<dyn Query>, Vec<String>)> = word_queries
             .into_iter()
             .map(|(q, w)| (Box::new(BoostQuery::new(q, 0.0)) as Box<dyn Query>, w))
             .collect();
-        let extras: Vec<Box<dyn Query>> = units
+        let positions: Vec<(Box<dyn Query>, Vec<String>)> = units
             .iter()
-            .map(|u| self.unit_query(&u.word, &fields))
+            .map(|u| (self.unit_query(&u.word, &fields), vec![u.word.clone()]))
             .collect();
         Some(ItemQuery {
             strict,
             units: pooled,
-            extras,
+            extras: Vec::new(),
+            term_scores: positions.iter().map(|(q, _)| q.box_clone()).collect(),
+            positions,
             pairs: unit_pairs(&units),
             chain: unit_chain(&units),
+            typed_words: word_count,
             words: units.into_iter().map(|u| u.word).collect(),
             kind,
         })
@@ -587,8 +630,11 @@ impl QueryBuilder {
             words: units.iter().flat_map(|(_, w)| w.iter().cloned()).collect(),
             units,
             extras: Vec::new(),
+            positions: Vec::new(),
+            term_scores: Vec::new(),
             pairs: Vec::new(),
             chain: Vec::new(),
+            typed_words: 0,
             kind: ItemKind::FunctionWords,
         })
     }
@@ -619,9 +665,15 @@ impl QueryBuilder {
         }
     }
 
-    /// Records the surface words of the word `label` as leaves (the `words` field).
+    /// Records the surface words of the word `label` as leaves: each in the `words` field, and
+    /// by the terms it searches alone (which only let the article match: they score in the
+    /// word's analysed clause).
     fn record_surface(&self, why: &mut Vec<Leaf>, label: &str, surface: &[String]) {
+        let fields = self.fields_of(Scope::All);
         for w in surface {
+            for v in self.analyzer.word_variants(w) {
+                self.record(why, label, How::Surface, &v, &fields, 0.0);
+            }
             why.push(Leaf {
                 word: label.to_string(),
                 how: How::Surface,

@@ -1,4 +1,4 @@
-//! The filters of a request: region, industry and year.
+//! The filters of a request: region, industry, year and date range.
 //!
 //! [`resolve_filters`] turns the names a user typed into the facet values the index holds (or
 //! an [`Error::UnknownFilter`] listing the known ones), before a [`Request`] is made;
@@ -107,6 +107,35 @@ pub(crate) fn clauses(req: &Request, f: &Fields) -> Vec<Box<dyn Query>> {
         );
         out.push(Box::new(ConstScoreQuery::new(Box::new(range), 0.0)));
     }
+    if req.has_date_range() {
+        // Undated articles have `day` 0, below every day a range can name.
+        let lo = req.from.map_or(1, |d| d.key());
+        let hi = req.to.map_or(i64::MAX, |d| d.key());
+        let range = RangeQuery::new(
+            std::ops::Bound::Included(Term::from_field_i64(f.day, lo)),
+            std::ops::Bound::Included(Term::from_field_i64(f.day, hi)),
+        );
+        out.push(Box::new(ConstScoreQuery::new(Box::new(range), 0.0)));
+    }
+    out
+}
+
+/// The clauses of `req` with its date range replaced by "has no full date": the articles the
+/// range leaves out only for want of a date.
+pub(crate) fn undated_clauses(req: &Request, f: &Fields) -> Vec<Box<dyn Query>> {
+    let without_range = Request {
+        from: None,
+        to: None,
+        ..req.clone()
+    };
+    let mut out = clauses(&without_range, f);
+    out.push(Box::new(ConstScoreQuery::new(
+        Box::new(TermQuery::new(
+            Term::from_field_i64(f.day, 0),
+            IndexRecordOption::Basic,
+        )),
+        0.0,
+    )));
     out
 }
 

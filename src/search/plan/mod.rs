@@ -1,8 +1,8 @@
 //! Request → the queries to run: what the engine hands to the pass over the matches.
 //!
 //! [`parse`] reads the query language without ever failing, `build` analyses the words and
-//! makes the strict and the relaxed tantivy queries, `filters` adds the region, industry and
-//! year filters to both. The resulting `Plan` also carries what ranking and snippets need
+//! makes the strict and the relaxed tantivy queries, `filters` adds the region, industry,
+//! year and date-range filters to both. The resulting `Plan` also carries what ranking and snippets need
 //! to know about the query: the terms to highlight and the words of the proximity re-rank.
 
 mod build;
@@ -41,42 +41,59 @@ pub(crate) struct Plan {
     pub(crate) leaves: Vec<crate::search::explain::Leaf>,
     /// Set when the user typed text of which nothing is searchable.
     pub(crate) notice: Option<String>,
+    /// With a date range: the queries of the matching articles without a full date (to say
+    /// how many the range leaves out).
+    pub(crate) undated: Option<Undated>,
+}
+
+/// `strict` and `relaxed` for the articles without a full date instead of those in the range.
+pub(crate) struct Undated {
+    pub(crate) strict: Box<dyn Query>,
+    pub(crate) relaxed: Option<Box<dyn Query>>,
 }
 
 /// Plans `req`: its text query in both forms, each with the request's filters.
 pub(crate) fn plan(builder: &QueryBuilder, stats: &Bm25Stats, req: &Request) -> Plan {
     let tq = builder.text_query(stats, &req.query, req.any);
     let filters = filters::clauses(req, &builder.fields);
-    let with_filters = |text: Option<Box<dyn Query>>| -> Box<dyn Query> {
+    let with = |text: Option<&dyn Query>, filters: &[Box<dyn Query>]| -> Box<dyn Query> {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         match text {
-            Some(q) => clauses.push((Occur::Must, q)),
+            Some(q) => clauses.push((Occur::Must, q.box_clone())),
             // Text that analyses to nothing matches nothing; no text at all matches all.
             None if tq.has_text => clauses.push((Occur::Must, Box::new(EmptyQuery))),
             None => clauses.push((Occur::Must, Box::new(AllQuery))),
         }
-        for filter in &filters {
+        for filter in filters {
             clauses.push((Occur::Must, filter.box_clone()));
         }
         Box::new(BooleanQuery::new(clauses))
     };
+    let undated = req.has_date_range().then(|| {
+        let undated = filters::undated_clauses(req, &builder.fields);
+        Undated {
+            strict: with(tq.strict.as_deref(), &undated),
+            relaxed: tq.relaxed.as_deref().map(|r| with(Some(r), &undated)),
+        }
+    });
     let notice = (tq.strict.is_none() && tq.has_text).then(|| {
         "the query has no searchable words (only particles, endings or punctuation)".to_string()
     });
     let question = tq.words >= LONG_QUERY_TERMS;
     Plan {
         question,
-        together: if !question && tq.words >= 2 {
+        together: if !question && tq.typed_words >= 2 {
             tq.chain
         } else {
             Vec::new()
         },
-        strict: with_filters(tq.strict),
-        relaxed: tq.relaxed.map(|r| with_filters(Some(r))),
+        strict: with(tq.strict.as_deref(), &filters),
+        relaxed: tq.relaxed.as_deref().map(|r| with(Some(r), &filters)),
         highlight: tq.highlight,
         window: tq.window,
         pairs: tq.pairs,
         leaves: tq.leaves,
         notice,
+        undated,
     }
 }

@@ -23,6 +23,8 @@ function readState() {
     year: p.getAll('year'),
     since: p.get('since') || '',
     until: p.get('until') || '',
+    from: p.get('from') || '',
+    to: p.get('to') || '',
     mentioned: p.get('mentioned') === '1',
     any: p.get('any') === '1',
     all: p.get('collapse') === '0',
@@ -41,6 +43,8 @@ function searchParams(s) {
   s.year.forEach((v) => p.append('year', v));
   if (s.since) p.set('since', s.since);
   if (s.until) p.set('until', s.until);
+  if (s.from) p.set('from', s.from);
+  if (s.to) p.set('to', s.to);
   if (s.mentioned) p.set('mentioned', '1');
   if (s.any) p.set('any', '1');
   if (s.all) p.set('collapse', '0');
@@ -139,9 +143,81 @@ async function api(path, params) {
   inflight = ctl;
   const url = path + (params && params.toString() ? '?' + params : '');
   const r = await fetch(url, { signal: ctl.signal, headers: { Accept: 'application/json' } });
+  if (r.status === 401) toLogin();
   const body = await r.json().catch(() => ({ error: r.statusText }));
   if (!r.ok) throw Object.assign(new Error(body.error || r.statusText), { status: r.status });
   return body;
+}
+
+// A server shared with a token: the login page, coming back here afterwards.
+function toLogin() {
+  location.href = '/login?next=' + encodeURIComponent(location.pathname + location.search);
+}
+
+// --- dates: quick ranges, the month chart -------------------------------------------------
+
+const pad = (n) => String(n).padStart(2, '0');
+const isoDay = (d) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+function daysAgo(n) {
+  const d = new Date();
+  d.setDate(d.getDate() - n);
+  return isoDay(d);
+}
+function monthsAgo(n) {
+  const d = new Date();
+  d.setMonth(d.getMonth() - n);
+  return isoDay(d);
+}
+// Quick ranges: from a day up to now, with no end, so a bookmarked search keeps its newest
+// articles as they arrive.
+const QUICK = [
+  ['today', '오늘', () => daysAgo(0)],
+  ['week', '최근 1주', () => daysAgo(6)],
+  ['month', '1개월', () => monthsAgo(1)],
+  ['year', '1년', () => monthsAgo(12)],
+];
+const lastDay = (y, m) => new Date(y, m, 0).getDate();
+
+// Months of the range the filters ask for, when it is shorter than two years (the chart is
+// then one of months); otherwise null.
+function monthRange(s) {
+  let from = null;
+  let to = null;
+  if (s.from || s.to) {
+    if (!s.from) return null;
+    from = s.from.slice(0, 7);
+    to = (s.to || isoDay(new Date())).slice(0, 7);
+  } else if (s.year.length && s.year.every((y) => /^\d{4}$/.test(y))) {
+    const ys = s.year.map(Number);
+    from = Math.min(...ys) + '-01';
+    to = Math.max(...ys) + '-12';
+  } else if (s.since && s.until) {
+    from = s.since + '-01';
+    to = s.until + '-12';
+  } else return null;
+  const n = (Number(to.slice(0, 4)) - Number(from.slice(0, 4))) * 12 + Number(to.slice(5, 7)) - Number(from.slice(5, 7)) + 1;
+  if (n < 1 || n >= 24) return null;
+  const months = [];
+  let y = Number(from.slice(0, 4));
+  let m = Number(from.slice(5, 7));
+  for (let i = 0; i < n; i++) {
+    months.push(`${y}-${pad(m)}`);
+    m += 1;
+    if (m > 12) { m = 1; y += 1; }
+  }
+  return months;
+}
+
+function renderDates(s) {
+  const active = QUICK.find(([, , f]) => !s.to && s.from === f());
+  const quick = QUICK.map(([key, label, f]) => el('button', {
+    type: 'button', class: 'fv' + (active && active[0] === key ? ' on' : ''), 'data-range': key,
+    'aria-pressed': active && active[0] === key ? 'true' : 'false',
+    onclick: () => change((t) => { t.from = f(); t.to = ''; t.year = []; t.since = ''; t.until = ''; t.page = 1; }),
+  }, label));
+  $('quick-ranges').replaceChildren(...quick);
+  if (document.activeElement !== $('from')) $('from').value = s.from && s.from.length === 10 ? s.from : '';
+  if (document.activeElement !== $('to')) $('to').value = s.to && s.to.length === 10 ? s.to : '';
 }
 
 // --- rendering --------------------------------------------------------------------------------
@@ -159,6 +235,12 @@ async function render() {
   $('all-copies').checked = s.all;
   document.title = (s.q ? s.q + ' — ' : '') + 'kpolicy 지역정책 기사 검색';
   renderChips(s);
+  renderDates(s);
+  const feed = searchParams(s);
+  feed.delete('sort');
+  const feedUrl = '/feed' + (feed.toString() ? '?' + feed : '');
+  $('feed').href = feedUrl;
+  $('feed-link').href = feedUrl;
   const exp = searchParams(s);
   exp.set('format', 'csv');
   $('export-csv').href = '/api/export?' + exp;
@@ -199,8 +281,11 @@ async function renderResults(s) {
     : '일치하는 기사가 없습니다';
   $('notice').hidden = !resp.notice;
   $('notice').textContent = resp.notice || '';
+  $('undated').hidden = !resp.undated_excluded;
+  $('undated').textContent = resp.undated_excluded ? `날짜가 없는 기사 ${num(resp.undated_excluded)}건은 기간을 정하면 빠집니다.` : '';
   selected = -1;
-  $('hits').replaceChildren(...resp.hits.map((h, i) => hitItem(h, i, s)));
+  const seen = await lastSeen(last.key);
+  $('hits').replaceChildren(...resp.hits.map((h, i) => hitItem(h, i, s, seen)));
   if (!resp.hits.length) {
     $('hits').append(el('li', { class: 'empty' }, s.q ? `‘${s.q}’에 맞는 기사가 없습니다. 필터를 줄이거나 다른 낱말로 찾아보세요.` : '기사가 없습니다.'));
   }
@@ -217,7 +302,7 @@ async function renderResults(s) {
 async function othersFacets(s, facets) {
   const jobs = [];
   if (s.region.length) jobs.push(['region', { ...s, region: [] }]);
-  if (s.year.length || s.since || s.until) jobs.push(['year', { ...s, year: [], since: '', until: '' }]);
+  if (s.year.length || s.since || s.until || s.from || s.to) jobs.push(['year', { ...s, year: [], since: '', until: '', from: '', to: '' }]);
   if (s.industry.length) jobs.push(['industry', { ...s, industry: [] }]);
   if (!jobs.length) return facets;
   const out = { ...facets };
@@ -226,21 +311,56 @@ async function othersFacets(s, facets) {
       const r = await fetch('/api/facets?' + searchParams(t));
       if (!r.ok) return;
       const f = (await r.json()).facets;
-      if (field === 'region') { out.region = f.region; out.mentioned = f.mentioned; } else out[field] = f[field];
+      if (field === 'region') { out.region = f.region; out.mentioned = f.mentioned; } else if (field === 'year') { out.year = f.year; } else out[field] = f[field];
     } catch (_) { /* keep the narrowed counts */ }
   }));
   return out;
 }
 
-function hitItem(h, i, s) {
+// "새 기사": when this search was last viewed in this browser, as the index's commit time
+// then (the server's clock, so a wrong clock here does not matter). Remembered per search
+// (its parameters without the page) in localStorage; within one visit the time of the
+// previous visit stays, so paging on keeps the marks.
+const SEEN_PREFIX = 'kpolicy:seen:';
+const seenThisVisit = new Map();
+const viewedAt = new Map();
+
+async function lastSeen(key) {
+  if (seenThisVisit.has(key)) return seenThisVisit.get(key);
+  let before = null;
+  try {
+    const v = localStorage.getItem(SEEN_PREFIX + key);
+    before = v === null ? null : Number(v);
+  } catch (_) { /* storage disabled: no marks */ }
+  seenThisVisit.set(key, before);
+  await markViewed(key);
+  return before;
+}
+
+// Records that the search `key` is seen as of the index's last commit; returns that time.
+async function markViewed(key) {
+  let now = null;
+  try {
+    const r = await fetch('/healthz');
+    if (r.ok) now = (await r.json()).updated;
+  } catch (_) { /* no mark without the server's time */ }
+  if (now !== null) {
+    viewedAt.set(key, now);
+    try { localStorage.setItem(SEEN_PREFIX + key, String(now)); } catch (_) { /* no storage */ }
+  }
+  return now;
+}
+
+function hitItem(h, i, s, seen) {
+  const fresh = seen !== null && seen !== undefined && h.indexed_at !== null && h.indexed_at > seen;
   const link = pageUrl({ ...s, article: h.id });
   const open = (ev) => {
     if (ev.button !== 0 || ev.ctrlKey || ev.metaKey || ev.shiftKey) return;
     ev.preventDefault();
     openArticle(h.id);
   };
-  return el('li', { class: 'hit', tabindex: '-1', 'data-id': h.id, onclick: (ev) => { if (ev.target.tagName !== 'A') open(ev); } },
-    el('h3', {}, el('a', { href: link, onclick: open }, h.title || h.id)),
+  return el('li', { class: 'hit' + (fresh ? ' new' : ''), tabindex: '-1', 'data-id': h.id, onclick: (ev) => { if (ev.target.tagName !== 'A') open(ev); } },
+    el('h3', {}, fresh ? el('span', { class: 'badge' }, '새 기사') : null, el('a', { href: link, onclick: open }, h.title || h.id)),
     el('div', { class: 'meta' },
       el('span', {}, h.date || (h.year ? h.year + '년' : '날짜 미상')),
       el('span', {}, h.region ? regionLabel(h.region) : '지역 미상'),
@@ -296,8 +416,13 @@ function renderChips(s) {
   s.industry.forEach((x) => chips.push(chip(x, (t) => toggle(t.industry, x))));
   if (s.since) chips.push(chip(s.since + '년부터', (t) => { t.since = ''; }));
   if (s.until) chips.push(chip(s.until + '년까지', (t) => { t.until = ''; }));
+  if (s.from || s.to) {
+    const quick = QUICK.find(([, , f]) => !s.to && s.from === f());
+    const label = quick ? quick[1] : `${s.from || '…'} ~ ${s.to || '…'}`;
+    chips.push(chip(label, (t) => { t.from = ''; t.to = ''; }));
+  }
   if (chips.length > 1) {
-    chips.push(el('button', { type: 'button', class: 'clear', onclick: () => change((t) => { t.region = []; t.year = []; t.industry = []; t.since = ''; t.until = ''; t.page = 1; }) }, '모두 지우기'));
+    chips.push(el('button', { type: 'button', class: 'clear', onclick: () => change((t) => { t.region = []; t.year = []; t.industry = []; t.since = ''; t.until = ''; t.from = ''; t.to = ''; t.page = 1; }) }, '모두 지우기'));
   }
   $('chips').replaceChildren(...chips);
 }
@@ -329,7 +454,7 @@ function renderFacets(s, facets) {
   if (!tree.length) $('facet-region').append(el('li', { class: 'empty' }, '—'));
 
   const years = Object.entries(facets.year).sort((a, b) => (a[0] === 'unknown') - (b[0] === 'unknown') || b[0].localeCompare(a[0]));
-  $('facet-year').replaceChildren(...years.map(([y, n]) => el('li', {}, facetButton(yearLabel(y), n, s.year.includes(y), () => change((t) => { toggle(t.year, y); t.since = ''; t.until = ''; t.page = 1; })))));
+  $('facet-year').replaceChildren(...years.map(([y, n]) => el('li', {}, facetButton(yearLabel(y), n, s.year.includes(y), () => change((t) => { toggle(t.year, y); t.since = ''; t.until = ''; t.from = ''; t.to = ''; t.page = 1; })))));
 
   const inds = Object.entries(facets.industry).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   const all = expanded.has('#industry');
@@ -339,7 +464,9 @@ function renderFacets(s, facets) {
     $('facet-industry').append(el('li', {}, el('button', { type: 'button', class: 'more', onclick: () => { if (all) expanded.delete('#industry'); else expanded.add('#industry'); renderFacets(readState(), facets); } }, all ? '접기' : `더 보기 (${inds.length - INDUSTRIES_SHOWN})`)));
   }
   renderMap(s, regions);
-  renderYears(s, facets.year);
+  const months = monthRange(s);
+  if (months) renderMonths(s, months, facets.month || {}, facets.year);
+  else renderYears(s, facets.year);
 }
 
 // --- pictures: the map of the 17 시·도 and hits per year ----------------------------------------
@@ -367,7 +494,40 @@ function renderMap(s, regions) {
   $('map').replaceChildren(picture, legend);
 }
 
+// Hits per month over the months of a range shorter than two years; clicking a month
+// narrows the range to it.
+function renderMonths(s, months, monthCounts, yearCounts) {
+  $('chart-title').textContent = '월별 기사';
+  const box = $('years-chart');
+  const W = 260, H = 90, base = 75;
+  const max = Math.max(1, ...months.map((m) => monthCounts[m] || 0));
+  const bw = W / months.length;
+  let labelled = '';
+  const bars = months.map((m, i) => {
+    const n = monthCounts[m] || 0;
+    const h = n ? Math.max(2, (base - 10) * n / max) : 0;
+    const x = i * bw;
+    const [y, mm] = m.split('-');
+    const on = s.from === `${m}-01` && s.to === `${m}-${pad(lastDay(Number(y), Number(mm)))}`;
+    const act = () => change((t) => { t.from = `${m}-01`; t.to = `${m}-${pad(lastDay(Number(y), Number(mm)))}`; t.year = []; t.since = ''; t.until = ''; t.page = 1; });
+    const label = `${y}년 ${Number(mm)}월`;
+    const every = Math.ceil(months.length / 8);
+    // Every few months a label; the first label of each year says the year (`22.1`).
+    let tick = svg('g', {});
+    if (i % every === 0) {
+      tick = svg('text', { x: x + bw / 2, y: H - 4, 'text-anchor': 'middle' }, labelled !== y ? `${y.slice(2)}.${Number(mm)}` : `${Number(mm)}월`);
+      labelled = y;
+    }
+    return svg('g', {},
+      svg('rect', { x: x + 1, y: base - Math.max(h, 1), width: Math.max(2, bw - 2), height: Math.max(h, 1), class: (on ? 'on' : '') + (n ? '' : ' zero'), tabindex: '0', role: 'button', 'data-month': m, 'aria-label': `${label} ${num(n)}건`, onclick: act, onkeydown: (ev) => { if (ev.key === 'Enter') act(); } }, svg('title', {}, `${label}: ${num(n)}건`)),
+      tick);
+  });
+  const undated = yearCounts.unknown ? el('p', { class: 'credit' }, `연도 미상 ${num(yearCounts.unknown)}건`) : null;
+  box.replaceChildren(svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'group', 'aria-label': '월별 일치 기사 수' }, ...bars), ...(undated ? [undated] : []));
+}
+
 function renderYears(s, yearCounts) {
+  $('chart-title').textContent = '연도별 기사';
   const years = Object.entries(yearCounts).filter(([y]) => y !== 'unknown').sort((a, b) => a[0].localeCompare(b[0]));
   const box = $('years-chart');
   if (!years.length) {
@@ -380,7 +540,7 @@ function renderYears(s, yearCounts) {
   const bars = years.map(([y, n], i) => {
     const h = Math.max(2, (base - 10) * n / max);
     const x = i * bw;
-    const act = () => change((t) => { toggle(t.year, y); t.since = ''; t.until = ''; t.page = 1; });
+    const act = () => change((t) => { toggle(t.year, y); t.since = ''; t.until = ''; t.from = ''; t.to = ''; t.page = 1; });
     return svg('g', {},
       svg('rect', { x: x + 1, y: base - h, width: Math.max(2, bw - 2), height: h, class: s.year.includes(y) ? 'on' : '', tabindex: '0', role: 'button', 'aria-label': `${y}년 ${num(n)}건`, onclick: act, onkeydown: (ev) => { if (ev.key === 'Enter') act(); } }, svg('title', {}, `${y}년: ${num(n)}건`)),
       (years.length <= 12 || i % Math.ceil(years.length / 8) === 0) ? svg('text', { x: x + bw / 2, y: H - 4, 'text-anchor': 'middle' }, y) : svg('g', {}));
@@ -498,6 +658,7 @@ function closeArticle() {
 async function poll() {
   try {
     const r = await fetch('/healthz');
+    if (r.status === 401) { toLogin(); return; }
     if (!r.ok) return;
     const h = await r.json();
     if (last.generation === null) { last.generation = h.generation; return; }
@@ -511,7 +672,14 @@ async function poll() {
     const added = resp.total - last.total;
     if (added > 0) {
       $('banner').replaceChildren(`이 검색에 새 기사 ${num(added)}건이 있습니다.`,
-        el('button', { type: 'button', onclick: () => { $('banner').hidden = true; render(); } }, '보기'));
+        el('button', { type: 'button', onclick: async () => {
+          // The articles that arrived while the page was open are the new ones now.
+          const key = last.key;
+          if (viewedAt.has(key)) seenThisVisit.set(key, viewedAt.get(key));
+          await markViewed(key);
+          $('banner').hidden = true;
+          render();
+        } }, '보기'));
       $('banner').hidden = false;
     }
   } catch (_) { /* the server went away; try again later */ }
@@ -536,6 +704,10 @@ function init() {
   $('mentioned').addEventListener('change', () => change((t) => { t.mentioned = $('mentioned').checked; t.page = 1; }));
   $('any').addEventListener('change', () => change((t) => { t.any = $('any').checked; t.page = 1; }));
   $('all-copies').addEventListener('change', () => change((t) => { t.all = $('all-copies').checked; t.page = 1; }));
+  $('date-form').addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    change((t) => { t.from = $('from').value; t.to = $('to').value; t.year = []; t.since = ''; t.until = ''; t.page = 1; });
+  });
   $('toggle-filters').addEventListener('click', () => {
     const open = $('sidebar').classList.toggle('open');
     $('toggle-filters').setAttribute('aria-expanded', open ? 'true' : 'false');
@@ -543,7 +715,7 @@ function init() {
   $('home').addEventListener('click', (ev) => {
     ev.preventDefault();
     box.value = '';
-    go({ ...readState(), q: '', region: [], industry: [], year: [], since: '', until: '', page: 1, article: '' }, true);
+    go({ ...readState(), q: '', region: [], industry: [], year: [], since: '', until: '', from: '', to: '', page: 1, article: '' }, true);
   });
   window.addEventListener('popstate', render);
   document.addEventListener('keydown', onKey);
