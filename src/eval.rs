@@ -88,6 +88,9 @@ pub fn evaluate(engine: &Engine, queries: &[JudgedQuery], k: usize) -> Result<Sc
             query: q.query.clone(),
             limit: k,
             lean: true,
+            // The judgments are per document: a relevant copy folded under another copy of
+            // its story must still count where it ranks.
+            no_collapse: true,
             ..Request::default()
         };
         let resp = engine.search(&req)?;

@@ -10,7 +10,7 @@ use crate::error::Result;
 use crate::search::{Engine, Hit, Request, Response};
 
 /// CSV columns, in order. Lists (mentioned regions, industries) are joined with `; `.
-pub const CSV_COLUMNS: [&str; 12] = [
+pub const CSV_COLUMNS: [&str; 13] = [
     "rank",
     "id",
     "title",
@@ -23,25 +23,30 @@ pub const CSV_COLUMNS: [&str; 12] = [
     "url",
     "path",
     "score",
+    "group",
 ];
 
-/// Runs `req` for every match (its paging is ignored) without snippets or facet counts.
+/// Runs `req` for every match (its paging is ignored) without snippets or facet counts: one
+/// hit per article, copies of one story included, each with its `group`.
 pub fn all_matches(engine: &Engine, req: &Request) -> Result<Response> {
     let all = Request {
         offset: 0,
         limit: usize::MAX,
         lean: true,
+        no_collapse: true,
         ..req.clone()
     };
     engine.search(&all)
 }
 
 /// The JSON export: the query, the total and every hit (the `--json` hit schema with an
-/// empty `snippet` and `highlights`).
+/// empty `snippet` and `highlights`, one hit per article with its `group`).
 #[derive(Serialize)]
 pub struct JsonExport<'a> {
     pub query: &'a str,
     pub total: usize,
+    /// Distinct stories among the matches (copies of one story count once).
+    pub stories: usize,
     pub hits: &'a [Hit],
 }
 
@@ -63,6 +68,7 @@ pub fn write_csv(out: &mut dyn Write, hits: &[Hit]) -> std::io::Result<()> {
             h.article.url.clone().unwrap_or_default(),
             h.article.path.clone(),
             format!("{:.4}", h.score),
+            h.group.clone().unwrap_or_default(),
         ];
         write_row(out, row.into_iter())?;
     }

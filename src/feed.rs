@@ -293,6 +293,9 @@ mod tests {
             snippet: "백신 <b>& \u{0}\u{b}끝".into(),
             highlights: vec![],
             explain: None,
+            group: None,
+            duplicates: vec![],
+            copies: 0,
         }
     }
 
@@ -309,6 +312,9 @@ mod tests {
         let resp = Response {
             query: req.query.clone(),
             total: 2,
+            stories: 2,
+            collapsed: false,
+            facet_counts: "articles",
             offset: 0,
             hits: vec![
                 hit(
@@ -385,6 +391,9 @@ mod tests {
         let resp = Response {
             query: String::new(),
             total: 0,
+            stories: 0,
+            collapsed: false,
+            facet_counts: "articles",
             offset: 0,
             hits: vec![],
             facets: Facets::default(),

@@ -6,6 +6,8 @@
 //! - [`article`]: the article with its metadata and evidence, as ingest produces it.
 //! - [`data`]: the editable data files (region gazetteer, industry taxonomy, domain nouns,
 //!   synonyms).
+//! - [`dedup`]: near-copies of one story: the fingerprint each article is indexed with and
+//!   the groups search folds into one hit.
 //! - [`ingest`]: files → articles: decoding, front matter and JSON input, cleaning, metadata
 //!   extraction (title, date/year, regions, industries, source).
 //! - [`index`]: storage: the tantivy schema, opening with a version check, the reader and the
@@ -25,6 +27,7 @@ pub(crate) mod article;
 mod calendar;
 pub mod cli;
 pub mod data;
+pub mod dedup;
 pub(crate) mod error;
 pub(crate) mod eval;
 pub(crate) mod export;

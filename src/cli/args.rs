@@ -150,6 +150,10 @@ pub(crate) struct SearchArgs {
     /// Match any word instead of all words.
     #[arg(long)]
     pub(crate) any: bool,
+    /// Show every matching article: copies of one story (the same press release in several
+    /// outlets) are not folded into one hit.
+    #[arg(long)]
+    pub(crate) no_collapse: bool,
     /// Show why each hit ranks where it does: which word matched where and how, and what
     /// each part of the score contributed (`hits[].explain` in JSON).
     #[arg(long)]
@@ -217,6 +221,10 @@ pub(crate) struct InspectArgs {
     /// Article files.
     #[arg(value_name = "FILE", required = true)]
     pub(crate) files: Vec<PathBuf>,
+    /// Index in which to look for copies of each article's story (default: the index
+    /// folder, when there is one).
+    #[arg(long, value_name = "PATH")]
+    pub(crate) index: Option<PathBuf>,
     /// Print one JSON object per article (JSON lines).
     #[arg(long)]
     pub(crate) json: bool,

@@ -13,11 +13,12 @@ use super::hiargs::{
 use super::printer::Printer;
 use super::{render, Outcome};
 use crate::data::Resources;
+use crate::dedup::Fingerprint;
 use crate::error::{Error, Result};
 use crate::eval;
 use crate::indexer::{self, Indexer, Progress, Source, WatchEvent};
 use crate::ingest::Pipeline;
-use crate::search::Engine;
+use crate::search::{Engine, StoryCopies};
 
 fn progress_bar(printer: &Printer, quiet: bool) -> Option<ProgressBar> {
     if quiet || !printer.style.tty_err {
@@ -122,6 +123,12 @@ pub(super) fn inspect(res: &Resources, printer: &Printer, t: InspectTask) -> Res
     let pipe = Pipeline::new(&t.analyzer, res);
     let mut failed = 0;
     let learned = indexer::learn_beside(&t.files);
+    // Copies of each article's story are looked up in the index (read only).
+    let kindex = t
+        .index
+        .as_deref()
+        .map(crate::index::KIndex::open_unanalysed)
+        .transpose()?;
     for path in &t.files {
         let (articles, problems) = match indexer::inspect(path, &pipe, &learned) {
             Ok(x) => x,
@@ -135,10 +142,35 @@ pub(super) fn inspect(res: &Resources, printer: &Printer, t: InspectTask) -> Res
             printer.note(&format!("kpolicy: warning: {p}"));
         }
         for article in &articles {
+            let copies = match (
+                &kindex,
+                Fingerprint::of(article.terms.iter().map(|t| t.text.as_str()), &article.body),
+            ) {
+                (Some(k), Some(print)) => Some(crate::search::story_copies(k, &print, path)?),
+                _ => None,
+            };
             if t.json {
-                printer.json_line(article)?;
+                let mut value = serde_json::to_value(article)?;
+                if let (Some(obj), Some(kindex)) = (value.as_object_mut(), &kindex) {
+                    obj.insert("index".into(), kindex.path.display().to_string().into());
+                    let copies = copies.clone().unwrap_or(StoryCopies {
+                        group: None,
+                        copies: Vec::new(),
+                    });
+                    obj.insert("group".into(), serde_json::to_value(&copies.group)?);
+                    obj.insert("copies".into(), serde_json::to_value(&copies.copies)?);
+                }
+                printer.json_line(&value)?;
             } else {
-                printer.text(|out| render::inspect(out, article, &printer.style))?;
+                printer.text(|out| {
+                    render::inspect(out, article, &printer.style)?;
+                    match &kindex {
+                        Some(k) => {
+                            render::story_copies(out, copies.as_ref(), &k.path, &printer.style)
+                        }
+                        None => Ok(()),
+                    }
+                })?;
             }
         }
     }
@@ -154,7 +186,7 @@ pub(super) fn stats(res: &Resources, printer: &Printer, t: StatsTask) -> Result<
     if t.json {
         printer.json(&report)?;
     } else {
-        printer.text(|out| render::stats(out, &report.stats, &report.facets, &printer.style))?;
+        printer.text(|out| render::stats(out, &report, &printer.style))?;
     }
     Ok(Outcome::Ok)
 }

@@ -71,6 +71,8 @@ pub(crate) struct InspectTask {
     pub analyzer: Analyzer,
     pub files: Vec<PathBuf>,
     pub json: bool,
+    /// The index to look for copies in: `--index`, else the default one when it exists.
+    pub index: Option<PathBuf>,
 }
 
 pub(crate) struct StatsTask {
@@ -143,6 +145,12 @@ impl HiArgs {
                 analyzer: analyzer()?,
                 files: a.files,
                 json: a.json,
+                index: match a.index {
+                    Some(path) => Some(path),
+                    None => {
+                        Some(PathBuf::from(DEFAULT_INDEX)).filter(|p| p.join("meta.json").exists())
+                    }
+                },
             }),
             // Counting needs no Korean analysis: the dictionary is not loaded.
             Command::Stats(a) => Task::Stats(StatsTask {
@@ -241,6 +249,7 @@ fn search_task(
         lean: false,
         sort: a.sort.parse()?,
         explain: a.explain,
+        no_collapse: a.no_collapse,
     };
     Ok(SearchTask {
         request: if format == args::OutputFormat::Atom {

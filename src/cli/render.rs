@@ -8,10 +8,10 @@ use anstyle::{AnsiColor, Style as Ansi};
 
 use super::printer::Style;
 use crate::analysis::Analysis;
-use crate::index::Stats;
 use crate::indexer::Summary;
 use crate::ingest::Article;
-use crate::search::{Facets, Response};
+use crate::search::{Facets, Response, StoryCopies};
+use crate::stats::IndexReport;
 
 /// Problems listed by default after an index run (all with `--verbose`).
 const SHOWN_PROBLEMS: usize = 20;
@@ -138,25 +138,87 @@ pub(super) fn search(out: &mut dyn Write, r: &Response, style: &Style) -> io::Re
                 writeln!(out, "   {}", paint(&format!("{lead}{line}"), DIM, c))?;
             }
         }
+        if !h.duplicates.is_empty() {
+            writeln!(
+                out,
+                "   {}",
+                paint(&same_story_line(&h.duplicates, h.copies), META, c)
+            )?;
+            for d in &h.duplicates {
+                let line = format!(
+                    "· {} · {} · {}",
+                    d.source.as_deref().unwrap_or("source unknown"),
+                    d.date.as_deref().unwrap_or("date unknown"),
+                    d.path
+                );
+                writeln!(out, "     {}", paint(&line, DIM, c))?;
+            }
+        }
     }
     let shown_to = r.offset + r.hits.len();
     writeln!(out)?;
+    let folded = r.collapsed && r.stories < r.total;
     writeln!(
         out,
-        "{} {}; showing {}–{}.",
+        "{} {}{}; showing {}–{}{}.",
         r.total,
         if r.total == 1 {
             "document matches"
         } else {
             "documents match"
         },
+        if folded {
+            format!(
+                ", {} {}",
+                r.stories,
+                if r.stories == 1 { "story" } else { "stories" }
+            )
+        } else {
+            String::new()
+        },
         if r.hits.is_empty() { 0 } else { r.offset + 1 },
-        shown_to
+        shown_to,
+        if folded {
+            " (copies of one story folded; --no-collapse shows every article)"
+        } else {
+            ""
+        }
     )?;
+    if folded {
+        writeln!(
+            out,
+            "{}",
+            paint("counts below are articles (every copy counts)", DIM, c)
+        )?;
+    }
     if let Some(u) = &undated {
         writeln!(out, "{}", paint(u, DIM, c))?;
     }
     facets(out, &r.facets, c)
+}
+
+/// `같은 기사 2건 (연합뉴스, 뉴시스)`: how many copies are folded into a hit, and their outlets
+/// (each named once, in the order of the list; four at most). `count`: all the copies, of which
+/// `copies` are listed.
+pub(crate) fn same_story_line(copies: &[crate::search::Duplicate], count: usize) -> String {
+    let mut sources: Vec<&str> = Vec::new();
+    for d in copies {
+        let s = d.source.as_deref().unwrap_or("출처 미상");
+        if !sources.contains(&s) {
+            sources.push(s);
+        }
+    }
+    let more = if sources.len() > 4 || count > copies.len() {
+        " …"
+    } else {
+        ""
+    };
+    sources.truncate(4);
+    format!(
+        "같은 기사 {}건 ({}{more})",
+        count.max(copies.len()),
+        sources.join(", ")
+    )
 }
 
 /// Marks highlight ranges (character offsets) with colour or `[…]`.
@@ -366,11 +428,63 @@ pub(super) fn inspect(out: &mut dyn Write, a: &Article, style: &Style) -> io::Re
     Ok(())
 }
 
+/// `kpolicy inspect`: the copies of the article's story in the index at `index` (`None`:
+/// the article's body is too short for a fingerprint).
+pub(super) fn story_copies(
+    out: &mut dyn Write,
+    copies: Option<&StoryCopies>,
+    index: &Path,
+    style: &Style,
+) -> io::Result<()> {
+    let c = style.color;
+    let field = |name: &str, value: String| format!("  {:<18} {value}", format!("{name}:"));
+    let line = match copies {
+        None => "- (the body is too short to compare)".to_string(),
+        Some(s) if s.group.is_none() => {
+            format!("- (no other copy of this story in {})", index.display())
+        }
+        Some(s) => format!(
+            "{} ({} {} in {})",
+            s.group.as_deref().unwrap_or("-"),
+            s.copies.len(),
+            if s.copies.len() == 1 {
+                "article"
+            } else {
+                "articles"
+            },
+            index.display()
+        ),
+    };
+    writeln!(out, "{}", field("group", line))?;
+    for d in copies.map(|s| s.copies.as_slice()).unwrap_or_default() {
+        let line = format!(
+            "{} · {} · {} · {:.0}% same text",
+            d.source.as_deref().unwrap_or("source unknown"),
+            d.date.as_deref().unwrap_or("date unknown"),
+            d.id,
+            d.similarity * 100.0
+        );
+        writeln!(out, "    {}", paint(&line, DIM, c))?;
+    }
+    Ok(())
+}
+
 /// `kpolicy stats`.
-pub(super) fn stats(out: &mut dyn Write, s: &Stats, f: &Facets, style: &Style) -> io::Result<()> {
+pub(super) fn stats(out: &mut dyn Write, r: &IndexReport, style: &Style) -> io::Result<()> {
+    let (s, f) = (&r.stats, &r.facets);
     let c = style.color;
     writeln!(out, "{} {}", paint("index:", BOLD, c), s.index)?;
     writeln!(out, "{} {}", paint("documents:", BOLD, c), s.documents)?;
+    writeln!(
+        out,
+        "{} {} ({} {} of copies of one story {} {} articles)",
+        paint("stories:", BOLD, c),
+        r.stories,
+        r.groups,
+        if r.groups == 1 { "group" } else { "groups" },
+        if r.groups == 1 { "holds" } else { "hold" },
+        r.grouped_articles
+    )?;
     writeln!(
         out,
         "{} {:.1} MB",

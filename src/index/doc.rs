@@ -35,6 +35,10 @@ impl KDoc {
         self.values.push((field, OwnedValue::Bool(value)));
     }
 
+    pub fn add_bytes(&mut self, field: Field, bytes: Vec<u8>) {
+        self.values.push((field, OwnedValue::Bytes(bytes)));
+    }
+
     pub fn add_facet(&mut self, field: Field, facet: Facet) {
         self.values.push((field, OwnedValue::Facet(facet)));
     }

@@ -11,7 +11,7 @@ use crate::analysis::TOKENIZER_NAME;
 
 /// Version of the schema *and* the analysis that produced the terms. Bump it whenever either
 /// changes: an index made with another value must be rebuilt.
-pub(crate) const INDEX_FORMAT: &str = "kpolicy-index-10";
+pub(crate) const INDEX_FORMAT: &str = "kpolicy-index-11";
 
 /// Facet value for a missing year or region.
 pub(crate) const UNKNOWN: &str = "unknown";
@@ -61,6 +61,10 @@ pub(crate) struct Fields {
     pub size: Field,
     pub title_derived: Field,
     pub extra: Field,
+    /// The near-duplicate fingerprint of the body (`dedup::Fingerprint::encode`), absent for a
+    /// body too short to have one. A fast field: search reads every article's to form the
+    /// groups of copies of one story.
+    pub dup: Field,
 }
 
 /// Builds the schema.
@@ -112,6 +116,7 @@ pub(crate) fn schema() -> (Schema, Fields) {
         size: b.add_u64_field("size", FAST | STORED),
         title_derived: b.add_bool_field("title_derived", STORED),
         extra: b.add_text_field("extra", STORED),
+        dup: b.add_bytes_field("dup", FAST),
     };
     (b.build(), fields)
 }

@@ -316,6 +316,7 @@ fn remove_index_files(path: &Path) -> Result<()> {
         let name = entry.file_name().to_string_lossy().to_string();
         let ours = name == "meta.json"
             || name == ".managed.json"
+            || name == "dup-groups.json"
             || name.starts_with(".tantivy")
             || p.extension().is_some_and(|e| {
                 matches!(

@@ -5,6 +5,7 @@
 use tantivy::schema::Facet;
 use tantivy::tokenizer::{PreTokenizedString, Token};
 
+use crate::dedup::Fingerprint;
 use crate::index::{Fields, KDoc, UNKNOWN};
 use crate::ingest::Article;
 use crate::search::Day;
@@ -81,6 +82,9 @@ pub(super) fn document(f: &Fields, a: &Article, mtime: u64, size: u64, indexed_a
     doc.add_u64(f.mtime, mtime);
     doc.add_u64(f.size, size);
     doc.add_bool(f.title_derived, a.meta.title_derived);
+    if let Some(print) = Fingerprint::of(a.terms.iter().map(|t| t.text.as_str()), &a.body) {
+        doc.add_bytes(f.dup, print.encode());
+    }
     if !a.extra.is_empty() {
         if let Ok(json) = serde_json::to_string(&a.extra) {
             doc.add_text(f.extra, json);

@@ -201,6 +201,8 @@ impl<'a> Indexer<'a> {
     /// Waits for the writer's merges and hands the index back for reading.
     pub fn finish(self) -> Result<KIndex> {
         self.writer.wait_merging_threads()?;
+        // The groups of copies of one story, saved for the searches to come.
+        crate::search::save_groups(&self.kindex)?;
         Ok(self.kindex)
     }
 

@@ -13,6 +13,7 @@ use tantivy::query::{AllQuery, EnableScoring, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::Term;
 
+use super::collapse::{self, fold, GroupCache, StoryCopies};
 use super::collect::{self, FacetCache, FacetSpec, RELAXED, STRICT};
 use super::explain::{Explanation, Ranked};
 use super::plan::{self, QueryBuilder};
@@ -34,6 +35,7 @@ pub struct Engine {
     builder: QueryBuilder,
     facet_spec: FacetSpec,
     facet_cache: FacetCache,
+    groups: GroupCache,
 }
 
 impl Engine {
@@ -45,6 +47,7 @@ impl Engine {
             builder: QueryBuilder::new(analyzer, res, kindex.fields),
             facet_spec: FacetSpec::new(&kindex.fields, res),
             facet_cache: FacetCache::default(),
+            groups: GroupCache::default(),
             kindex,
         }
     }
@@ -73,19 +76,31 @@ impl Engine {
         let offset = req.offset.min(docs);
         let limit = req.limit.clamp(1, docs.max(1));
         let reranker = Reranker::new(&stats, fields, &plan.window, &plan.pairs, &plan.together)?;
+        // Copies of one story: grouped over the whole index (kept until the next commit), and
+        // folded into one hit unless the request asks for every article.
+        let groups = self.groups.get(&searcher, &self.kindex.path)?;
+        let grouped = (groups.count() > 0).then_some(&*groups);
+        let collapse = !req.no_collapse && grouped.is_some();
         // Newest first needs every match: the page's dates are anywhere in the ranking.
         let newest = req.sort == Sort::Newest;
-        let depth = if newest {
-            docs.max(1)
-        } else {
-            reranker.depth(offset, limit)
-        };
-        let page = |top: Vec<(f32, tantivy::DocAddress)>, offset: usize, limit: usize| {
+        let want = offset + limit;
+        // The ranked articles looked at for the page: as many as the page reaches when every
+        // article is a hit; when copies fold, more, so that `want` stories are usually found
+        // in one pass (it is widened when they are not).
+        let mut window = if collapse { want + want.max(10) } else { want };
+        let depth_for = |window: usize| {
             if newest {
-                let ordered = newest::order(&searcher, top, offset + limit)?;
-                Ok(ordered.into_iter().skip(offset).take(limit).collect())
+                docs.max(1)
             } else {
-                reranker.page(&searcher, top, offset, limit)
+                reranker.depth(0, window)
+            }
+        };
+        let page = |top: Vec<(f32, tantivy::DocAddress)>, limit: usize| {
+            if newest {
+                let ordered = newest::order(&searcher, top, limit)?;
+                Ok::<_, crate::error::Error>(ordered.into_iter().take(limit).collect::<Vec<_>>())
+            } else {
+                reranker.page(&searcher, top, 0, limit)
             }
         };
         let facet_spec = (!req.lean).then_some((&self.facet_spec, &self.facet_cache));
@@ -97,111 +112,197 @@ impl Engine {
         let question = plan.question;
         let strict = plan.strict.as_ref();
         let relaxed = plan.relaxed.as_deref();
-        let mut pass = collect::run(
-            &searcher,
-            &stats,
-            strict,
-            relaxed.filter(|_| question),
-            depth,
-            facet_spec,
-        )?;
-        if pass.strict_total == 0 && !question {
-            if let Some(relaxed) = relaxed {
-                pass = collect::run(&searcher, &stats, strict, Some(relaxed), depth, facet_spec)?;
-            }
-        }
-        let mut top: Vec<_> = page(std::mem::take(&mut pass.strict_top), offset, limit)?;
-        // Hits of the page with all the words; the rest fill it from the relaxed query.
-        let strict_hits = top.len();
-        let mut rest_offset = 0;
-        let mut total = pass.strict_total;
-        let mut facet_slot = STRICT;
-        let fill = total == 0 || question;
-        if relaxed.is_some() && fill && total < offset + limit {
-            // Not enough articles with all the words: the rest of the page, and of the
-            // total, are the articles with only some of them.
-            let more_total = pass.rest_total;
-            if more_total > 0 {
-                notice = Some(if total == 0 {
-                    "no article has all the words: showing those with the most of them".to_string()
-                } else {
-                    format!(
-                        "{total} {} all the words; the others below match some of them",
-                        if total == 1 {
-                            "article has"
-                        } else {
-                            "articles have"
-                        }
-                    )
-                });
-            }
-            // `rest_top` holds the best `depth` of them, at least as many as this page needs.
-            rest_offset = offset.saturating_sub(total);
-            let wanted = limit - top.len();
-            top.extend(page(
-                std::mem::take(&mut pass.rest_top),
-                rest_offset,
-                wanted,
-            )?);
-            total += more_total;
-            facet_slot = RELAXED;
-        }
-        let facets = pass.facets(facet_slot);
-        // What the date range left out for want of a date, counted like the total.
-        let undated_excluded = match &plan.undated {
-            Some(u) => {
-                let mut n = searcher.search(u.strict.as_ref(), &Count)?;
-                if let (RELAXED, Some(relaxed)) = (facet_slot, &u.relaxed) {
-                    n = searcher.search(relaxed.as_ref(), &Count)?;
-                }
-                Some(n)
-            }
-            None => None,
-        };
-        let mut hits =
-            super::hit::load_page(&searcher, fields, &top, offset, &plan.highlight, req.lean)?;
-        if req.explain {
-            // What the re-rank added to each hit it re-ranked: the first `reranked` of each
-            // tier (all words, some words) in relevance order.
-            let docs: Vec<tantivy::DocAddress> = top.iter().map(|t| t.1).collect();
-            let proximity = reranker.features(&searcher, &docs)?;
-            for (i, (hit, &(score, doc))) in hits.iter_mut().zip(&top).enumerate() {
-                let all_words = i < strict_hits;
-                let in_tier = if all_words {
-                    offset + i
-                } else {
-                    rest_offset + i - strict_hits
-                };
-                let reranked = !newest && in_tier < reranker.reranked();
-                let query = match (all_words, relaxed) {
-                    (false, Some(r)) => r,
-                    _ => plan.strict.as_ref(),
-                };
-                let ranked = Ranked {
-                    doc,
-                    score,
-                    all_words,
-                    proximity: reranked.then(|| proximity[i]),
-                };
-                hit.explain = Some(super::explain::explain(
+        let run = |depth: usize| -> Result<collect::Pass> {
+            let pass = collect::run(
+                &searcher,
+                &stats,
+                strict,
+                relaxed.filter(|_| question),
+                depth,
+                facet_spec,
+                grouped,
+            )?;
+            match relaxed {
+                Some(relaxed) if pass.strict_total == 0 && !question => collect::run(
                     &searcher,
                     &stats,
-                    &plan.leaves,
-                    query,
-                    ranked,
-                )?);
+                    strict,
+                    Some(relaxed),
+                    depth,
+                    facet_spec,
+                    grouped,
+                ),
+                _ => Ok(pass),
             }
+        };
+        // The pass's pages are handed to the ranking as they are, unless copies fold: then a
+        // wider window may need them again.
+        let take = |v: &mut Vec<(f32, tantivy::DocAddress)>| {
+            if collapse {
+                v.clone()
+            } else {
+                std::mem::take(v)
+            }
+        };
+        let mut depth = depth_for(window);
+        let mut pass = run(depth)?;
+        loop {
+            let strict_stories = match grouped {
+                Some(g) => g.stories(pass.strict_total, &[&pass.strict_groups]),
+                None => pass.strict_total,
+            };
+            // What the page counts in: stories when copies fold, else articles.
+            let strict_units = if collapse {
+                strict_stories
+            } else {
+                pass.strict_total
+            };
+            let fill = relaxed.is_some() && (pass.strict_total == 0 || question);
+            let fill = fill && strict_units < want;
+            let mut ranked = page(take(&mut pass.strict_top), window)?;
+            // Hits with all the words come first; the rest fill the window from the relaxed
+            // query.
+            let strict_len = ranked.len();
+            let mut total = pass.strict_total;
+            let mut stories = strict_stories;
+            let mut facet_slot = STRICT;
+            if fill {
+                // Not enough articles with all the words: the rest of the page, and of the
+                // total, are the articles with only some of them.
+                let more_total = pass.rest_total;
+                if more_total > 0 {
+                    notice = Some(if total == 0 {
+                        "no article has all the words: showing those with the most of them"
+                            .to_string()
+                    } else {
+                        format!(
+                            "{total} {} all the words; the others below match some of them",
+                            if total == 1 {
+                                "article has"
+                            } else {
+                                "articles have"
+                            }
+                        )
+                    });
+                }
+                // `rest_top` holds the best `depth` of them, at least as many as the window
+                // needs.
+                let wanted = window - ranked.len();
+                ranked.extend(page(take(&mut pass.rest_top), wanted)?);
+                total += more_total;
+                stories = match grouped {
+                    Some(g) => g.stories(total, &[&pass.strict_groups, &pass.rest_groups]),
+                    None => total,
+                };
+                facet_slot = RELAXED;
+            }
+            let units = if collapse { stories } else { total };
+            let ranked_all = ranked.len();
+            // Places in `ranked` of the hits: every one, or each story's best-ranked copy.
+            let kept: Vec<usize> = match grouped.filter(|_| collapse) {
+                Some(g) => fold(&ranked, g),
+                None => (0..ranked.len()).collect(),
+            };
+            if kept.len() < want.min(units) && ranked_all >= window {
+                // Copies took the window's places: look further down the ranking, as far as
+                // the stories found so far say the page needs (at least four times as far).
+                let found = kept.len().max(1);
+                window = window.saturating_mul(want.div_ceil(found).max(2) * 2);
+                if depth_for(window) > depth {
+                    depth = depth_for(window);
+                    pass = run(depth)?;
+                }
+                continue;
+            }
+            let kept: Vec<usize> = kept.into_iter().skip(offset).take(limit).collect();
+            let top: Vec<_> = kept.iter().map(|&i| ranked[i]).collect();
+            let facets = pass.facets(facet_slot);
+            // What the date range left out for want of a date, counted like the total.
+            let undated_excluded = match &plan.undated {
+                Some(u) => {
+                    let mut n = searcher.search(u.strict.as_ref(), &Count)?;
+                    if let (RELAXED, Some(relaxed)) = (facet_slot, &u.relaxed) {
+                        n = searcher.search(relaxed.as_ref(), &Count)?;
+                    }
+                    Some(n)
+                }
+                None => None,
+            };
+            let mut hits =
+                super::hit::load_page(&searcher, fields, &top, offset, &plan.highlight, req.lean)?;
+            if let Some(g) = grouped {
+                collapse::attach(&searcher, fields, g, &top, &mut hits, collapse)?;
+            }
+            if req.explain {
+                // What the re-rank added to each hit it re-ranked: the first `reranked` of
+                // each tier (all words, some words) in relevance order.
+                let docs: Vec<tantivy::DocAddress> = top.iter().map(|t| t.1).collect();
+                let proximity = reranker.features(&searcher, &docs)?;
+                for (j, (hit, &i)) in hits.iter_mut().zip(&kept).enumerate() {
+                    let (score, doc) = ranked[i];
+                    let all_words = i < strict_len;
+                    let in_tier = if all_words { i } else { i - strict_len };
+                    let reranked = !newest && in_tier < reranker.reranked();
+                    let query = match (all_words, relaxed) {
+                        (false, Some(r)) => r,
+                        _ => plan.strict.as_ref(),
+                    };
+                    let ranked = Ranked {
+                        doc,
+                        score,
+                        all_words,
+                        proximity: reranked.then(|| proximity[j]),
+                    };
+                    hit.explain = Some(super::explain::explain(
+                        &searcher,
+                        &stats,
+                        &plan.leaves,
+                        query,
+                        ranked,
+                    )?);
+                }
+            }
+            return Ok(Response {
+                query: req.query.clone(),
+                total,
+                stories,
+                collapsed: collapse,
+                facet_counts: "articles",
+                offset,
+                hits,
+                facets,
+                notice,
+                undated_excluded,
+            });
         }
-        Ok(Response {
-            query: req.query.clone(),
-            total,
-            offset,
-            hits,
-            facets,
-            notice,
-            undated_excluded,
-        })
     }
+
+    /// The groups of copies of one story among the articles of the index's last commit, and
+    /// how many articles they hold: `(groups, articles in a group)`.
+    pub fn group_counts(&self) -> Result<(usize, usize)> {
+        let reader = self.kindex.reader()?;
+        let groups = self.groups.get(&reader.searcher(), &self.kindex.path)?;
+        Ok((groups.count(), groups.grouped()))
+    }
+}
+
+/// The indexed copies of the story of an article whose fingerprint is `print`
+/// (`kpolicy inspect`).
+pub fn story_copies(
+    kindex: &KIndex,
+    print: &crate::dedup::Fingerprint,
+    path: &std::path::Path,
+) -> Result<StoryCopies> {
+    let reader = kindex.reader()?;
+    collapse::copies_of(&reader.searcher(), kindex, print, path)
+}
+
+/// The groups of copies of one story in the index: `(groups, articles in a group)`. Needs no
+/// analyzer and no [`Engine`] (`kpolicy stats`).
+pub fn group_counts(kindex: &KIndex) -> Result<(usize, usize)> {
+    let reader = kindex.reader()?;
+    let groups = collapse::groups_of(&reader.searcher(), &kindex.path)?;
+    Ok((groups.count(), groups.grouped()))
 }
 
 impl Engine {

@@ -71,6 +71,9 @@ fn load(
         score,
         snippet: snip.text,
         highlights: snip.highlights,
+        group: None,
+        duplicates: Vec::new(),
+        copies: 0,
         explain: None,
     })
 }

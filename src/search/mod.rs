@@ -16,6 +16,7 @@
 //! - `explain`: why a hit ranks where it does (`--explain`).
 //! - `day`: the calendar [`Day`] of date ranges (`--from`/`--to`).
 
+mod collapse;
 mod collect;
 mod day;
 mod engine;
@@ -27,9 +28,11 @@ mod rank;
 mod request;
 pub mod snippet;
 
+pub(crate) use collapse::save as save_groups;
+pub use collapse::StoryCopies;
 pub use day::{date_range, rfc3339, Day, End};
-pub use engine::{all_facets, Engine};
+pub use engine::{all_facets, group_counts, story_copies, Engine};
 pub use explain::{Explanation, How, Match, WordMatch};
 pub use plan::resolve_filters;
 pub use rank::rerank::{Proximity, Together};
-pub use request::{Facets, Hit, Request, Response, Sort, StoredArticle, DEFAULT_LIMIT};
+pub use request::{Duplicate, Facets, Hit, Request, Response, Sort, StoredArticle, DEFAULT_LIMIT};

@@ -42,6 +42,9 @@ pub struct Request {
     pub lean: bool,
     /// Order of the hits.
     pub sort: Sort,
+    /// Every matching article is a hit of its own: copies of one story are not folded into
+    /// its best-ranked copy (`--no-collapse`, `collapse=0`).
+    pub no_collapse: bool,
     /// Explain each hit of the page (`hits[].explain`).
     pub explain: bool,
 }
@@ -104,6 +107,28 @@ pub struct Hit {
     /// Why the hit ranks where it does (only with `--explain` / `explain=1`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explain: Option<super::Explanation>,
+    /// The group of copies of one story the article is in, named by the id of its
+    /// representative (the member published first); `None` when it has no copy in the index.
+    pub group: Option<String>,
+    /// The other copies of the story, folded into this hit (first published first; the first
+    /// 10 of them); empty when the article has none or when the search does not fold copies.
+    pub duplicates: Vec<Duplicate>,
+    /// How many other copies of the story the index holds (`duplicates` lists the first 10).
+    pub copies: usize,
+}
+
+/// A copy of a hit's story, folded into the hit.
+#[derive(Debug, Clone, Serialize)]
+pub struct Duplicate {
+    pub id: String,
+    pub title: String,
+    pub source: Option<String>,
+    pub date: Option<String>,
+    pub path: String,
+    pub url: Option<String>,
+    /// Estimated share of the text the two bodies have in common, 0–1: of the longer body's
+    /// three-word sequences, the share the other body has too.
+    pub similarity: f32,
 }
 
 /// Facet counts over all matching documents.
@@ -123,7 +148,14 @@ pub struct Facets {
 #[derive(Debug, Clone, Serialize)]
 pub struct Response {
     pub query: String,
+    /// Matching articles (every copy counts).
     pub total: usize,
+    /// Distinct stories among them: copies of one story count once.
+    pub stories: usize,
+    /// Whether copies of one story are folded into one hit (pages are pages of stories).
+    pub collapsed: bool,
+    /// What the facet counts count: `articles` (every copy counts).
+    pub facet_counts: &'static str,
     pub offset: usize,
     pub hits: Vec<Hit>,
     pub facets: Facets,

@@ -169,6 +169,8 @@ impl Params {
             any: self.flag("any")?,
             lean: false,
             sort,
+            // Copies of one story fold unless `collapse=0` asks for every article.
+            no_collapse: self.one("collapse").is_some() && !self.flag("collapse")?,
             explain: self.flag("explain")?,
         })
     }
@@ -196,6 +198,10 @@ mod tests {
         let days = (r.from.map(|d| d.to_string()), r.to.map(|d| d.to_string()));
         assert_eq!(days, (Some("2026-11-01".into()), Some("2026-11-30".into())));
         assert_eq!(req("").expect("ok").limit, DEFAULT_LIMIT);
+        assert!(!req("").expect("ok").no_collapse, "copies fold by default");
+        assert!(!req("collapse=1").expect("ok").no_collapse);
+        assert!(req("collapse=0").expect("ok").no_collapse);
+        assert!(req("collapse=false").expect("ok").no_collapse);
     }
 
     #[test]
@@ -208,6 +214,7 @@ mod tests {
             ("limit=-1", "expected a whole number"),
             ("sort=oldest", "unknown sort"),
             ("any=maybe", "expected true or false"),
+            ("collapse=2", "expected true or false"),
             ("year=2020&since=2019", "cannot be used"),
             ("from=2026-13-01", "from=2026-13-01: there is no month 13"),
             ("to=2026-02-30", "to=2026-02-30: 2026-02 has no day 30"),

@@ -507,6 +507,8 @@ async fn facets(
     Ok(Json(serde_json::json!({
         "query": resp.query,
         "total": resp.total,
+        "stories": resp.stories,
+        "facet_counts": resp.facet_counts,
         "facets": resp.facets,
     }))
     .into_response())
@@ -538,6 +540,7 @@ async fn export(
             let export = crate::export::JsonExport {
                 query: &resp.query,
                 total: resp.total,
+                stories: resp.stories,
                 hits: &resp.hits,
             };
             serde_json::to_writer(&mut out, &export).map_err(Error::from)?;

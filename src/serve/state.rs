@@ -94,6 +94,11 @@ pub struct ArticleView {
 pub struct StatsView {
     #[serde(flatten)]
     pub stats: crate::index::Stats,
+    /// As `kpolicy stats --json`: distinct stories, groups of copies of one story and the
+    /// articles in them.
+    pub stories: u64,
+    pub groups: u64,
+    pub grouped_articles: u64,
     pub facets: Facets,
     pub generation: u64,
 }
@@ -132,8 +137,13 @@ impl Library {
     }
 
     pub fn stats(&self) -> Result<StatsView> {
+        let stats = self.kindex.stats()?;
+        let (groups, grouped) = self.engine.group_counts()?;
         Ok(StatsView {
-            stats: self.kindex.stats()?,
+            stories: stats.documents - grouped as u64 + groups as u64,
+            groups: groups as u64,
+            grouped_articles: grouped as u64,
+            stats,
             facets: self.facets()?,
             generation: self.generation()?,
         })

@@ -526,3 +526,77 @@ fn dates_month_chart_feed_and_new_since_last_visit_in_a_real_browser() {
         0
     );
 }
+
+/// Copies of one story (issue 23): one hit with "같은 기사 2건 (…)" that opens to the copies,
+/// each a link to the article; the toggle shows every article.
+#[test]
+fn copies_of_one_story_fold_into_one_hit_and_open_to_the_list() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let docs = dir.path().join("documents");
+    std::fs::create_dir_all(&docs).expect("documents");
+    let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/duplicates");
+    for entry in std::fs::read_dir(&fixtures).expect("fixtures") {
+        let p = entry.expect("entry").path();
+        std::fs::copy(&p, docs.join(p.file_name().expect("name"))).expect("copy");
+    }
+    let s = Server::start_in(dir, &[]);
+    let b = browser(1280, 900);
+    let tab = b.new_tab().expect("tab");
+    tab.set_default_timeout(WAIT);
+    search_page(&tab, &s.base, "백신", 1);
+    let summary = eval(&tab, "document.querySelector('#summary').textContent");
+    assert!(
+        summary
+            .as_str()
+            .unwrap_or("")
+            .contains("3건의 기사가 일치합니다 (같은 기사를 묶어 1건)"),
+        "{summary}"
+    );
+    let label = eval(
+        &tab,
+        "document.querySelector('#hits .copies summary').textContent",
+    );
+    let label = label.as_str().unwrap_or("");
+    assert!(label.starts_with("같은 기사 2건 ("), "{label}");
+    assert!(
+        label.contains("뉴시스") || label.contains("뉴스1") || label.contains("연합뉴스"),
+        "{label}"
+    );
+    // Opening the list does not open the hit's article.
+    eval(
+        &tab,
+        "document.querySelector('#hits .copies summary').click(), true",
+    );
+    until(&tab, "the copies listed", "document.querySelector('#hits .copies').open && document.querySelectorAll('#hits .copies li a').length === 2");
+    assert!(!url(&tab).contains("article="), "{}", url(&tab));
+    shot(&tab, "copies-open");
+    // A copy opens as an article.
+    let copy = eval(
+        &tab,
+        "document.querySelector('#hits .copies li a').textContent",
+    );
+    eval(
+        &tab,
+        "document.querySelector('#hits .copies li a').click(), true",
+    );
+    until(
+        &tab,
+        "the copy's article",
+        "!document.querySelector('#article').hidden",
+    );
+    let heading = eval(
+        &tab,
+        "document.querySelector('#article h1, #article h2').textContent",
+    );
+    assert_eq!(heading, copy);
+    eval(&tab, "history.back(), true");
+    until(&tab, "back to the list", &hits_shown(1));
+    // The toggle shows every article, in the URL too.
+    eval(&tab, "document.querySelector('#all-copies').click(), true");
+    until(&tab, "every article", &hits_shown(3));
+    assert!(url(&tab).contains("collapse=0"), "{}", url(&tab));
+    assert_eq!(
+        eval(&tab, "document.querySelectorAll('#hits .copies').length"),
+        Value::from(0)
+    );
+}

@@ -33,7 +33,16 @@ fn index(roots: &[&Path], idx: &Path, extra: &[&str]) -> Value {
 /// Ids of all hits for `query`.
 fn hits(idx: &Path, query: &str) -> Vec<String> {
     let out = kpolicy()
-        .args(["search", query, "--json", "--limit", "1000", "--index"])
+        // Every document: the corpus repeats its texts, and copies of one text would fold.
+        .args([
+            "search",
+            query,
+            "--json",
+            "--limit",
+            "1000",
+            "--no-collapse",
+            "--index",
+        ])
         .arg(idx)
         .output()
         .expect("run search");

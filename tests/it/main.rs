@@ -13,6 +13,7 @@ mod analysis;
 mod browser;
 mod cli;
 mod documents;
+mod duplicates;
 mod extract;
 mod findability;
 mod first_page;

@@ -20,6 +20,7 @@ use super::facets::{
 };
 use super::pool::{both, large};
 use crate::error::Result;
+use crate::search::collapse::Groups;
 use crate::search::Facets;
 
 /// Slot of the strict query's matches in the facet counts.
@@ -37,6 +38,10 @@ pub(crate) struct Pass {
     /// needs is known only once the strict total is).
     pub rest_top: Vec<(Score, DocAddress)>,
     pub rest_total: usize,
+    /// The group of copies (`collapse::Groups`) of each strict match that is in one, and of
+    /// each relaxed-only match: what the count of distinct stories needs.
+    pub strict_groups: Vec<u32>,
+    pub rest_groups: Vec<u32>,
     /// Facet counts of the strict matches ([`STRICT`]) and of the relaxed ones
     /// ([`RELAXED`]), and the counters they count; [`Pass::facets`] names one slot's.
     facets: Option<(Counts, Arc<Counters>)>,
@@ -58,6 +63,8 @@ struct Part<F> {
     rest_fruits: Vec<F>,
     strict_total: usize,
     rest_total: usize,
+    strict_groups: Vec<u32>,
+    rest_groups: Vec<u32>,
     facets: Option<Counts>,
 }
 
@@ -68,6 +75,8 @@ impl<F> Part<F> {
             rest_fruits: Vec::new(),
             strict_total: 0,
             rest_total: 0,
+            strict_groups: Vec::new(),
+            rest_groups: Vec::new(),
             facets: counters.map(Counts::new),
         }
     }
@@ -76,7 +85,7 @@ impl<F> Part<F> {
 /// Runs `strict` (and `relaxed`, when given) over every segment once, keeping the best
 /// `depth` hits of each (the same hits, in the same order, as `TopDocs::with_limit(depth)`
 /// over `strict`, and over `relaxed AND NOT strict`), scored with `stats`. Facets are counted
-/// when `facets` is given.
+/// when `facets` is given, the groups of copies the matches are in when `groups` is.
 pub(crate) fn run(
     searcher: &Searcher,
     stats: &dyn Bm25StatisticsProvider,
@@ -84,6 +93,7 @@ pub(crate) fn run(
     relaxed: Option<&dyn Query>,
     depth: usize,
     facets: Option<(&FacetSpec, &FacetCache)>,
+    groups: Option<&Groups>,
 ) -> Result<Pass> {
     // Every segment's facet tables are looked up (or built) before counting starts, so the
     // counters both threads count into are all known.
@@ -99,6 +109,8 @@ pub(crate) fn run(
         strict_total: 0,
         rest_top: Vec::new(),
         rest_total: 0,
+        strict_groups: Vec::new(),
+        rest_groups: Vec::new(),
         facets: None,
     };
     // Segments are shared out between two threads when the index is large enough for it to
@@ -138,12 +150,15 @@ pub(crate) fn run(
                 let in_strict = s_doc == doc;
                 let in_relaxed = r_doc == doc;
                 if alive.is_none_or(|a| a.is_alive(doc)) {
+                    let group = groups.and_then(|g| g.group(ord, doc));
                     if in_strict {
                         strict_collector.collect(doc, s.score());
                         part.strict_total += 1;
+                        part.strict_groups.extend(group);
                     } else if let Some(r) = r.as_mut() {
                         rest_collector.collect(doc, r.score());
                         part.rest_total += 1;
+                        part.rest_groups.extend(group);
                     }
                     if let (Some(f), Some(counts)) = (seg_facets, part.facets.as_mut()) {
                         let mut slots = [false; SLOTS];
@@ -181,6 +196,8 @@ pub(crate) fn run(
     for part in parts {
         pass.strict_total += part.strict_total;
         pass.rest_total += part.rest_total;
+        pass.strict_groups.extend(part.strict_groups);
+        pass.rest_groups.extend(part.rest_groups);
         strict_fruits.extend(part.strict_fruits);
         rest_fruits.extend(part.rest_fruits);
         match (counts.as_mut(), part.facets) {

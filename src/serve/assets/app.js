@@ -27,6 +27,7 @@ function readState() {
     to: p.get('to') || '',
     mentioned: p.get('mentioned') === '1',
     any: p.get('any') === '1',
+    all: p.get('collapse') === '0',
     sort: p.get('sort') === 'newest' ? 'newest' : 'relevance',
     page: Math.max(1, parseInt(p.get('page') || '1', 10) || 1),
     article: p.get('article') || '',
@@ -46,6 +47,7 @@ function searchParams(s) {
   if (s.to) p.set('to', s.to);
   if (s.mentioned) p.set('mentioned', '1');
   if (s.any) p.set('any', '1');
+  if (s.all) p.set('collapse', '0');
   if (s.sort === 'newest') p.set('sort', 'newest');
   return p;
 }
@@ -230,6 +232,7 @@ async function render() {
   $('sort').value = s.sort;
   $('mentioned').checked = s.mentioned;
   $('any').checked = s.any;
+  $('all-copies').checked = s.all;
   document.title = (s.q ? s.q + ' — ' : '') + 'kpolicy 지역정책 기사 검색';
   renderChips(s);
   renderDates(s);
@@ -271,8 +274,10 @@ async function renderResults(s) {
   $('banner').hidden = true;
   const first = resp.hits.length ? resp.offset + 1 : 0;
   const end = resp.offset + resp.hits.length;
+  // Pages are pages of stories when copies of one story are folded into one hit.
+  const folded = resp.collapsed && resp.stories < resp.total;
   $('summary').textContent = resp.total
-    ? `${num(resp.total)}건의 기사가 일치합니다 · ${num(first)}–${num(end)}`
+    ? `${num(resp.total)}건의 기사가 일치합니다${folded ? ` (같은 기사를 묶어 ${num(resp.stories)}건)` : ''} · ${num(first)}–${num(end)}`
     : '일치하는 기사가 없습니다';
   $('notice').hidden = !resp.notice;
   $('notice').textContent = resp.notice || '';
@@ -284,7 +289,7 @@ async function renderResults(s) {
   if (!resp.hits.length) {
     $('hits').append(el('li', { class: 'empty' }, s.q ? `‘${s.q}’에 맞는 기사가 없습니다. 필터를 줄이거나 다른 낱말로 찾아보세요.` : '기사가 없습니다.'));
   }
-  renderPager(s, resp.total);
+  renderPager(s, resp.collapsed ? resp.stories : resp.total);
   renderFacets(s, resp.facets);
   const key = last.key;
   const facets = await othersFacets(s, resp.facets);
@@ -361,7 +366,28 @@ function hitItem(h, i, s, seen) {
       el('span', {}, h.region ? regionLabel(h.region) : '지역 미상'),
       h.source ? el('span', {}, h.source) : null,
       h.industry.map((x) => el('span', { class: 'tag' }, x))),
-    el('p', { class: 'snippet' }, highlighted(h.snippet, h.highlights)));
+    el('p', { class: 'snippet' }, highlighted(h.snippet, h.highlights)),
+    copiesList(h.duplicates || [], h.copies || 0, s));
+}
+
+// `같은 기사 N건 (연합뉴스, 뉴시스 …)`: the copies of the hit's story folded into it, opened
+// into a list of links to each copy.
+function copiesList(copies, count, s) {
+  if (!copies.length) return null;
+  const sources = [];
+  copies.forEach((d) => { const n = d.source || '출처 미상'; if (!sources.includes(n)) sources.push(n); });
+  const all = Math.max(count, copies.length);
+  const label = `같은 기사 ${num(all)}건 (${sources.slice(0, 4).join(', ')}${sources.length > 4 || all > copies.length ? ' …' : ''})`;
+  // A click inside the list opens the copy, not the hit it is folded into.
+  return el('details', { class: 'copies', onclick: (ev) => ev.stopPropagation() },
+    el('summary', {}, label),
+    el('ul', {}, copies.map((d) => el('li', {},
+      el('a', { href: pageUrl({ ...s, article: d.id }), onclick: (ev) => {
+        if (ev.button !== 0 || ev.ctrlKey || ev.metaKey || ev.shiftKey) return;
+        ev.preventDefault();
+        openArticle(d.id);
+      } }, d.title || d.id),
+      el('span', { class: 'copy-meta' }, [d.source || '출처 미상', d.date || '날짜 미상'].join(' · '))))));
 }
 
 function renderPager(s, total) {
@@ -677,6 +703,7 @@ function init() {
   $('sort').addEventListener('change', () => change((t) => { t.sort = $('sort').value; t.page = 1; }));
   $('mentioned').addEventListener('change', () => change((t) => { t.mentioned = $('mentioned').checked; t.page = 1; }));
   $('any').addEventListener('change', () => change((t) => { t.any = $('any').checked; t.page = 1; }));
+  $('all-copies').addEventListener('change', () => change((t) => { t.all = $('all-copies').checked; t.page = 1; }));
   $('date-form').addEventListener('submit', (ev) => {
     ev.preventDefault();
     change((t) => { t.from = $('from').value; t.to = $('to').value; t.year = []; t.since = ''; t.until = ''; t.page = 1; });
