@@ -314,8 +314,23 @@ fn torture_corpus_is_indexed_with_warnings_and_every_good_file_is_searchable() {
         "똠양꿍",
         "안동시",
     ] {
+        // The twins are one story: folded into one hit, the other listed as its copy.
         let (code, v) = search(&idx, query);
         assert_eq!(code, 0, "{query}: {v}");
+        assert_eq!(v["hits"].as_array().map(Vec::len), Some(1), "{query}: {v}");
+        assert_eq!(
+            v["hits"][0]["duplicates"].as_array().map(Vec::len),
+            Some(1),
+            "{query}"
+        );
+        // Every article, unfolded: both found alike.
+        let (code, stdout, stderr) = run(kpolicy()
+            .args(["search", "--json", "--no-collapse", "-n", "50", "--index"])
+            .arg(&idx)
+            .arg("--")
+            .arg(query));
+        assert_eq!(code, 0, "{query}: {stderr}");
+        let v: Value = serde_json::from_str(&stdout).expect("search --json prints JSON");
         let mut ids = hit_ids(&v);
         ids.sort();
         assert_eq!(ids, vec!["twins/cp949.txt", "twins/utf8.txt"], "{query}");
