@@ -6,6 +6,7 @@
 //! to know about the query: the terms to highlight and the words of the proximity re-rank.
 
 mod build;
+mod clauses;
 mod filters;
 pub mod parse;
 
