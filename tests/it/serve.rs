@@ -923,3 +923,29 @@ fn the_openapi_document_is_served_and_schemathesis_finds_every_answer_in_it() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The page's "왜?": `explain=1` on an article says how the search's words matched it.
+#[test]
+fn an_article_explains_why_it_matches_the_search() {
+    let s = Server::start(&[]);
+    let q = enc("바이오 백신");
+    let a = s.json(&format!("/api/articles/{ANDONG}?q={q}&explain=1"));
+    let e = &a["explain"];
+    assert_eq!(e["all_words"], true, "{a}");
+    let words: Vec<&str> = e["words"]
+        .as_array()
+        .expect("words")
+        .iter()
+        .map(|w| w["word"].as_str().expect("word"))
+        .collect();
+    assert_eq!(words, ["바이오", "백신"], "{e}");
+    assert!(
+        e["words"][0]["matched"] == true && e["words"][1]["matched"] == true,
+        "{e}"
+    );
+    assert!(e["bm25"].as_f64().expect("bm25") > 0.0, "{e}");
+    assert!(!e["text"].as_array().expect("text").is_empty(), "{e}");
+    // Without explain=1 the view has no explanation.
+    let plain = s.json(&format!("/api/articles/{ANDONG}?q={q}"));
+    assert!(plain.get("explain").is_none(), "{plain}");
+}

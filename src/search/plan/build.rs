@@ -69,6 +69,13 @@ pub(crate) struct TextQuery {
     pub(crate) leaves: Vec<Leaf>,
 }
 
+/// The leaves `--explain` needs, recorded only when it is asked for (recording a fallback
+/// word's leaves analyses it once more).
+struct Why {
+    on: bool,
+    leaves: Vec<Leaf>,
+}
+
 /// The query of one item, and its parts for the relaxed form of the whole query.
 struct ItemQuery {
     strict: Box<dyn Query>,
@@ -137,7 +144,13 @@ impl QueryBuilder {
     /// question such as `김이수를 "함량미달 재판관 후보자"라고 말한 사람은?` is relaxed as a whole
     /// rather than piece by piece around the phrase. `title:`/`body:` words, `OR` groups and
     /// exclusions stay as they are.
-    pub(crate) fn text_query(&self, stats: &Bm25Stats, q: &str, any: bool) -> TextQuery {
+    pub(crate) fn text_query(
+        &self,
+        stats: &Bm25Stats,
+        q: &str,
+        any: bool,
+        explain: bool,
+    ) -> TextQuery {
         let items = parse::parse(q);
         let mut out = TextQuery {
             strict: None,
@@ -174,7 +187,10 @@ impl QueryBuilder {
         for group in parse::groups(items) {
             let negate = group.iter().all(|i| i.negate);
             let mut alternatives: Vec<ItemQuery> = Vec::new();
-            let mut why: Vec<Leaf> = Vec::new();
+            let mut why = Why {
+                on: explain,
+                leaves: Vec::new(),
+            };
             for item in &group {
                 if let Some(q) = self.item_query(
                     item,
@@ -197,11 +213,11 @@ impl QueryBuilder {
             }
             if alternatives.len() == 1 && matches!(alternatives[0].kind, ItemKind::FunctionWords) {
                 function_words.push((alternatives.remove(0), group[0].text.clone()));
-                function_leaves.extend(why);
+                function_leaves.extend(why.leaves);
                 continue;
             }
             if !negate {
-                out.leaves.extend(why);
+                out.leaves.extend(why.leaves);
             }
             positive += 1;
             out.words += group[0].text.split_whitespace().count();
@@ -326,7 +342,7 @@ impl QueryBuilder {
         any: bool,
         highlight: &mut HashSet<String>,
         negate: bool,
-        why: &mut Vec<Leaf>,
+        why: &mut Why,
     ) -> Option<ItemQuery> {
         let terms = self.analyzer.query_terms(&item.text);
         // The surface words of each word typed (plain words over all fields only): the
@@ -491,7 +507,7 @@ impl QueryBuilder {
         fields: &[(Field, f32)],
         negate: bool,
         highlight: &mut HashSet<String>,
-        why: &mut Vec<Leaf>,
+        why: &mut Why,
     ) -> Box<dyn Query> {
         let mut alternatives: Vec<Box<dyn Query>> = Vec::new();
         for (k, variant) in pattern::variants(terms).iter().enumerate() {
@@ -569,7 +585,7 @@ impl QueryBuilder {
         text: &str,
         surface: &[Eojeol],
         any: bool,
-        why: &mut Vec<Leaf>,
+        why: &mut Why,
     ) -> Option<ItemQuery> {
         let units: Vec<(Box<dyn Query>, Vec<String>)> = surface
             .iter()
@@ -600,15 +616,18 @@ impl QueryBuilder {
     /// Records the clause of `seq` in each of `fields` as a leaf of the word `label`.
     fn record(
         &self,
-        why: &mut Vec<Leaf>,
+        why: &mut Why,
         label: &str,
         how: How,
         seq: &[(usize, String)],
         fields: &[(Field, f32)],
         weight: f32,
     ) {
+        if !why.on {
+            return;
+        }
         for &(field, boost) in fields {
-            why.push(Leaf {
+            why.leaves.push(Leaf {
                 word: label.to_string(),
                 how,
                 terms: seq.to_vec(),
@@ -626,13 +645,16 @@ impl QueryBuilder {
     /// Records the surface words of the word `label` as leaves: each in the `words` field, and
     /// by the terms it searches alone (which only let the article match: they score in the
     /// word's analysed clause).
-    fn record_surface(&self, why: &mut Vec<Leaf>, label: &str, surface: &[String]) {
+    fn record_surface(&self, why: &mut Why, label: &str, surface: &[String]) {
+        if !why.on {
+            return;
+        }
         let fields = self.fields_of(Scope::All);
         for w in surface {
             for v in self.analyzer.word_variants(w) {
                 self.record(why, label, How::Surface, &v, &fields, 0.0);
             }
-            why.push(Leaf {
+            why.leaves.push(Leaf {
                 word: label.to_string(),
                 how: How::Surface,
                 terms: vec![(0, w.clone())],

@@ -55,7 +55,7 @@ pub(crate) struct Undated {
 
 /// Plans `req`: its text query in both forms, each with the request's filters.
 pub(crate) fn plan(builder: &QueryBuilder, stats: &Bm25Stats, req: &Request) -> Plan {
-    let tq = builder.text_query(stats, &req.query, req.any);
+    let tq = builder.text_query(stats, &req.query, req.any, req.explain);
     let filters = filters::clauses(req, &builder.fields);
     let with = |text: Option<&dyn Query>, filters: &[Box<dyn Query>]| -> Box<dyn Query> {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
