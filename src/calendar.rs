@@ -38,6 +38,14 @@ pub(crate) fn civil_from_days(days: i64) -> (i64, u32, u32) {
     (y, m, d)
 }
 
+/// Unix seconds → (year, month, day, hour, minute, second), UTC: what the CLI's `last update`
+/// and the feed's RFC 3339 times print.
+pub(crate) fn date_time(secs: u64) -> (i64, u32, u32, u64, u64, u64) {
+    let (y, m, d) = civil_from_days((secs / 86_400) as i64);
+    let rem = secs % 86_400;
+    (y, m, d, rem / 3600, rem % 3600 / 60, rem % 60)
+}
+
 /// (year, month, day) → days since 1970-01-01; the inverse of [`civil_from_days`] for a real
 /// date ([`is_date`]).
 pub(crate) fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {

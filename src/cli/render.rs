@@ -499,14 +499,8 @@ pub(super) fn stats(out: &mut dyn Write, r: &IndexReport, style: &Style) -> io::
 
 /// `YYYY-MM-DD HH:MM:SS UTC` of unix seconds.
 fn utc(secs: u64) -> String {
-    let (y, m, d) = crate::calendar::civil_from_days((secs / 86_400) as i64);
-    let rem = secs % 86_400;
-    format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
+    let (y, m, d, h, mi, se) = crate::calendar::date_time(secs);
+    format!("{y:04}-{m:02}-{d:02} {h:02}:{mi:02}:{se:02} UTC")
 }
 
 #[cfg(test)]

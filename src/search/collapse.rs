@@ -363,18 +363,10 @@ pub(crate) fn attach(
             let doc: TantivyDocument = searcher.doc(member)?;
             let a = stored_article(&doc, fields);
             let similarity = match (&own, print_in(&mut columns, searcher, member)) {
-                (Some(x), Some(y)) => (x.shared(&y) * 100.0).round() / 100.0,
+                (Some(x), Some(y)) => x.shared(&y),
                 _ => 0.0,
             };
-            hit.duplicates.push(Duplicate {
-                id: a.id,
-                title: a.title,
-                source: a.source,
-                date: a.date,
-                path: a.path,
-                url: a.url,
-                similarity,
-            });
+            hit.duplicates.push(duplicate(a, similarity));
         }
     }
     Ok(())
@@ -455,16 +447,8 @@ pub(crate) fn copies_of(
             .get(&member)
             .copied()
             .or_else(|| print_at(searcher, member).map(|p| p.shared(print)))
-            .map_or(0.0, |s| (s * 100.0).round() / 100.0);
-        copies.push(Duplicate {
-            id: a.id,
-            title: a.title,
-            source: a.source,
-            date: a.date,
-            path: a.path,
-            url: a.url,
-            similarity,
-        });
+            .unwrap_or(0.0);
+        copies.push(duplicate(a, similarity));
     }
     copies.sort_by(|x, y| first_published(&x.date, &x.id).cmp(&first_published(&y.date, &y.id)));
     let own = std::fs::canonicalize(own_path).ok();
@@ -474,4 +458,18 @@ pub(crate) fn copies_of(
         group: copies.first().filter(|_| others > 0).map(|c| c.id.clone()),
         copies,
     })
+}
+
+/// A copy as a hit lists it: the article's metadata and the share of text in common, to two
+/// decimals.
+fn duplicate(a: super::StoredArticle, similarity: f32) -> Duplicate {
+    Duplicate {
+        id: a.id,
+        title: a.title,
+        source: a.source,
+        date: a.date,
+        path: a.path,
+        url: a.url,
+        similarity: (similarity * 100.0).round() / 100.0,
+    }
 }

@@ -134,14 +134,8 @@ fn days_in_month(year: i32, month: u32) -> u32 {
 
 /// `YYYY-MM-DDTHH:MM:SSZ` of unix seconds (RFC 3339, as Atom wants it).
 pub fn rfc3339(secs: u64) -> String {
-    let (y, m, d) = crate::calendar::civil_from_days((secs / 86_400) as i64);
-    let rem = secs % 86_400;
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
+    let (y, m, d, h, mi, se) = crate::calendar::date_time(secs);
+    format!("{y:04}-{m:02}-{d:02}T{h:02}:{mi:02}:{se:02}Z")
 }
 
 #[cfg(test)]
