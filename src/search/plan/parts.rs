@@ -87,23 +87,19 @@ impl PartsWeight {
         };
         let whole = inverted.read_postings(&self.whole, IndexRecordOption::WithFreqs)?;
         let mut parts = Vec::with_capacity(self.parts.len());
-        for (i, (offset, term)) in self.parts.iter().enumerate() {
+        for (offset, term) in &self.parts {
             let Some(postings) =
                 inverted.read_postings(term, IndexRecordOption::WithFreqsAndPositions)?
             else {
                 // A part in no document: nothing holds the parts, so nothing holds the whole.
                 return Ok(PartsScorer::empty());
             };
-            // The first part skips the documents that hold the whole: the phrase is checked
-            // on positions only where the whole is not.
-            let except = if i == 0 {
-                inverted.read_postings(&self.whole, IndexRecordOption::Basic)?
-            } else {
-                None
-            };
-            parts.push((*offset, ApartPostings::new(postings, except)));
+            parts.push((*offset, postings));
         }
-        Ok(PartsScorer::new(whole, Apart::new(parts), bm25, fieldnorms))
+        // The documents holding the whole are skipped by the phrase: there the parts are
+        // known to stand together, and their positions are never read.
+        let except = inverted.read_postings(&self.whole, IndexRecordOption::Basic)?;
+        Ok(PartsScorer::new(whole, Apart::new(parts, except), bm25, fieldnorms))
     }
 }
 
@@ -127,65 +123,14 @@ impl Weight for PartsWeight {
     }
 }
 
-/// The postings of a phrase's part, skipping the documents of `except` (the compound whole).
-struct ApartPostings {
-    postings: SegmentPostings,
-    except: Option<SegmentPostings>,
-}
-
-impl ApartPostings {
-    fn new(postings: SegmentPostings, except: Option<SegmentPostings>) -> ApartPostings {
-        let mut p = ApartPostings { postings, except };
-        p.skip_excepted();
-        p
-    }
-
-    /// Moves on from the current document while `except` holds it.
-    fn skip_excepted(&mut self) -> DocId {
-        let mut doc = self.postings.doc();
-        if let Some(except) = self.except.as_mut() {
-            while doc != TERMINATED {
-                let at = if except.doc() < doc {
-                    except.seek(doc)
-                } else {
-                    except.doc()
-                };
-                if at != doc {
-                    break;
-                }
-                doc = self.postings.advance();
-            }
-        }
-        doc
-    }
-}
-
-impl DocSet for ApartPostings {
-    fn advance(&mut self) -> DocId {
-        self.postings.advance();
-        self.skip_excepted()
-    }
-
-    fn seek(&mut self, target: DocId) -> DocId {
-        self.postings.seek(target);
-        self.skip_excepted()
-    }
-
-    fn doc(&self) -> DocId {
-        self.postings.doc()
-    }
-
-    fn size_hint(&self) -> u32 {
-        self.postings.size_hint()
-    }
-}
-
 /// The documents where the parts stand together at their offsets, apart from the whole, and
-/// how many times: a phrase query without slop over [`ApartPostings`].
+/// how many times: a phrase query without slop that skips the documents of `except`.
 struct Apart {
     /// Each part's postings, with its offset subtracted from the largest: a phrase starting
-    /// at `s` has every part's position plus this at `s + largest offset`.
-    parts: Vec<(u32, ApartPostings)>,
+    /// at `s` has every part's position plus this at `s + largest offset`. Rarest first: it
+    /// leads the walk over the documents holding every part.
+    parts: Vec<(u32, SegmentPostings)>,
+    except: Option<SegmentPostings>,
     doc: DocId,
     count: u32,
     positions: Vec<u32>,
@@ -193,14 +138,16 @@ struct Apart {
 }
 
 impl Apart {
-    fn new(parts: Vec<(usize, ApartPostings)>) -> Apart {
+    fn new(parts: Vec<(usize, SegmentPostings)>, except: Option<SegmentPostings>) -> Apart {
         let last = parts.iter().map(|p| p.0).max().unwrap_or(0);
-        let parts = parts
+        let mut parts: Vec<(u32, SegmentPostings)> = parts
             .into_iter()
             .map(|(o, p)| ((last - o) as u32, p))
             .collect();
+        parts.sort_by_key(|(_, p)| p.doc_freq());
         let mut a = Apart {
             parts,
+            except,
             doc: 0,
             count: 0,
             positions: Vec::new(),
@@ -210,8 +157,12 @@ impl Apart {
         a
     }
 
-    /// The first document from `target` on where every part stands and they stand together.
+    /// The first document from `target` on where every part stands together and the whole
+    /// does not.
     fn settle(&mut self, mut target: DocId) -> DocId {
+        if self.parts.is_empty() {
+            return TERMINATED;
+        }
         loop {
             let mut at = target;
             let mut all = true;
@@ -225,15 +176,21 @@ impl Apart {
                     at = at.max(d);
                 }
             }
-            if all && !self.parts.is_empty() {
+            if !all {
+                target = at;
+                continue;
+            }
+            let whole_here = self.except.as_mut().is_some_and(|e| {
+                let d = if e.doc() < at { e.seek(at) } else { e.doc() };
+                d == at
+            });
+            if !whole_here {
                 self.count = self.together();
                 if self.count > 0 {
                     return at;
                 }
-                target = at + 1;
-            } else {
-                target = at;
             }
+            target = at + 1;
         }
     }
 
@@ -243,11 +200,11 @@ impl Apart {
         positions.clear();
         let mut parts = self.parts.iter_mut();
         if let Some((shift, p)) = parts.next() {
-            p.postings.append_positions_with_offset(*shift, positions);
+            p.append_positions_with_offset(*shift, positions);
         }
         for (shift, p) in parts {
             next.clear();
-            p.postings.append_positions_with_offset(*shift, next);
+            p.append_positions_with_offset(*shift, next);
             let mut j = 0;
             positions.retain(|x| {
                 while j < next.len() && next[j] < *x {
