@@ -20,7 +20,9 @@
 //!
 //! `KPOLICY_BENCH_CLASS=word` keeps only the queries of one class (for profiling one kind);
 //! `KPOLICY_BENCH_NO_COLLAPSE=1` runs every query with copies of one story not folded
-//! (`--no-collapse`), to see what folding costs.
+//! (`--no-collapse`), to see what folding costs. `KPOLICY_BENCH_SORT=newest` runs them newest
+//! first (what every feed does: `GET /feed`), and `KPOLICY_BENCH_FROM=2022-01-01
+//! KPOLICY_BENCH_TO=2022-06-30` within a date range (`--from`/`--to`).
 //!
 //! Beside wall-clock latency the loop prints the CPU time of each query (the process's, both
 //! threads of a search): on a machine other work keeps busy, wall-clock figures measure the
@@ -42,7 +44,7 @@ use kpolicy::analysis::Analyzer;
 use kpolicy::data::Resources;
 use kpolicy::index::KIndex;
 use kpolicy::indexer::{Indexer, JsonLines, Options, Source};
-use kpolicy::search::{resolve_filters, Engine, Request};
+use kpolicy::search::{resolve_filters, Day, End, Engine, Request, Sort};
 
 /// The allocator the `kpolicy` binary uses (src/main.rs).
 #[global_allocator]
@@ -140,7 +142,25 @@ fn request(res: &Resources, q: &Query) -> Request {
         limit: 10,
         lean: false,
         no_collapse: std::env::var_os("KPOLICY_BENCH_NO_COLLAPSE").is_some_and(|v| v != "0"),
+        sort: match std::env::var("KPOLICY_BENCH_SORT").as_deref() {
+            Ok("newest") => Sort::Newest,
+            _ => Sort::default(),
+        },
+        from: bench_day("KPOLICY_BENCH_FROM", End::Start),
+        to: bench_day("KPOLICY_BENCH_TO", End::Last),
         ..Request::default()
+    }
+}
+
+/// The day an environment variable names (`2022-01-01`), if it is set.
+fn bench_day(var: &str, end: End) -> Option<Day> {
+    let text = std::env::var(var).ok()?;
+    match Day::parse(&text, end) {
+        Ok(day) => Some(day),
+        Err(e) => {
+            eprintln!("search bench: {var}={text}: {e}");
+            std::process::exit(2);
+        }
     }
 }
 

@@ -94,7 +94,7 @@ impl Engine {
         let mut window = if collapse { want + want.max(10) } else { want };
         let depth_for = |window: usize| {
             if newest {
-                docs.max(1)
+                collect::EVERY
             } else {
                 reranker.depth(0, window)
             }

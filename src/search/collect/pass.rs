@@ -61,6 +61,9 @@ impl Pass {
 struct Part<F> {
     strict_fruits: Vec<F>,
     rest_fruits: Vec<F>,
+    /// With [`EVERY`]: every match, in index order.
+    strict_every: Vec<(Score, DocAddress)>,
+    rest_every: Vec<(Score, DocAddress)>,
     strict_total: usize,
     rest_total: usize,
     strict_groups: Vec<u32>,
@@ -73,6 +76,8 @@ impl<F> Part<F> {
         Part {
             strict_fruits: Vec::new(),
             rest_fruits: Vec::new(),
+            strict_every: Vec::new(),
+            rest_every: Vec::new(),
             strict_total: 0,
             rest_total: 0,
             strict_groups: Vec::new(),
@@ -82,8 +87,13 @@ impl<F> Part<F> {
     }
 }
 
+/// The `depth` that keeps every match, unordered (each half of the segments in index order)
+/// rather than best first: what ordering by date needs, `rank::newest` orders them itself. A top-`depth` collector as deep as the
+/// index would reserve room for every document of it on each segment, on every search.
+pub(crate) const EVERY: usize = usize::MAX;
+
 /// Runs `strict` (and `relaxed`, when given) over every segment once, keeping the best
-/// `depth` hits of each (the same hits, in the same order, as `TopDocs::with_limit(depth)`
+/// `depth` hits of each (every hit with [`EVERY`]) (the same hits, in the same order, as `TopDocs::with_limit(depth)`
 /// over `strict`, and over `relaxed AND NOT strict`), scored with `stats`. Facets are counted
 /// when `facets` is given, the groups of copies the matches are in when `groups` is.
 pub(crate) fn run(
@@ -102,8 +112,10 @@ pub(crate) fn run(
     let scoring = EnableScoring::enabled_from_statistics_provider(stats, searcher);
     let strict_weight = strict.weight(scoring)?;
     let relaxed_weight = relaxed.map(|q| q.weight(scoring)).transpose()?;
-    let strict_page = TopDocs::with_limit(depth.max(1)).order_by_score();
-    let rest_page = TopDocs::with_limit(depth.max(1)).order_by_score();
+    let every = depth == EVERY;
+    let limit = if every { 1 } else { depth.max(1) };
+    let strict_page = TopDocs::with_limit(limit).order_by_score();
+    let rest_page = TopDocs::with_limit(limit).order_by_score();
     let mut pass = Pass {
         strict_top: Vec::new(),
         strict_total: 0,
@@ -152,11 +164,21 @@ pub(crate) fn run(
                 if alive.is_none_or(|a| a.is_alive(doc)) {
                     let group = groups.and_then(|g| g.group(ord, doc));
                     if in_strict {
-                        strict_collector.collect(doc, s.score());
+                        if every {
+                            let addr = DocAddress::new(ord as u32, doc);
+                            part.strict_every.push((s.score(), addr));
+                        } else {
+                            strict_collector.collect(doc, s.score());
+                        }
                         part.strict_total += 1;
                         part.strict_groups.extend(group);
                     } else if let Some(r) = r.as_mut() {
-                        rest_collector.collect(doc, r.score());
+                        if every {
+                            let addr = DocAddress::new(ord as u32, doc);
+                            part.rest_every.push((r.score(), addr));
+                        } else {
+                            rest_collector.collect(doc, r.score());
+                        }
                         part.rest_total += 1;
                         part.rest_groups.extend(group);
                     }
@@ -193,7 +215,9 @@ pub(crate) fn run(
     let mut strict_fruits = Vec::new();
     let mut rest_fruits = Vec::new();
     let mut counts: Option<Counts> = None;
-    for part in parts {
+    for mut part in parts {
+        pass.strict_top.append(&mut part.strict_every);
+        pass.rest_top.append(&mut part.rest_every);
         pass.strict_total += part.strict_total;
         pass.rest_total += part.rest_total;
         pass.strict_groups.extend(part.strict_groups);
@@ -207,8 +231,10 @@ pub(crate) fn run(
         }
     }
     pass.facets = counts.zip(counters);
-    pass.strict_top = strict_page.merge_fruits(strict_fruits)?;
-    pass.rest_top = rest_page.merge_fruits(rest_fruits)?;
+    if !every {
+        pass.strict_top = strict_page.merge_fruits(strict_fruits)?;
+        pass.rest_top = rest_page.merge_fruits(rest_fruits)?;
+    }
     Ok(pass)
 }
 
