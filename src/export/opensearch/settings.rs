@@ -7,7 +7,7 @@
 //! | user dictionary: gazetteer names + `data/domain_nouns.txt` | `nori_tokenizer` `user_dictionary_rules`, with the parts kpolicy indexes a compound by |
 //! | compounds indexed whole and as parts | `decompound_mode: mixed` at index time |
 //! | Latin lower-cased | `lowercase` filter |
-//! | POS stop list (`tags::STOP_TAGS`) | `nori_part_of_speech` `stoptags` (Nori names every ending `E`, every particle `J`) |
+//! | POS stop list (`tags::STOP_TAGS`) | `nori_part_of_speech` `stoptags` (each of Nori's endings `EP EF EC ETN ETM` and particles `JK* JX JC` by name) |
 //! | query-time synonyms (`data/synonyms.tsv`) | `synonym_graph` in the search analyzer only |
 //! | BM25 over the body with its length scale (`rank::weights::BODY_LENGTH_SCALE`) | the body's `similarity`: BM25 k1 0.9, b 2/3 |
 //!
@@ -23,7 +23,7 @@
 use serde_json::{json, Value};
 
 use crate::analysis::normalize::SEPARATORS;
-use crate::analysis::tags::STOP_TAGS;
+use crate::analysis::tags::is_content;
 use crate::analysis::Analyzer;
 use crate::data::Resources;
 
@@ -41,17 +41,23 @@ pub const PATH_ANALYZER: &str = "kpolicy_region_path";
 const BODY_K1: f64 = 0.9;
 const BODY_B: f64 = 0.6667;
 
-/// Nori's POS tags for kpolicy's stop list. Nori tags every ending `E` and every particle `J`
-/// (kpolicy's `E*`, `J*`), and has `SP` (a space) where kpolicy never makes a token of one.
+/// Every POS tag Nori knows (Lucene's `org.apache.lucene.analysis.ko.POS.Tag`, the
+/// mecab-ko-dic tag set): `stoptags` must name these exactly, a prefix such as `E` is refused.
+const NORI_TAGS: &[&str] = &[
+    "EP", "EF", "EC", "ETN", "ETM", "IC", "JKS", "JKC", "JKG", "JKO", "JKB", "JKV", "JKQ", "JX",
+    "JC", "MAG", "MAJ", "MM", "NNG", "NNP", "NNB", "NNBC", "NP", "NR", "SF", "SH", "SL", "SN",
+    "SP", "SSC", "SSO", "SC", "SY", "SE", "VA", "VCN", "VCP", "VV", "VX", "XPN", "XR", "XSA",
+    "XSN", "XSV", "UNKNOWN", "UNA", "NA", "VSV",
+];
+
+/// kpolicy's stop list (`tags::STOP_TAGS`, whose `E*` and `J*` cover every ending and particle)
+/// in Nori's tag names, plus `SP` (a space), which kpolicy never makes a token of.
 pub fn nori_stop_tags() -> Vec<String> {
-    let mut tags: Vec<String> = STOP_TAGS
+    NORI_TAGS
         .iter()
-        .map(|t| t.trim_end_matches('*').to_string())
-        .collect();
-    tags.push("SP".to_string());
-    tags.sort();
-    tags.dedup();
-    tags
+        .filter(|t| **t == "SP" || !is_content(t))
+        .map(|t| t.to_string())
+        .collect()
 }
 
 /// The char filter's rules: every separator kpolicy folds (middle dots, bullets, NBSP, BOM)
@@ -228,14 +234,20 @@ pub fn index_json(res: &Resources, analyzer: &Analyzer) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::normalize::SEPARATORS;
+    use crate::analysis::tags::STOP_TAGS;
 
     #[test]
     fn stop_tags_in_noris_names() {
         let tags = nori_stop_tags();
-        for t in ["E", "J", "SP", "NNB", "XSN"] {
+        for t in ["EC", "ETM", "JKS", "JX", "SP", "NNB", "XSN", "UNA", "NA"] {
             assert!(tags.contains(&t.to_string()), "{t}");
         }
-        assert!(!tags.iter().any(|t| t.contains('*')));
+        // Every entry of kpolicy's list has its Nori tags.
+        for stop in STOP_TAGS {
+            let prefix = stop.trim_end_matches('*');
+            assert!(tags.iter().any(|t| t.starts_with(prefix)), "{stop}");
+        }
         for content in ["NNG", "NNP", "VV", "VA", "SL", "SN", "SH", "XR"] {
             assert!(!tags.contains(&content.to_string()), "{content}");
         }
