@@ -6,9 +6,9 @@
 // `lenient: true`: by the chain before the filter, a word that cannot be parsed dropped from its
 // group), then
 //
-//   analyze INDEX.json TEXTS.jsonl OUT.jsonl
+//   analyze INDEX.json TEXTS.jsonl OUT.jsonl [ANALYZER]
 //       each {"id", "text"} line → {"id", "terms": [[term, posInc, posLen, start, end], …]} by the
-//       index analyzer (offsets in UTF-16 units, as Lucene counts);
+//       body's index analyzer, or the one named (offsets in UTF-16 units, as Lucene counts);
 //   search INDEX.json BULK.ndjson TEMPLATE.json TOPICS.tsv RUN.txt
 //       indexes bulk.ndjson (title and body with the mapped analyzers and similarities), renders
 //       the search template for each topic (`qid<TAB>question<TAB>query`, question = 1 or 0) with
@@ -90,8 +90,8 @@ public class NoriExport {
         if (args.length < 1) usage();
         switch (args[0]) {
             case "analyze" -> {
-                if (args.length != 4) usage();
-                analyze(Path.of(args[1]), Path.of(args[2]), Path.of(args[3]));
+                if (args.length != 4 && args.length != 5) usage();
+                analyze(Path.of(args[1]), Path.of(args[2]), Path.of(args[3]), args.length == 5 ? args[4] : null);
             }
             case "search" -> {
                 if (args.length != 6) usage();
@@ -102,7 +102,7 @@ public class NoriExport {
     }
 
     static void usage() {
-        System.err.println("usage: NoriExport analyze INDEX.json TEXTS.jsonl OUT.jsonl\n"
+        System.err.println("usage: NoriExport analyze INDEX.json TEXTS.jsonl OUT.jsonl [ANALYZER]\n"
             + "       NoriExport search INDEX.json BULK.ndjson TEMPLATE.json TOPICS.tsv RUN.txt");
         System.exit(2);
     }
@@ -256,9 +256,10 @@ public class NoriExport {
 
     // ---- analyze ----------------------------------------------------------------------------
 
-    static void analyze(Path indexJson, Path texts, Path out) throws IOException {
+    static void analyze(Path indexJson, Path texts, Path out, String name) throws IOException {
         Settings s = new Settings(indexJson);
-        Analyzer a = s.fieldAnalyzer("body", "analyzer");
+        Analyzer a = name == null ? s.fieldAnalyzer("body", "analyzer") : s.analyzers.get(name);
+        if (a == null) throw new IllegalArgumentException("no analyzer " + name + " in " + indexJson);
         try (BufferedReader in = Files.newBufferedReader(texts, StandardCharsets.UTF_8);
              BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
             String line;

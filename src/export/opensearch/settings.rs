@@ -110,18 +110,60 @@ fn compound_parts(analyzer: &Analyzer, word: &str) -> Vec<String> {
 }
 
 /// The synonym rules (Solr format, one group per line, every word equivalent), Latin
-/// lower-cased as the analysis chain does before the filter.
-pub fn synonym_rules(res: &Resources) -> Vec<String> {
+/// lower-cased as the analysis chain does before the filter, each word as [`synonym_word`]
+/// writes it.
+pub fn synonym_rules(res: &Resources, analyzer: &Analyzer) -> Vec<String> {
     res.synonyms
         .groups
         .iter()
         .map(|g| {
             g.iter()
-                .map(|w| w.to_lowercase())
+                .map(|w| synonym_word(analyzer, &w.to_lowercase()))
                 .collect::<Vec<_>>()
                 .join(",")
         })
         .collect()
+}
+
+/// A synonym word as the rule parser can take it. `synonym_graph` parses each word with the
+/// chain before it and rejects (with `lenient`, drops) a word whose tokens are not one after
+/// the other: a morpheme the POS filter drops *inside* the word leaves a hole (`2차전지` →
+/// `2`, hole of `차`/NNBC, `전지`). Such a word is written as the terms kpolicy indexes it by,
+/// spaced (`2 전지`); the filter matches a query's tokens across the hole. A word whose dropped
+/// morpheme is at its start or end is kept as written: spelling it without (`비메모리` →
+/// `메모리`) would change what it means.
+fn synonym_word(analyzer: &Analyzer, word: &str) -> String {
+    let a = analyzer.analyze_query(word);
+    let content: Vec<bool> = a
+        .morphemes
+        .iter()
+        .map(|m| is_content(crate::analysis::tags::head_tag(&m.pos)))
+        .collect();
+    let first = content.iter().position(|&c| c);
+    let last = content.iter().rposition(|&c| c);
+    let hole = match (first, last) {
+        (Some(f), Some(l)) => content[f..=l].iter().any(|&c| !c),
+        _ => false,
+    };
+    if !hole {
+        return word.to_string();
+    }
+    // The parts, not the wholes: a whole compound shares its range with its parts.
+    let terms = &a.terms;
+    let parts: Vec<&str> = terms
+        .iter()
+        .filter(|t| {
+            !terms
+                .iter()
+                .any(|o| o.start == t.start && o.end == t.end && o.text.len() < t.text.len())
+        })
+        .map(|t| t.text.as_str())
+        .collect();
+    if parts.is_empty() {
+        word.to_string()
+    } else {
+        parts.join(" ")
+    }
 }
 
 /// A Nori tokenizer with kpolicy's user dictionary.
@@ -190,7 +232,7 @@ pub fn index_json(res: &Resources, analyzer: &Analyzer) -> Value {
                         "kpolicy_synonyms": {
                             "type": "synonym_graph",
                             "lenient": true,
-                            "synonyms": synonym_rules(res),
+                            "synonyms": synonym_rules(res, analyzer),
                         },
                     },
                     "analyzer": {
@@ -285,8 +327,20 @@ mod tests {
     #[test]
     fn synonyms_are_lower_cased_groups() {
         let res = Resources::embedded().unwrap();
-        let rules = synonym_rules(&res);
+        let analyzer = Analyzer::new(&res.user_words()).unwrap();
+        let rules = synonym_rules(&res, &analyzer);
         assert!(rules.contains(&"ai,인공지능".to_string()), "{rules:?}");
         assert!(rules.iter().all(|r| r.contains(',')));
+    }
+
+    #[test]
+    fn a_synonym_word_with_a_hole_is_written_by_its_terms() {
+        let res = Resources::embedded().unwrap();
+        let analyzer = Analyzer::new(&res.user_words()).unwrap();
+        assert_eq!(synonym_word(&analyzer, "2차전지"), "2 전지");
+        assert_eq!(synonym_word(&analyzer, "배터리"), "배터리");
+        assert_eq!(synonym_word(&analyzer, "이차전지"), "이차전지");
+        // A prefix dropped at the start stays: 메모리 is not 비메모리.
+        assert_eq!(synonym_word(&analyzer, "비메모리"), "비메모리");
     }
 }
