@@ -60,6 +60,7 @@ import org.apache.lucene.analysis.tokenattributes.PositionIncrementAttribute;
 import org.apache.lucene.analysis.tokenattributes.PositionLengthAttribute;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
+import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
 import org.apache.lucene.index.DirectoryReader;
@@ -312,16 +313,26 @@ public class NoriExport {
                 if (action.isBlank()) continue;
                 JsonNode a = JSON.readTree(action);
                 if (!a.has("index")) throw new IllegalArgumentException("a full export has index actions only: " + action);
-                JsonNode src = JSON.readTree(in.readLine());
+                String line = in.readLine();
+                JsonNode src = JSON.readTree(line);
                 Document d = new Document();
                 d.add(new StringField("_id", a.path("index").path("_id").asText(), Field.Store.YES));
+                // The engines keep each document's source, compressed with the stored fields.
+                d.add(new StoredField("_source", line));
                 d.add(new TextField("title", src.path("title").asText(""), Field.Store.NO));
                 d.add(new TextField("body", src.path("body").asText(""), Field.Store.NO));
                 w.addDocument(d);
                 docs++;
             }
+            // Sized as a settled shard: one segment.
+            w.forceMerge(1);
         }
-        System.err.println("indexed " + docs + " documents; synonym words dropped by lenient parsing: " + s.droppedSynonyms);
+        long bytes = 0;
+        try (var files = Files.list(dir)) {
+            for (Path f : (Iterable<Path>) files::iterator) bytes += Files.size(f);
+        }
+        System.err.println("indexed " + docs + " documents into " + bytes + " bytes (title, body with positions, _id, _source; "
+            + (docs > 0 ? bytes / docs : 0) + " bytes per document); synonym words dropped by lenient parsing: " + s.droppedSynonyms);
         String source = JSON.readTree(template.toFile()).path("script").path("source").asText();
         try (DirectoryReader reader = DirectoryReader.open(FSDirectory.open(dir));
              BufferedWriter out = Files.newBufferedWriter(run, StandardCharsets.UTF_8)) {

@@ -177,8 +177,8 @@ def ranking(bin_, env, work):
                 question = "1" if len(text.split()) >= QUESTION_WORDS else "0"
                 f.write(f"{qid}\t{question}\t{text}\n")
         run = os.path.join(work, f"run-{name}.txt")
-        java_run(env, "search", os.path.join(out, "index.json"), os.path.join(out, "bulk.ndjson"),
-                 os.path.join(out, "search-template.json"), topics, run)
+        note = java_run(env, "search", os.path.join(out, "index.json"), os.path.join(out, "bulk.ndjson"),
+                        os.path.join(out, "search-template.json"), topics, run)
         ranks = mrr_of(run, queries)
         n = len(queries)
         mrr = sum(1 / r for r in ranks.values() if r <= K) / n
@@ -202,7 +202,7 @@ def ranking(bin_, env, work):
                 kinds["export ranks it lower"] += 1
             else:
                 kinds["export ranks it higher"] += 1
-        results[name] = {"queries": n, "kpolicy_mrr": ev["mrr_at_k"], "kpolicy_r1": ev["recall_at_1"],
+        results[name] = {"note": note.strip(), "queries": n, "kpolicy_mrr": ev["mrr_at_k"], "kpolicy_r1": ev["recall_at_1"],
                          "export_mrr": mrr, "export_r1": r1, "export_r10": rk, "kinds": kinds}
     return results
 
@@ -255,6 +255,7 @@ def main():
                       f"export on Lucene+Nori MRR@{K} {r['export_mrr']:.3f} (R@1 {r['export_r1']:.3f}, R@{K} {r['export_r10']:.3f}); "
                       f"difference {r['export_mrr'] - r['kpolicy_mrr']:+.3f}")
                 print("         per query: " + ", ".join(f"{k} {c}" for k, c in r["kinds"].most_common()))
+                print("         " + r["note"])
     return 0
 
 
