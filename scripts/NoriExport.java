@@ -10,10 +10,11 @@
 //       each {"id", "text"} line → {"id", "terms": [[term, posInc, posLen, start, end], …]} by the
 //       body's index analyzer, or the one named (offsets in UTF-16 units, as Lucene counts);
 //   search INDEX.json BULK.ndjson TEMPLATE.json TOPICS.tsv RUN.txt
-//       indexes bulk.ndjson (title and body with the mapped analyzers and similarities), renders
-//       the search template for each topic (`qid<TAB>question<TAB>query`, question = 1 or 0) with
-//       the few mustache forms it uses, runs the rendered query DSL (bool, simple_query_string,
-//       match_phrase, constant_score, match_all) as Elasticsearch builds it, and writes a TREC run.
+//       indexes bulk.ndjson (every mapped field with its analyzers and similarity, keywords as
+//       terms), renders the search template for each topic (`qid<TAB>question<TAB>query`, question
+//       = 1 or 0, optionally `<TAB>{more params as JSON}`) with the few mustache forms it uses,
+//       runs the rendered query DSL (bool, simple_query_string, match_phrase, constant_score,
+//       match_all, term(s), range) as Elasticsearch builds it, and writes a TREC run.
 //
 //   java --class-path ANSERINI_FATJAR scripts/NoriExport.java MODE ARGS…
 //
@@ -229,6 +230,14 @@ public class NoriExport {
             };
         }
 
+        /** An analyzer of the settings, or a built-in one the mappings name (`keyword`). */
+        Analyzer named(String name) {
+            if (name.equals("keyword")) return new org.apache.lucene.analysis.core.KeywordAnalyzer();
+            Analyzer a = analyzers.get(name);
+            if (a == null) throw new IllegalArgumentException("no analyzer " + name);
+            return a;
+        }
+
         Analyzer fieldAnalyzer(String field, String key) {
             JsonNode m = mappings.path(field);
             String name = m.path(key).asText(m.path("analyzer").asText());
@@ -294,11 +303,31 @@ public class NoriExport {
 
     static void search(Path indexJson, Path bulk, Path template, Path topics, Path run) throws Exception {
         Settings s = new Settings(indexJson);
+        // Every mapped field: text fields (and text sub-fields such as `region.tree`) with their
+        // index and search analyzers, keyword fields as single terms, as the engines index them.
         Map<String, Analyzer> indexBy = new HashMap<>();
         Map<String, Analyzer> searchBy = new HashMap<>();
-        for (String f : new String[] {"title", "body"}) {
-            indexBy.put(f, s.fieldAnalyzer(f, "analyzer"));
-            searchBy.put(f, s.fieldAnalyzer(f, "search_analyzer"));
+        Map<String, String> textSource = new LinkedHashMap<>();
+        List<String> keywords = new ArrayList<>();
+        Iterator<Map.Entry<String, JsonNode>> props = s.mappings.fields();
+        while (props.hasNext()) {
+            Map.Entry<String, JsonNode> e = props.next();
+            String name = e.getKey();
+            JsonNode m = e.getValue();
+            String type = m.path("type").asText();
+            if (type.equals("text")) {
+                addText(s, name, name, m, indexBy, searchBy, textSource);
+            } else if (List.of("keyword", "short", "date").contains(type) && m.path("index").asBoolean(true)) {
+                // As single terms: enough for `terms` filters, and for `range` on yyyy-MM-dd days.
+                keywords.add(name);
+            }
+            Iterator<Map.Entry<String, JsonNode>> subs = m.path("fields").fields();
+            while (subs.hasNext()) {
+                Map.Entry<String, JsonNode> sub = subs.next();
+                if (sub.getValue().path("type").asText().equals("text")) {
+                    addText(s, name + "." + sub.getKey(), name, sub.getValue(), indexBy, searchBy, textSource);
+                }
+            }
         }
         Analyzer indexAnalyzer = new PerFieldAnalyzerWrapper(indexBy.get("body"), indexBy);
         Analyzer searchAnalyzer = new PerFieldAnalyzerWrapper(searchBy.get("body"), searchBy);
@@ -319,8 +348,12 @@ public class NoriExport {
                 d.add(new StringField("_id", a.path("index").path("_id").asText(), Field.Store.YES));
                 // The engines keep each document's source, compressed with the stored fields.
                 d.add(new StoredField("_source", line));
-                d.add(new TextField("title", src.path("title").asText(""), Field.Store.NO));
-                d.add(new TextField("body", src.path("body").asText(""), Field.Store.NO));
+                for (Map.Entry<String, String> t : textSource.entrySet()) {
+                    for (String v : values(src.path(t.getValue()))) d.add(new TextField(t.getKey(), v, Field.Store.NO));
+                }
+                for (String k : keywords) {
+                    for (String v : values(src.path(k))) d.add(new StringField(k, v, Field.Store.NO));
+                }
                 w.addDocument(d);
                 docs++;
             }
@@ -331,7 +364,7 @@ public class NoriExport {
         try (var files = Files.list(dir)) {
             for (Path f : (Iterable<Path>) files::iterator) bytes += Files.size(f);
         }
-        System.err.println("indexed " + docs + " documents into " + bytes + " bytes (title, body with positions, _id, _source; "
+        System.err.println("indexed " + docs + " documents into " + bytes + " bytes (every mapped field, _id, _source; "
             + (docs > 0 ? bytes / docs : 0) + " bytes per document); synonym words dropped by lenient parsing: " + s.droppedSynonyms);
         String source = JSON.readTree(template.toFile()).path("script").path("source").asText();
         try (DirectoryReader reader = DirectoryReader.open(FSDirectory.open(dir));
@@ -339,11 +372,12 @@ public class NoriExport {
             IndexSearcher searcher = new IndexSearcher(reader);
             searcher.setSimilarity(sim);
             for (String line : Files.readAllLines(topics, StandardCharsets.UTF_8)) {
-                String[] p = line.split("\t", 3);
+                String[] p = line.split("\t", 4);
                 if (p.length < 3) continue;
                 Map<String, Object> params = new LinkedHashMap<>();
                 params.put("query", p[2]);
                 if (p[1].equals("1")) params.put("question", true);
+                if (p.length > 3) params.putAll(JSON.convertValue(JSON.readTree(p[3]), Map.class));
                 JsonNode body = JSON.readTree(render(source, params));
                 Query q = dsl(body.path("query"), searchAnalyzer);
                 int size = Integer.parseInt(body.path("size").asText("10"));
@@ -354,6 +388,21 @@ public class NoriExport {
                 }
             }
         }
+    }
+
+    static void addText(Settings s, String path, String sourceKey, JsonNode m, Map<String, Analyzer> indexBy,
+                        Map<String, Analyzer> searchBy, Map<String, String> textSource) {
+        indexBy.put(path, s.named(m.path("analyzer").asText("standard")));
+        searchBy.put(path, s.named(m.path("search_analyzer").asText(m.path("analyzer").asText("standard"))));
+        textSource.put(path, sourceKey);
+    }
+
+    /** A source value as strings: a string, a number, or each element of an array. */
+    static List<String> values(JsonNode v) {
+        List<String> out = new ArrayList<>();
+        if (v.isArray()) for (JsonNode x : v) out.add(x.asText());
+        else if (!v.isMissingNode() && !v.isNull()) out.add(v.asText());
+        return out;
     }
 
     // ---- the mustache forms the template uses -----------------------------------------------
@@ -410,6 +459,22 @@ public class NoriExport {
             }
             case "match_all":
                 return new MatchAllDocsQuery();
+            case "term":
+            case "terms": {
+                Map.Entry<String, JsonNode> f = v.fields().next();
+                BooleanQuery.Builder b = new BooleanQuery.Builder();
+                for (String t : values(f.getValue().isObject() ? f.getValue().path("value") : f.getValue())) {
+                    b.add(new org.apache.lucene.search.TermQuery(new org.apache.lucene.index.Term(f.getKey(), t)), BooleanClause.Occur.SHOULD);
+                }
+                return new ConstantScoreQuery(b.build());
+            }
+            case "range": {
+                // Dates as `yyyy-MM-dd` terms: their order is the order of the days.
+                Map.Entry<String, JsonNode> f = v.fields().next();
+                JsonNode r = f.getValue();
+                String lo = r.has("gte") ? r.path("gte").asText() : null, hi = r.has("lte") ? r.path("lte").asText() : null;
+                return org.apache.lucene.search.TermRangeQuery.newStringRange(f.getKey(), lo, hi, true, true);
+            }
             case "constant_score":
                 return boost(new ConstantScoreQuery(dsl(v.path("filter"), analyzer)), v);
             case "match_phrase": {
