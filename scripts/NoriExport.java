@@ -410,7 +410,8 @@ public class NoriExport {
     static final Pattern SECTION = Pattern.compile("\\{\\{([#^])(\\w+)\\}\\}(.*?)\\{\\{/\\2\\}\\}", Pattern.DOTALL);
     static final Pattern VAR = Pattern.compile("\\{\\{(\\w+)\\}\\}");
 
-    /** `{{#x}}…{{/x}}` when x is given (not false, not empty), `{{^x}}…{{/x}}` when not,
+    /** `{{#x}}…{{/x}}` when x is given (not false, not empty; once per item of a list, `{{.}}`
+     *  the item), `{{^x}}…{{/x}}` when not,
      *  `{{#toJson}}x{{/toJson}}` as JSON, `{{x}}` JSON-escaped (as Elasticsearch escapes in a
      *  JSON template). */
     static String render(String tpl, Map<String, Object> params) throws IOException {
@@ -426,6 +427,15 @@ public class NoriExport {
                 boolean truthy = v != null && !Boolean.FALSE.equals(v) && !"".equals(v)
                     && !(v instanceof List<?> l && l.isEmpty());
                 rendered = (m.group(1).equals("#") == truthy) ? inner : "";
+                if (truthy && m.group(1).equals("#") && v instanceof List<?> items) {
+                    // A list section: the inner text once per item, `{{.}}` being the item.
+                    StringBuilder each = new StringBuilder();
+                    for (Object item : items) {
+                        String esc = JSON.writeValueAsString(String.valueOf(item));
+                        each.append(inner.replace("{{.}}", esc.substring(1, esc.length() - 1)));
+                    }
+                    rendered = each.toString();
+                }
             }
             s = s.substring(0, m.start()) + rendered + s.substring(m.end());
         }

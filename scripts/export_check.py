@@ -20,7 +20,7 @@ exported index.json with Lucene's CustomAnalyzer and the Nori factories.
 2. Ranking: for KorQuAD and AutoRAG, `kpolicy eval` on the dev queries (its own MRR@10, index
    kept), `kpolicy export opensearch` of that index, then NoriExport indexes bulk.ndjson and runs
    every dev query through search-template.json (a query of 3 words or more as a question, the
-   rule kpolicy applies) → MRR@10, R@1, R@10, and per query whether the export ranks the relevant
+   rule kpolicy applies; its adjacent words as `pairs`) → MRR@10, R@1, R@10, and per query whether the export ranks the relevant
    document lower, higher or not in its top 10.
 """
 import argparse
@@ -173,9 +173,12 @@ def ranking(bin_, env, work):
         topics = os.path.join(work, f"topics-{name}.tsv")
         with open(topics, "w", encoding="utf-8") as f:
             for qid, q in queries.items():
-                text = " ".join(q["query"].split())
-                question = "1" if len(text.split()) >= QUESTION_WORDS else "0"
-                f.write(f"{qid}\t{question}\t{text}\n")
+                words = q["query"].split()
+                question = "1" if len(words) >= QUESTION_WORDS else "0"
+                # The template's `pairs`: adjacent words, which a caller splits off the query.
+                pairs = [f"{a} {b}" for a, b in zip(words, words[1:])]
+                params = json.dumps({"pairs": pairs}, ensure_ascii=False)
+                f.write(f"{qid}\t{question}\t{' '.join(words)}\t{params}\n")
         run = os.path.join(work, f"run-{name}.txt")
         note = java_run(env, "search", os.path.join(out, "index.json"), os.path.join(out, "bulk.ndjson"),
                         os.path.join(out, "search-template.json"), topics, run)
