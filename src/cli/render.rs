@@ -31,8 +31,7 @@ const MATCH: Ansi = Ansi::new()
 const DIM: Ansi = Ansi::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::BrightBlack)));
 const META: Ansi = Ansi::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Cyan)));
 
-/// Summary of an index run, for stderr (stdout stays clean for scripts).
-/// What `kpolicy export opensearch` wrote, and how to load it.
+/// What `kpolicy export opensearch` wrote, and how to load it (stderr, as the index summary).
 pub(super) fn export_summary(
     err: &mut dyn Write,
     s: &crate::export::opensearch::Summary,
@@ -65,6 +64,7 @@ pub(super) fn export_summary(
     )
 }
 
+/// Summary of an index run, for stderr (stdout stays clean for scripts).
 pub(super) fn index_summary(
     err: &mut dyn Write,
     s: &Summary,
