@@ -18,7 +18,13 @@
 //! is what fetching the hits, snippets and facet counting cost. Criterion's filter skips its
 //! part and keeps the loop: `cargo bench --bench search -- skip`.
 //!
-//! `KPOLICY_BENCH_CLASS=word` keeps only the queries of one class (for profiling one kind).
+//! `KPOLICY_BENCH_CLASS=word` keeps only the queries of one class (for profiling one kind);
+//! `KPOLICY_BENCH_NO_COLLAPSE=1` runs every query with copies of one story not folded
+//! (`--no-collapse`), to see what folding costs.
+//!
+//! Beside wall-clock latency the loop prints the CPU time of each query (the process's, both
+//! threads of a search): on a machine other work keeps busy, wall-clock figures measure the
+//! scheduler as much as the search, CPU time much less so.
 //!
 //! Run: `KPOLICY_BENCH_INDEX=DIR cargo bench --bench search` (or `KPOLICY_BENCH_CORPUS=FILE`);
 //! with neither the bench stops with one line saying so.
@@ -133,8 +139,23 @@ fn request(res: &Resources, q: &Query) -> Request {
         industries,
         limit: 10,
         lean: false,
+        no_collapse: std::env::var_os("KPOLICY_BENCH_NO_COLLAPSE").is_some_and(|v| v != "0"),
         ..Request::default()
     }
+}
+
+/// CPU time this process has used so far (every thread).
+fn cpu_time() -> Duration {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` is a valid, writable timespec; the clock id is a constant the C library knows.
+    let ok = unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) } == 0;
+    if !ok {
+        return Duration::ZERO;
+    }
+    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -163,9 +184,16 @@ fn main() {
     let docs = kindex.reader().expect("reader").searcher().num_docs();
     eprintln!("search bench: {docs} documents, {} queries", requests.len());
 
-    // Sanity: print hit counts once so a query set that matches nothing is noticed.
+    // Sanity: print hit counts once so a query set that matches nothing is noticed. This is
+    // each query's first run in the process, timed apart: cold caches (the stored blocks,
+    // the listed copies of a story), as in a one-off `kpolicy search`.
+    let mut first = Vec::new();
+    let mut first_cpu = Vec::new();
     for (q, (_, req)) in queries.iter().zip(&requests) {
+        let (t, cpu) = (Instant::now(), cpu_time());
         let r = engine.search(req).expect("search");
+        first.push(t.elapsed());
+        first_cpu.push(cpu_time().saturating_sub(cpu));
         eprintln!(
             "  {:<8} {:>6} hits  {}{}",
             q.class,
@@ -256,14 +284,16 @@ fn main() {
         .unwrap_or(30);
     let mut all = Vec::new();
     let mut all_lean = Vec::new();
-    // (class, full runs, lean runs): lean is the same query without snippets and facets, so
-    // the difference is what snippets, stored fields and facet counting cost.
-    let mut by_class: Vec<(String, Vec<Duration>, Vec<Duration>)> = Vec::new();
+    let mut all_cpu = Vec::new();
+    // (class, full runs, lean runs, CPU of full runs): lean is the same query without snippets
+    // and facets, so the difference is what snippets, stored fields and facet counting cost.
+    type Runs = Vec<Duration>;
+    let mut by_class: Vec<(String, Runs, Runs, Runs)> = Vec::new();
     for _ in 0..rounds {
         for (class, req) in &requests {
-            let t = Instant::now();
+            let (t, cpu) = (Instant::now(), cpu_time());
             let r = engine.search(req).expect("search");
-            let d = t.elapsed();
+            let (d, dc) = (t.elapsed(), cpu_time().saturating_sub(cpu));
             black_box(r);
             let lean_req = Request {
                 lean: true,
@@ -275,29 +305,56 @@ fn main() {
             black_box(r);
             all.push(d);
             all_lean.push(dl);
-            match by_class.iter_mut().find(|(c, _, _)| c == class) {
-                Some((_, v, l)) => {
+            all_cpu.push(dc);
+            match by_class.iter_mut().find(|(c, _, _, _)| c == class) {
+                Some((_, v, l, u)) => {
                     v.push(d);
                     l.push(dl);
+                    u.push(dc);
                 }
-                None => by_class.push((class.clone(), vec![d], vec![dl])),
+                None => by_class.push((class.clone(), vec![d], vec![dl], vec![dc])),
             }
         }
     }
+    first.sort_unstable();
+    first_cpu.sort_unstable();
     println!(
-        "\nquery latency, in process, {docs} docs, top-10 with snippets and facets, {rounds} rounds:"
+        "\nfirst run of each query (cold caches), {} queries: p50 {:.3} ms, max {:.3} ms; cpu p50 {:.3} ms, max {:.3} ms",
+        first.len(),
+        ms(percentile(&first, 0.5)),
+        ms(*first.last().unwrap_or(&Duration::ZERO)),
+        ms(percentile(&first_cpu, 0.5)),
+        ms(*first_cpu.last().unwrap_or(&Duration::ZERO)),
+    );
+    let folded = if requests.iter().any(|(_, r)| r.no_collapse) {
+        "copies not folded"
+    } else {
+        "copies folded"
+    };
+    println!(
+        "\nquery latency, in process, {docs} docs, top-10 with snippets and facets ({folded}), {rounds} rounds:"
     );
     println!(
-        "{:<10} {:>6} {:>9} {:>9} {:>9} {:>9} {:>10} {:>10}",
-        "class", "runs", "p50 ms", "p99 ms", "max ms", "mean ms", "lean p50", "lean p99"
+        "{:<10} {:>6} {:>9} {:>9} {:>9} {:>9} {:>10} {:>10} {:>9} {:>9}",
+        "class",
+        "runs",
+        "p50 ms",
+        "p99 ms",
+        "max ms",
+        "mean ms",
+        "lean p50",
+        "lean p99",
+        "cpu p50",
+        "cpu p99"
     );
-    by_class.push(("ALL".to_string(), all, all_lean));
-    for (class, mut v, mut l) in by_class {
+    by_class.push(("ALL".to_string(), all, all_lean, all_cpu));
+    for (class, mut v, mut l, mut u) in by_class {
         v.sort_unstable();
         l.sort_unstable();
+        u.sort_unstable();
         let mean = v.iter().sum::<Duration>() / v.len().max(1) as u32;
         println!(
-            "{:<10} {:>6} {:>9.3} {:>9.3} {:>9.3} {:>9.3} {:>10.3} {:>10.3}",
+            "{:<10} {:>6} {:>9.3} {:>9.3} {:>9.3} {:>9.3} {:>10.3} {:>10.3} {:>9.3} {:>9.3}",
             class,
             v.len(),
             ms(percentile(&v, 0.50)),
@@ -305,7 +362,9 @@ fn main() {
             ms(*v.last().unwrap_or(&Duration::ZERO)),
             ms(mean),
             ms(percentile(&l, 0.50)),
-            ms(percentile(&l, 0.99))
+            ms(percentile(&l, 0.99)),
+            ms(percentile(&u, 0.50)),
+            ms(percentile(&u, 0.99))
         );
     }
 }

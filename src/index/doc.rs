@@ -63,3 +63,33 @@ impl Document for KDoc {
             .map(lend as fn(&(Field, OwnedValue)) -> Pair<'_>)
     }
 }
+
+/// The stored metadata of a document without its text: every stored value up to the `size`
+/// field, which the indexer writes after the metadata and before `body_text` (see
+/// `indexer/document.rs`). Reading a listed copy of a story this way skips decoding its body,
+/// which is most of a stored document. In an index written before that order, the head holds
+/// the body too: slower, the same metadata.
+pub(crate) struct StoredHead(pub tantivy::TantivyDocument);
+
+impl tantivy::schema::document::DocumentDeserialize for StoredHead {
+    fn deserialize<'de, D>(mut de: D) -> Result<Self, tantivy::schema::document::DeserializeError>
+    where
+        D: tantivy::schema::document::DocumentDeserializer<'de>,
+    {
+        let last = head_end();
+        let mut doc = tantivy::TantivyDocument::default();
+        while let Some((field, value)) = de.next_field::<OwnedValue>()? {
+            doc.add_field_value(field, &value);
+            if field == last {
+                break;
+            }
+        }
+        Ok(StoredHead(doc))
+    }
+}
+
+/// The last field of a stored document's head: `size`, written for every article.
+fn head_end() -> Field {
+    static END: std::sync::OnceLock<Field> = std::sync::OnceLock::new();
+    *END.get_or_init(|| super::schema::schema().1.size)
+}

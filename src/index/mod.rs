@@ -15,7 +15,7 @@ mod schema;
 mod store;
 
 pub(crate) use changes::ChangeLog;
-pub(crate) use doc::KDoc;
+pub(crate) use doc::{KDoc, StoredHead};
 pub(crate) use schema::{parse_year, Fields, KEY_SEP, NATIONWIDE, NATIONWIDE_PATH, UNKNOWN};
 pub(crate) use store::{now_secs, FileState, DEFAULT_WRITER_MEMORY};
 pub use store::{KIndex, Stats};

@@ -27,7 +27,6 @@ pub(super) fn document(f: &Fields, a: &Article, mtime: u64, size: u64, indexed_a
             tokens,
         },
     );
-    doc.add_text(f.body_text, &a.body);
     doc.add_pre_tokenized_text(
         f.words,
         PreTokenizedString {
@@ -80,6 +79,8 @@ pub(super) fn document(f: &Fields, a: &Article, mtime: u64, size: u64, indexed_a
     }
     doc.add_text(f.hash, &a.hash);
     doc.add_u64(f.mtime, mtime);
+    // `size` ends the stored metadata, and the body is stored last: a listed copy of a story
+    // reads the stored values up to `size` and never decodes its body (`index::StoredHead`).
     doc.add_u64(f.size, size);
     doc.add_bool(f.title_derived, a.meta.title_derived);
     if let Some(print) = Fingerprint::of(a.terms.iter().map(|t| t.text.as_str()), &a.body) {
@@ -90,5 +91,6 @@ pub(super) fn document(f: &Fields, a: &Article, mtime: u64, size: u64, indexed_a
             doc.add_text(f.extra, json);
         }
     }
+    doc.add_text(f.body_text, &a.body);
     doc
 }

@@ -18,13 +18,13 @@ use std::path::Path;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use tantivy::columnar::BytesColumn;
-use tantivy::{DocAddress, DocId, Searcher, TantivyDocument};
+use tantivy::{DocAddress, DocId, Searcher};
 
 use super::hit::stored_article;
 use super::request::{Duplicate, Hit};
 use crate::dedup::{groups, Fingerprint};
 use crate::error::Result;
-use crate::index::{Fields, KIndex};
+use crate::index::{Fields, KIndex, StoredHead};
 
 /// Not in a group.
 const ALONE: u32 = u32::MAX;
@@ -40,7 +40,19 @@ pub(crate) struct Groups {
     /// (the representative). Saved with the groups; else read from the stored documents the
     /// first time a search needs it.
     ordered: Vec<OnceLock<Ordered>>,
+    /// The listed copies of the groups searches have shown ([`Listing`]), by group.
+    listed: Mutex<HashMap<u32, Arc<Listing>>>,
 }
+
+/// A group's first `MAX_LISTED + 1` members, first published first, as a hit lists them
+/// (similarity left at 0), with their fingerprints: read from the stored documents the first
+/// time a search shows the story, then shared by every later search until the next commit
+/// forms the groups again. A hit lists them without itself.
+type Listing = Vec<(DocAddress, Duplicate, Option<Fingerprint>)>;
+
+/// Groups whose [`Listing`] is kept at most (about 2 KB each); when more are shown, the kept
+/// ones are dropped and read again as searches need them.
+const LISTINGS_KEPT: usize = 4096;
 
 /// A group's members first published first, and the representative's id.
 type Ordered = (Vec<DocAddress>, String);
@@ -99,6 +111,7 @@ impl Groups {
             of,
             members,
             ordered,
+            listed: Mutex::default(),
         })
     }
 
@@ -133,6 +146,7 @@ impl Groups {
             of,
             members,
             ordered,
+            listed: Mutex::default(),
         })
     }
 
@@ -144,7 +158,7 @@ impl Groups {
         }
         let mut keyed: Vec<(Option<String>, String, DocAddress)> = Vec::new();
         for &member in &self.members[g as usize] {
-            let doc: TantivyDocument = searcher.doc(member)?;
+            let StoredHead(doc) = searcher.doc(member)?;
             let a = stored_article(&doc, fields);
             keyed.push((a.date, a.id, member));
         }
@@ -152,6 +166,36 @@ impl Groups {
         let rep = keyed.first().map(|k| k.1.clone()).unwrap_or_default();
         let _ = slot.set((keyed.into_iter().map(|k| k.2).collect(), rep));
         Ok(slot.get().expect("set just now"))
+    }
+
+    /// The copies hits of group `g` list ([`Listing`]), with each segment's fingerprint column
+    /// kept in `columns`.
+    fn listing(
+        &self,
+        searcher: &Searcher,
+        fields: &Fields,
+        g: u32,
+        columns: &mut HashMap<u32, Option<BytesColumn>>,
+    ) -> Result<Arc<Listing>> {
+        let kept = |listed: &HashMap<u32, Arc<Listing>>| listed.get(&g).map(Arc::clone);
+        if let Some(l) = kept(&self.listed.lock().unwrap_or_else(|e| e.into_inner())) {
+            return Ok(l);
+        }
+        let (order, _) = self.ordered(searcher, fields, g)?;
+        let mut listing = Vec::with_capacity(order.len().min(MAX_LISTED + 1));
+        for &member in order.iter().take(MAX_LISTED + 1) {
+            // The metadata only: a copy's body is never decoded.
+            let StoredHead(doc) = searcher.doc(member)?;
+            let copy = duplicate(stored_article(&doc, fields), 0.0);
+            listing.push((member, copy, print_in(columns, searcher, member)));
+        }
+        let listing = Arc::new(listing);
+        let mut listed = self.listed.lock().unwrap_or_else(|e| e.into_inner());
+        if listed.len() >= LISTINGS_KEPT {
+            listed.clear();
+        }
+        listed.insert(g, Arc::clone(&listing));
+        Ok(listing)
     }
 
     /// Number of groups (of two articles or more).
@@ -356,17 +400,21 @@ pub(crate) fn attach(
         if !list {
             continue;
         }
-        let own = print_in(&mut columns, searcher, addr);
-        let others = order.iter().filter(|&&m| m != addr);
+        let listing = groups.listing(searcher, fields, g, &mut columns)?;
+        let own = match listing.iter().find(|l| l.0 == addr) {
+            Some(l) => l.2.clone(),
+            None => print_in(&mut columns, searcher, addr),
+        };
         hit.copies = order.len().saturating_sub(1);
-        for &member in others.take(MAX_LISTED) {
-            let doc: TantivyDocument = searcher.doc(member)?;
-            let a = stored_article(&doc, fields);
-            let similarity = match (&own, print_in(&mut columns, searcher, member)) {
-                (Some(x), Some(y)) => x.shared(&y),
+        for (_, copy, print) in listing.iter().filter(|l| l.0 != addr).take(MAX_LISTED) {
+            let similarity = match (&own, print) {
+                (Some(x), Some(y)) => x.shared(y),
                 _ => 0.0,
             };
-            hit.duplicates.push(duplicate(a, similarity));
+            hit.duplicates.push(Duplicate {
+                similarity: rounded(similarity),
+                ..copy.clone()
+            });
         }
     }
     Ok(())
@@ -441,7 +489,7 @@ pub(crate) fn copies_of(
     members.dedup();
     let mut copies = Vec::with_capacity(members.len());
     for member in members {
-        let doc: TantivyDocument = searcher.doc(member)?;
+        let StoredHead(doc) = searcher.doc(member)?;
         let a = stored_article(&doc, fields);
         let similarity = similar
             .get(&member)
@@ -470,6 +518,11 @@ fn duplicate(a: super::StoredArticle, similarity: f32) -> Duplicate {
         date: a.date,
         path: a.path,
         url: a.url,
-        similarity: (similarity * 100.0).round() / 100.0,
+        similarity: rounded(similarity),
     }
+}
+
+/// A similarity to two decimals, as hits show it.
+fn rounded(similarity: f32) -> f32 {
+    (similarity * 100.0).round() / 100.0
 }

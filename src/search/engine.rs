@@ -26,6 +26,10 @@ use crate::data::Resources;
 use crate::error::Result;
 use crate::index::KIndex;
 
+/// When copies of one story fold, the first pass over the matches keeps this many times the
+/// hits a page reaches (`offset + limit`).
+const FOLD_DEPTH: usize = 10;
+
 /// Runs searches against one index.
 ///
 /// An engine owns what it needs (`Send + Sync + 'static`), so one engine can serve many
@@ -112,7 +116,14 @@ impl Engine {
         let question = plan.question;
         let strict = plan.strict.as_ref();
         let relaxed = plan.relaxed.as_deref();
-        let run = |depth: usize| -> Result<collect::Pass> {
+        // `counts`: facet counts and the groups of the matches too; a pass run again only to
+        // reach deeper keeps those of the first.
+        let run = |depth: usize, counts: bool| -> Result<collect::Pass> {
+            let (facet_spec, grouped) = if counts {
+                (facet_spec, grouped)
+            } else {
+                (None, None)
+            };
             let pass = collect::run(
                 &searcher,
                 &stats,
@@ -135,17 +146,37 @@ impl Engine {
                 _ => Ok(pass),
             }
         };
-        // The pass's pages are handed to the ranking as they are, unless copies fold: then a
-        // wider window may need them again.
-        let take = |v: &mut Vec<(f32, tantivy::DocAddress)>| {
-            if collapse {
-                v.clone()
-            } else {
-                std::mem::take(v)
+        // Each pass's matches are ranked once, as deep as the pass reached: a window widened
+        // for folded copies is a longer prefix of the same order (the re-rank only reorders
+        // the first `reranked`), so widening never ranks them again. Newest first selects just
+        // the window's dates from every match, each time.
+        type Order = Vec<(f32, tantivy::DocAddress)>;
+        let ranked_prefix = |top: &mut Order, cache: &mut Option<Order>, n: usize| {
+            if newest {
+                // A wider window needs them again only when copies fold.
+                let top = if collapse {
+                    top.clone()
+                } else {
+                    std::mem::take(top)
+                };
+                return page(top, n);
             }
+            if cache.is_none() {
+                let depth = top.len();
+                *cache = Some(page(std::mem::take(top), depth)?);
+            }
+            let all = cache.as_deref().unwrap_or_default();
+            Ok(all[..n.min(all.len())].to_vec())
         };
+        // When copies fold, the first pass keeps a deeper list than the window (keeping more
+        // of the matches it scores anyway costs little), so that a page of stories is rarely
+        // short of the window and the pass rarely runs again.
         let mut depth = depth_for(window);
-        let mut pass = run(depth)?;
+        if collapse && !newest {
+            depth = depth.max(want.saturating_mul(FOLD_DEPTH));
+        }
+        let mut pass = run(depth, true)?;
+        let (mut strict_ranked, mut rest_ranked): (Option<Order>, Option<Order>) = (None, None);
         loop {
             let strict_stories = match grouped {
                 Some(g) => g.stories(pass.strict_total, &[&pass.strict_groups]),
@@ -159,7 +190,7 @@ impl Engine {
             };
             let fill = relaxed.is_some() && (pass.strict_total == 0 || question);
             let fill = fill && strict_units < want;
-            let mut ranked = page(take(&mut pass.strict_top), window)?;
+            let mut ranked = ranked_prefix(&mut pass.strict_top, &mut strict_ranked, window)?;
             // Hits with all the words come first; the rest fill the window from the relaxed
             // query.
             let strict_len = ranked.len();
@@ -188,7 +219,7 @@ impl Engine {
                 // `rest_top` holds the best `depth` of them, at least as many as the window
                 // needs.
                 let wanted = window - ranked.len();
-                ranked.extend(page(take(&mut pass.rest_top), wanted)?);
+                ranked.extend(ranked_prefix(&mut pass.rest_top, &mut rest_ranked, wanted)?);
                 total += more_total;
                 stories = match grouped {
                     Some(g) => g.stories(total, &[&pass.strict_groups, &pass.rest_groups]),
@@ -210,7 +241,10 @@ impl Engine {
                 window = window.saturating_mul(want.div_ceil(found).max(2) * 2);
                 if depth_for(window) > depth {
                     depth = depth_for(window);
-                    pass = run(depth)?;
+                    let deeper = run(depth, false)?;
+                    pass.strict_top = deeper.strict_top;
+                    pass.rest_top = deeper.rest_top;
+                    (strict_ranked, rest_ranked) = (None, None);
                 }
                 continue;
             }

@@ -18,8 +18,8 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
 use super::clauses::{
-    any_of, boosted, eojeols, join, sequence_over_fields, substitute, term_over_fields, unit_chain,
-    unit_pairs, Eojeol, Unit,
+    any_of, boosted, eojeols, join, parts_over_fields, sequence_over_fields, substitute,
+    term_over_fields, unit_chain, unit_pairs, Eojeol, Unit,
 };
 use super::parse::{self, Scope};
 use crate::analysis::pattern;
@@ -510,7 +510,16 @@ impl QueryBuilder {
         why: &mut Why,
     ) -> Box<dyn Query> {
         let mut alternatives: Vec<Box<dyn Query>> = Vec::new();
-        for (k, variant) in pattern::variants(terms).iter().enumerate() {
+        let variants = pattern::variants(terms);
+        // One compound typed (its parts, then its whole alone): where the whole stands, its
+        // parts stand together, which the parts' query knows without reading positions.
+        let compound = match variants.as_slice() {
+            [parts, whole] if parts.len() > 1 && whole.len() == 1 => {
+                Some(terms[whole[0].1].text.as_str())
+            }
+            _ => None,
+        };
+        for (k, variant) in variants.iter().enumerate() {
             let seq: Vec<(usize, String)> = variant
                 .iter()
                 .map(|&(o, i)| (o, terms[i].text.clone()))
@@ -525,7 +534,10 @@ impl QueryBuilder {
                 _ => How::Whole,
             };
             self.record(why, label, how, &seq, fields, weight);
-            alternatives.push(sequence_over_fields(&seq, fields, weight));
+            alternatives.push(match compound.filter(|_| k == 0) {
+                Some(whole) => parts_over_fields(&seq, whole, fields, weight),
+                None => sequence_over_fields(&seq, fields, weight),
+            });
             for (j, (_, text)) in seq.iter().enumerate() {
                 for syn in self.synonyms.get(text).into_iter().flatten() {
                     if !negate {
@@ -560,11 +572,19 @@ impl QueryBuilder {
                 )),
                 SURFACE_WEIGHT,
             );
-            let variants: Vec<Box<dyn Query>> = self
-                .analyzer
-                .word_variants(w)
+            let variants = self.analyzer.word_variants(w);
+            // One compound: its parts' query knows where its whole stands (see word_query).
+            let whole = match variants.as_slice() {
+                [parts, whole] if parts.len() > 1 && whole.len() == 1 => Some(&whole[0].1),
+                _ => None,
+            };
+            let variants: Vec<Box<dyn Query>> = variants
                 .iter()
-                .map(|v| sequence_over_fields(v, &fields, 1.0))
+                .enumerate()
+                .map(|(k, v)| match whole.filter(|_| k == 0) {
+                    Some(whole) => parts_over_fields(v, whole, &fields, 1.0),
+                    None => sequence_over_fields(v, &fields, 1.0),
+                })
                 .collect();
             if variants.is_empty() {
                 return written;

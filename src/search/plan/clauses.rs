@@ -147,6 +147,29 @@ pub(super) fn sequence_over_fields(
     any_of(clauses.into_iter().map(|(_, q)| q).collect())
 }
 
+/// A compound's parts at their offsets (`seq`, two at least) as one query over the fields:
+/// the phrase of the parts, which every document holding the compound `whole` holds
+/// ([`super::parts::PartsQuery`]: where the whole stands, no positions are read).
+pub(super) fn parts_over_fields(
+    seq: &[(usize, String)],
+    whole: &str,
+    fields: &[(Field, f32)],
+    weight: f32,
+) -> Box<dyn Query> {
+    let clauses: Vec<Box<dyn Query>> = fields
+        .iter()
+        .map(|&(field, boost)| {
+            let parts = seq
+                .iter()
+                .map(|(o, t)| (*o, Term::from_field_text(field, t)))
+                .collect();
+            let q = super::parts::PartsQuery::new(parts, Term::from_field_text(field, whole));
+            boosted(Box::new(q), boost * weight)
+        })
+        .collect();
+    any_of(clauses)
+}
+
 /// `seq` with its `j`th term replaced by the (space-separated) terms of `synonym`; the terms
 /// after it move by the synonym's extra terms.
 pub(super) fn substitute(seq: &[(usize, String)], j: usize, synonym: &str) -> Vec<(usize, String)> {

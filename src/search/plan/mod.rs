@@ -9,6 +9,7 @@ mod build;
 mod clauses;
 mod filters;
 pub mod parse;
+mod parts;
 
 use std::collections::HashSet;
 
