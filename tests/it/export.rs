@@ -327,3 +327,76 @@ fn two_articles_with_one_id_are_refused() {
         "no half-written bulk file"
     );
 }
+
+#[test]
+fn since_follows_a_json_lines_stream() {
+    let tmp = TempDir::new();
+    let idx = tmp.join("idx");
+    let first = tmp.write(
+        "a.jsonl",
+        concat!(
+            r#"{"id": "r1", "title": "안동시 바이오 산업", "text": "안동시가 바이오 산업을 키운다."}"#,
+            "\n",
+            r#"{"id": "r2", "title": "구미시 반도체", "text": "구미시가 반도체 공장을 짓는다."}"#,
+            "\n"
+        ),
+    );
+    let jsonl = |file: &Path| {
+        let (code, _, err) = run(kpolicy()
+            .arg("index")
+            .arg("--jsonl")
+            .arg(file)
+            .arg("--index")
+            .arg(&idx));
+        assert_eq!(code, 0, "{err}");
+    };
+    jsonl(&first);
+    let g = export(&idx, &tmp.join("full"), &[])["generation"]
+        .as_u64()
+        .unwrap()
+        .to_string();
+    let second = tmp.write(
+        "b.jsonl",
+        concat!(
+            r#"{"id": "r2", "title": "구미시 반도체", "text": "구미시가 반도체 공장을 두 곳 짓는다."}"#,
+            "\n"
+        ),
+    );
+    jsonl(&second);
+    let out = tmp.join("since");
+    export(&idx, &out, &["--since", &g]);
+    let actions: Vec<(String, String)> = bulk(&out).into_iter().map(|(k, id, _)| (k, id)).collect();
+    assert_eq!(actions, vec![("index".to_string(), "r2".to_string())]);
+}
+
+#[test]
+fn a_rebuild_is_said_with_the_changes_after_it() {
+    let tmp = TempDir::new();
+    let (docs, idx) = (tmp.join("documents"), tmp.join("idx"));
+    copy_documents(&docs);
+    index(&docs, &idx);
+    let (code, _, err) = run(kpolicy()
+        .arg("index")
+        .arg(&docs)
+        .arg("--index")
+        .arg(&idx)
+        .arg("--rebuild"));
+    assert_eq!(code, 0, "{err}");
+    let summary = export(&idx, &tmp.join("out"), &["--since", "0"]);
+    assert_eq!(
+        summary["indexed"], 5,
+        "the rebuild wrote every article again"
+    );
+    assert!(summary["rebuilt"].as_u64().is_some(), "{summary}");
+    let (code, _, err) = run(kpolicy()
+        .args(["export", "opensearch"])
+        .arg(tmp.join("out2"))
+        .arg("--index")
+        .arg(&idx)
+        .args(["--since", "0"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("rebuilt on") && err.contains("full export"),
+        "{err}"
+    );
+}

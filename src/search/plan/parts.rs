@@ -99,7 +99,12 @@ impl PartsWeight {
         // The documents holding the whole are skipped by the phrase: there the parts are
         // known to stand together, and their positions are never read.
         let except = inverted.read_postings(&self.whole, IndexRecordOption::Basic)?;
-        Ok(PartsScorer::new(whole, Apart::new(parts, except), bm25, fieldnorms))
+        Ok(PartsScorer::new(
+            whole,
+            Apart::new(parts, except),
+            bm25,
+            fieldnorms,
+        ))
     }
 }
 
