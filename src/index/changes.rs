@@ -33,6 +33,13 @@ use crate::error::{Error, Result};
 /// The change log's file in the index folder.
 pub const FILE_NAME: &str = "changes.jsonl";
 
+/// The log is kept under this size (64 MB): at the start of an indexing run a larger log drops
+/// its oldest commits down to half of it and says from which generation on it is still
+/// complete. `--since` reads the whole log, and 64 MB (about two million touched ids) reads in
+/// well under a second; an older generation than the log keeps gets the one-line advice to do
+/// a full export.
+pub const MAX_BYTES: u64 = 64_000_000;
+
 /// The first line of the log.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 struct Header {
@@ -61,6 +68,16 @@ impl ChangeLog {
     /// starting it over when the index was just created or `rebuilt`, and starting it at
     /// `generation` when an existing index has none yet.
     pub fn open(dir: &Path, generation: u64, rebuilt: bool) -> Result<ChangeLog> {
+        ChangeLog::open_within(dir, generation, rebuilt, MAX_BYTES)
+    }
+
+    /// [`ChangeLog::open`] with the log kept under `max_bytes`.
+    fn open_within(
+        dir: &Path,
+        generation: u64,
+        rebuilt: bool,
+        max_bytes: u64,
+    ) -> Result<ChangeLog> {
         let log = ChangeLog {
             path: dir.join(FILE_NAME),
         };
@@ -86,8 +103,45 @@ impl ChangeLog {
         if let Some(h) = header {
             let line = format!("{}\n", serde_json::to_string(&h)?);
             std::fs::write(&log.path, line).map_err(|e| log.error(e))?;
+        } else if std::fs::metadata(&log.path).is_ok_and(|m| m.len() > max_bytes) {
+            log.trim(max_bytes / 2)?;
         }
         Ok(log)
+    }
+
+    /// Drops the oldest commits until the log holds at most `keep` bytes of them, and moves
+    /// the header's `from` to the last generation dropped. Written beside the log and renamed
+    /// over it: a kill leaves the old log or the new one.
+    fn trim(&self, keep: u64) -> Result<()> {
+        let text = std::fs::read_to_string(&self.path).map_err(|e| self.error(e))?;
+        let mut lines = text.lines();
+        let mut header: Header = match lines.next().map(serde_json::from_str) {
+            Some(Ok(h)) => h,
+            _ => return Ok(()),
+        };
+        let entries: Vec<&str> = lines.filter(|l| !l.trim().is_empty()).collect();
+        let mut kept_bytes = 0u64;
+        let mut first_kept = entries.len();
+        for (i, line) in entries.iter().enumerate().rev() {
+            kept_bytes += line.len() as u64 + 1;
+            if kept_bytes > keep {
+                break;
+            }
+            first_kept = i;
+        }
+        for dropped in &entries[..first_kept] {
+            if let Ok(e) = serde_json::from_str::<Entry>(dropped) {
+                header.from = header.from.max(e.generation);
+            }
+        }
+        let mut out = format!("{}\n", serde_json::to_string(&header)?);
+        for line in &entries[first_kept..] {
+            out.push_str(line);
+            out.push('\n');
+        }
+        let tmp = self.path.with_extension("jsonl.tmp");
+        std::fs::write(&tmp, out).map_err(|e| self.error(e))?;
+        std::fs::rename(&tmp, &self.path).map_err(|e| self.error(e))
     }
 
     /// Records that the commit making `generation` touches `ids` (before that commit).
@@ -255,6 +309,24 @@ mod tests {
         assert!(c.rebuilt.is_some());
         let err = changed_since(tmp.path(), 5, 2).unwrap_err().to_string();
         assert!(err.contains("older than that"), "{err}");
+    }
+
+    #[test]
+    fn a_log_over_its_size_keeps_its_newest_commits_and_says_from_when() {
+        let tmp = tempfile::tempdir().unwrap();
+        let log = ChangeLog::open(tmp.path(), 0, false).unwrap();
+        for g in 1..=10 {
+            log.record(g, &ids(&[&format!("article-{g:03}")])).unwrap();
+        }
+        // Each commit's line is about 40 bytes: half of a 200-byte limit keeps the newest 2.
+        ChangeLog::open_within(tmp.path(), 10, false, 200).unwrap();
+        let c = changed_since(tmp.path(), 8, 10).unwrap();
+        assert_eq!(c.ids, ids(&["article-009", "article-010"]));
+        let err = changed_since(tmp.path(), 5, 10).unwrap_err().to_string();
+        assert!(err.contains("from generation 8 on only"), "{err}");
+        // Under the limit: nothing dropped.
+        ChangeLog::open_within(tmp.path(), 10, false, 200).unwrap();
+        assert!(changed_since(tmp.path(), 8, 10).is_ok());
     }
 
     #[test]
