@@ -52,6 +52,8 @@ pub(crate) enum Command {
     Eval(EvalArgs),
     /// Serve the search page and the HTTP API (http://127.0.0.1:7700 by default).
     Serve(ServeArgs),
+    /// Export the index for another search engine (OpenSearch / Elasticsearch with Nori).
+    Export(ExportArgs),
 }
 
 #[derive(Debug, Args)]
@@ -252,6 +254,36 @@ pub(crate) struct WatchArgs {
     #[command(flatten)]
     pub(crate) indexing: IndexingOpts,
     /// Print one JSON summary line per update.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ExportArgs {
+    #[command(subcommand)]
+    pub(crate) target: ExportTarget,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ExportTarget {
+    /// For OpenSearch or Elasticsearch 8 with the Nori plugin: writes index.json (settings and
+    /// mappings with kpolicy's analysis), bulk.ndjson (the articles), search-template.json and
+    /// export.json (docs/scale-out.md).
+    Opensearch(OpensearchArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct OpensearchArgs {
+    /// Folder to write the files into (created when missing).
+    #[arg(value_name = "OUT")]
+    pub(crate) out: PathBuf,
+    #[command(flatten)]
+    pub(crate) index: IndexOpt,
+    /// Only what changed after this generation of the index (index and delete actions in
+    /// bulk.ndjson): the `generation` of the previous export's export.json, or of /api/stats.
+    #[arg(long, value_name = "GENERATION")]
+    pub(crate) since: Option<u64>,
+    /// Print the summary as JSON (as export.json).
     #[arg(long)]
     pub(crate) json: bool,
 }

@@ -8,7 +8,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::args::OutputFormat;
 use super::hiargs::{
-    AnalyzeTask, EvalTask, IndexInput, IndexTask, InspectTask, SearchTask, StatsTask, WatchTask,
+    AnalyzeTask, EvalTask, ExportTask, IndexInput, IndexTask, InspectTask, SearchTask, StatsTask,
+    WatchTask,
 };
 use super::printer::Printer;
 use super::{render, Outcome};
@@ -187,6 +188,17 @@ pub(super) fn stats(res: &Resources, printer: &Printer, t: StatsTask) -> Result<
         printer.json(&report)?;
     } else {
         printer.text(|out| render::stats(out, &report, &printer.style))?;
+    }
+    Ok(Outcome::Ok)
+}
+
+/// `kpolicy export opensearch OUT/`.
+pub(super) fn export(res: &Resources, printer: &Printer, t: ExportTask) -> Result<Outcome> {
+    let summary = crate::export::opensearch::export(&t.kindex, res, &t.analyzer, &t.out, t.since)?;
+    if t.json {
+        printer.json(&summary)?;
+    } else {
+        printer.message(|err| render::export_summary(err, &summary));
     }
     Ok(Outcome::Ok)
 }

@@ -33,6 +33,7 @@ pub(crate) enum Task {
     Inspect(InspectTask),
     Stats(StatsTask),
     Watch(WatchTask),
+    Export(ExportTask),
     Eval(EvalTask),
     Serve(crate::serve::Options),
 }
@@ -77,6 +78,14 @@ pub(crate) struct InspectTask {
 
 pub(crate) struct StatsTask {
     pub index: PathBuf,
+    pub json: bool,
+}
+
+pub(crate) struct ExportTask {
+    pub analyzer: Analyzer,
+    pub kindex: KIndex,
+    pub out: PathBuf,
+    pub since: Option<u64>,
     pub json: bool,
 }
 
@@ -167,6 +176,18 @@ impl HiArgs {
             }),
             Command::Eval(a) => Task::Eval(eval_task(analyzer()?, a)?),
             Command::Serve(a) => Task::Serve(serve_options(a)?),
+            Command::Export(args::ExportArgs {
+                target: args::ExportTarget::Opensearch(a),
+            }) => {
+                let analyzer = analyzer()?;
+                Task::Export(ExportTask {
+                    kindex: KIndex::open(&a.index.index, &analyzer)?,
+                    analyzer,
+                    out: a.out,
+                    since: a.since,
+                    json: a.json,
+                })
+            }
         };
         Ok(HiArgs { res, printer, task })
     }

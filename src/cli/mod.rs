@@ -57,5 +57,6 @@ fn resolve_and_run(cli: Cli) -> crate::Result<Outcome> {
         Task::Watch(t) => commands::watch(&res, p, t),
         Task::Eval(t) => commands::eval(&res, p, t),
         Task::Serve(o) => crate::serve::run(res, o).map(|()| Outcome::Ok),
+        Task::Export(t) => commands::export(&res, p, t),
     }
 }

@@ -31,6 +31,39 @@ const MATCH: Ansi = Ansi::new()
 const DIM: Ansi = Ansi::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::BrightBlack)));
 const META: Ansi = Ansi::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Cyan)));
 
+/// What `kpolicy export opensearch` wrote, and how to load it (stderr, as the index summary).
+pub(super) fn export_summary(
+    err: &mut dyn Write,
+    s: &crate::export::opensearch::Summary,
+) -> io::Result<()> {
+    let what = match s.since {
+        Some(since) => format!(
+            "changes after generation {since}: {} to index, {} to delete",
+            s.indexed, s.deleted
+        ),
+        None => format!("{} articles", s.indexed),
+    };
+    writeln!(
+        err,
+        "{}: {what}; generation {} (next time: --since {})",
+        s.out, s.generation, s.generation
+    )?;
+    if let (Some(_), Some(at)) = (s.since, s.rebuilt) {
+        let (y, m, d, hh, mm, _) = crate::calendar::date_time(at);
+        writeln!(
+            err,
+            "note: the index was rebuilt on {y:04}-{m:02}-{d:02} {hh:02}:{mm:02} UTC and its \
+             generations started over; a generation from before then needs a full export \
+             (without --since)"
+        )?;
+    }
+    writeln!(
+        err,
+        "load: PUT /kpolicy < index.json; POST /kpolicy/_bulk < bulk.ndjson; \
+         PUT /_scripts/kpolicy-search < search-template.json (docs/scale-out.md)"
+    )
+}
+
 /// Summary of an index run, for stderr (stdout stays clean for scripts).
 pub(super) fn index_summary(
     err: &mut dyn Write,

@@ -9,10 +9,12 @@
 //! indexer ([`crate::indexer`]) turns articles into documents and decides what to write and when;
 //! search reads through [`KIndex::reader`].
 
+pub mod changes;
 mod doc;
 mod schema;
 mod store;
 
+pub(crate) use changes::ChangeLog;
 pub(crate) use doc::{KDoc, StoredHead};
 pub(crate) use schema::{parse_year, Fields, KEY_SEP, NATIONWIDE, NATIONWIDE_PATH, UNKNOWN};
 pub(crate) use store::{now_secs, FileState, DEFAULT_WRITER_MEMORY};

@@ -138,6 +138,11 @@ impl KIndex {
             .and_then(|p| serde_json::from_str(p).ok()))
     }
 
+    /// The generation of the last commit: its opstamp, as `/api/stats` reports it.
+    pub fn generation(&self) -> Result<u64> {
+        Ok(self.index.load_metas()?.opstamp)
+    }
+
     /// When the last commit was made (unix seconds), from its payload.
     pub fn updated(&self) -> Result<Option<u64>> {
         Ok(self.commit_info()?.map(|i| i.updated))
@@ -190,8 +195,13 @@ impl KIndex {
     }
 
     /// Commits what `writer` holds, with the kpolicy payload: the index format and `data`, the
-    /// fingerprint of the data files the articles were extracted with.
-    pub(crate) fn commit(writer: &mut IndexWriter<KDoc>, data: &str) -> Result<()> {
+    /// fingerprint of the data files the articles were extracted with. `before` is called with
+    /// the generation (opstamp) the commit will have, before it is made (the change log).
+    pub(crate) fn commit(
+        writer: &mut IndexWriter<KDoc>,
+        data: &str,
+        before: impl FnOnce(u64) -> Result<()>,
+    ) -> Result<()> {
         let info = CommitInfo {
             format: INDEX_FORMAT.to_string(),
             data: data.to_string(),
@@ -199,6 +209,7 @@ impl KIndex {
         };
         let payload = serde_json::to_string(&info)?;
         let mut prepared = writer.prepare_commit()?;
+        before(prepared.opstamp())?;
         prepared.set_payload(&payload);
         prepared.commit()?;
         Ok(())

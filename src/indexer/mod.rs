@@ -43,7 +43,7 @@ use tantivy::IndexWriter;
 use crate::analysis::Analyzer;
 use crate::data::Resources;
 use crate::error::{Error, Result};
-use crate::index::{FileState, KDoc, KIndex, DEFAULT_WRITER_MEMORY};
+use crate::index::{ChangeLog, FileState, KDoc, KIndex, DEFAULT_WRITER_MEMORY};
 use crate::ingest::clean::boilerplate::{self, Learned};
 use crate::ingest::{self, Article, Pipeline, Problem, ProblemKind};
 pub use commit::COMMIT_EVERY_DOCS;
@@ -127,6 +127,8 @@ pub enum Progress {
 pub struct Indexer<'a> {
     kindex: KIndex,
     writer: IndexWriter<KDoc>,
+    /// Which article ids each commit touches (`kpolicy export opensearch --since`).
+    log: ChangeLog,
     pipe: Pipeline<'a>,
     opts: Options,
 }
@@ -142,9 +144,11 @@ impl<'a> Indexer<'a> {
     ) -> Result<Indexer<'a>> {
         let kindex = KIndex::open_or_create(path, analyzer, opts.rebuild)?;
         let writer = kindex.writer(opts.writer_memory)?;
+        let log = ChangeLog::open(&kindex.path, kindex.generation()?, opts.rebuild)?;
         Ok(Indexer {
             kindex,
             writer,
+            log,
             pipe: Pipeline::new(analyzer, res),
             opts: opts.clone(),
         })
@@ -180,6 +184,7 @@ impl<'a> Indexer<'a> {
             &self.kindex,
             &mut self.writer,
             &self.pipe.res.fingerprint,
+            &self.log,
             self.opts.commit_every,
         );
         articles
@@ -193,6 +198,7 @@ impl<'a> Indexer<'a> {
             &self.kindex,
             &mut self.writer,
             &self.pipe.res.fingerprint,
+            &self.log,
             self.opts.commit_every,
         )
         .commit()
@@ -260,6 +266,7 @@ impl<'a> Indexer<'a> {
             &self.kindex,
             &mut self.writer,
             &pipe.res.fingerprint,
+            &self.log,
             opts.commit_every,
         );
         workers::run(
@@ -284,6 +291,7 @@ impl<'a> Indexer<'a> {
                         summary.bytes += articles.iter().map(|a| a.body.len() as u64).sum::<u64>();
                         committer.replace_input(
                             &done.file_key,
+                            done.existed,
                             &articles,
                             done.mtime,
                             done.size,
@@ -299,7 +307,7 @@ impl<'a> Indexer<'a> {
             },
         )?;
         for key in &plan.gone {
-            committer.remove_input(key);
+            committer.remove_input(key)?;
             summary.removed += 1;
         }
         committer.commit()?;
@@ -337,6 +345,7 @@ impl<'a> Indexer<'a> {
             &self.kindex,
             &mut self.writer,
             &pipe.res.fingerprint,
+            &self.log,
             opts.commit_every,
         );
         let mut records = sources::Records::new(stream, &state, data_changed);

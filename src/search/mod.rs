@@ -35,4 +35,6 @@ pub use engine::{all_facets, group_counts, story_copies, Engine};
 pub use explain::{Explanation, How, Match, WordMatch};
 pub use plan::resolve_filters;
 pub use rank::rerank::{Proximity, Together};
+/// The ranking weights, which `export::opensearch` carries into its search template.
+pub(crate) use rank::weights;
 pub use request::{Duplicate, Facets, Hit, Request, Response, Sort, StoredArticle, DEFAULT_LIMIT};

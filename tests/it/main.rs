@@ -14,6 +14,7 @@ mod browser;
 mod cli;
 mod documents;
 mod duplicates;
+mod export;
 mod extract;
 mod findability;
 mod first_page;
