@@ -382,3 +382,38 @@ fn word_lists_come_from_the_data_folder() {
     assert_eq!(edited["region"], "/경상북도/안동시", "{edited}");
     assert_eq!(edited["region"], built_in["region"]);
 }
+
+/// Issue 25: text pasted from a web page keeps the page's controls around the headline
+/// (`글자크기 크게 작게`, `• 프린트 • 메일 • 스크랩`, glued share buttons …). Each text is alone
+/// in its folder, so nothing is learned as boilerplate: the controls are recognised in one file.
+#[test]
+fn pasted_page_headlines() {
+    let dir = root().join("tests/fixtures/pasted");
+    let expected: Vec<Value> = std::fs::read_to_string(dir.join("expected.jsonl"))
+        .expect("tests/fixtures/pasted/expected.jsonl")
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).expect("expected.jsonl line"))
+        .collect();
+    let files: Vec<String> = expected
+        .iter()
+        .map(|e| format!("tests/fixtures/pasted/{}", e["file"].as_str().expect("file")))
+        .collect();
+    let got = inspect(&files);
+    assert_eq!(got.len(), expected.len());
+    let mut misses = Vec::new();
+    for (e, g) in expected.iter().zip(&got) {
+        if g["title"] != e["title"] {
+            misses.push(format!("{}: got {}, want {}", e["case"], g["title"], e["title"]));
+        }
+        // A control line is never left in the text either.
+        let title = g["title"].as_str().unwrap_or("");
+        for control in ["글자크기", "프린트", "스크랩", "기사보내기", "가 가"] {
+            assert!(!title.contains(control), "{}: title {title:?}", e["case"]);
+        }
+    }
+    let right = expected.len() - misses.len();
+    let accuracy = right as f64 / expected.len() as f64;
+    println!("pasted-page headlines: {right}/{} = {accuracy:.3}", expected.len());
+    assert!(accuracy >= 0.95, "headline accuracy {accuracy:.3}; misses:\n{}", misses.join("\n"));
+}
