@@ -271,6 +271,11 @@ fn score(t: &mut Tally, name: &str, want: &Value, got: &Value) {
             format!("{name}: {m} not among {places:?}")
         });
     }
+    for m in strings(&want["mentioned_regions_exclude"]) {
+        t.check("mentions", !places.contains(&m), || {
+            format!("{name}: {m} among {places:?} (it should not be)")
+        });
+    }
     let industry = strings(&got["industry"]);
     for i in strings(&want["industry_include"]) {
         t.check("industry_include", industry.contains(&i), || {
