@@ -422,3 +422,39 @@ fn pasted_page_headlines() {
     println!("pasted-page headlines: {right}/{} = {accuracy:.3}", expected.len());
     assert!(accuracy >= 0.95, "headline accuracy {accuracy:.3}; misses:\n{}", misses.join("\n"));
 }
+
+/// `inspect --text` prints what goes into the index: the headline, a blank line and the cleaned
+/// body, without the page controls the pasted file carries; `--json --text` adds `text`.
+#[test]
+fn inspect_text_shows_the_indexed_text() {
+    let file = "tests/fixtures/pasted/p04/pasted.txt";
+    let raw = std::fs::read_to_string(root().join(file)).expect("fixture");
+    assert!(raw.contains("ㆍ프린트 ㆍ메일 ㆍ스크랩"), "the fixture carries the controls");
+    let out = crate::util::kpolicy()
+        .current_dir(root())
+        .args(["inspect", "--text", file])
+        .output()
+        .expect("run kpolicy inspect --text");
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).expect("UTF-8");
+    assert!(
+        text.starts_with("광주시, 퇴촌 토마토 스마트팜 지원 확대…경기도농업기술원과 협력\n\n"),
+        "{text}"
+    );
+    for gone in ["프린트", "송고시간", "무단"] {
+        assert!(!text.contains(gone), "{gone} in the indexed text:\n{text}");
+    }
+    assert!(text.contains("스마트팜 전환 지원 사업을 확대한다고 29일 밝혔다."));
+
+    let json = inspect(&[file.to_string()]);
+    assert!(json[0].get("text").is_none(), "no `text` without --text");
+    let out = crate::util::kpolicy()
+        .current_dir(root())
+        .args(["inspect", "--json", "--text", file])
+        .output()
+        .expect("run kpolicy inspect --json --text");
+    let v: Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
+    let body = v["text"].as_str().expect("text field");
+    assert!(body.starts_with("(광주=연합뉴스)"), "{body}");
+    assert!(text.ends_with(&format!("{body}\n")));
+}

@@ -110,9 +110,13 @@ fn glued_controls(word: &str, controls: &WordList) -> bool {
     ends[n]
 }
 
-/// A number, time or date, or a count with its unit (`0`, `12개`, `3명`, `2024.01.05`, `0:00`).
+/// A number, time or date, or a count with its unit (`0`, `12개`, `3명`, `2024.01.05`, `0:00`,
+/// `2020년`, `29일`), or the half of the day of a time stamp (`오전 9:41`).
 fn is_count(word: &str) -> bool {
-    let digits = word.trim_end_matches(['개', '명', '건', '회']);
+    if matches!(word, "오전" | "오후" | "am" | "pm") {
+        return true;
+    }
+    let digits = word.trim_end_matches(['개', '명', '건', '회', '년', '월', '일', '시', '분', '초']);
     !digits.is_empty()
         && digits.starts_with(|c: char| c.is_ascii_digit())
         && digits
@@ -156,6 +160,8 @@ mod tests {
             "기사입력 2021.03.15 10:22 | 수정 2021.03.15 11:00",
             "입력 2024.01.05. 10:00 업데이트 2024.01.05. 11:20",
             "프린트 / 스크랩 / 공유",
+            "송고시간 2020년 6월 29일 11:07",
+            "입력 2023. 5. 3. 오전 9:41",
             "공유카카오톡페이스북링크복사프린트글씨크기",
             "로그인 구독",
             "기사 듣기",
@@ -175,6 +181,7 @@ mod tests {
             "구독 경제 확산에 지역 상권 변화",
             "댓글 조작 의혹 수사 착수",
             "2024.01.05",
+            "2020년 6월 29일 오전",
             "가",
             "다음 달 착공",
             "인쇄 산업 육성",
