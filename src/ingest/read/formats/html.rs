@@ -109,8 +109,11 @@ pub fn read(bytes: &[u8], _path: &Path) -> Result<Extracted, FormatError> {
 
     let total_chars = visible_chars(&doc);
     drop_elements(&doc, NON_TEXT, "scripts and styles", &mut removed);
+    // Before the chrome goes: an article inside an `<aside>` or a `<form>` (some sites wrap
+    // the whole page in one) is still the page's largest text block.
+    let largest = largest_block(&doc);
     for (sel, what) in CHROME {
-        drop_elements(&doc, sel, what, &mut removed);
+        drop_chrome(&doc, sel, what, total_chars, &mut removed);
     }
     drop_elements(&doc, CAPTIONS, "photo captions", &mut removed);
     drop_widgets(&doc, total_chars, &mut removed);
@@ -126,10 +129,35 @@ pub fn read(bytes: &[u8], _path: &Path) -> Result<Extracted, FormatError> {
         .and_then(|mut r| r.parse().ok())
         .map(|a| tidy(&a.text_content))
         .filter(|t| t.chars().count() * 3 >= fallback.chars().count().min(600));
-    let (body, how) = match main {
+    let (mut body, mut how) = match main {
         Some(t) => (t, "main content (Readability)"),
         None => (fallback, "whole page text (no main block found)"),
     };
+    let mut warnings = Vec::new();
+    if let Some(block) = largest.filter(|b| is_tiny(&body, b, hints.title.as_ref())) {
+        // Never silently empty: the block Readability kept is a sliver of the page's text (a
+        // site name, a byline). Another extractor first, then the largest text block.
+        let kept = count_chars(&body);
+        let block_chars = count_chars(&block);
+        let (text, by) = match trafilatura_text(&html).filter(|t| !is_tiny(t, &block, None)) {
+            Some(t) => (t, "the text trafilatura extracts"),
+            None => (block, "the largest text block"),
+        };
+        let preview: String = body.split_whitespace().collect::<Vec<_>>().join(" ");
+        let preview: String = preview.chars().take(PREVIEW_CHARS).collect();
+        let why = format!(
+            "the main block Readability found holds {kept} characters (`{preview}`) of a page \
+             whose largest text block holds {block_chars}: used {by} instead"
+        );
+        removed.push(Removed {
+            what: format!("main block too small, replaced: {why}"),
+            chars: kept,
+            count: 1,
+        });
+        warnings.push(format!("almost no article text in the main block; {why}"));
+        body = text;
+        how = "main content (fallback: the main block was too small)";
+    }
     let kept_chars = body.chars().filter(|c| !c.is_whitespace()).count();
     let other = total_chars
         .saturating_sub(kept_chars)
@@ -159,6 +187,7 @@ pub fn read(bytes: &[u8], _path: &Path) -> Result<Extracted, FormatError> {
         format: "html",
         hints,
         removed,
+        warnings,
     })
 }
 
@@ -279,6 +308,34 @@ fn drop_elements(doc: &Document, sel: &str, what: &str, removed: &mut Vec<Remove
     });
 }
 
+/// Removes the elements matching `sel` (outermost first) except one holding more than
+/// [`MAX_WIDGET_SHARE`] of the page's text: a `<form>` or `<aside>` that wraps the article.
+fn drop_chrome(
+    doc: &Document,
+    sel: &str,
+    what: &str,
+    total_chars: usize,
+    removed: &mut Vec<Removed>,
+) {
+    let (mut count, mut chars) = (0, 0);
+    for el in doc.select(sel).iter() {
+        let n = count_chars(&el.text());
+        if n as f64 > MAX_WIDGET_SHARE * total_chars as f64 {
+            continue;
+        }
+        el.remove();
+        count += 1;
+        chars += n;
+    }
+    if count > 0 {
+        removed.push(Removed {
+            what: what.to_string(),
+            chars,
+            count,
+        });
+    }
+}
+
 /// Removes elements whose class or id names a widget ([`WIDGET_WORDS`]), outermost first.
 fn drop_widgets(doc: &Document, total_chars: usize, removed: &mut Vec<Removed>) {
     let mut found: Vec<(usize, usize, usize)> = vec![(0, 0, 0); WIDGET_WORDS.len()];
@@ -321,6 +378,57 @@ fn drop_widgets(doc: &Document, total_chars: usize, removed: &mut Vec<Removed>) 
             });
         }
     }
+}
+
+/// A main block is too small when it holds less than this share of the largest text block
+/// (non-space characters): the Readability port kept a site name or a byline
+/// (`| News | Al Jazeera`) and lost the article.
+const MIN_MAIN_SHARE: usize = 5;
+/// A largest text block shorter than this (non-space characters) is no evidence of a lost
+/// article: a short notice's page has nothing longer.
+const MIN_BLOCK_CHARS: usize = 300;
+/// Characters of the replaced block quoted in `inspect` and in the warning.
+const PREVIEW_CHARS: usize = 60;
+
+/// Whether `body` is a sliver of the page beside its largest text block `block`: under
+/// 1/[`MIN_MAIN_SHARE`] of it, or nothing but the page's headline.
+fn is_tiny(body: &str, block: &str, title: Option<&super::Hint>) -> bool {
+    let block_chars = count_chars(block);
+    if block_chars < MIN_BLOCK_CHARS {
+        return false;
+    }
+    let mut kept = count_chars(body);
+    if let Some(t) = title {
+        kept = kept.saturating_sub(count_chars(&t.value));
+    }
+    kept * MIN_MAIN_SHARE < block_chars
+}
+
+/// The text of the element with the most paragraph text directly inside it (`<p>` children
+/// and text between `<br>`s), as trafilatura and Readability score blocks; `None` when the page
+/// has no paragraph.
+fn largest_block(doc: &Document) -> Option<String> {
+    let mut best: Option<(usize, dom_query::Selection)> = None;
+    for el in doc.select("body div, body section, body article, body main, body td").iter() {
+        let own: usize = el
+            .children()
+            .iter()
+            .filter(|c| c.is("p, blockquote, h2, h3, ul, ol, pre"))
+            .map(|c| count_chars(&c.text()))
+            .sum();
+        if own > 0 && best.as_ref().is_none_or(|(n, _)| own > *n) {
+            best = Some((own, el));
+        }
+    }
+    best.map(|(_, el)| tidy(&el.formatted_text()))
+}
+
+/// The main text as rs-trafilatura (a port of trafilatura) extracts it, `None` when it finds
+/// none.
+fn trafilatura_text(html: &str) -> Option<String> {
+    let found = rs_trafilatura::extract(html).ok()?;
+    let t = tidy(&found.content_text);
+    (!t.is_empty()).then_some(t)
 }
 
 /// The text of the most specific content container, block by block.
@@ -445,6 +553,39 @@ mod tests {
             .iter()
             .any(|r| r.what == "navigation" && r.count == 1));
         assert!(e.removed.iter().any(|r| r.what == "scripts and styles"));
+    }
+
+    #[test]
+    fn a_sliver_beside_a_large_block_is_tiny() {
+        let block = "가".repeat(400);
+        assert!(is_tiny("| 뉴스 | 동해일보", &block, None));
+        assert!(!is_tiny(&"나".repeat(100), &block, None));
+        // Only the headline is as good as nothing.
+        let title = Hint::new("포항시, 이차전지 기업 유치", "t");
+        assert!(is_tiny("포항시, 이차전지 기업 유치\n\n기자", &block, Some(&title)));
+        // A short notice's page has no large block: its short text is not a loss.
+        assert!(!is_tiny("짧은 공지", "짧은 공지 본문", None));
+    }
+
+    #[test]
+    fn the_largest_block_is_the_one_with_most_paragraph_text() {
+        let doc = Document::from(
+            "<body><div id=a><p>짧다</p></div><div id=b><p>첫 문단은 길게 이어진다.</p>\
+             <p>둘째 문단도 길게 이어진다.</p></div></body>",
+        );
+        let t = largest_block(&doc).unwrap();
+        assert!(t.contains("첫 문단") && t.contains("둘째 문단") && !t.contains("짧다"), "{t}");
+        assert!(largest_block(&Document::from("<body>글만</body>")).is_none());
+    }
+
+    #[test]
+    fn an_aside_that_wraps_the_page_is_kept() {
+        let e = read_str(&format!(
+            "<html><body><aside><p>{}</p></aside><nav>메뉴</nav></body></html>",
+            "경북 포항시는 이차전지 소재 기업을 유치했다. ".repeat(20)
+        ));
+        assert!(e.text.contains("이차전지 소재 기업"), "{}", e.text);
+        assert!(!e.text.contains("메뉴"));
     }
 
     #[test]
