@@ -33,17 +33,25 @@ pub(crate) fn is_control_line(line: &str, controls: &WordList) -> bool {
     if digits.len() < t.len() && digits.starts_with(['.', ')']) {
         return false;
     }
-    // `페이스북(으)로 기사보내기`: the particle written for either ending.
-    let t = t.replace("(으)로", " ").to_lowercase();
     let mut words = 0;
     let mut controls_seen = 0;
     let mut size_buttons = 0;
     let mut counts = 0;
     for word in t.split(|c: char| c.is_whitespace() || SEPARATORS.contains(&c)) {
         let word = word.trim_matches(|c: char| matches!(c, '.' | '!' | '?' | '\'' | '"'));
-        if word.is_empty() {
+        // `페이스북(으)로 기사보내기`: the particle written for either ending, split off by the
+        // brackets.
+        if word.is_empty() || word == "으" && words > 0 || word == "로" && words > 0 {
             continue;
         }
+        // Lower case only for the letters of `URL`, `SNS`, `A+` (no copy for Hangul words).
+        let lower;
+        let word = if word.bytes().any(|b| b.is_ascii_uppercase()) {
+            lower = word.to_ascii_lowercase();
+            lower.as_str()
+        } else {
+            word
+        };
         words += 1;
         if words > MAX_CONTROL_WORDS {
             return false;

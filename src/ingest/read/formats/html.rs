@@ -408,19 +408,25 @@ fn is_tiny(body: &str, block: &str, title: Option<&super::Hint>) -> bool {
 /// and text between `<br>`s), as trafilatura and Readability score blocks; `None` when the page
 /// has no paragraph.
 fn largest_block(doc: &Document) -> Option<String> {
-    let mut best: Option<(usize, dom_query::Selection)> = None;
-    for el in doc.select("body div, body section, body article, body main, body td").iter() {
-        let own: usize = el
-            .children()
-            .iter()
-            .filter(|c| c.is("p, blockquote, h2, h3, ul, ol, pre"))
-            .map(|c| count_chars(&c.text()))
-            .sum();
-        if own > 0 && best.as_ref().is_none_or(|(n, _)| own > *n) {
-            best = Some((own, el));
-        }
+    // One pass over the paragraphs, their text summed per parent (a map keyed by node id),
+    // rather than every `div` asking its children: this runs on every page.
+    let mut per_parent: std::collections::HashMap<dom_query::NodeId, (usize, dom_query::NodeRef)> =
+        std::collections::HashMap::new();
+    for p in doc.select("body p, body blockquote, body pre").nodes() {
+        let Some(parent) = p.parent() else {
+            continue;
+        };
+        let n = count_chars(&p.text());
+        per_parent
+            .entry(parent.id)
+            .or_insert((0, parent))
+            .0 += n;
     }
-    best.map(|(_, el)| tidy(&el.formatted_text()))
+    let (_, block) = per_parent
+        .into_values()
+        .filter(|(n, _)| *n > 0)
+        .max_by_key(|(n, node)| (*n, std::cmp::Reverse(node.id)))?;
+    Some(tidy(&block.formatted_text()))
 }
 
 /// The main text as rs-trafilatura (a port of trafilatura) extracts it, `None` when it finds
