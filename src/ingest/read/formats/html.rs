@@ -387,11 +387,15 @@ const MIN_MAIN_SHARE: usize = 5;
 /// A largest text block shorter than this (non-space characters) is no evidence of a lost
 /// article: a short notice's page has nothing longer.
 const MIN_BLOCK_CHARS: usize = 300;
+/// A main block with at least this many non-space characters is an article, however large
+/// another block is (a long comment thread under a real story is no reason to replace it).
+const MAX_TINY_CHARS: usize = 200;
 /// Characters of the replaced block quoted in `inspect` and in the warning.
 const PREVIEW_CHARS: usize = 60;
 
-/// Whether `body` is a sliver of the page beside its largest text block `block`: under
-/// 1/[`MIN_MAIN_SHARE`] of it, or nothing but the page's headline.
+/// Whether `body` is a sliver of the page beside its largest text block `block`: shorter than
+/// [`MAX_TINY_CHARS`] and under 1/[`MIN_MAIN_SHARE`] of the block (the page's headline not
+/// counted).
 fn is_tiny(body: &str, block: &str, title: Option<&super::Hint>) -> bool {
     let block_chars = count_chars(block);
     if block_chars < MIN_BLOCK_CHARS {
@@ -401,7 +405,7 @@ fn is_tiny(body: &str, block: &str, title: Option<&super::Hint>) -> bool {
     if let Some(t) = title {
         kept = kept.saturating_sub(count_chars(&t.value));
     }
-    kept * MIN_MAIN_SHARE < block_chars
+    kept < MAX_TINY_CHARS && kept * MIN_MAIN_SHARE < block_chars
 }
 
 /// The text of the element with the most paragraph text directly inside it (`<p>` children
@@ -566,6 +570,8 @@ mod tests {
         let block = "가".repeat(400);
         assert!(is_tiny("| 뉴스 | 동해일보", &block, None));
         assert!(!is_tiny(&"나".repeat(100), &block, None));
+        // A real story under a long comment thread stays.
+        assert!(!is_tiny(&"나".repeat(300), &"가".repeat(5000), None));
         // Only the headline is as good as nothing.
         let title = Hint::new("포항시, 이차전지 기업 유치", "t");
         assert!(is_tiny("포항시, 이차전지 기업 유치\n\n기자", &block, Some(&title)));
