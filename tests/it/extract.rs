@@ -402,14 +402,22 @@ fn pasted_page_headlines() {
         .collect();
     let files: Vec<String> = expected
         .iter()
-        .map(|e| format!("tests/fixtures/pasted/{}", e["file"].as_str().expect("file")))
+        .map(|e| {
+            format!(
+                "tests/fixtures/pasted/{}",
+                e["file"].as_str().expect("file")
+            )
+        })
         .collect();
     let got = inspect(&files);
     assert_eq!(got.len(), expected.len());
     let mut misses = Vec::new();
     for (e, g) in expected.iter().zip(&got) {
         if g["title"] != e["title"] {
-            misses.push(format!("{}: got {}, want {}", e["case"], g["title"], e["title"]));
+            misses.push(format!(
+                "{}: got {}, want {}",
+                e["case"], g["title"], e["title"]
+            ));
         }
         // A control line is never left in the text either.
         let title = g["title"].as_str().unwrap_or("");
@@ -419,8 +427,15 @@ fn pasted_page_headlines() {
     }
     let right = expected.len() - misses.len();
     let accuracy = right as f64 / expected.len() as f64;
-    println!("pasted-page headlines: {right}/{} = {accuracy:.3}", expected.len());
-    assert!(accuracy >= 0.95, "headline accuracy {accuracy:.3}; misses:\n{}", misses.join("\n"));
+    println!(
+        "pasted-page headlines: {right}/{} = {accuracy:.3}",
+        expected.len()
+    );
+    assert!(
+        accuracy >= 0.95,
+        "headline accuracy {accuracy:.3}; misses:\n{}",
+        misses.join("\n")
+    );
 }
 
 /// `inspect --text` prints what goes into the index: the headline, a blank line and the cleaned
@@ -429,7 +444,10 @@ fn pasted_page_headlines() {
 fn inspect_text_shows_the_indexed_text() {
     let file = "tests/fixtures/pasted/p04/pasted.txt";
     let raw = std::fs::read_to_string(root().join(file)).expect("fixture");
-    assert!(raw.contains("ㆍ프린트 ㆍ메일 ㆍ스크랩"), "the fixture carries the controls");
+    assert!(
+        raw.contains("ㆍ프린트 ㆍ메일 ㆍ스크랩"),
+        "the fixture carries the controls"
+    );
     let out = crate::util::kpolicy()
         .current_dir(root())
         .args(["inspect", "--text", file])

@@ -356,11 +356,23 @@ fn a_lost_body_falls_back_and_says_so() {
         panic!("{out}{err}");
     });
     let text = v["text"].as_str().unwrap();
-    assert!(text.contains("영일만 산업단지에 이차전지 소재 기업 12곳을"), "{text}");
-    assert!(text.contains("전문 인력 양성 과정도 운영할 계획이다"), "{text}");
+    assert!(
+        text.contains("영일만 산업단지에 이차전지 소재 기업 12곳을"),
+        "{text}"
+    );
+    assert!(
+        text.contains("전문 인력 양성 과정도 운영할 계획이다"),
+        "{text}"
+    );
     let removed = v["removed"].to_string();
-    assert!(removed.contains("main block too small, replaced"), "{removed}");
-    assert!(err.contains("warning") && err.contains("almost no article text"), "{err}");
+    assert!(
+        removed.contains("main block too small, replaced"),
+        "{removed}"
+    );
+    assert!(
+        err.contains("warning") && err.contains("almost no article text"),
+        "{err}"
+    );
 
     let index = tmp.path().join("index");
     let (code, out, err) = run(kpolicy()

@@ -17,9 +17,9 @@ const MAX_CONTROL_WORDS: usize = 16;
 /// What separates the words of a control strip besides spaces: bullets of every style, bars,
 /// arrows, slashes and brackets.
 const SEPARATORS: &[char] = &[
-    '•', '∙', '·', 'ㆍ', '・', '‧', '◦', '▪', '▫', '●', '○', '|', '｜', '/', '▶', '▷', '›', '»', '>',
-    '<', '[', ']', '(', ')', '{', '}', '「', '」', '【', '】', ':', ',', ';', '-', '*', '+', '#',
-    '▲', '▼', '△', '▽', '◀', '◁', '◆', '◇', '■', '□', '☆', '★',
+    '•', '∙', '·', 'ㆍ', '・', '‧', '◦', '▪', '▫', '●', '○', '|', '｜', '/', '▶', '▷', '›', '»',
+    '>', '<', '[', ']', '(', ')', '{', '}', '「', '」', '【', '】', ':', ',', ';', '-', '*', '+',
+    '#', '▲', '▼', '△', '▽', '◀', '◁', '◆', '◇', '■', '□', '☆', '★',
 ];
 
 /// True when `line` is a page control line (see the module docs).
@@ -98,7 +98,7 @@ const MAX_GLUED_CHARS: usize = 40;
 fn glued_controls(word: &str, controls: &WordList) -> bool {
     let chars: Vec<(usize, char)> = word.char_indices().collect();
     let n = chars.len();
-    if n < 2 || n > MAX_GLUED_CHARS {
+    if !(2..=MAX_GLUED_CHARS).contains(&n) {
         return false;
     }
     let at = |i: usize| chars.get(i).map_or(word.len(), |&(b, _)| b);
@@ -124,7 +124,8 @@ fn is_count(word: &str) -> bool {
     if matches!(word, "오전" | "오후" | "am" | "pm") {
         return true;
     }
-    let digits = word.trim_end_matches(['개', '명', '건', '회', '년', '월', '일', '시', '분', '초']);
+    let digits =
+        word.trim_end_matches(['개', '명', '건', '회', '년', '월', '일', '시', '분', '초']);
     !digits.is_empty()
         && digits.starts_with(|c: char| c.is_ascii_digit())
         && digits

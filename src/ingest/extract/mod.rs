@@ -43,9 +43,8 @@ fn renamed_note(region: Option<&str>, date: Option<&str>) -> Option<String> {
     let date = date?;
     RENAMED_PROVINCES.iter().find_map(|&(now, before, since)| {
         let earlier = date < since.get(..date.len()).unwrap_or(since);
-        (region.trim_start_matches('/').split('/').next() == Some(now) && earlier).then(|| {
-            format!("filed under the current name {now} (called {before} until {since})")
-        })
+        (region.trim_start_matches('/').split('/').next() == Some(now) && earlier)
+            .then(|| format!("filed under the current name {now} (called {before} until {since})"))
     })
 }
 

@@ -190,7 +190,13 @@ mod tests {
         // `국토부장관` is not the ministry as a subject.
         assert!(issuer("", "국토부장관은 …", &b, region).is_none());
         // The region is the first sentence's subject; the ministry comes second.
-        assert!(issuer("", "경북도는 공모에 선정됐다. 국토교통부는 …했다.", &b, region).is_none());
+        assert!(issuer(
+            "",
+            "경북도는 공모에 선정됐다. 국토교통부는 …했다.",
+            &b,
+            region
+        )
+        .is_none());
     }
 
     #[test]

@@ -185,14 +185,11 @@ fn subject_of_lead(
         body_start + char_offset(&cleaned[body_start..], LEAD_CHARS)
     };
     let is_subject = |m: &Mention| {
-        morphemes
-            .get(m.next)
-            .is_some_and(|n| {
-                n.start == m.end
-                    && (SUBJECT_PARTICLES.contains(&n.pos.as_str())
-                        || n.pos == "JX" && TOPIC_PARTICLES.contains(&n.surface.as_str()))
-            })
-            || cleaned[m.end..].starts_with(',')
+        morphemes.get(m.next).is_some_and(|n| {
+            n.start == m.end
+                && (SUBJECT_PARTICLES.contains(&n.pos.as_str())
+                    || n.pos == "JX" && TOPIC_PARTICLES.contains(&n.surface.as_str()))
+        }) || cleaned[m.end..].starts_with(',')
     };
     let mut best: Option<(i32, usize, Region, String)> = None;
     for (k, (i, r)) in resolved.iter().enumerate() {

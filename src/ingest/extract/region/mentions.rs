@@ -78,7 +78,16 @@ const PARTICLES: &[&str] = &[
 /// Words after a short form that is also a sea's name (`동해` East Sea, `남해` South Sea) that
 /// make it the sea: `강원 동해 북부 해안`, `남해 먼바다` are weather and coast, not 동해시/남해군.
 const SEA_WORDS: &[&str] = &[
-    "북부", "남부", "중부", "연안", "해안", "앞바다", "먼바다", "바다", "해상", "상",
+    "북부",
+    "남부",
+    "중부",
+    "연안",
+    "해안",
+    "앞바다",
+    "먼바다",
+    "바다",
+    "해상",
+    "상",
 ];
 
 /// The rest of the word after byte `end`: the letters glued to a name (`저축은행과`).
@@ -160,7 +169,10 @@ mod tests {
     #[test]
     fn institutions_glued_to_a_place_name() {
         let res = Resources::embedded().expect("embedded data");
-        assert_eq!(glued_after("부산저축은행과 대전", "부산".len()), "저축은행과");
+        assert_eq!(
+            glued_after("부산저축은행과 대전", "부산".len()),
+            "저축은행과"
+        );
         for w in ["저축은행", "저축은행과", "은행은", "대학교", "지법"] {
             assert!(is_institution(w, &res), "{w}");
         }

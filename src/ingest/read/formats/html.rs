@@ -421,10 +421,7 @@ fn largest_block(doc: &Document) -> Option<String> {
             continue;
         };
         let n = count_chars(&p.text());
-        per_parent
-            .entry(parent.id)
-            .or_insert((0, parent))
-            .0 += n;
+        per_parent.entry(parent.id).or_insert((0, parent)).0 += n;
     }
     let (_, block) = per_parent
         .into_values()
@@ -574,7 +571,11 @@ mod tests {
         assert!(!is_tiny(&"나".repeat(300), &"가".repeat(5000), None));
         // Only the headline is as good as nothing.
         let title = Hint::new("포항시, 이차전지 기업 유치", "t");
-        assert!(is_tiny("포항시, 이차전지 기업 유치\n\n기자", &block, Some(&title)));
+        assert!(is_tiny(
+            "포항시, 이차전지 기업 유치\n\n기자",
+            &block,
+            Some(&title)
+        ));
         // A short notice's page has no large block: its short text is not a loss.
         assert!(!is_tiny("짧은 공지", "짧은 공지 본문", None));
     }
@@ -586,7 +587,10 @@ mod tests {
              <p>둘째 문단도 길게 이어진다.</p></div></body>",
         );
         let t = largest_block(&doc).unwrap();
-        assert!(t.contains("첫 문단") && t.contains("둘째 문단") && !t.contains("짧다"), "{t}");
+        assert!(
+            t.contains("첫 문단") && t.contains("둘째 문단") && !t.contains("짧다"),
+            "{t}"
+        );
         assert!(largest_block(&Document::from("<body>글만</body>")).is_none());
     }
 
