@@ -1,8 +1,9 @@
 //! Saved web pages → the article's main text and what the page states about it.
 //!
-//! 1. **Charset**: a byte-order mark, else the `<meta charset>` / `http-equiv` declaration in
-//!    the first [`PRESCAN_BYTES`] (as browsers do), else UTF-8 when the bytes are valid UTF-8,
-//!    else a guess (chardetng, Korean hint: CP949/EUC-KR pages often declare nothing).
+//! 1. **Charset**: a byte-order mark, else UTF-8 when the bytes are valid UTF-8 with non-ASCII
+//!    text (a page saved as UTF-8 that still declares `euc-kr`), else the `<meta charset>` /
+//!    `http-equiv` declaration in the first [`PRESCAN_BYTES`] (as browsers do), else a guess
+//!    (chardetng, Korean hint: CP949/EUC-KR pages often declare nothing).
 //! 2. **Parse** with html5ever (through `dom_query`), as a browser would.
 //! 3. **Metadata** the page states, in order of trust: JSON-LD `NewsArticle`, OpenGraph and
 //!    `article:` meta tags, `<time datetime>`, `<link rel=canonical>`, `<h1>`, `<title>`.
@@ -196,6 +197,14 @@ pub fn decode(bytes: &[u8]) -> (String, &'static str) {
     if let Some((enc, bom)) = Encoding::for_bom(bytes) {
         let (t, _) = enc.decode_without_bom_handling(&bytes[bom..]);
         return (t.into_owned(), enc.name());
+    }
+    // Valid UTF-8 with non-ASCII text is UTF-8 whatever the page declares: a page saved or
+    // crawled as UTF-8 often keeps its original `charset=euc-kr` (or gb2312) declaration, and
+    // legacy Korean or Chinese text almost never forms valid UTF-8 by chance.
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        if !s.is_ascii() {
+            return (s.to_string(), "UTF-8");
+        }
     }
     if let Some(enc) = declared_charset(&bytes[..bytes.len().min(PRESCAN_BYTES)]) {
         let (t, _) = enc.decode_without_bom_handling(bytes);
@@ -509,6 +518,10 @@ mod tests {
         assert!(text.contains("안동시는 바이오"));
         let (_, enc) = decode("<meta charset=\"utf-16\"><p>가</p>".as_bytes());
         assert_eq!(enc, "UTF-8");
+        // Saved as UTF-8 but still declaring EUC-KR: the bytes win.
+        let (text, enc) = decode(page.as_bytes());
+        assert_eq!(enc, "UTF-8");
+        assert!(text.contains("안동시는 바이오"));
     }
 
     #[test]
