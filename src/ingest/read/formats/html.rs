@@ -92,6 +92,11 @@ const WIDGET_WORDS: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// Longest share bar (non-space characters): button labels and counts.
+const MAX_SHARE_BAR_CHARS: usize = 300;
+/// Longest copyright notice (non-space characters).
+const MAX_COPYRIGHT_CHARS: usize = 500;
+
 /// A widget holding more than this share of the page's text is not removed: it is a wrapper
 /// of the article (`<div class="comment-enabled article">`), not a widget.
 const MAX_WIDGET_SHARE: f64 = 0.4;
@@ -373,6 +378,13 @@ fn drop_widgets(doc: &Document, total_chars: usize, removed: &mut Vec<Removed>) 
         if chars as f64 > MAX_WIDGET_SHARE * total_chars as f64 {
             continue;
         }
+        // A share bar or a copyright line is a few words; a long "sharing" element is a
+        // section of the text (`<div id="sharing-history">` in a manual).
+        if WIDGET_WORDS[kind].0 == "share buttons" && chars > MAX_SHARE_BAR_CHARS
+            || WIDGET_WORDS[kind].0 == "copyright notices" && chars > MAX_COPYRIGHT_CHARS
+        {
+            continue;
+        }
         el.remove();
         found[kind].0 += 1;
         found[kind].1 += chars;
@@ -615,6 +627,18 @@ mod tests {
         ));
         assert!(e.text.contains("이차전지 소재 기업"), "{}", e.text);
         assert!(!e.text.contains("메뉴"));
+    }
+
+    #[test]
+    fn a_long_sharing_section_is_text() {
+        let section = "Sharing changes between repositories keeps history intact. ".repeat(12);
+        let e = read_str(&format!(
+            "<html><body><div id=sharing-history><p>{section}</p></div>\
+             <div class=share>Facebook Twitter</div><p>{}</p></body></html>",
+            "Phases tell which changesets are public. ".repeat(30)
+        ));
+        assert!(e.text.contains("Sharing changes between"), "{}", e.text);
+        assert!(!e.text.contains("Facebook Twitter"));
     }
 
     #[test]
