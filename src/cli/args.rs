@@ -230,6 +230,11 @@ pub(crate) struct InspectArgs {
     /// Print one JSON object per article (JSON lines).
     #[arg(long)]
     pub(crate) json: bool,
+    /// Print the text that goes into the index (after reading, cleaning and dropping the
+    /// folder's learned boilerplate): the headline, a blank line and the body. With --json,
+    /// add it to each object as `text` (the body; the headline is `title`).
+    #[arg(long)]
+    pub(crate) text: bool,
 }
 
 #[derive(Debug, Args)]

@@ -130,6 +130,7 @@ pub(super) fn inspect(res: &Resources, printer: &Printer, t: InspectTask) -> Res
         .as_deref()
         .map(crate::index::KIndex::open_unanalysed)
         .transpose()?;
+    let mut printed = 0;
     for path in &t.files {
         let (articles, problems) = match indexer::inspect(path, &pipe, &learned) {
             Ok(x) => x,
@@ -150,8 +151,26 @@ pub(super) fn inspect(res: &Resources, printer: &Printer, t: InspectTask) -> Res
                 (Some(k), Some(print)) => Some(crate::search::story_copies(k, &print, path)?),
                 _ => None,
             };
+            if t.text && !t.json {
+                // Several articles: a `==> id <==` line before each, as `head` does.
+                let many = t.files.len() > 1 || articles.len() > 1;
+                printer.text(|out| {
+                    if many {
+                        if printed > 0 {
+                            writeln!(out)?;
+                        }
+                        writeln!(out, "==> {} <==", article.id)?;
+                    }
+                    writeln!(out, "{}", indexed_text(article))
+                })?;
+                printed += 1;
+                continue;
+            }
             if t.json {
                 let mut value = serde_json::to_value(article)?;
+                if let (Some(obj), true) = (value.as_object_mut(), t.text) {
+                    obj.insert("text".into(), article.body.clone().into());
+                }
                 if let (Some(obj), Some(kindex)) = (value.as_object_mut(), &kindex) {
                     obj.insert("index".into(), kindex.path.display().to_string().into());
                     let copies = copies.clone().unwrap_or(StoryCopies {
@@ -180,6 +199,16 @@ pub(super) fn inspect(res: &Resources, printer: &Printer, t: InspectTask) -> Res
     } else {
         Outcome::Ok
     })
+}
+
+/// The text an article puts into the index: its headline (unless it was derived from the
+/// lead, which the body holds) and the body, a blank line between them.
+fn indexed_text(article: &crate::article::Article) -> String {
+    if article.meta.title_derived || article.meta.title.is_empty() {
+        article.body.clone()
+    } else {
+        format!("{}\n\n{}", article.meta.title, article.body)
+    }
 }
 
 pub(super) fn stats(res: &Resources, printer: &Printer, t: StatsTask) -> Result<Outcome> {

@@ -72,6 +72,8 @@ pub(crate) struct InspectTask {
     pub analyzer: Analyzer,
     pub files: Vec<PathBuf>,
     pub json: bool,
+    /// `--text`: print the indexed text (with `--json`: a `text` field).
+    pub text: bool,
     /// The index to look for copies in: `--index`, else the default one when it exists.
     pub index: Option<PathBuf>,
 }
@@ -154,6 +156,7 @@ impl HiArgs {
                 analyzer: analyzer()?,
                 files: a.files,
                 json: a.json,
+                text: a.text,
                 index: match a.index {
                     Some(path) => Some(path),
                     None => {

@@ -38,9 +38,10 @@ const DATE_MARKERS_FILE: &str = "date_markers.txt";
 const BYLINE_TITLES_FILE: &str = "byline_titles.txt";
 const OFFICE_SUFFIXES_FILE: &str = "office_suffixes.txt";
 const PLACE_SUFFIXES_FILE: &str = "place_suffixes.txt";
+const PAGE_CONTROLS_FILE: &str = "page_controls.txt";
 
 /// Every data file with the copy embedded at build time, in fingerprint order.
-const FILES: [(&str, &str); 13] = [
+const FILES: [(&str, &str); 14] = [
     (REGIONS_FILE, include_str!("../../data/regions.tsv")),
     (INDUSTRIES_FILE, include_str!("../../data/industries.tsv")),
     (
@@ -75,6 +76,10 @@ const FILES: [(&str, &str); 13] = [
         PLACE_SUFFIXES_FILE,
         include_str!("../../data/place_suffixes.txt"),
     ),
+    (
+        PAGE_CONTROLS_FILE,
+        include_str!("../../data/page_controls.txt"),
+    ),
 ];
 
 /// Endings of an organisation's name (`org_suffixes.txt`). The document readers, which run
@@ -105,6 +110,9 @@ pub struct Resources {
     pub(crate) office_suffixes: WordList,
     /// Suffixes that make a short form that is an ordinary word the place (`place_suffixes.txt`).
     pub(crate) place_suffixes: WordList,
+    /// Words of page controls (font size, print, share, comments …), in lower case: a short
+    /// line made only of them is a control line (`page_controls.txt`).
+    pub(crate) page_controls: WordList,
     /// Hash of the files' contents; stored in the index to notice edits.
     pub(crate) fingerprint: String,
 }
@@ -139,8 +147,8 @@ impl Resources {
     }
 
     /// Parses the files' texts, given in the order of [`FILES`].
-    fn from_texts(texts: [String; 13], origin: &str) -> Result<Resources> {
-        let [regions, industries, nouns, synonyms, menu_words, not_sources, institution_words, place_words, national, date_markers, byline_titles, office_suffixes, place_suffixes] =
+    fn from_texts(texts: [String; 14], origin: &str) -> Result<Resources> {
+        let [regions, industries, nouns, synonyms, menu_words, not_sources, institution_words, place_words, national, date_markers, byline_titles, office_suffixes, place_suffixes, page_controls] =
             &texts;
         let date_markers = WordList::parse(date_markers);
         let byline_titles = WordList::parse(byline_titles);
@@ -188,6 +196,7 @@ impl Resources {
             furniture,
             office_suffixes: WordList::parse(office_suffixes),
             place_suffixes: WordList::parse(place_suffixes),
+            page_controls: WordList::parse(&page_controls.to_lowercase()),
             fingerprint: hasher.finalize().to_hex()[..16].to_string(),
         })
     }

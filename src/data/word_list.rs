@@ -4,6 +4,9 @@
 #[derive(Debug, Clone, Default)]
 pub(crate) struct WordList {
     words: Vec<String>,
+    /// The same words for [`WordList::contains`]: the page-control check asks for every word of
+    /// every short line, and for each piece of glued words.
+    set: std::collections::HashSet<String>,
     max_bytes: usize,
 }
 
@@ -16,7 +19,12 @@ impl WordList {
             .filter(|w| !w.is_empty())
             .collect();
         let max_bytes = words.iter().map(String::len).max().unwrap_or(0);
-        WordList { words, max_bytes }
+        let set = words.iter().cloned().collect();
+        WordList {
+            words,
+            set,
+            max_bytes,
+        }
     }
 
     /// The entries, in the order of the file.
@@ -26,7 +34,7 @@ impl WordList {
 
     /// Whether `word` is in the list (exactly).
     pub(crate) fn contains(&self, word: &str) -> bool {
-        self.words.iter().any(|w| w == word)
+        word.len() <= self.max_bytes && self.set.contains(word)
     }
 
     /// Length of the longest entry in bytes: a longer text is in no list.

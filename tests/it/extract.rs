@@ -271,6 +271,11 @@ fn score(t: &mut Tally, name: &str, want: &Value, got: &Value) {
             format!("{name}: {m} not among {places:?}")
         });
     }
+    for m in strings(&want["mentioned_regions_exclude"]) {
+        t.check("mentions", !places.contains(&m), || {
+            format!("{name}: {m} among {places:?} (it should not be)")
+        });
+    }
     let industry = strings(&got["industry"]);
     for i in strings(&want["industry_include"]) {
         t.check("industry_include", industry.contains(&i), || {
@@ -381,4 +386,93 @@ fn word_lists_come_from_the_data_folder() {
     // Files the folder does not hold come built in: the gazetteer still finds the region.
     assert_eq!(edited["region"], "/경상북도/안동시", "{edited}");
     assert_eq!(edited["region"], built_in["region"]);
+}
+
+/// Issue 25: text pasted from a web page keeps the page's controls around the headline
+/// (`글자크기 크게 작게`, `• 프린트 • 메일 • 스크랩`, glued share buttons …). Each text is alone
+/// in its folder, so nothing is learned as boilerplate: the controls are recognised in one file.
+#[test]
+fn pasted_page_headlines() {
+    let dir = root().join("tests/fixtures/pasted");
+    let expected: Vec<Value> = std::fs::read_to_string(dir.join("expected.jsonl"))
+        .expect("tests/fixtures/pasted/expected.jsonl")
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).expect("expected.jsonl line"))
+        .collect();
+    let files: Vec<String> = expected
+        .iter()
+        .map(|e| {
+            format!(
+                "tests/fixtures/pasted/{}",
+                e["file"].as_str().expect("file")
+            )
+        })
+        .collect();
+    let got = inspect(&files);
+    assert_eq!(got.len(), expected.len());
+    let mut misses = Vec::new();
+    for (e, g) in expected.iter().zip(&got) {
+        if g["title"] != e["title"] {
+            misses.push(format!(
+                "{}: got {}, want {}",
+                e["case"], g["title"], e["title"]
+            ));
+        }
+        // A control line is never left in the text either.
+        let title = g["title"].as_str().unwrap_or("");
+        for control in ["글자크기", "프린트", "스크랩", "기사보내기", "가 가"] {
+            assert!(!title.contains(control), "{}: title {title:?}", e["case"]);
+        }
+    }
+    let right = expected.len() - misses.len();
+    let accuracy = right as f64 / expected.len() as f64;
+    println!(
+        "pasted-page headlines: {right}/{} = {accuracy:.3}",
+        expected.len()
+    );
+    assert!(
+        accuracy >= 0.95,
+        "headline accuracy {accuracy:.3}; misses:\n{}",
+        misses.join("\n")
+    );
+}
+
+/// `inspect --text` prints what goes into the index: the headline, a blank line and the cleaned
+/// body, without the page controls the pasted file carries; `--json --text` adds `text`.
+#[test]
+fn inspect_text_shows_the_indexed_text() {
+    let file = "tests/fixtures/pasted/p04/pasted.txt";
+    let raw = std::fs::read_to_string(root().join(file)).expect("fixture");
+    assert!(
+        raw.contains("ㆍ프린트 ㆍ메일 ㆍ스크랩"),
+        "the fixture carries the controls"
+    );
+    let out = crate::util::kpolicy()
+        .current_dir(root())
+        .args(["inspect", "--text", file])
+        .output()
+        .expect("run kpolicy inspect --text");
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).expect("UTF-8");
+    assert!(
+        text.starts_with("광주시, 퇴촌 토마토 스마트팜 지원 확대…경기도농업기술원과 협력\n\n"),
+        "{text}"
+    );
+    for gone in ["프린트", "송고시간", "무단"] {
+        assert!(!text.contains(gone), "{gone} in the indexed text:\n{text}");
+    }
+    assert!(text.contains("스마트팜 전환 지원 사업을 확대한다고 29일 밝혔다."));
+
+    let json = inspect(&[file.to_string()]);
+    assert!(json[0].get("text").is_none(), "no `text` without --text");
+    let out = crate::util::kpolicy()
+        .current_dir(root())
+        .args(["inspect", "--json", "--text", file])
+        .output()
+        .expect("run kpolicy inspect --json --text");
+    let v: Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
+    let body = v["text"].as_str().expect("text field");
+    assert!(body.starts_with("(광주=연합뉴스)"), "{body}");
+    assert!(text.ends_with(&format!("{body}\n")));
 }

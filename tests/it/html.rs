@@ -335,3 +335,61 @@ proptest! {
         let _ = formats::read(page.as_bytes(), Path::new("x.html"));
     }
 }
+
+/// Issue 25, never silently empty: a page whose article Readability cannot see (a body hidden
+/// until the site's script shows it, an `<article>` holding only the site name) is read with
+/// another extractor instead of being indexed as `| 뉴스 | 동해일보`; `inspect` says what was
+/// replaced and the index run warns.
+#[test]
+fn a_lost_body_falls_back_and_says_so() {
+    let page = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/html_lost/body_hidden_until_script.html");
+    let tmp = TempDir::new();
+    let corpus = tmp.path().join("pages");
+    std::fs::create_dir(&corpus).unwrap();
+    std::fs::copy(&page, corpus.join("page.html")).unwrap();
+
+    let (_, out, err) = run(kpolicy()
+        .args(["inspect", "--json", "--text"])
+        .arg(corpus.join("page.html")));
+    let v: Value = serde_json::from_str(out.lines().next().unwrap_or("")).unwrap_or_else(|_| {
+        panic!("{out}{err}");
+    });
+    let text = v["text"].as_str().unwrap();
+    assert!(
+        text.contains("영일만 산업단지에 이차전지 소재 기업 12곳을"),
+        "{text}"
+    );
+    assert!(
+        text.contains("전문 인력 양성 과정도 운영할 계획이다"),
+        "{text}"
+    );
+    let removed = v["removed"].to_string();
+    assert!(
+        removed.contains("main block too small, replaced"),
+        "{removed}"
+    );
+    assert!(
+        err.contains("warning") && err.contains("almost no article text"),
+        "{err}"
+    );
+
+    let index = tmp.path().join("index");
+    let (code, out, err) = run(kpolicy()
+        .args(["index", "--json", "--index"])
+        .arg(&index)
+        .arg(&corpus));
+    assert!(code == 0 || code == 1, "{out}{err}");
+    let summary: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(summary["added"], 1);
+    let problems = summary["problems"].to_string();
+    assert!(
+        problems.contains("almost no article text") && problems.contains("warning"),
+        "{problems}"
+    );
+    let (_, out, _) = run(kpolicy()
+        .args(["search", "이차전지 소재 기업", "--json", "--index"])
+        .arg(&index));
+    let found: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(found["total"], 1);
+}

@@ -10,6 +10,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 pub mod boilerplate;
+mod controls;
 pub(crate) mod furniture;
 
 use crate::data::Resources;
@@ -86,7 +87,7 @@ pub(crate) fn clean(raw: &str, res: &Resources) -> Cleaned {
 /// True for a line that is page furniture rather than article text.
 fn is_furniture(line: &str, res: &Resources) -> bool {
     let menu_words = &res.menu_words;
-    if boilerplate::is_menu_line(line) {
+    if boilerplate::is_menu_line(line) || controls::is_control_line(line, &res.page_controls) {
         return true;
     }
     let t = line

@@ -26,6 +26,28 @@ use crate::analysis::{Morpheme, Term};
 use crate::article::Metadata;
 use crate::data::{Region, Resources};
 
+/// 시·도 renamed while keeping their territory: (current name, former name, the day the new
+/// name took effect). An article from before the change is filed and shown under the current
+/// name — one facet value per place across the years, so a filter or a map over 2020–2024
+/// finds all of 강원's articles in one place — and the former name works as a filter alias
+/// (`--region 강원도`, `data/regions.tsv`). The evidence says so when the article predates it.
+const RENAMED_PROVINCES: &[(&str, &str, &str)] = &[
+    ("강원특별자치도", "강원도", "2023-06-11"),
+    ("전북특별자치도", "전라북도", "2024-01-18"),
+];
+
+/// The evidence note for an article filed under a 시·도's current name although it was dated
+/// before the rename (`date` is YYYY-MM-DD, or YYYY when only the year is known).
+fn renamed_note(region: Option<&str>, date: Option<&str>) -> Option<String> {
+    let region = region?;
+    let date = date?;
+    RENAMED_PROVINCES.iter().find_map(|&(now, before, since)| {
+        let earlier = date < since.get(..date.len()).unwrap_or(since);
+        (region.trim_start_matches('/').split('/').next() == Some(now) && earlier)
+            .then(|| format!("filed under the current name {now} (called {before} until {since})"))
+    })
+}
+
 /// Extracts metadata from the raw text (for date/source lines that cleaning removes), the
 /// cleaned text, its morphemes and terms (offsets into the cleaned text) and the file path.
 pub(crate) fn extract(
@@ -65,8 +87,17 @@ pub(crate) fn extract(
 
     let (issuing, mentioned, why) =
         region::regions_of(cleaned, morphemes, body_start, derived, res);
-    md.region = issuing.map(|r| r.path());
+    md.region = match issuing {
+        region::Issuer::Region(r) => Some(r.path()),
+        region::Issuer::Nationwide => Some(crate::index::NATIONWIDE_PATH.to_string()),
+        region::Issuer::Unknown => None,
+    };
     md.mentioned_regions = mentioned.iter().map(Region::path).collect();
+    let dated = md.date.clone().or(md.year.map(|y| y.to_string()));
+    let why = match renamed_note(md.region.as_deref(), dated.as_deref()) {
+        Some(note) => format!("{why}; {note}"),
+        None => why,
+    };
     md.evidence.insert("region".into(), why);
 
     let title_end = if derived { 0 } else { body_start };
@@ -79,4 +110,22 @@ pub(crate) fn extract(
         md.evidence.insert("source".into(), why);
     }
     md
+}
+
+#[cfg(test)]
+mod tests {
+    use super::renamed_note;
+
+    #[test]
+    fn renamed_provinces_keep_the_current_name_and_say_so() {
+        let note = renamed_note(Some("/강원특별자치도/원주시"), Some("2021-03-15")).unwrap();
+        assert!(note.contains("강원도 until 2023-06-11"), "{note}");
+        assert!(renamed_note(Some("/강원특별자치도"), Some("2023-06-11")).is_none());
+        assert!(renamed_note(Some("/전북특별자치도"), Some("2023-12-31")).is_some());
+        assert!(renamed_note(Some("/전라남도"), Some("2020-01-01")).is_none());
+        assert!(renamed_note(Some("/전북특별자치도"), None).is_none());
+        // A year alone: before the year of the change only.
+        assert!(renamed_note(Some("/강원특별자치도"), Some("2022")).is_some());
+        assert!(renamed_note(Some("/강원특별자치도"), Some("2023")).is_none());
+    }
 }

@@ -12,8 +12,10 @@ use crate::article::Metadata;
 use crate::data::{NationalBodies, Resources};
 use crate::index::{NATIONWIDE, NATIONWIDE_PATH};
 
-/// How far into the body the lead sentence is looked for (characters).
-const LEAD_CHARS: usize = 200;
+/// How far into the body the lead sentences are looked for (characters).
+const LEAD_CHARS: usize = 300;
+/// Sentences of the lead read for the issuer.
+const LEAD_SENTENCES: usize = 2;
 
 /// Particles that make the word before them the subject or topic of a sentence. Not `에서`:
 /// `국회에서 열린 토론회에서 경북도는 …` names a place, and its subject is regional.
@@ -124,10 +126,24 @@ fn lead(body: &str) -> &str {
     }
     let end = t.char_indices().nth(LEAD_CHARS).map_or(t.len(), |(i, _)| i);
     let t = &t[..end];
-    match t.find("다.") {
-        Some(i) => &t[..i + "다.".len()],
-        None => t,
+    // Two sentences: a lead that opens with what happened (`굴산사지 당간지주 등 3건이 보물로
+    // 지정된다.`) names its issuer in the next (`문화재청은 … 밝혔다.`). A region as the subject
+    // of the first still wins: the words are read in order.
+    let mut cut = t.len();
+    let mut from = 0;
+    for _ in 0..LEAD_SENTENCES {
+        match t[from..].find("다.") {
+            Some(i) => {
+                from += i + "다.".len();
+                cut = from;
+            }
+            None => {
+                cut = t.len();
+                break;
+            }
+        }
     }
+    &t[..cut]
 }
 
 #[cfg(test)]
@@ -173,5 +189,23 @@ mod tests {
         assert!(issuer("", "국토교통부 공모에 안동시는 …", &b, region).is_none());
         // `국토부장관` is not the ministry as a subject.
         assert!(issuer("", "국토부장관은 …", &b, region).is_none());
+        // The region is the first sentence's subject; the ministry comes second.
+        assert!(issuer(
+            "",
+            "경북도는 공모에 선정됐다. 국토교통부는 …했다.",
+            &b,
+            region
+        )
+        .is_none());
+    }
+
+    #[test]
+    fn the_issuer_may_come_in_the_second_sentence() {
+        let b = bodies();
+        let lead = "굴산사지 당간지주 등 3건이 보물로 지정된다. 국토교통부는 12일 …했다. 국회는 …";
+        let (name, _) = issuer("", lead, &b, region).unwrap();
+        assert_eq!(name, "국토교통부");
+        // Not the third.
+        assert!(issuer("", "가가 된다. 나나 했다. 국회는 …했다.", &b, region).is_none());
     }
 }

@@ -9,9 +9,48 @@ const DERIVED_TITLE_CHARS: usize = 40;
 /// this (characters); shorter ones are headlines written with a full stop or a section tag.
 const SENTENCE_MIN_CHARS: usize = 40;
 
+/// Leading one-word lines skipped before the headline: a page copied whole starts with the
+/// site's name and its section menu (`연합뉴스`, `정치`, `경제` …), one word a line.
+const MAX_LEADING_LABELS: usize = 80;
+/// Longest one-word line (characters) taken as such a label.
+const MAX_LABEL_CHARS: usize = 10;
+
 /// Title, whether it was derived, and the byte offset where the body starts.
 pub(super) fn title_of(cleaned: &str) -> (String, bool, usize) {
+    let from = after_labels(cleaned);
+    let (title, derived, start) = title_at(&cleaned[from..]);
+    (title, derived, from + start)
+}
+
+/// Byte offset of the first line after the leading labels (one short word a line: a site
+/// name, section menus) when a longer line follows them; 0 otherwise.
+fn after_labels(cleaned: &str) -> usize {
+    let mut offset = 0;
+    for (n, line) in cleaned.split_inclusive('\n').enumerate() {
+        let t = line.trim();
+        let label = t.is_empty()
+            || !t.contains(char::is_whitespace)
+                && t.chars().count() <= MAX_LABEL_CHARS
+                && !t.ends_with('.')
+                && !t.contains(|c: char| c.is_ascii_digit());
+        if !label {
+            return if n == 0 { 0 } else { offset };
+        }
+        if n >= MAX_LEADING_LABELS {
+            return 0;
+        }
+        offset += line.len();
+    }
+    0
+}
+
+fn title_at(cleaned: &str) -> (String, bool, usize) {
     let first = cleaned.lines().next().unwrap_or("").trim();
+    // A bulletin board's view copied as text: `제목<TAB>안동시, …` or `제목 : …`.
+    let first = ["제목\t", "제목 :", "제목:"]
+        .iter()
+        .find_map(|label| first.strip_prefix(label))
+        .map_or(first, str::trim);
     let chars = first.chars().count();
     let sentence_like = first.ends_with("다.")
         || first.ends_with('.') && chars > SENTENCE_MIN_CHARS
@@ -63,5 +102,21 @@ mod tests {
         assert!(t.starts_with("경북 안동시는 22일"));
         assert!(t.ends_with('…'));
         assert!(t.chars().count() <= DERIVED_TITLE_CHARS + 1);
+    }
+
+    #[test]
+    fn a_page_copied_whole_skips_its_menu() {
+        let text = "연합뉴스\n정치\n경제\n전국\n행안부, 지방소멸대응기금 1조원 배분\n본문이다.";
+        let (t, d, s) = title_of(text);
+        assert_eq!(t, "행안부, 지방소멸대응기금 1조원 배분");
+        assert!(!d);
+        assert_eq!(&text[s..], "본문이다.");
+        // Only one-word lines: nothing better follows, the first stays the title.
+        assert_eq!(title_of("공지\n안내").0, "공지");
+        // A one-word tag line before the headline is a label too.
+        let (t, _, _) = title_of("속보\n경북도, 이차전지 특구 지정\n본문");
+        assert_eq!(t, "경북도, 이차전지 특구 지정");
+        let (t, _, _) = title_of("보도자료\n제목\t안동시, 바이오산업단지 분양\n작성자\t투자유치과");
+        assert_eq!(t, "안동시, 바이오산업단지 분양");
     }
 }

@@ -88,7 +88,16 @@ impl Format {
                 reason: e.to_string(),
                 kind: document_problem_kind(&e),
             })?;
-            return Ok((vec![raw_from_document(doc)], Vec::new()));
+            let warnings = doc
+                .warnings
+                .iter()
+                .map(|w| Problem {
+                    path: display.to_string(),
+                    reason: w.clone(),
+                    kind: ProblemKind::Warning,
+                })
+                .collect();
+            return Ok((vec![raw_from_document(doc)], warnings));
         }
         let text = self.text(bytes).map_err(|e| Problem {
             path: display.to_string(),

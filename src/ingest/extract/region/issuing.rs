@@ -1,5 +1,16 @@
 //! Phase 4: the issuing region is the subject of the headline or lead (`경북 안동시는 …`,
 //! `인천시, …`), scored; with none, the 시·도 most of the article's mentions name.
+//!
+//! A region that is only *named* in the headline or lead, not its subject, is a weak issuer,
+//! and two kinds of story override it (issue 25):
+//! - **nationwide**: when no region is named in the headline, national statistics that list
+//!   the 시·도 (`서울 412명, 경기 389명, 인천 …`: [`MIN_PROVINCES_NATIONWIDE`] or more 시·도
+//!   named, none with most of the mentions) and national bills (`…법 개정안을 대표발의`, with
+//!   a district as an example or as the sponsor's constituency) are `/전국`;
+//! - **a whole 시·도**: a 시·군·구 named in a story about all of its 시·도 (`도내 18개 시군`,
+//!   `강원 전역`) gives way to its 시·도.
+//!
+//! Names in parentheses are never the subject (`김철수 의원(국민의힘·서울 강남구갑)은`).
 
 use std::collections::HashMap;
 
@@ -9,17 +20,57 @@ use crate::data::{Gazetteer, Region};
 
 /// How far into the body the lead reaches for the issuing region (characters).
 const LEAD_CHARS: usize = 300;
-/// Particles that make a name the subject/topic of its sentence.
-const SUBJECT_PARTICLES: &[&str] = &["JX", "JKS"];
+/// Particles that make a name the subject/topic of its sentence: the subject case (`JKS`:
+/// 이/가) and the topic `은`/`는` (`JX`, not the other auxiliaries `부터`, `도`, `만`, `까지`:
+/// `창원부터 문 연다` names where something starts).
+const SUBJECT_PARTICLES: &[&str] = &["JKS"];
+const TOPIC_PARTICLES: &[&str] = &["은", "는"];
 /// Score of a name that is the subject of its sentence (`안동시는`, `인천시,`).
 const SUBJECT_SCORE: i32 = 4;
 /// Score of a name in the headline.
 const TITLE_SCORE: i32 = 3;
 /// Earlier is better: a name loses a point for each resolved name before it, up to this many.
 const MAX_ORDER_PENALTY: i32 = 3;
+/// A story naming this many 시·도 or more, none of them as its subject, is nationwide
+/// (national statistics list them: `서울 412명, 경기 389명, 인천 78명, 부산 45명`). Three is
+/// too few: regional cooperation stories name three neighbours (`대구·경북·울산`).
+const MIN_PROVINCES_NATIONWIDE: usize = 4;
+/// Words of the headline or lead that make a story with a weak regional issuer national: the
+/// National Assembly and its bills. Not `전국` or `국내` (`전국 첫 청년 카페, 대구 중구에`
+/// is regional), not `정부` (foreign governments).
+const NATIONWIDE_CUES: &[&str] = &["국회", "법안", "개정안", "발의", "국정감사"];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_in_parentheses_and_lawmakers() {
+        let t = "김철수 의원(국민의힘·서울 강남구갑)은 개정안을";
+        let at = t.find("서울").unwrap();
+        assert!(in_parentheses(t, at));
+        assert!(!in_parentheses(t, t.find("개정안").unwrap()));
+        assert!(!in_parentheses("(서울) 끝\n서울시는", "(서울) 끝\n".len()));
+        assert!(has_cue("국회 본회의에서", "국회"));
+        assert!(!has_cue("국회의원 박영숙과 함께", "국회"));
+        assert!(has_cue("국회의원 …, 국회는", "국회"));
+    }
+}
+/// Words of the headline or lead that make a story about a whole 시·도 (`도내 18개 시군`,
+/// `경남 전역`): a 시·군·구 only named in it gives way to its 시·도.
+const WHOLE_PROVINCE_CUES: &[&str] = &["도내", "전역", "시군", "시·군", "시ㆍ군", "시·도", "광역"];
 /// With no name scored in the lead, a 시·도 is the issuing region when it has the majority of
 /// the mentions and at least this many: one passing name is not enough.
 const MIN_DOMINANT_MENTIONS: usize = 2;
+
+/// Who issued the article, as far as its regions tell.
+#[derive(Debug, Clone, PartialEq)]
+pub(in crate::ingest::extract) enum Issuer {
+    Region(Region),
+    /// A nationwide story (national statistics, a national bill): `/전국`.
+    Nationwide,
+    Unknown,
+}
 
 /// The issuing region and the evidence, which ends with `weak_note`.
 pub(super) fn issuing(
@@ -30,8 +81,60 @@ pub(super) fn issuing(
     g: &Gazetteer,
     mentioned: usize,
     weak_note: &str,
-) -> (Option<Region>, String) {
-    match subject_of_lead(text, mentions, resolved) {
+) -> (Issuer, String) {
+    let best = subject_of_lead(text, mentions, resolved);
+    // A region named in the headline keeps the story regional (`이용섭 광주시장 취임 2주년`
+    // names six 시·도 in its body; `대구 군위군 편입 법안 국회 통과` is 대구's).
+    let in_headline = |at: usize| !text.derived && at < text.body_start;
+    let total: usize = province_votes.values().sum();
+    let dominant = province_votes.values().any(|&v| v * 2 > total);
+    if best
+        .as_ref()
+        .is_none_or(|b| b.0 < SUBJECT_SCORE && !in_headline(b.1))
+    {
+        let lead = lead_text(text);
+        let provinces: std::collections::BTreeSet<&str> =
+            resolved.iter().map(|(_, r)| r.sido.as_str()).collect();
+        if let Some(cue) = NATIONWIDE_CUES.iter().find(|c| has_cue(lead, c)) {
+            return (
+                Issuer::Nationwide,
+                format!(
+                    "nationwide: `{cue}` in the headline/lead and no region is its subject; \
+                     {mentioned} region(s) mentioned{weak_note}"
+                ),
+            );
+        }
+        if provinces.len() >= MIN_PROVINCES_NATIONWIDE && !dominant {
+            return (
+                Issuer::Nationwide,
+                format!(
+                    "nationwide: {} 시·도 named and none is the subject of the headline/lead; \
+                     {mentioned} region(s) mentioned{weak_note}",
+                    provinces.len()
+                ),
+            );
+        }
+    }
+    if best.as_ref().is_some_and(|b| b.0 < SUBJECT_SCORE) {
+        let lead = lead_text(text);
+        if let Some((_, at, region, name)) = &best {
+            let cue = WHOLE_PROVINCE_CUES.iter().find(|c| lead.contains(**c));
+            if let (Some(cue), Some(_)) = (cue, &region.sigungu) {
+                if let Some(sido) = g.province_named(&region.sido) {
+                    return (
+                        Issuer::Region(sido.clone()),
+                        format!(
+                            "{}: `{name}` at byte {at} is named, not the subject, in a story \
+                             about the whole 시·도 (`{cue}`); {mentioned} region(s) \
+                             mentioned{weak_note}",
+                            region.sido
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    match best {
         Some((score, at, region, name)) if score >= 0 => {
             let why = format!(
                 "`{name}` at byte {at} ({}); {mentioned} region(s) mentioned{weak_note}",
@@ -41,21 +144,22 @@ pub(super) fn issuing(
                     "first place named in the headline/lead"
                 },
             );
-            (Some(region), why)
+            (Issuer::Region(region), why)
         }
         _ => {
             // Fallback: the province that dominates the article.
-            let total: usize = province_votes.values().sum();
             let top = province_votes
                 .iter()
                 .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)));
             match top {
                 Some((sido, &v)) if v * 2 > total && v >= MIN_DOMINANT_MENTIONS => (
-                    g.province_named(sido).cloned(),
+                    g.province_named(sido)
+                        .cloned()
+                        .map_or(Issuer::Unknown, Issuer::Region),
                     format!("{sido} named in {v} of {total} region mentions{weak_note}"),
                 ),
                 _ => (
-                    None,
+                    Issuer::Unknown,
                     format!("no region is the subject of the lead{weak_note}"),
                 ),
             }
@@ -81,16 +185,20 @@ fn subject_of_lead(
         body_start + char_offset(&cleaned[body_start..], LEAD_CHARS)
     };
     let is_subject = |m: &Mention| {
-        morphemes
-            .get(m.next)
-            .is_some_and(|n| SUBJECT_PARTICLES.contains(&n.pos.as_str()) && n.start == m.end)
-            || cleaned[m.end..].starts_with(',')
+        morphemes.get(m.next).is_some_and(|n| {
+            n.start == m.end
+                && (SUBJECT_PARTICLES.contains(&n.pos.as_str())
+                    || n.pos == "JX" && TOPIC_PARTICLES.contains(&n.surface.as_str()))
+        }) || cleaned[m.end..].starts_with(',')
     };
     let mut best: Option<(i32, usize, Region, String)> = None;
     for (k, (i, r)) in resolved.iter().enumerate() {
         let m = &mentions[*i];
         if m.start >= lead_end {
             break;
+        }
+        if in_parentheses(cleaned, m.start) {
+            continue;
         }
         let in_title = !derived && m.start < body_start;
         let mut score = 0;
@@ -121,6 +229,30 @@ fn subject_of_lead(
         }
     }
     best
+}
+
+/// Whether `cue` occurs in `text` other than as the start of `국회의원` (a lawmaker named in a
+/// regional story does not make it national; the Assembly and its bills do).
+fn has_cue(text: &str, cue: &str) -> bool {
+    text.match_indices(cue)
+        .any(|(i, _)| !(cue == "국회" && text[i + cue.len()..].starts_with("의원")))
+}
+
+/// The headline and the lead (the first [`LEAD_CHARS`] characters of the body).
+fn lead_text<'a>(text: &Text<'a>) -> &'a str {
+    let start = if text.derived { 0 } else { text.body_start };
+    let end = start + char_offset(&text.cleaned[start..], LEAD_CHARS);
+    &text.cleaned[..end]
+}
+
+/// Whether byte `at` lies inside parentheses opened on its line (`의원(국민의힘·서울 강남구갑)`).
+fn in_parentheses(cleaned: &str, at: usize) -> bool {
+    let line_start = cleaned[..at].rfind('\n').map_or(0, |i| i + 1);
+    let before = &cleaned[line_start..at];
+    match before.rfind('(') {
+        Some(open) => !before[open..].contains(')'),
+        None => false,
+    }
 }
 
 /// Byte offset of the `n`th character (or the end).

@@ -70,6 +70,45 @@ fn datelines(cleaned: &str) -> Vec<(usize, usize)> {
         .collect()
 }
 
+/// Particles that may follow an institution's name in the same word (`부산저축은행과`).
+const PARTICLES: &[&str] = &[
+    "은", "는", "이", "가", "을", "를", "의", "과", "와", "에", "에서", "도", "로", "으로", "에게",
+];
+
+/// Words after a short form that is also a sea's name (`동해` East Sea, `남해` South Sea) that
+/// make it the sea: `강원 동해 북부 해안`, `남해 먼바다` are weather and coast, not 동해시/남해군.
+const SEA_WORDS: &[&str] = &[
+    "북부",
+    "남부",
+    "중부",
+    "연안",
+    "해안",
+    "앞바다",
+    "먼바다",
+    "바다",
+    "해상",
+    "상",
+];
+
+/// The rest of the word after byte `end`: the letters glued to a name (`저축은행과`).
+fn glued_after(cleaned: &str, end: usize) -> &str {
+    let rest = cleaned.get(end..).unwrap_or("");
+    let len = rest
+        .find(|c: char| !c.is_alphanumeric())
+        .unwrap_or(rest.len());
+    &rest[..len]
+}
+
+/// Whether `glued` is an institution word, alone or with a particle (`저축은행`, `은행은`).
+fn is_institution(glued: &str, res: &Resources) -> bool {
+    !glued.is_empty()
+        && res.institution_words.words().iter().any(|w| {
+            glued
+                .strip_prefix(w.as_str())
+                .is_some_and(|rest| rest.is_empty() || PARTICLES.contains(&rest))
+        })
+}
+
 /// Every morpheme that is a gazetteer name, in text order. Institutions named after a place
 /// (`경북대`) and bare short forms that are not nouns here are left out.
 pub(super) fn find(text: &Text, res: &Resources) -> Vec<Mention> {
@@ -90,12 +129,23 @@ pub(super) fn find(text: &Text, res: &Resources) -> Vec<Mention> {
         let suffixed = has_region_suffix(name);
         let next = morphemes.get(i + 1);
         if !official && !suffixed {
-            // `전남대학교`, `경북대`: an institution, often in another region.
+            // `전남대학교`, `경북대`, `부산저축은행`: an institution, often in another region.
             if next.is_some_and(|n| n.start == m.end && res.institution_words.contains(&n.surface))
+                || is_institution(glued_after(text.cleaned, m.end), res)
             {
                 continue;
             }
             if !m.pos.starts_with("NN") {
+                continue;
+            }
+            // `동해 북부 해안`: the sea named like the city (an ordinary word in the gazetteer).
+            if g.is_common_word(name)
+                && next.is_some_and(|n| {
+                    SEA_WORDS.contains(&n.surface.as_str())
+                        && text.gap(m.end, n.start).chars().all(char::is_whitespace)
+                        && n.start - m.end <= 1
+                })
+            {
                 continue;
             }
         }
@@ -110,4 +160,24 @@ pub(super) fn find(text: &Text, res: &Resources) -> Vec<Mention> {
         });
     }
     mentions
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn institutions_glued_to_a_place_name() {
+        let res = Resources::embedded().expect("embedded data");
+        assert_eq!(
+            glued_after("부산저축은행과 대전", "부산".len()),
+            "저축은행과"
+        );
+        for w in ["저축은행", "저축은행과", "은행은", "대학교", "지법"] {
+            assert!(is_institution(w, &res), "{w}");
+        }
+        for w in ["", "에서", "대표", "은행나무", "시민"] {
+            assert!(!is_institution(w, &res), "{w}");
+        }
+    }
 }

@@ -16,6 +16,7 @@ mod issuing;
 mod mentions;
 mod resolve;
 
+pub(super) use issuing::Issuer;
 pub(super) use mentions::gazetteer_name;
 
 use crate::analysis::Morpheme;
@@ -49,8 +50,31 @@ impl Text<'_> {
     }
 }
 
-/// A gap that makes two names parts of one enumeration (`포항, 구미`, `경주·영천`, `구미와 울산`).
+/// Longest unit after a count in a list of places with numbers (`389명`, `12곳`, `3.5%`).
+const MAX_COUNT_UNIT_CHARS: usize = 2;
+
+/// A gap that makes two names parts of one enumeration (`포항, 구미`, `경주·영천`, `구미와 울산`),
+/// also with a count after the first (`서울 412명, 경기 389명`: statistics by region).
 fn is_list_gap(g: &str) -> bool {
+    let counted = g.trim_start();
+    let rest = counted.trim_start_matches(|c: char| c.is_ascii_digit() || c == ',' || c == '.');
+    if rest.len() < counted.len() && counted.starts_with(|c: char| c.is_ascii_digit()) {
+        let unit_end = rest
+            .char_indices()
+            .take_while(|&(_, c)| c == '%' || ('가'..='힣').contains(&c))
+            .map(|(i, c)| i + c.len_utf8())
+            .last()
+            .unwrap_or(0);
+        if rest[..unit_end].chars().count() <= MAX_COUNT_UNIT_CHARS
+            && is_plain_list_gap(&rest[unit_end..])
+        {
+            return true;
+        }
+    }
+    is_plain_list_gap(g)
+}
+
+fn is_plain_list_gap(g: &str) -> bool {
     if g.is_empty() || g.chars().count() > MAX_LIST_GAP_CHARS {
         return false;
     }
@@ -73,7 +97,7 @@ pub(super) fn regions_of(
     body_start: usize,
     derived: bool,
     res: &Resources,
-) -> (Option<Region>, Vec<Region>, String) {
+) -> (Issuer, Vec<Region>, String) {
     let text = Text {
         cleaned,
         morphemes,
@@ -84,7 +108,7 @@ pub(super) fn regions_of(
     let (mentions, why_weak): (Vec<Mention>, Vec<Option<&'static str>>) =
         context::accept(&text, found, res).into_iter().unzip();
     if mentions.is_empty() {
-        return (None, Vec::new(), "no region name found".into());
+        return (Issuer::Unknown, Vec::new(), "no region name found".into());
     }
     let (resolved, province_votes) = resolve::resolve(&text, &mentions, &res.gazetteer);
     let mut mentioned: Vec<Region> = Vec::new();
@@ -118,5 +142,20 @@ fn weak_note(mentions: &[Mention], why_weak: &[Option<&'static str>]) -> String 
     } else {
         weak.dedup();
         format!("; short forms read as places: {}", weak.join(", "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_list_gap;
+
+    #[test]
+    fn lists_of_places_with_counts() {
+        for g in [", ", "·", " 및 ", "와 ", " 412명, ", " 3.5%, ", " 1,234명·"] {
+            assert!(is_list_gap(g), "{g:?}");
+        }
+        for g in [" 412명이 나왔고 ", "에서 ", " 1천234명, ", ""] {
+            assert!(!is_list_gap(g), "{g:?}");
+        }
     }
 }

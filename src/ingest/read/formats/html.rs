@@ -1,8 +1,9 @@
 //! Saved web pages → the article's main text and what the page states about it.
 //!
-//! 1. **Charset**: a byte-order mark, else the `<meta charset>` / `http-equiv` declaration in
-//!    the first [`PRESCAN_BYTES`] (as browsers do), else UTF-8 when the bytes are valid UTF-8,
-//!    else a guess (chardetng, Korean hint: CP949/EUC-KR pages often declare nothing).
+//! 1. **Charset**: a byte-order mark, else UTF-8 when the bytes are valid UTF-8 with non-ASCII
+//!    text (a page saved as UTF-8 that still declares `euc-kr`), else the `<meta charset>` /
+//!    `http-equiv` declaration in the first [`PRESCAN_BYTES`] (as browsers do), else a guess
+//!    (chardetng, Korean hint: CP949/EUC-KR pages often declare nothing).
 //! 2. **Parse** with html5ever (through `dom_query`), as a browser would.
 //! 3. **Metadata** the page states, in order of trust: JSON-LD `NewsArticle`, OpenGraph and
 //!    `article:` meta tags, `<time datetime>`, `<link rel=canonical>`, `<h1>`, `<title>`.
@@ -91,6 +92,11 @@ const WIDGET_WORDS: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// Longest share bar (non-space characters): button labels and counts.
+const MAX_SHARE_BAR_CHARS: usize = 300;
+/// Longest copyright notice (non-space characters).
+const MAX_COPYRIGHT_CHARS: usize = 500;
+
 /// A widget holding more than this share of the page's text is not removed: it is a wrapper
 /// of the article (`<div class="comment-enabled article">`), not a widget.
 const MAX_WIDGET_SHARE: f64 = 0.4;
@@ -109,8 +115,11 @@ pub fn read(bytes: &[u8], _path: &Path) -> Result<Extracted, FormatError> {
 
     let total_chars = visible_chars(&doc);
     drop_elements(&doc, NON_TEXT, "scripts and styles", &mut removed);
+    // Before the chrome goes: an article inside an `<aside>` or a `<form>` (some sites wrap
+    // the whole page in one) is still the page's largest text block.
+    let largest = largest_block(&doc);
     for (sel, what) in CHROME {
-        drop_elements(&doc, sel, what, &mut removed);
+        drop_chrome(&doc, sel, what, total_chars, &mut removed);
     }
     drop_elements(&doc, CAPTIONS, "photo captions", &mut removed);
     drop_widgets(&doc, total_chars, &mut removed);
@@ -126,10 +135,35 @@ pub fn read(bytes: &[u8], _path: &Path) -> Result<Extracted, FormatError> {
         .and_then(|mut r| r.parse().ok())
         .map(|a| tidy(&a.text_content))
         .filter(|t| t.chars().count() * 3 >= fallback.chars().count().min(600));
-    let (body, how) = match main {
+    let (mut body, mut how) = match main {
         Some(t) => (t, "main content (Readability)"),
         None => (fallback, "whole page text (no main block found)"),
     };
+    let mut warnings = Vec::new();
+    if let Some(block) = largest.filter(|b| is_tiny(&body, b, hints.title.as_ref())) {
+        // Never silently empty: the block Readability kept is a sliver of the page's text (a
+        // site name, a byline). Another extractor first, then the largest text block.
+        let kept = count_chars(&body);
+        let block_chars = count_chars(&block);
+        let (text, by) = match trafilatura_text(&html).filter(|t| !is_tiny(t, &block, None)) {
+            Some(t) => (t, "the text trafilatura extracts"),
+            None => (block, "the largest text block"),
+        };
+        let preview: String = body.split_whitespace().collect::<Vec<_>>().join(" ");
+        let preview: String = preview.chars().take(PREVIEW_CHARS).collect();
+        let why = format!(
+            "the main block Readability found holds {kept} characters (`{preview}`) of a page \
+             whose largest text block holds {block_chars}: used {by} instead"
+        );
+        removed.push(Removed {
+            what: format!("main block too small, replaced: {why}"),
+            chars: kept,
+            count: 1,
+        });
+        warnings.push(format!("almost no article text in the main block; {why}"));
+        body = text;
+        how = "main content (fallback: the main block was too small)";
+    }
     let kept_chars = body.chars().filter(|c| !c.is_whitespace()).count();
     let other = total_chars
         .saturating_sub(kept_chars)
@@ -159,6 +193,7 @@ pub fn read(bytes: &[u8], _path: &Path) -> Result<Extracted, FormatError> {
         format: "html",
         hints,
         removed,
+        warnings,
     })
 }
 
@@ -167,6 +202,14 @@ pub fn decode(bytes: &[u8]) -> (String, &'static str) {
     if let Some((enc, bom)) = Encoding::for_bom(bytes) {
         let (t, _) = enc.decode_without_bom_handling(&bytes[bom..]);
         return (t.into_owned(), enc.name());
+    }
+    // Valid UTF-8 with non-ASCII text is UTF-8 whatever the page declares: a page saved or
+    // crawled as UTF-8 often keeps its original `charset=euc-kr` (or gb2312) declaration, and
+    // legacy Korean or Chinese text almost never forms valid UTF-8 by chance.
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        if !s.is_ascii() {
+            return (s.to_string(), "UTF-8");
+        }
     }
     if let Some(enc) = declared_charset(&bytes[..bytes.len().min(PRESCAN_BYTES)]) {
         let (t, _) = enc.decode_without_bom_handling(bytes);
@@ -279,6 +322,34 @@ fn drop_elements(doc: &Document, sel: &str, what: &str, removed: &mut Vec<Remove
     });
 }
 
+/// Removes the elements matching `sel` (outermost first) except one holding more than
+/// [`MAX_WIDGET_SHARE`] of the page's text: a `<form>` or `<aside>` that wraps the article.
+fn drop_chrome(
+    doc: &Document,
+    sel: &str,
+    what: &str,
+    total_chars: usize,
+    removed: &mut Vec<Removed>,
+) {
+    let (mut count, mut chars) = (0, 0);
+    for el in doc.select(sel).iter() {
+        let n = count_chars(&el.text());
+        if n as f64 > MAX_WIDGET_SHARE * total_chars as f64 {
+            continue;
+        }
+        el.remove();
+        count += 1;
+        chars += n;
+    }
+    if count > 0 {
+        removed.push(Removed {
+            what: what.to_string(),
+            chars,
+            count,
+        });
+    }
+}
+
 /// Removes elements whose class or id names a widget ([`WIDGET_WORDS`]), outermost first.
 fn drop_widgets(doc: &Document, total_chars: usize, removed: &mut Vec<Removed>) {
     let mut found: Vec<(usize, usize, usize)> = vec![(0, 0, 0); WIDGET_WORDS.len()];
@@ -307,6 +378,13 @@ fn drop_widgets(doc: &Document, total_chars: usize, removed: &mut Vec<Removed>) 
         if chars as f64 > MAX_WIDGET_SHARE * total_chars as f64 {
             continue;
         }
+        // A share bar or a copyright line is a few words; a long "sharing" element is a
+        // section of the text (`<div id="sharing-history">` in a manual).
+        if WIDGET_WORDS[kind].0 == "share buttons" && chars > MAX_SHARE_BAR_CHARS
+            || WIDGET_WORDS[kind].0 == "copyright notices" && chars > MAX_COPYRIGHT_CHARS
+        {
+            continue;
+        }
         el.remove();
         found[kind].0 += 1;
         found[kind].1 += chars;
@@ -321,6 +399,64 @@ fn drop_widgets(doc: &Document, total_chars: usize, removed: &mut Vec<Removed>) 
             });
         }
     }
+}
+
+/// A main block is too small when it holds less than this share of the largest text block
+/// (non-space characters): the Readability port kept a site name or a byline
+/// (`| News | Al Jazeera`) and lost the article.
+const MIN_MAIN_SHARE: usize = 5;
+/// A largest text block shorter than this (non-space characters) is no evidence of a lost
+/// article: a short notice's page has nothing longer.
+const MIN_BLOCK_CHARS: usize = 300;
+/// A main block with at least this many non-space characters is an article, however large
+/// another block is (a long comment thread under a real story is no reason to replace it).
+const MAX_TINY_CHARS: usize = 200;
+/// Characters of the replaced block quoted in `inspect` and in the warning.
+const PREVIEW_CHARS: usize = 60;
+
+/// Whether `body` is a sliver of the page beside its largest text block `block`: shorter than
+/// [`MAX_TINY_CHARS`] and under 1/[`MIN_MAIN_SHARE`] of the block (the page's headline not
+/// counted).
+fn is_tiny(body: &str, block: &str, title: Option<&super::Hint>) -> bool {
+    let block_chars = count_chars(block);
+    if block_chars < MIN_BLOCK_CHARS {
+        return false;
+    }
+    let mut kept = count_chars(body);
+    if let Some(t) = title {
+        kept = kept.saturating_sub(count_chars(&t.value));
+    }
+    kept < MAX_TINY_CHARS && kept * MIN_MAIN_SHARE < block_chars
+}
+
+/// The text of the element with the most paragraph text directly inside it (`<p>` children
+/// and text between `<br>`s), as trafilatura and Readability score blocks; `None` when the page
+/// has no paragraph.
+fn largest_block(doc: &Document) -> Option<String> {
+    // One pass over the paragraphs, their text summed per parent (a map keyed by node id),
+    // rather than every `div` asking its children: this runs on every page.
+    let mut per_parent: std::collections::HashMap<dom_query::NodeId, (usize, dom_query::NodeRef)> =
+        std::collections::HashMap::new();
+    for p in doc.select("body p, body blockquote, body pre").nodes() {
+        let Some(parent) = p.parent() else {
+            continue;
+        };
+        let n = count_chars(&p.text());
+        per_parent.entry(parent.id).or_insert((0, parent)).0 += n;
+    }
+    let (_, block) = per_parent
+        .into_values()
+        .filter(|(n, _)| *n > 0)
+        .max_by_key(|(n, node)| (*n, std::cmp::Reverse(node.id)))?;
+    Some(tidy(&block.formatted_text()))
+}
+
+/// The main text as rs-trafilatura (a port of trafilatura) extracts it, `None` when it finds
+/// none.
+fn trafilatura_text(html: &str) -> Option<String> {
+    let found = rs_trafilatura::extract(html).ok()?;
+    let t = tidy(&found.content_text);
+    (!t.is_empty()).then_some(t)
 }
 
 /// The text of the most specific content container, block by block.
@@ -394,6 +530,10 @@ mod tests {
         assert!(text.contains("안동시는 바이오"));
         let (_, enc) = decode("<meta charset=\"utf-16\"><p>가</p>".as_bytes());
         assert_eq!(enc, "UTF-8");
+        // Saved as UTF-8 but still declaring EUC-KR: the bytes win.
+        let (text, enc) = decode(page.as_bytes());
+        assert_eq!(enc, "UTF-8");
+        assert!(text.contains("안동시는 바이오"));
     }
 
     #[test]
@@ -445,6 +585,60 @@ mod tests {
             .iter()
             .any(|r| r.what == "navigation" && r.count == 1));
         assert!(e.removed.iter().any(|r| r.what == "scripts and styles"));
+    }
+
+    #[test]
+    fn a_sliver_beside_a_large_block_is_tiny() {
+        let block = "가".repeat(400);
+        assert!(is_tiny("| 뉴스 | 동해일보", &block, None));
+        assert!(!is_tiny(&"나".repeat(100), &block, None));
+        // A real story under a long comment thread stays.
+        assert!(!is_tiny(&"나".repeat(300), &"가".repeat(5000), None));
+        // Only the headline is as good as nothing.
+        let title = Hint::new("포항시, 이차전지 기업 유치", "t");
+        assert!(is_tiny(
+            "포항시, 이차전지 기업 유치\n\n기자",
+            &block,
+            Some(&title)
+        ));
+        // A short notice's page has no large block: its short text is not a loss.
+        assert!(!is_tiny("짧은 공지", "짧은 공지 본문", None));
+    }
+
+    #[test]
+    fn the_largest_block_is_the_one_with_most_paragraph_text() {
+        let doc = Document::from(
+            "<body><div id=a><p>짧다</p></div><div id=b><p>첫 문단은 길게 이어진다.</p>\
+             <p>둘째 문단도 길게 이어진다.</p></div></body>",
+        );
+        let t = largest_block(&doc).unwrap();
+        assert!(
+            t.contains("첫 문단") && t.contains("둘째 문단") && !t.contains("짧다"),
+            "{t}"
+        );
+        assert!(largest_block(&Document::from("<body>글만</body>")).is_none());
+    }
+
+    #[test]
+    fn an_aside_that_wraps_the_page_is_kept() {
+        let e = read_str(&format!(
+            "<html><body><aside><p>{}</p></aside><nav>메뉴</nav></body></html>",
+            "경북 포항시는 이차전지 소재 기업을 유치했다. ".repeat(20)
+        ));
+        assert!(e.text.contains("이차전지 소재 기업"), "{}", e.text);
+        assert!(!e.text.contains("메뉴"));
+    }
+
+    #[test]
+    fn a_long_sharing_section_is_text() {
+        let section = "Sharing changes between repositories keeps history intact. ".repeat(12);
+        let e = read_str(&format!(
+            "<html><body><div id=sharing-history><p>{section}</p></div>\
+             <div class=share>Facebook Twitter</div><p>{}</p></body></html>",
+            "Phases tell which changesets are public. ".repeat(30)
+        ));
+        assert!(e.text.contains("Sharing changes between"), "{}", e.text);
+        assert!(!e.text.contains("Facebook Twitter"));
     }
 
     #[test]

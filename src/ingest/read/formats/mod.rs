@@ -98,6 +98,9 @@ pub struct Extracted {
     pub hints: Hints,
     /// What was dropped: menus, scripts, share bars, page headers … one entry per kind.
     pub removed: Vec<Removed>,
+    /// What the reader had to work around and the run should report as a warning (a page whose
+    /// main block was nearly empty and was replaced by another extractor's text).
+    pub warnings: Vec<String>,
 }
 
 /// Metadata the document states, each with where it was found. Extraction uses a hint the

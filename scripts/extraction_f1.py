@@ -1,0 +1,198 @@
+#!/usr/bin/env python3
+"""Main-text F1 of `kpolicy inspect --json --text` on public extraction benchmarks.
+
+The score is the ScrapingHub article-extraction-benchmark's own (its `evaluate.py`, MIT):
+`\\w+` tokens, shingles of 4 tokens counted as multisets, per page tp/fp/fn normalised to sum
+to 1, precision and recall averaged over pages, F1 from the two averages.
+
+Sets (checked-out copies; nothing is downloaded):
+
+* `--scrapinghub DIR`: github.com/scrapinghub/article-extraction-benchmark (MIT): `html/*.html.gz`
+  and `ground-truth.json` (`articleBody`). 181 news pages. The HELD-BACK check of issue 25.
+* `--readability DIR`: github.com/mozilla/readability (Apache-2.0) `test/test-pages/*/`:
+  `source.html` and `expected.html` (Readability.js's own output, taken as the expected text).
+* `--pages DIR`: `*.html` with `*.expected.txt` beside them (kpolicy's `tests/fixtures/html`;
+  their expected text starts with the headline, so the headline is put before the body here).
+
+Each page is put in a folder of its own, so no line is learned as a folder's boilerplate: this
+measures the page reader and cleaning, not the folder learning.
+
+    python3 scripts/extraction_f1.py target/release/kpolicy --scrapinghub /path/to/benchmark [--list]
+"""
+
+import argparse
+import gzip
+import html
+import html.parser
+import json
+import pathlib
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from collections import Counter
+
+TOKEN = re.compile(r"\w+", re.UNICODE | re.MULTILINE | re.IGNORECASE | re.DOTALL)
+
+
+def shingles(text, n=4):
+    tokens = TOKEN.findall(text or "")
+    out = []
+    for i in range(0, max(1, len(tokens) - n + 1)):
+        s = tuple(tokens[i : i + n])
+        if s:
+            out.append(s)
+    return Counter(out)
+
+
+def tp_fp_fn(true, pred):
+    t, p = shingles(true), shingles(pred)
+    tp = fp = fn = 0.0
+    for k in set(t) | set(p):
+        tc, pc = t.get(k, 0), p.get(k, 0)
+        tp += min(tc, pc)
+        fp += max(0, pc - tc)
+        fn += max(0, tc - pc)
+    s = tp + fp + fn
+    return (tp / s, fp / s, fn / s) if s > 0 else (tp, fp, fn)
+
+
+def precision(tp, fp, fn):
+    if fp == fn == 0:
+        return 1.0
+    if tp == fp == 0:
+        return 0.0
+    return tp / (tp + fp)
+
+
+def recall(tp, fp, fn):
+    if fp == fn == 0:
+        return 1.0
+    if tp == fn == 0:
+        return 0.0
+    return tp / (tp + fn)
+
+
+def metrics(rows):
+    p = statistics.mean(precision(*r) for r in rows if r[0] + r[1] > 0)
+    r = statistics.mean(recall(*x) for x in rows if x[0] + x[2] > 0)
+    return 2 * p * r / (p + r), p, r
+
+
+class _Text(html.parser.HTMLParser):
+    BLOCK = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "pre", "blockquote"}
+
+    def __init__(self):
+        super().__init__()
+        self.parts = []
+        self.skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style"):
+            self.skip += 1
+        if tag in self.BLOCK:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style") and self.skip:
+            self.skip -= 1
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.parts.append(data)
+
+
+def html_text(markup):
+    p = _Text()
+    p.feed(markup)
+    return html.unescape("".join(p.parts))
+
+
+def scrapinghub(d):
+    d = pathlib.Path(d)
+    truth = json.loads((d / "ground-truth.json").read_text(encoding="utf-8"))
+    for key, v in sorted(truth.items()):
+        page = gzip.decompress((d / "html" / f"{key}.html.gz").read_bytes())
+        yield key, page, v.get("articleBody", "")
+
+
+def readability(d):
+    d = pathlib.Path(d)
+    pages = d / "test" / "test-pages" if (d / "test" / "test-pages").is_dir() else d
+    for case in sorted(p for p in pages.iterdir() if (p / "source.html").is_file()):
+        expected = html_text((case / "expected.html").read_text(encoding="utf-8"))
+        yield case.name, (case / "source.html").read_bytes(), expected
+
+
+def fixtures(d):
+    # The third value's flag: the expected text holds the headline.
+    for page in sorted(pathlib.Path(d).glob("*.html")):
+        exp = page.with_name(page.stem + ".expected.txt")
+        if exp.is_file():
+            yield page.stem, page.read_bytes(), exp.read_text(encoding="utf-8")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("kpolicy")
+    ap.add_argument("--scrapinghub")
+    ap.add_argument("--readability")
+    ap.add_argument("--pages")
+    ap.add_argument("--list", action="store_true", help="the 15 worst pages")
+    args = ap.parse_args()
+    sets = [
+        (name, fn(path))
+        for name, fn, path in [
+            ("scrapinghub", scrapinghub, args.scrapinghub),
+            ("readability", readability, args.readability),
+            ("pages", fixtures, args.pages),
+        ]
+        if path
+    ]
+    if not sets:
+        ap.error("give at least one of --scrapinghub, --readability, --pages")
+    for name, cases in sets:
+        cases = list(cases)
+        tmp = pathlib.Path(tempfile.mkdtemp())
+        paths = []
+        for i, (key, page, _) in enumerate(cases):
+            f = tmp / f"{i:04d}" / "page.html"
+            f.parent.mkdir()
+            f.write_bytes(page)
+            paths.append(str(f))
+        out = subprocess.run(
+            [args.kpolicy, "inspect", "--json", "--text", *paths], capture_output=True
+        )
+        got = {}
+        for line in out.stdout.decode("utf-8").splitlines():
+            if line.strip():
+                v = json.loads(line)
+                got[v["path"]] = v
+        warnings = out.stderr.decode("utf-8", "replace").count("warning")
+        rows = []
+        per_page = []
+        for (key, _, truth), p in zip(cases, paths):
+            v = got.get(p)
+            text = (v or {}).get("text") or ""
+            if name == "pages" and v and not v.get("title_derived"):
+                text = f"{v.get('title') or ''}\n\n{text}"
+            r = tp_fp_fn(truth, text)
+            rows.append(r)
+            per_page.append((2 * r[0] / (2 * r[0] + r[1] + r[2]) if sum(r) else 1.0, key, len(text)))
+        shutil.rmtree(tmp, ignore_errors=True)
+        f1, p, r = metrics(rows)
+        empty = sum(1 for _, _, n in per_page if n == 0)
+        print(
+            f"{name}: {len(cases)} pages  F1 {f1:.3f}  precision {p:.3f}  recall {r:.3f}  "
+            f"empty {empty}  warnings {warnings}"
+        )
+        if args.list:
+            for score, key, n in sorted(per_page)[:15]:
+                print(f"  {score:.3f} {key} ({n} chars)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
