@@ -18,8 +18,8 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
 use super::clauses::{
-    any_of, boosted, eojeols, join, parts_over_fields, sequence_over_fields, substitute,
-    term_over_fields, unit_chain, unit_pairs, Eojeol, Unit,
+    any_of, boosted, eojeols, join, one_compound, parts_over_fields, sequence_over_fields,
+    substitute, term_over_fields, unit_chain, unit_pairs, Eojeol, Unit,
 };
 use super::parse::{self, Scope};
 use crate::analysis::pattern;
@@ -513,12 +513,7 @@ impl QueryBuilder {
         let variants = pattern::variants(terms);
         // One compound typed (its parts, then its whole alone): where the whole stands, its
         // parts stand together, which the parts' query knows without reading positions.
-        let compound = match variants.as_slice() {
-            [parts, whole] if parts.len() > 1 && whole.len() == 1 => {
-                Some(terms[whole[0].1].text.as_str())
-            }
-            _ => None,
-        };
+        let compound = one_compound(&variants).map(|&(_, i)| terms[i].text.as_str());
         for (k, variant) in variants.iter().enumerate() {
             let seq: Vec<(usize, String)> = variant
                 .iter()
@@ -574,10 +569,7 @@ impl QueryBuilder {
             );
             let variants = self.analyzer.word_variants(w);
             // One compound: its parts' query knows where its whole stands (see word_query).
-            let whole = match variants.as_slice() {
-                [parts, whole] if parts.len() > 1 && whole.len() == 1 => Some(&whole[0].1),
-                _ => None,
-            };
+            let whole = one_compound(&variants).map(|(_, w)| w);
             let variants: Vec<Box<dyn Query>> = variants
                 .iter()
                 .enumerate()

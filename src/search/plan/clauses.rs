@@ -123,6 +123,20 @@ pub(super) fn boosted(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
     }
 }
 
+/// The same query in each of `fields`, boosted by the field's boost times `weight`: any of them.
+fn in_each_field(
+    fields: &[(Field, f32)],
+    weight: f32,
+    query: impl Fn(Field) -> Box<dyn Query>,
+) -> Box<dyn Query> {
+    any_of(
+        fields
+            .iter()
+            .map(|&(field, boost)| boosted(query(field), boost * weight))
+            .collect(),
+    )
+}
+
 /// Terms at their distances as one query over the fields: a phrase (with those offsets) in
 /// any of them, or the term itself when there is one.
 pub(super) fn sequence_over_fields(
@@ -133,18 +147,24 @@ pub(super) fn sequence_over_fields(
     if let [(_, word)] = seq {
         return term_over_fields(word, fields, weight);
     }
-    let clauses: Vec<(Occur, Box<dyn Query>)> = fields
-        .iter()
-        .map(|&(field, boost)| {
-            let pq = PhraseQuery::new_with_offset(
-                seq.iter()
-                    .map(|(o, t)| (*o, Term::from_field_text(field, t)))
-                    .collect(),
-            );
-            (Occur::Should, boosted(Box::new(pq), boost * weight))
-        })
-        .collect();
-    any_of(clauses.into_iter().map(|(_, q)| q).collect())
+    in_each_field(fields, weight, |field| {
+        Box::new(PhraseQuery::new_with_offset(
+            seq.iter()
+                .map(|(o, t)| (*o, Term::from_field_text(field, t)))
+                .collect(),
+        ))
+    })
+}
+
+/// The whole of a word typed that is one compound: its variants ([`pattern::variants`]) are
+/// its parts, then the whole alone. `None` for any other word.
+///
+/// [`pattern::variants`]: crate::analysis::pattern::variants
+pub(super) fn one_compound<T>(variants: &[Vec<T>]) -> Option<&T> {
+    match variants {
+        [parts, whole] if parts.len() > 1 && whole.len() == 1 => whole.first(),
+        _ => None,
+    }
 }
 
 /// A compound's parts at their offsets (`seq`, two at least) as one query over the fields:
@@ -156,18 +176,16 @@ pub(super) fn parts_over_fields(
     fields: &[(Field, f32)],
     weight: f32,
 ) -> Box<dyn Query> {
-    let clauses: Vec<Box<dyn Query>> = fields
-        .iter()
-        .map(|&(field, boost)| {
-            let parts = seq
-                .iter()
-                .map(|(o, t)| (*o, Term::from_field_text(field, t)))
-                .collect();
-            let q = super::parts::PartsQuery::new(parts, Term::from_field_text(field, whole));
-            boosted(Box::new(q), boost * weight)
-        })
-        .collect();
-    any_of(clauses)
+    in_each_field(fields, weight, |field| {
+        let parts = seq
+            .iter()
+            .map(|(o, t)| (*o, Term::from_field_text(field, t)))
+            .collect();
+        Box::new(super::parts::PartsQuery::new(
+            parts,
+            Term::from_field_text(field, whole),
+        ))
+    })
 }
 
 /// `seq` with its `j`th term replaced by the (space-separated) terms of `synonym`; the terms
