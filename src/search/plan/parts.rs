@@ -165,63 +165,50 @@ impl Apart {
     /// The first document from `target` on where every part stands together and the whole
     /// does not.
     fn settle(&mut self, mut target: DocId) -> DocId {
-        if self.parts.is_empty() {
+        let Some(((lead_shift, lead), others)) = self.parts.split_first_mut() else {
             return TERMINATED;
-        }
-        loop {
-            let mut at = target;
-            let mut all = true;
-            for (_, p) in self.parts.iter_mut() {
-                let d = if p.doc() < at { p.seek(at) } else { p.doc() };
-                if d == TERMINATED {
-                    return TERMINATED;
-                }
-                if d != at {
-                    all = false;
-                    at = at.max(d);
-                }
-            }
-            if !all {
-                target = at;
-                continue;
+        };
+        'next: loop {
+            // The rarest part leads; where the whole stands the document is skipped before
+            // any other part is moved to it (in most articles holding the parts, the whole
+            // is what put them there).
+            let at = if lead.doc() < target {
+                lead.seek(target)
+            } else {
+                lead.doc()
+            };
+            if at == TERMINATED {
+                return TERMINATED;
             }
             let whole_here = self.except.as_mut().is_some_and(|e| {
                 let d = if e.doc() < at { e.seek(at) } else { e.doc() };
                 d == at
             });
-            if !whole_here {
-                self.count = self.together();
-                if self.count > 0 {
-                    return at;
+            if whole_here {
+                target = at + 1;
+                continue;
+            }
+            for (_, p) in others.iter_mut() {
+                let d = if p.doc() < at { p.seek(at) } else { p.doc() };
+                if d == TERMINATED {
+                    return TERMINATED;
                 }
+                if d != at {
+                    target = d;
+                    continue 'next;
+                }
+            }
+            self.count = together(
+                (*lead_shift, lead),
+                others,
+                &mut self.positions,
+                &mut self.next,
+            );
+            if self.count > 0 {
+                return at;
             }
             target = at + 1;
         }
-    }
-
-    /// How many times the parts stand together in the current document.
-    fn together(&mut self) -> u32 {
-        let (positions, next) = (&mut self.positions, &mut self.next);
-        positions.clear();
-        let mut parts = self.parts.iter_mut();
-        if let Some((shift, p)) = parts.next() {
-            p.append_positions_with_offset(*shift, positions);
-        }
-        for (shift, p) in parts {
-            next.clear();
-            p.append_positions_with_offset(*shift, next);
-            let mut j = 0;
-            positions.retain(|x| {
-                while j < next.len() && next[j] < *x {
-                    j += 1;
-                }
-                j < next.len() && next[j] == *x
-            });
-            if positions.is_empty() {
-                break;
-            }
-        }
-        positions.len() as u32
     }
 
     fn doc(&self) -> DocId {
@@ -249,6 +236,33 @@ impl Apart {
             .min()
             .unwrap_or(0)
     }
+}
+
+/// How many times the parts stand together in the current document (every part is on it):
+/// the lead's positions kept where each other part stands too.
+fn together(
+    (lead_shift, lead): (u32, &mut SegmentPostings),
+    others: &mut [(u32, SegmentPostings)],
+    positions: &mut Vec<u32>,
+    next: &mut Vec<u32>,
+) -> u32 {
+    positions.clear();
+    lead.append_positions_with_offset(lead_shift, positions);
+    for (shift, p) in others.iter_mut() {
+        next.clear();
+        p.append_positions_with_offset(*shift, next);
+        let mut j = 0;
+        positions.retain(|x| {
+            while j < next.len() && next[j] < *x {
+                j += 1;
+            }
+            j < next.len() && next[j] == *x
+        });
+        if positions.is_empty() {
+            break;
+        }
+    }
+    positions.len() as u32
 }
 
 /// The documents that hold the whole (count: its frequency) merged with those where the parts
