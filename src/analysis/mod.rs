@@ -128,12 +128,17 @@ impl Analyzer {
             let ends_in_noun = word
                 .last()
                 .is_some_and(|m| matches!(tags::head_tag(&m.pos), "NNG" | "NNP"));
-            // ... and only a reading with a noun or a verb in it: an adverb or a bound noun
-            // with its particle (`매우`, `때문에`) stays what it is (their noun entries are rare
-            // words), and stays out of the search as before.
-            let has_stem = word
-                .iter()
-                .any(|m| matches!(tags::head_tag(&m.pos), "NNG" | "NNP" | "VV" | "VA"));
+            // ... and only a reading with a noun or a verb in it, or a number and its counter
+            // (`구조대` at the end of a query read 구조/NR "nine trillion" + 대/NNBC, which
+            // searches nothing): an adverb or a bound noun with its particle (`매우`,
+            // `때문에`) stays what it is (their noun entries are rare words), and stays out of
+            // the search as before.
+            let has_stem = word.iter().any(|m| {
+                matches!(
+                    tags::head_tag(&m.pos),
+                    "NNG" | "NNP" | "VV" | "VA" | "NR" | "NNBC"
+                )
+            });
             if has_stem && !ends_in_noun && text[a..i].chars().count() >= 2 {
                 let compact = normalize::compact(&text[a..i]);
                 if let Some(mut noun) = segment::as_noun(&self.lexicon, &compact) {

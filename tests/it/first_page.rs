@@ -82,6 +82,19 @@ fn a_compound_matches_whole_or_by_adjacent_parts() {
     assert!(!names(&v).contains(&"gwangju_gold".to_string()));
 }
 
+/// A compound typed last, where a query reading would take it for a number and its counter
+/// (`구조대` → 구조/NR "nine trillion" + 대/NNBC, terms of neither), is searched as the noun:
+/// the word is not dropped from the query, so `효율 구조대` finds only the article with both.
+#[test]
+fn a_last_word_read_as_a_number_is_searched_as_its_noun() {
+    let dir = fixture_index();
+    for q in ["효율 구조대", "구조대 효율", "구조대"] {
+        let v = search(&dir, &[q]);
+        assert_eq!(names(&v), ["pohang_rescue"], "{q}");
+        assert_eq!(v["total"], 1, "{q}");
+    }
+}
+
 /// `--explain` says which word matched where and how, and why the hit ranks where it does.
 #[test]
 fn explain_shows_how_each_word_matched_and_the_together_tier() {
