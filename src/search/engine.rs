@@ -8,7 +8,7 @@
 
 use std::sync::Arc;
 
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::TopDocs;
 use tantivy::query::{AllQuery, EnableScoring, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::Term;
@@ -116,6 +116,17 @@ impl Engine {
         let question = plan.question;
         let strict = plan.strict.as_ref();
         let relaxed = plan.relaxed.as_deref();
+        // What the pass runs: with a date range over an index that has undated articles, the
+        // queries that match those too, for the pass to count them apart.
+        let (pass_strict, pass_relaxed) = match &plan.undated {
+            Some(u) => (u.strict.as_ref(), u.relaxed.as_deref()),
+            None => (strict, relaxed),
+        };
+        let queries = |with_relaxed: bool| collect::Queries {
+            strict: pass_strict,
+            relaxed: pass_relaxed.filter(|_| with_relaxed),
+            undated_apart: plan.undated.is_some(),
+        };
         // `counts`: facet counts and the groups of the matches too; a pass run again only to
         // reach deeper keeps those of the first.
         let run = |depth: usize, counts: bool| -> Result<collect::Pass> {
@@ -127,22 +138,15 @@ impl Engine {
             let pass = collect::run(
                 &searcher,
                 &stats,
-                strict,
-                relaxed.filter(|_| question),
+                queries(question),
                 depth,
                 facet_spec,
                 grouped,
             )?;
-            match relaxed {
-                Some(relaxed) if pass.strict_total == 0 && !question => collect::run(
-                    &searcher,
-                    &stats,
-                    strict,
-                    Some(relaxed),
-                    depth,
-                    facet_spec,
-                    grouped,
-                ),
+            match pass_relaxed {
+                Some(_) if pass.strict_total == 0 && !question => {
+                    collect::run(&searcher, &stats, queries(true), depth, facet_spec, grouped)
+                }
                 _ => Ok(pass),
             }
         };
@@ -176,6 +180,7 @@ impl Engine {
             depth = depth.max(want.saturating_mul(FOLD_DEPTH));
         }
         let mut pass = run(depth, true)?;
+        let undated = (pass.strict_undated, pass.rest_undated);
         let (mut strict_ranked, mut rest_ranked): (Option<Order>, Option<Order>) = (None, None);
         loop {
             let strict_stories = match grouped {
@@ -251,17 +256,15 @@ impl Engine {
             let kept: Vec<usize> = kept.into_iter().skip(offset).take(limit).collect();
             let top: Vec<_> = kept.iter().map(|&i| ranked[i]).collect();
             let facets = pass.facets(facet_slot);
-            // What the date range left out for want of a date, counted like the total.
-            let undated_excluded = match &plan.undated {
-                Some(u) => {
-                    let mut n = searcher.search(u.strict.as_ref(), &Count)?;
-                    if let (RELAXED, Some(relaxed)) = (facet_slot, &u.relaxed) {
-                        n = searcher.search(relaxed.as_ref(), &Count)?;
-                    }
-                    Some(n)
+            // What the date range left out for want of a date, counted like the total (by
+            // the first pass: a deeper one keeps its counts).
+            let undated_excluded = plan.date_range.then(|| {
+                if facet_slot == RELAXED {
+                    undated.0 + undated.1
+                } else {
+                    undated.0
                 }
-                None => None,
-            };
+            });
             let mut hits =
                 super::hit::load_page(&searcher, fields, &top, offset, &plan.highlight, req.lean)?;
             if let Some(g) = grouped {
@@ -485,5 +488,128 @@ mod tests {
         let all = search(&engine, "");
         assert_eq!(all.total, 2);
         assert_eq!(all.facets.year.values().sum::<u64>(), 2);
+    }
+
+    /// A date range leaves out the matches without a full date and says how many: counted in
+    /// the pass over the matches (the queries widened to the undated articles), the same
+    /// number as a separate count of them, for all words, some words (no article has them
+    /// all) and a question; and an index without undated articles says 0.
+    #[test]
+    fn a_date_range_counts_the_undated_matches_it_leaves_out() {
+        use crate::search::Day;
+        use tantivy::collector::Count;
+        use tantivy::query::{BooleanQuery, Occur, TermQuery};
+        use tantivy::schema::IndexRecordOption;
+
+        let tmp = tempfile::tempdir().expect("temporary folder");
+        let (docs, idx) = (tmp.path().join("docs"), tmp.path().join("index"));
+        std::fs::create_dir_all(&docs).expect("docs folder");
+        let articles = [
+            (
+                "a.txt",
+                Some("2021-05-12"),
+                "오송 바이오 산업 육성",
+                "충청북도는 바이오 백신 기업을 유치한다.",
+            ),
+            (
+                "b.txt",
+                Some("2022-09-01"),
+                "송도 바이오 클러스터",
+                "인천광역시는 바이오 백신 공장을 짓는다.",
+            ),
+            (
+                "c.txt",
+                None,
+                "안동 백신 클러스터",
+                "경상북도 안동시는 바이오 백신 산업을 키운다.",
+            ),
+            (
+                "d.txt",
+                None,
+                "포항 수소 산업",
+                "포항시는 수소 충전소와 바이오 연료를 늘린다.",
+            ),
+            (
+                "e.txt",
+                Some("2023-01-10"),
+                "울산 수소 버스",
+                "울산광역시는 수소 버스를 늘린다.",
+            ),
+        ];
+        for (name, date, title, body) in articles {
+            let dated = date.map_or(String::new(), |d| format!("입력 {d} 오전 10:20\n"));
+            std::fs::write(docs.join(name), format!("{title}\n{dated}\n{body}"))
+                .expect("write an article");
+        }
+        let res = Resources::embedded().expect("data files");
+        let analyzer = Analyzer::new(&res.user_words()).expect("analyzer");
+        index(&docs, &idx, &analyzer, &res);
+        let kindex = KIndex::open(&idx, &analyzer).expect("open the index");
+        let engine = Engine::new(kindex, &analyzer, &res);
+        let searcher = engine.kindex.reader().expect("reader").searcher();
+        let day = engine.kindex.fields.day;
+        let from = Day::parse("2021-01-01", crate::search::day::End::Start).ok();
+        for query in [
+            "바이오 백신",
+            "바이오 수소 없는말",
+            "",
+            "안동시 바이오 백신 산업을 키우는 계획은 무엇인가",
+        ] {
+            let req = Request {
+                query: query.to_string(),
+                from,
+                limit: 10,
+                ..Request::default()
+            };
+            let r = engine.search(&req).expect("search");
+            // The undated articles the same request matches without its range, counted alone.
+            let open = Request {
+                from: None,
+                ..req.clone()
+            };
+            let stats = Bm25Stats::new(&searcher, engine.kindex.fields.body);
+            let p = plan::plan(&engine.builder, &stats, &open);
+            let undated_only = |q: &dyn tantivy::query::Query| {
+                let q = BooleanQuery::new(vec![
+                    (Occur::Must, q.box_clone()),
+                    (
+                        Occur::Must,
+                        Box::new(TermQuery::new(
+                            tantivy::Term::from_field_i64(day, 0),
+                            IndexRecordOption::Basic,
+                        )),
+                    ),
+                ]);
+                searcher.search(&q, &Count).expect("count")
+            };
+            let strict = undated_only(p.strict.as_ref());
+            let expected = if r.notice.is_some() || p.question {
+                p.relaxed.as_deref().map_or(strict, undated_only)
+            } else {
+                strict
+            };
+            assert_eq!(r.undated_excluded, Some(expected), "{query:?}: {r:?}");
+            assert!(r.hits.iter().all(|h| h.article.date.is_some()), "{query:?}");
+        }
+        let r = engine
+            .search(&Request {
+                query: "바이오 백신".to_string(),
+                from,
+                ..Request::default()
+            })
+            .expect("search");
+        assert_eq!((r.total, r.undated_excluded), (2, Some(1)));
+        // Without undated articles nothing is left out.
+        std::fs::remove_file(docs.join("c.txt")).expect("remove");
+        std::fs::remove_file(docs.join("d.txt")).expect("remove");
+        index(&docs, &idx, &analyzer, &res);
+        let r = engine
+            .search(&Request {
+                query: "바이오".to_string(),
+                from,
+                ..Request::default()
+            })
+            .expect("search");
+        assert_eq!((r.total, r.undated_excluded), (2, Some(0)));
     }
 }

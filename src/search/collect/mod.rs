@@ -12,5 +12,5 @@ mod pass;
 mod pool;
 
 pub(crate) use facets::{FacetCache, FacetSpec};
-pub(crate) use pass::{facets_of, run, Pass, EVERY, RELAXED, STRICT};
+pub(crate) use pass::{facets_of, run, Pass, Queries, EVERY, RELAXED, STRICT};
 pub(crate) use pool::{both, large};

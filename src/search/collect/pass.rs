@@ -42,6 +42,10 @@ pub(crate) struct Pass {
     /// each relaxed-only match: what the count of distinct stories needs.
     pub strict_groups: Vec<u32>,
     pub rest_groups: Vec<u32>,
+    /// Matches without a full date, counted apart and left out of everything else (with
+    /// [`Queries::undated_apart`]): strict ones, and relaxed-only ones.
+    pub strict_undated: usize,
+    pub rest_undated: usize,
     /// Facet counts of the strict matches ([`STRICT`]) and of the relaxed ones
     /// ([`RELAXED`]), and the counters they count; [`Pass::facets`] names one slot's.
     facets: Option<(Counts, Arc<Counters>)>,
@@ -68,6 +72,8 @@ struct Part<F> {
     rest_total: usize,
     strict_groups: Vec<u32>,
     rest_groups: Vec<u32>,
+    strict_undated: usize,
+    rest_undated: usize,
     facets: Option<Counts>,
 }
 
@@ -82,6 +88,8 @@ impl<F> Part<F> {
             rest_total: 0,
             strict_groups: Vec::new(),
             rest_groups: Vec::new(),
+            strict_undated: 0,
+            rest_undated: 0,
             facets: counters.map(Counts::new),
         }
     }
@@ -92,6 +100,19 @@ impl<F> Part<F> {
 /// index would reserve room for every document of it on each segment, on every search.
 pub(crate) const EVERY: usize = usize::MAX;
 
+/// The queries one pass runs.
+#[derive(Clone, Copy)]
+pub(crate) struct Queries<'q> {
+    pub strict: &'q dyn Query,
+    /// Run side by side with `strict`, when given.
+    pub relaxed: Option<&'q dyn Query>,
+    /// The queries match articles without a full date (`day` 0) besides those of a date
+    /// range: the pass counts those apart and leaves them out of the pages, the totals, the
+    /// groups and the facets. One walk over the matches instead of a second query to count
+    /// what the range leaves out.
+    pub undated_apart: bool,
+}
+
 /// Runs `strict` (and `relaxed`, when given) over every segment once, keeping the best
 /// `depth` hits of each (every hit with [`EVERY`]) (the same hits, in the same order, as `TopDocs::with_limit(depth)`
 /// over `strict`, and over `relaxed AND NOT strict`), scored with `stats`. Facets are counted
@@ -99,8 +120,7 @@ pub(crate) const EVERY: usize = usize::MAX;
 pub(crate) fn run(
     searcher: &Searcher,
     stats: &dyn Bm25StatisticsProvider,
-    strict: &dyn Query,
-    relaxed: Option<&dyn Query>,
+    queries: Queries<'_>,
     depth: usize,
     facets: Option<(&FacetSpec, &FacetCache)>,
     groups: Option<&Groups>,
@@ -110,8 +130,8 @@ pub(crate) fn run(
     let segments = searcher.segment_readers();
     let (seg_facets, counters) = prepare(searcher, facets)?;
     let scoring = EnableScoring::enabled_from_statistics_provider(stats, searcher);
-    let strict_weight = strict.weight(scoring)?;
-    let relaxed_weight = relaxed.map(|q| q.weight(scoring)).transpose()?;
+    let strict_weight = queries.strict.weight(scoring)?;
+    let relaxed_weight = queries.relaxed.map(|q| q.weight(scoring)).transpose()?;
     let every = depth == EVERY;
     let limit = if every { 1 } else { depth.max(1) };
     let strict_page = TopDocs::with_limit(limit).order_by_score();
@@ -123,6 +143,8 @@ pub(crate) fn run(
         rest_total: 0,
         strict_groups: Vec::new(),
         rest_groups: Vec::new(),
+        strict_undated: 0,
+        rest_undated: 0,
         facets: None,
     };
     // Segments are shared out between two threads when the index is large enough for it to
@@ -146,6 +168,15 @@ pub(crate) fn run(
             let mut rest_collector = rest_page.for_segment(ord as u32, seg)?;
             let seg_facets = seg_facets.as_ref().map(|all| &all[ord]);
             let alive = seg.alive_bitset();
+            // `day` of each match, when undated ones are told apart (no column: none has one).
+            let day = if queries.undated_apart {
+                seg.fast_fields().i64("day").ok()
+            } else {
+                None
+            };
+            let undated = |doc: DocId| {
+                queries.undated_apart && day.as_ref().and_then(|c| c.first(doc)).unwrap_or(0) == 0
+            };
             let mut batch = Batch::new();
             let mut s = strict_weight.scorer(seg, 1.0)?;
             let mut r = match &relaxed_weight {
@@ -161,7 +192,13 @@ pub(crate) fn run(
                 }
                 let in_strict = s_doc == doc;
                 let in_relaxed = r_doc == doc;
-                if alive.is_none_or(|a| a.is_alive(doc)) {
+                if alive.is_none_or(|a| a.is_alive(doc)) && undated(doc) {
+                    if in_strict {
+                        part.strict_undated += 1;
+                    } else {
+                        part.rest_undated += 1;
+                    }
+                } else if alive.is_none_or(|a| a.is_alive(doc)) {
                     let group = groups.and_then(|g| g.group(ord, doc));
                     if in_strict {
                         if every {
@@ -220,6 +257,8 @@ pub(crate) fn run(
         pass.rest_top.append(&mut part.rest_every);
         pass.strict_total += part.strict_total;
         pass.rest_total += part.rest_total;
+        pass.strict_undated += part.strict_undated;
+        pass.rest_undated += part.rest_undated;
         pass.strict_groups.extend(part.strict_groups);
         pass.rest_groups.extend(part.rest_groups);
         strict_fruits.extend(part.strict_fruits);

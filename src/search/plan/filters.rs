@@ -106,36 +106,50 @@ pub(crate) fn clauses(req: &Request, f: &Fields) -> Vec<Box<dyn Query>> {
         );
         out.push(Box::new(ConstScoreQuery::new(Box::new(range), 0.0)));
     }
-    if req.has_date_range() {
-        // Undated articles have `day` 0, below every day a range can name.
-        let lo = req.from.map_or(1, |d| d.key());
-        let hi = req.to.map_or(i64::MAX, |d| d.key());
-        let range = RangeQuery::new(
-            std::ops::Bound::Included(Term::from_field_i64(f.day, lo)),
-            std::ops::Bound::Included(Term::from_field_i64(f.day, hi)),
-        );
-        out.push(Box::new(ConstScoreQuery::new(Box::new(range), 0.0)));
-    }
+    out.extend(date_range(req, f));
     out
 }
 
-/// The clauses of `req` with its date range replaced by "has no full date": the articles the
-/// range leaves out only for want of a date.
-pub(crate) fn undated_clauses(req: &Request, f: &Fields) -> Vec<Box<dyn Query>> {
+/// The request's date range (`from`/`to`) as a query on `day`: undated articles have `day` 0,
+/// below every day a range can name.
+fn date_range(req: &Request, f: &Fields) -> Option<Box<dyn Query>> {
+    if !req.has_date_range() {
+        return None;
+    }
+    let lo = req.from.map_or(1, |d| d.key());
+    let hi = req.to.map_or(i64::MAX, |d| d.key());
+    let range = RangeQuery::new(
+        std::ops::Bound::Included(Term::from_field_i64(f.day, lo)),
+        std::ops::Bound::Included(Term::from_field_i64(f.day, hi)),
+    );
+    Some(Box::new(ConstScoreQuery::new(Box::new(range), 0.0)))
+}
+
+/// The clauses of `req` with its date range widened to the articles without a full date
+/// (`day` 0, the term [`undated_term`]): the pass tells those apart by their `day` and counts
+/// them as what the range leaves out, in the same walk over the matches.
+pub(crate) fn range_or_undated_clauses(req: &Request, f: &Fields) -> Vec<Box<dyn Query>> {
     let without_range = Request {
         from: None,
         to: None,
         ..req.clone()
     };
     let mut out = clauses(&without_range, f);
-    out.push(Box::new(ConstScoreQuery::new(
-        Box::new(TermQuery::new(
-            Term::from_field_i64(f.day, 0),
-            IndexRecordOption::Basic,
-        )),
+    let undated: Box<dyn Query> = Box::new(ConstScoreQuery::new(
+        Box::new(TermQuery::new(undated_term(f), IndexRecordOption::Basic)),
         0.0,
-    )));
+    ));
+    let either = match date_range(req, f) {
+        Some(range) => vec![(Occur::Should, range), (Occur::Should, undated)],
+        None => vec![(Occur::Should, undated)],
+    };
+    out.push(Box::new(BooleanQuery::new(either)));
     out
+}
+
+/// The `day` of the articles without a full date.
+pub(crate) fn undated_term(f: &Fields) -> Term {
+    Term::from_field_i64(f.day, 0)
 }
 
 /// Documents with any of `values` in the facet `field`, adding nothing to the score.

@@ -13,7 +13,7 @@ mod parts;
 
 use std::collections::HashSet;
 
-use tantivy::query::{AllQuery, BooleanQuery, EmptyQuery, Occur, Query};
+use tantivy::query::{AllQuery, Bm25StatisticsProvider, BooleanQuery, EmptyQuery, Occur, Query};
 
 pub(crate) use build::QueryBuilder;
 pub use filters::resolve_filters;
@@ -43,12 +43,16 @@ pub(crate) struct Plan {
     pub(crate) leaves: Vec<crate::search::explain::Leaf>,
     /// Set when the user typed text of which nothing is searchable.
     pub(crate) notice: Option<String>,
-    /// With a date range: the queries of the matching articles without a full date (to say
-    /// how many the range leaves out).
+    /// The request has a date range: the response says how many matching articles it left
+    /// out for want of a full date.
+    pub(crate) date_range: bool,
+    /// With a date range, on an index that has articles without a full date: the queries the
+    /// pass runs instead of `strict` and `relaxed`, which match those articles too, so that
+    /// the pass counts them apart (none: no article lacks a date, none is left out).
     pub(crate) undated: Option<Undated>,
 }
 
-/// `strict` and `relaxed` for the articles without a full date instead of those in the range.
+/// `strict` and `relaxed` over the articles in the date range *or* without a full date.
 pub(crate) struct Undated {
     pub(crate) strict: Box<dyn Query>,
     pub(crate) relaxed: Option<Box<dyn Query>>,
@@ -71,11 +75,17 @@ pub(crate) fn plan(builder: &QueryBuilder, stats: &Bm25Stats, req: &Request) -> 
         }
         Box::new(BooleanQuery::new(clauses))
     };
-    let undated = req.has_date_range().then(|| {
-        let undated = filters::undated_clauses(req, &builder.fields);
+    // A document frequency counts deleted documents too: 0 means that no article lacks a date.
+    let any_undated = || {
+        stats
+            .doc_freq(&filters::undated_term(&builder.fields))
+            .map_or(true, |n| n > 0)
+    };
+    let undated = (req.has_date_range() && any_undated()).then(|| {
+        let wide = filters::range_or_undated_clauses(req, &builder.fields);
         Undated {
-            strict: with(tq.strict.as_deref(), &undated),
-            relaxed: tq.relaxed.as_deref().map(|r| with(Some(r), &undated)),
+            strict: with(tq.strict.as_deref(), &wide),
+            relaxed: tq.relaxed.as_deref().map(|r| with(Some(r), &wide)),
         }
     });
     let notice = (tq.strict.is_none() && tq.has_text).then(|| {
@@ -96,6 +106,7 @@ pub(crate) fn plan(builder: &QueryBuilder, stats: &Bm25Stats, req: &Request) -> 
         pairs: tq.pairs,
         leaves: tq.leaves,
         notice,
+        date_range: req.has_date_range(),
         undated,
     }
 }
