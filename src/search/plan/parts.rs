@@ -85,7 +85,16 @@ impl PartsWeight {
             (Some(_), Some(reader)) => reader,
             _ => FieldNormReader::constant(reader.max_doc(), 1),
         };
-        let whole = inverted.read_postings(&self.whole, IndexRecordOption::WithFreqs)?;
+        // The whole is read twice (its frequency, and the documents the phrase skips): its
+        // term is looked up once.
+        let whole_info = inverted.get_term_info(&self.whole)?;
+        let read_whole = |option| {
+            whole_info
+                .as_ref()
+                .map(|info| inverted.read_postings_from_terminfo(info, option))
+                .transpose()
+        };
+        let whole = read_whole(IndexRecordOption::WithFreqs)?;
         let mut parts = Vec::with_capacity(self.parts.len());
         for (offset, term) in &self.parts {
             let Some(postings) =
@@ -98,7 +107,7 @@ impl PartsWeight {
         }
         // The documents holding the whole are skipped by the phrase: there the parts are
         // known to stand together, and their positions are never read.
-        let except = inverted.read_postings(&self.whole, IndexRecordOption::Basic)?;
+        let except = read_whole(IndexRecordOption::Basic)?;
         Ok(PartsScorer::new(
             whole,
             Apart::new(parts, except),
