@@ -24,9 +24,11 @@ pub const DEFAULT_ENTRIES: usize = 20;
 /// Every Korean article is dated in Korean time: a day `2026-11-01` starts at 00:00 KST.
 const KOREAN_TIME: &str = "+09:00";
 
-/// The feed's request: the newest matches first, from the first.
+/// The feed's request: the newest matches first, from the first, without facet counts (a
+/// feed shows none, and counting them visits every match on every poll).
 pub fn request(mut req: Request, limit: Option<usize>) -> Request {
     req.sort = Sort::Newest;
+    req.no_facets = true;
     req.offset = 0;
     req.limit = limit.unwrap_or(DEFAULT_ENTRIES);
     req
@@ -388,6 +390,8 @@ mod tests {
     fn an_empty_feed_is_dated_by_the_last_commit() {
         let req = request(Request::default(), Some(5));
         assert_eq!((req.limit, req.sort), (5, Sort::Newest));
+        // A feed shows no facets: the search does not count them.
+        assert!(req.no_facets);
         let resp = Response {
             query: String::new(),
             total: 0,

@@ -271,6 +271,7 @@ fn search_task(
         offset: a.offset,
         any: a.any,
         lean: false,
+        no_facets: false,
         sort: a.sort.parse()?,
         explain: a.explain,
         no_collapse: a.no_collapse,

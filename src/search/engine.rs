@@ -107,7 +107,8 @@ impl Engine {
                 reranker.page(&searcher, top, 0, limit)
             }
         };
-        let facet_spec = (!req.lean).then_some((&self.facet_spec, &self.facet_cache));
+        let facet_spec =
+            (!req.lean && !req.no_facets).then_some((&self.facet_spec, &self.facet_cache));
         // Short keyword queries keep "all words" whenever some article has them all, so that
         // totals and facets describe exactly those articles; questions fill the page with
         // partial matches too, which is what ranks the right paragraph of a question into the

@@ -40,6 +40,9 @@ pub struct Request {
     pub any: bool,
     /// Ids and scores only: no snippets, no facet counts (evaluation, benchmarks of ranking).
     pub lean: bool,
+    /// No facet counts (`facets` stays empty): a feed, which shows none, does not pay for
+    /// counting every match.
+    pub no_facets: bool,
     /// Order of the hits.
     pub sort: Sort,
     /// Every matching article is a hit of its own: copies of one story are not folded into

@@ -168,6 +168,7 @@ impl Params {
             offset: self.number("offset")?.unwrap_or(0),
             any: self.flag("any")?,
             lean: false,
+            no_facets: false,
             sort,
             // Copies of one story fold unless `collapse=0` asks for every article.
             no_collapse: self.one("collapse").is_some() && !self.flag("collapse")?,
