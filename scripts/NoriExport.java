@@ -17,7 +17,8 @@
 //       terms), renders the search template for each topic (`qid<TAB>question<TAB>query`, question
 //       = 1 or 0, optionally `<TAB>{more params as JSON}`) with the few mustache forms it uses,
 //       runs the rendered query DSL (bool, simple_query_string, match_phrase, constant_score,
-//       match_all, match_none, term(s), range) as Elasticsearch builds it, then its `rescore`
+//       match_all, match_none, dis_max, intervals `match`, term(s), range) as Elasticsearch
+//       builds it, then its `rescore`
 //       stages (Lucene's QueryRescorer, combined as Elasticsearch's `score_mode: total`), and
 //       writes a TREC run.
 //
@@ -74,6 +75,11 @@ import org.apache.lucene.document.TextField;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.queries.intervals.FilteredIntervalsSource;
+import org.apache.lucene.queries.intervals.IntervalIterator;
+import org.apache.lucene.queries.intervals.IntervalQuery;
+import org.apache.lucene.queries.intervals.Intervals;
+import org.apache.lucene.queries.intervals.IntervalsSource;
 import org.apache.lucene.queryparser.simple.SimpleQueryParser;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
@@ -452,6 +458,7 @@ public class NoriExport {
                 }
             }
         }
+        if (graphsSkipped > 0) System.err.println("intervals rules over a token graph not built (matched nothing here): " + graphsSkipped);
     }
 
     /** The hits of `q` after the `rescore` stages, as Elasticsearch's QueryRescorer applies
@@ -577,6 +584,16 @@ public class NoriExport {
                 return new MatchAllDocsQuery();
             case "match_none":
                 return new MatchNoDocsQuery();
+            case "dis_max": {
+                List<Query> qs = new ArrayList<>();
+                for (JsonNode c : v.path("queries")) qs.add(dsl(c, analyzer));
+                return boost(new org.apache.lucene.search.DisjunctionMaxQuery(qs, (float) v.path("tie_breaker").asDouble(0)), v);
+            }
+            case "intervals": {
+                Map.Entry<String, JsonNode> f = v.fields().next();
+                IntervalsSource src = intervalsMatch(f.getKey(), f.getValue().path("match"), analyzer);
+                return src == null ? new MatchNoDocsQuery() : new IntervalQuery(f.getKey(), src);
+            }
             case "term":
             case "terms": {
                 Map.Entry<String, JsonNode> f = v.fields().next();
@@ -630,6 +647,59 @@ public class NoriExport {
             default:
                 throw new IllegalArgumentException("query type not handled here: " + e.getKey());
         }
+    }
+
+    static int graphsSkipped = 0;
+    static final Pattern START_BELOW = Pattern.compile("\\s*interval\\.start\\s*<\\s*(\\d+)\\s*");
+
+    /** The `match` rule of an `intervals` query as Elasticsearch's IntervalBuilder makes it from
+     *  a plain token stream: one term, or the terms `ordered`/unordered within `max_gaps`;
+     *  tokens stacked at one position (a one-word synonym) as a disjunction. A multi-position
+     *  synonym (a token graph, which Elasticsearch expands) is not handled here: such a rule
+     *  matches nothing in this check, and is counted (`graphsSkipped`, printed). The only `filter`
+     *  handled is the script `interval.start < N` (an interval starting in the first N
+     *  positions). Null when the text has no terms. */
+    static IntervalsSource intervalsMatch(String field, JsonNode m, Analyzer analyzer) {
+        List<List<IntervalsSource>> positions = new ArrayList<>();
+        try (TokenStream ts = analyzer.tokenStream(field, m.path("query").asText())) {
+            CharTermAttribute t = ts.addAttribute(CharTermAttribute.class);
+            PositionIncrementAttribute inc = ts.addAttribute(PositionIncrementAttribute.class);
+            PositionLengthAttribute len = ts.addAttribute(PositionLengthAttribute.class);
+            ts.reset();
+            while (ts.incrementToken()) {
+                if (len.getPositionLength() > 1) {
+                    graphsSkipped++;
+                    return null;
+                }
+                if (inc.getPositionIncrement() > 0 || positions.isEmpty()) positions.add(new ArrayList<>());
+                positions.get(positions.size() - 1).add(Intervals.term(t.toString()));
+            }
+            ts.end();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        if (positions.isEmpty()) return null;
+        List<IntervalsSource> seq = new ArrayList<>();
+        for (List<IntervalsSource> at : positions) seq.add(at.size() == 1 ? at.get(0) : Intervals.or(at.toArray(new IntervalsSource[0])));
+        IntervalsSource src;
+        if (seq.size() == 1) src = seq.get(0);
+        else {
+            IntervalsSource[] parts = seq.toArray(new IntervalsSource[0]);
+            src = m.path("ordered").asBoolean(false) ? Intervals.ordered(parts) : Intervals.unordered(parts);
+            int gaps = m.path("max_gaps").asInt(-1);
+            if (gaps >= 0) src = Intervals.maxgaps(gaps, src);
+        }
+        JsonNode filter = m.path("filter");
+        if (!filter.isMissingNode()) {
+            Matcher below = START_BELOW.matcher(filter.path("script").path("source").asText());
+            if (!below.matches()) throw new IllegalArgumentException("intervals filter not handled here: " + filter);
+            int n = Integer.parseInt(below.group(1));
+            src = new FilteredIntervalsSource("start<" + n, src) {
+                @Override
+                protected boolean accept(IntervalIterator it) { return it.start() < n; }
+            };
+        }
+        return src;
     }
 
     static Query boost(Query q, JsonNode o) {

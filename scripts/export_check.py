@@ -68,7 +68,7 @@ def java_run(env, *args):
     if p.returncode != 0:
         sys.exit(f"NoriExport {args[0]} failed:\n{p.stderr[-3000:]}")
     # NoriExport's own lines (the JVM and the source launcher print others).
-    return "\n".join(l for l in p.stderr.splitlines() if l.startswith(("indexed ", "synonym ")))
+    return "\n".join(l for l in p.stderr.splitlines() if l.startswith(("indexed ", "synonym ", "intervals ")))
 
 
 def sample_texts(name, n):
@@ -209,7 +209,11 @@ def ranking(bin_, env, work):
                 # `near`: every two distinct words, for the window of the re-rank.
                 distinct = list(dict.fromkeys(words))
                 near = [f"{a} {b}" for i, a in enumerate(distinct) for b in distinct[i + 1:]]
-                params = json.dumps({"pairs": pairs, "near": near}, ensure_ascii=False)
+                params = {"pairs": pairs, "near": near}
+                if question == "0" and len(words) >= 2:
+                    # kpolicy's words-together tiers: two words or more, not a question.
+                    params["together"] = True
+                params = json.dumps(params, ensure_ascii=False)
                 f.write(f"{qid}\t{question}\t{' '.join(words)}\t{params}\n")
         run = os.path.join(work, f"run-{name}.txt")
         note = java_run(env, "search", os.path.join(out, "index.json"), os.path.join(out, "bulk.ndjson"),
