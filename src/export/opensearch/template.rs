@@ -137,21 +137,28 @@ fn stage(window: &str, query: &str) -> String {
 
 /// kpolicy's re-rank as `rescore` stages (`rank::rerank`), on the hits it re-ranks: the first
 /// `RERANK_DEPTH`, or `TOGETHER_DEPTH` when the words typed are looked for together.
-/// 1. The window feature: for every two words of the query (`near`, which the caller makes),
-///    a `match_phrase` in the body with slop `WINDOW_WIDTH` and weight `WINDOW_WEIGHT` (without
-///    `near`, the whole query so). The engines score a sloppy phrase by the idf sum of its
-///    terms and a frequency that falls with the distance; kpolicy adds the idf sum of the
-///    distinct words in its best window: the same words count, weighed otherwise.
+/// 1. The window feature: for every two terms (or words) of the query (`near`, which the
+///    caller makes), a `match_phrase` in the body with slop `WINDOW_WIDTH` and weight
+///    `near_boost` (without `near`, the whole query with `WINDOW_WEIGHT`). kpolicy adds
+///    `WINDOW_WEIGHT` × the idf sum of the distinct terms in its best window, each term once;
+///    the engines score a sloppy phrase by the idf sum of its two terms, so with k of them
+///    together each is in k − 1 pairs: the caller gives `near_boost` = `WINDOW_WEIGHT` / (k − 1)
+///    for k distinct units in `near` (default `WINDOW_WEIGHT`, right for two). The frequency of
+///    a sloppy phrase falls with the distance, kpolicy's window is flat: the same terms count,
+///    weighed otherwise.
 /// 2. The words-together tiers (`together`: the caller's word for a query of two words or
 ///    more that is not a question): a hit with every word in order, `TOGETHER_SLOP` gaps at
 ///    most, in the title or in the first `LEAD_POSITIONS` terms of the body gains 2 tiers, one
 ///    with them further in the body 1 tier (`dis_max`: the best place counts), a tier above any
 ///    score a query reaches, so that the hits sort by tier, then by score.
 fn rescore() -> String {
+    let near = format!(
+        "{{\"match_phrase\": {{\"body\": {{\"query\": \"{{{{.}}}}\", \"slop\": {WINDOW_WIDTH}, \
+         \"boost\": {{{{near_boost}}}}{{{{^near_boost}}}}{WINDOW_WEIGHT:.1}{{{{/near_boost}}}}}}}}}}"
+    );
     let window = format!(
         "{{\"bool\": {{\"should\": [{{{{#near}}}}{near}, {{{{/near}}}}\
          {{{{^near}}}}{whole}, {{{{/near}}}}{{\"match_none\": {{}}}}]}}}}",
-        near = phrase_of("{{.}}", "body", WINDOW_WIDTH, WINDOW_WEIGHT),
         whole = phrase_of("{{query}}", "body", WINDOW_WIDTH, WINDOW_WEIGHT),
     );
     let together = |field: &str, lead: bool, tiers: f32| {
@@ -209,6 +216,7 @@ mod tests {
             "question",
             "pairs",
             "near",
+            "near_boost",
             "together",
             "offset",
             "limit",
@@ -280,6 +288,14 @@ mod tests {
         assert_eq!(window["body"]["query"], "청년 일자리");
         assert_eq!(window["body"]["slop"], 16);
         assert_eq!(window["body"]["boost"], 0.8);
+
+        let v: serde_json::Value = serde_json::from_str(&render(
+            &source(),
+            &[("near", "청년 일자리"), ("near_boost", "0.2")],
+        ))
+        .unwrap();
+        let window = &v["rescore"][0]["query"]["rescore_query"]["bool"]["should"][0];
+        assert_eq!(window["match_phrase"]["body"]["boost"], 0.2);
 
         let v: serde_json::Value =
             serde_json::from_str(&render(&source(), &[("together", "true")])).unwrap();
