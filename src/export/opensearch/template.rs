@@ -10,14 +10,15 @@
 //!   more as one): a quarter of the words suffice (`RELAXED_MIN_SHARE`), and the articles with
 //!   every word come first (a constant-score tier, as kpolicy ranks its strict hits above the
 //!   partial ones);
-//! - **pairs**: for each pair of adjacent words of the query (`pairs`, which the caller makes
-//!   by splitting the query on spaces: mustache cannot), a `match_phrase` in title and body
-//!   with kpolicy's pair slop and weight; without `pairs`, the whole query as such a phrase.
-//!   On Lucene the pairs took the exported index's MRR@10 from 0.951 to 0.956 on KorQuAD and
-//!   from 0.909 to 0.937 on AutoRAG (docs/scale-out.md);
+//! - **pairs**: for each pair of adjacent terms of the query (`pairs`, which the caller makes
+//!   from the engine's `_analyze` of the query with the search analyzer, or of the words split
+//!   on spaces: mustache can do neither), a `match_phrase` in title and body with kpolicy's
+//!   pair slop and weight; without `pairs`, the whole query as such a phrase;
 //! - **the re-rank** (`rank::rerank`) as `rescore` stages over the hits kpolicy re-ranks
-//!   ([`rescore`]): the window feature by sloppy phrases of every two words (`near`), and for a
-//!   short query (`together`) the words-together tiers by `intervals` rules;
+//!   ([`rescore`]): the window feature by sloppy phrases of every two terms (`near`, weighed
+//!   by `near_boost`), and for a short query (`together`) the words-together tiers by
+//!   `intervals` rules. On Lucene the export's MRR@10 is then 0.955 on KorQuAD and 0.965 on
+//!   AutoRAG, kpolicy's 0.965 and 0.982 (docs/scale-out.md);
 //! - **facet filters**: issuing region and mentioned regions on the `tree` sub-fields (a
 //!   시·도 includes its 시·군·구), industry, year, a date range;
 //! - **facet counts**: the aggregations that give `kpolicy search --json`'s `facets`: `region`
