@@ -264,6 +264,13 @@ fn since_sends_an_add_an_edit_and_a_delete() {
         .as_str()
         .unwrap()
         .contains("추가된 문장"));
+    // The changed article carries its unreadable words, as in a full export.
+    assert!(
+        edited_source["body_unknown"]
+            .as_array()
+            .is_some_and(|w| w.contains(&Value::from("헴프"))),
+        "{edited_source}"
+    );
 
     // Caught up: nothing more to send.
     let now = summary["generation"].as_u64().unwrap().to_string();
