@@ -9,12 +9,18 @@
 //   analyze INDEX.json TEXTS.jsonl OUT.jsonl [ANALYZER]
 //       each {"id", "text"} line → {"id", "terms": [[term, posInc, posLen, start, end], …]} by the
 //       body's index analyzer, or the one named (offsets in UTF-16 units, as Lucene counts);
+//   analyze-bulk INDEX.json BULK.ndjson OUT.jsonl
+//       each document of a full export → {"id", "fields": {field: [term, …]}}: the index terms
+//       of every text field (title, body, and the unknown words' bigram fields);
 //   search INDEX.json BULK.ndjson TEMPLATE.json TOPICS.tsv RUN.txt
 //       indexes bulk.ndjson (every mapped field with its analyzers and similarity, keywords as
 //       terms), renders the search template for each topic (`qid<TAB>question<TAB>query`, question
 //       = 1 or 0, optionally `<TAB>{more params as JSON}`) with the few mustache forms it uses,
 //       runs the rendered query DSL (bool, simple_query_string, match_phrase, constant_score,
-//       match_all, term(s), range) as Elasticsearch builds it, and writes a TREC run.
+//       match_all, match_none, dis_max, intervals `match`, term(s), range) as Elasticsearch
+//       builds it, then its `rescore`
+//       stages (Lucene's QueryRescorer, combined as Elasticsearch's `score_mode: total`), and
+//       writes a TREC run.
 //
 //   java --class-path ANSERINI_FATJAR scripts/NoriExport.java MODE ARGS…
 //
@@ -61,12 +67,19 @@ import org.apache.lucene.analysis.tokenattributes.PositionIncrementAttribute;
 import org.apache.lucene.analysis.tokenattributes.PositionLengthAttribute;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
+import org.apache.lucene.document.FieldType;
+import org.apache.lucene.index.IndexOptions;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.queries.intervals.FilteredIntervalsSource;
+import org.apache.lucene.queries.intervals.IntervalIterator;
+import org.apache.lucene.queries.intervals.IntervalQuery;
+import org.apache.lucene.queries.intervals.Intervals;
+import org.apache.lucene.queries.intervals.IntervalsSource;
 import org.apache.lucene.queryparser.simple.SimpleQueryParser;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
@@ -76,6 +89,8 @@ import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.MatchNoDocsQuery;
 import org.apache.lucene.search.Query;
+import org.apache.lucene.search.QueryRescorer;
+import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.similarities.BM25Similarity;
 import org.apache.lucene.search.similarities.PerFieldSimilarityWrapper;
@@ -95,6 +110,10 @@ public class NoriExport {
                 if (args.length != 4 && args.length != 5) usage();
                 analyze(Path.of(args[1]), Path.of(args[2]), Path.of(args[3]), args.length == 5 ? args[4] : null);
             }
+            case "analyze-bulk" -> {
+                if (args.length != 4) usage();
+                analyzeBulk(Path.of(args[1]), Path.of(args[2]), Path.of(args[3]));
+            }
             case "search" -> {
                 if (args.length != 6) usage();
                 search(Path.of(args[1]), Path.of(args[2]), Path.of(args[3]), Path.of(args[4]), Path.of(args[5]));
@@ -105,6 +124,7 @@ public class NoriExport {
 
     static void usage() {
         System.err.println("usage: NoriExport analyze INDEX.json TEXTS.jsonl OUT.jsonl [ANALYZER]\n"
+            + "       NoriExport analyze-bulk INDEX.json BULK.ndjson OUT.jsonl\n"
             + "       NoriExport search INDEX.json BULK.ndjson TEMPLATE.json TOPICS.tsv RUN.txt");
         System.exit(2);
     }
@@ -150,8 +170,12 @@ public class NoriExport {
                 Files.writeString(dir.resolve(file), rules.toString(), StandardCharsets.UTF_8);
                 b.addCharFilter("mapping", "mapping", file);
             }
-            JsonNode tok = analysis.path("tokenizer").path(def.path("tokenizer").asText());
-            switch (tok.path("type").asText()) {
+            String tokName = def.path("tokenizer").asText();
+            JsonNode tok = analysis.path("tokenizer").path(tokName);
+            // A built-in tokenizer is named by its type.
+            String tokType = tok.isMissingNode() ? tokName : tok.path("type").asText();
+            switch (tokType) {
+                case "whitespace" -> b.withTokenizer("whitespace");
                 case "nori_tokenizer" -> {
                     String file = name + "-userdict.txt";
                     StringBuilder rules = new StringBuilder();
@@ -174,6 +198,13 @@ public class NoriExport {
                         List<String> tags = new ArrayList<>();
                         for (JsonNode t : f.path("stoptags")) tags.add(t.asText());
                         b.addTokenFilter("koreanPartOfSpeechStop", "tags", String.join(",", tags));
+                    }
+                    case "ngram" -> b.addTokenFilter("nGram", "minGramSize", f.path("min_gram").asText("1"),
+                        "maxGramSize", f.path("max_gram").asText("2"), "preserveOriginal", f.path("preserve_original").asText("false"));
+                    case "unique" -> {
+                        // Elasticsearch's `unique` with only_on_same_position is Lucene's RemoveDuplicatesTokenFilter.
+                        if (!f.path("only_on_same_position").asBoolean(false)) throw new IllegalArgumentException("unique across positions: " + f);
+                        b.addTokenFilter("removeDuplicates");
                     }
                     case "synonym_graph" -> {
                         Analyzer before = b.build();
@@ -299,6 +330,44 @@ public class NoriExport {
         System.err.println("synonym words dropped by lenient parsing: " + s.droppedSynonyms);
     }
 
+    /** The index terms of every top-level text field of each document of a full export's
+     *  bulk file, by the field's index analyzer: {"id", "fields": {field: [term, …]}}. */
+    static void analyzeBulk(Path indexJson, Path bulk, Path out) throws IOException {
+        Settings s = new Settings(indexJson);
+        Map<String, Analyzer> byField = new LinkedHashMap<>();
+        Iterator<Map.Entry<String, JsonNode>> props = s.mappings.fields();
+        while (props.hasNext()) {
+            Map.Entry<String, JsonNode> e = props.next();
+            if (e.getValue().path("type").asText().equals("text")) byField.put(e.getKey(), s.fieldAnalyzer(e.getKey(), "analyzer"));
+        }
+        try (BufferedReader in = Files.newBufferedReader(bulk, StandardCharsets.UTF_8);
+             BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
+            String action;
+            while ((action = in.readLine()) != null) {
+                if (action.isBlank()) continue;
+                JsonNode a = JSON.readTree(action);
+                JsonNode src = JSON.readTree(in.readLine());
+                ObjectNode o = JSON.createObjectNode();
+                o.put("id", a.path("index").path("_id").asText());
+                ObjectNode fields = o.putObject("fields");
+                for (Map.Entry<String, Analyzer> f : byField.entrySet()) {
+                    ArrayNode terms = fields.putArray(f.getKey());
+                    for (String v : values(src.path(f.getKey()))) {
+                        try (TokenStream ts = f.getValue().tokenStream(f.getKey(), v)) {
+                            CharTermAttribute t = ts.addAttribute(CharTermAttribute.class);
+                            ts.reset();
+                            while (ts.incrementToken()) terms.add(t.toString());
+                            ts.end();
+                        }
+                    }
+                }
+                w.write(JSON.writeValueAsString(o));
+                w.write('\n');
+            }
+        }
+        System.err.println("synonym words dropped by lenient parsing: " + s.droppedSynonyms);
+    }
+
     // ---- search -----------------------------------------------------------------------------
 
     static void search(Path indexJson, Path bulk, Path template, Path topics, Path run) throws Exception {
@@ -349,7 +418,8 @@ public class NoriExport {
                 // The engines keep each document's source, compressed with the stored fields.
                 d.add(new StoredField("_source", line));
                 for (Map.Entry<String, String> t : textSource.entrySet()) {
-                    for (String v : values(src.path(t.getValue()))) d.add(new TextField(t.getKey(), v, Field.Store.NO));
+                    FieldType type = FREQS.equals(s.mappings.path(t.getKey()).path("index_options").asText()) ? FREQS_ONLY : TextField.TYPE_NOT_STORED;
+                    for (String v : values(src.path(t.getValue()))) d.add(new Field(t.getKey(), v, type));
                 }
                 for (String k : keywords) {
                     for (String v : values(src.path(k))) d.add(new StringField(k, v, Field.Store.NO));
@@ -381,13 +451,56 @@ public class NoriExport {
                 JsonNode body = JSON.readTree(render(source, params));
                 Query q = dsl(body.path("query"), searchAnalyzer);
                 int size = Integer.parseInt(body.path("size").asText("10"));
-                ScoreDoc[] top = searcher.search(q, size).scoreDocs;
+                ScoreDoc[] top = rescored(searcher, q, body.path("rescore"), size, searchAnalyzer);
                 for (int r = 0; r < top.length; r++) {
                     String id = searcher.storedFields().document(top[r].doc).get("_id");
                     out.write(p[0] + " Q0 " + id + " " + (r + 1) + " " + top[r].score + " export\n");
                 }
             }
         }
+        if (graphsSkipped > 0) System.err.println("intervals rules over a token graph not built (matched nothing here): " + graphsSkipped);
+    }
+
+    /** The hits of `q` after the `rescore` stages, as Elasticsearch's QueryRescorer applies
+     *  them: each stage takes the first `window_size` hits of the stage before, adds to each
+     *  hit the rescore query matches `query_weight` × its score + `rescore_query_weight` × the
+     *  rescore query's score (`score_mode: total`; a hit it does not match keeps
+     *  `query_weight` × its score), sorts the window by that, and leaves the hits below the
+     *  window where they were. */
+    static ScoreDoc[] rescored(IndexSearcher searcher, Query q, JsonNode rescore, int size, Analyzer analyzer) throws IOException {
+        List<JsonNode> stages = new ArrayList<>();
+        if (rescore.isArray()) rescore.forEach(stages::add);
+        else if (rescore.isObject()) stages.add(rescore);
+        int depth = size;
+        for (JsonNode st : stages) depth = Math.max(depth, st.path("window_size").asInt(10));
+        TopDocs hits = searcher.search(q, depth);
+        for (JsonNode st : stages) {
+            JsonNode r = st.path("query");
+            if (!r.path("score_mode").asText("total").equals("total")) throw new IllegalArgumentException("score_mode " + r.path("score_mode"));
+            float qw = (float) r.path("query_weight").asDouble(1), rw = (float) r.path("rescore_query_weight").asDouble(1);
+            int window = Math.min(st.path("window_size").asInt(10), hits.scoreDocs.length);
+            ScoreDoc[] head = java.util.Arrays.copyOf(hits.scoreDocs, window);
+            TopDocs first = new TopDocs(hits.totalHits, head);
+            Query rq = dsl(r.path("rescore_query"), analyzer);
+            TopDocs again = new QueryRescorer(rq) {
+                @Override
+                protected float combine(float firstPassScore, boolean secondPassMatches, float secondPassScore) {
+                    return qw * firstPassScore + (secondPassMatches ? rw * secondPassScore : 0f);
+                }
+            }.rescore(searcher, first, window);
+            ScoreDoc[] all = hits.scoreDocs.clone();
+            System.arraycopy(again.scoreDocs, 0, all, 0, window);
+            hits = new TopDocs(hits.totalHits, all);
+        }
+        return java.util.Arrays.copyOf(hits.scoreDocs, Math.min(size, hits.scoreDocs.length));
+    }
+
+    static final String FREQS = "freqs";
+    /** A text field with `index_options: freqs`: documents and frequencies, no positions. */
+    static final FieldType FREQS_ONLY = new FieldType(TextField.TYPE_NOT_STORED);
+    static {
+        FREQS_ONLY.setIndexOptions(IndexOptions.DOCS_AND_FREQS);
+        FREQS_ONLY.freeze();
     }
 
     static void addText(Settings s, String path, String sourceKey, JsonNode m, Map<String, Analyzer> indexBy,
@@ -469,6 +582,18 @@ public class NoriExport {
             }
             case "match_all":
                 return new MatchAllDocsQuery();
+            case "match_none":
+                return new MatchNoDocsQuery();
+            case "dis_max": {
+                List<Query> qs = new ArrayList<>();
+                for (JsonNode c : v.path("queries")) qs.add(dsl(c, analyzer));
+                return boost(new org.apache.lucene.search.DisjunctionMaxQuery(qs, (float) v.path("tie_breaker").asDouble(0)), v);
+            }
+            case "intervals": {
+                Map.Entry<String, JsonNode> f = v.fields().next();
+                IntervalsSource src = intervalsMatch(f.getKey(), f.getValue().path("match"), analyzer);
+                return src == null ? new MatchNoDocsQuery() : new IntervalQuery(f.getKey(), src);
+            }
             case "term":
             case "terms": {
                 Map.Entry<String, JsonNode> f = v.fields().next();
@@ -522,6 +647,59 @@ public class NoriExport {
             default:
                 throw new IllegalArgumentException("query type not handled here: " + e.getKey());
         }
+    }
+
+    static int graphsSkipped = 0;
+    static final Pattern START_BELOW = Pattern.compile("\\s*interval\\.start\\s*<\\s*(\\d+)\\s*");
+
+    /** The `match` rule of an `intervals` query as Elasticsearch's IntervalBuilder makes it from
+     *  a plain token stream: one term, or the terms `ordered`/unordered within `max_gaps`;
+     *  tokens stacked at one position (a one-word synonym) as a disjunction. A multi-position
+     *  synonym (a token graph, which Elasticsearch expands) is not handled here: such a rule
+     *  matches nothing in this check, and is counted (`graphsSkipped`, printed). The only `filter`
+     *  handled is the script `interval.start < N` (an interval starting in the first N
+     *  positions). Null when the text has no terms. */
+    static IntervalsSource intervalsMatch(String field, JsonNode m, Analyzer analyzer) {
+        List<List<IntervalsSource>> positions = new ArrayList<>();
+        try (TokenStream ts = analyzer.tokenStream(field, m.path("query").asText())) {
+            CharTermAttribute t = ts.addAttribute(CharTermAttribute.class);
+            PositionIncrementAttribute inc = ts.addAttribute(PositionIncrementAttribute.class);
+            PositionLengthAttribute len = ts.addAttribute(PositionLengthAttribute.class);
+            ts.reset();
+            while (ts.incrementToken()) {
+                if (len.getPositionLength() > 1) {
+                    graphsSkipped++;
+                    return null;
+                }
+                if (inc.getPositionIncrement() > 0 || positions.isEmpty()) positions.add(new ArrayList<>());
+                positions.get(positions.size() - 1).add(Intervals.term(t.toString()));
+            }
+            ts.end();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        if (positions.isEmpty()) return null;
+        List<IntervalsSource> seq = new ArrayList<>();
+        for (List<IntervalsSource> at : positions) seq.add(at.size() == 1 ? at.get(0) : Intervals.or(at.toArray(new IntervalsSource[0])));
+        IntervalsSource src;
+        if (seq.size() == 1) src = seq.get(0);
+        else {
+            IntervalsSource[] parts = seq.toArray(new IntervalsSource[0]);
+            src = m.path("ordered").asBoolean(false) ? Intervals.ordered(parts) : Intervals.unordered(parts);
+            int gaps = m.path("max_gaps").asInt(-1);
+            if (gaps >= 0) src = Intervals.maxgaps(gaps, src);
+        }
+        JsonNode filter = m.path("filter");
+        if (!filter.isMissingNode()) {
+            Matcher below = START_BELOW.matcher(filter.path("script").path("source").asText());
+            if (!below.matches()) throw new IllegalArgumentException("intervals filter not handled here: " + filter);
+            int n = Integer.parseInt(below.group(1));
+            src = new FilteredIntervalsSource("start<" + n, src) {
+                @Override
+                protected boolean accept(IntervalIterator it) { return it.start() < n; }
+            };
+        }
+        return src;
     }
 
     static Query boost(Query q, JsonNode o) {

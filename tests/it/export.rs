@@ -119,6 +119,17 @@ fn the_files_parse_and_hold_the_analysis_fields_and_articles() {
         assert_eq!(props[text]["analyzer"], "kpolicy_index");
         assert_eq!(props[text]["search_analyzer"], "kpolicy_search");
     }
+    // The words the dictionary cannot read, carried for the bigrams kpolicy indexes of them.
+    let bigrams = &analysis["analyzer"]["kpolicy_bigrams"];
+    assert_eq!(bigrams["tokenizer"], "whitespace");
+    assert_eq!(analysis["filter"]["kpolicy_bigram"]["type"], "ngram");
+    assert_eq!(analysis["filter"]["kpolicy_bigram"]["min_gram"], 2);
+    assert_eq!(analysis["filter"]["kpolicy_bigram"]["max_gram"], 2);
+    assert_eq!(analysis["filter"]["kpolicy_bigram_once"]["type"], "unique");
+    for field in ["title_unknown", "body_unknown"] {
+        assert_eq!(props[field]["type"], "text");
+        assert_eq!(props[field]["analyzer"], "kpolicy_bigrams");
+    }
     for path in ["region", "mentioned"] {
         assert_eq!(props[path]["type"], "keyword");
         assert_eq!(
@@ -149,6 +160,21 @@ fn the_files_parse_and_hold_the_analysis_fields_and_articles() {
         .unwrap()
         .contains(&Value::from("바이오·백신")));
     assert!(andong["body"].as_str().unwrap().contains("바이오·백신산업"));
+    let hemp = actions
+        .iter()
+        .find(|(_, id, _)| id == "001_6e031c1b1d43ca61.txt")
+        .and_then(|(_, _, s)| s.as_ref())
+        .expect("the hemp article");
+    let unknown = hemp["body_unknown"].as_array().unwrap();
+    assert_eq!(
+        unknown.iter().filter(|w| *w == "헴프").count(),
+        3,
+        "{unknown:?}"
+    );
+    assert!(
+        !unknown.iter().any(|w| w == "산업"),
+        "a word the dictionary reads"
+    );
     let gwangju = actions
         .iter()
         .find(|(_, id, _)| id == "004_ed1fe1c4b4ab4489.txt")
@@ -238,6 +264,13 @@ fn since_sends_an_add_an_edit_and_a_delete() {
         .as_str()
         .unwrap()
         .contains("추가된 문장"));
+    // The changed article carries its unreadable words, as in a full export.
+    assert!(
+        edited_source["body_unknown"]
+            .as_array()
+            .is_some_and(|w| w.contains(&Value::from("헴프"))),
+        "{edited_source}"
+    );
 
     // Caught up: nothing more to send.
     let now = summary["generation"].as_u64().unwrap().to_string();

@@ -9,12 +9,14 @@
 use std::collections::{BTreeSet, HashMap};
 use std::io::Write;
 
+use rayon::prelude::*;
 use serde::Serialize;
 use tantivy::collector::DocSetCollector;
 use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
+use crate::analysis::Analyzer;
 use crate::error::{Error, Result};
 use crate::index::{Fields, KIndex};
 use crate::search::{stored_article, stored_text, Day};
@@ -24,6 +26,14 @@ use crate::search::{stored_article, stored_text, Day};
 pub struct Source {
     pub title: String,
     pub body: String,
+    /// The words of the title the dictionary cannot read, as kpolicy reads them (letters and
+    /// digits of the stem, normalised: `헴프`, `k팝스타`, `제1항`); the cluster's
+    /// `kpolicy_bigrams` analyzer makes of them the bigrams kpolicy indexes. Left out when none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub title_unknown: Vec<String>,
+    /// The same for the body.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub body_unknown: Vec<String>,
     /// `YYYY-MM-DD`; left out when the article has no full date.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
@@ -53,12 +63,15 @@ pub struct Counts {
     pub delete: u64,
 }
 
-/// The article stored in `doc`, with its id.
-fn source_of(doc: &TantivyDocument, f: &Fields) -> (String, Source) {
+/// The article stored in `doc`, with its id; its unknown words by `analyzer`.
+fn source_of(doc: &TantivyDocument, f: &Fields, analyzer: &Analyzer) -> (String, Source) {
     let a = stored_article(doc, f);
+    let body = stored_text(doc, f.body_text).unwrap_or_default();
     let source = Source {
+        title_unknown: analyzer.unknown_words(&a.title),
+        body_unknown: analyzer.unknown_words(&body),
         title: a.title,
-        body: stored_text(doc, f.body_text).unwrap_or_default(),
+        body,
         date: a.date.filter(|d| Day::of_stored(d).is_some()),
         year: a.year,
         region: a.region,
@@ -87,20 +100,32 @@ fn write_delete(out: &mut dyn Write, id: &str) -> Result<()> {
     Ok(())
 }
 
+/// Articles read and analysed together (in parallel) before they are written in order.
+const CHUNK: usize = 512;
+
 /// Every article of the index, in index order. Two articles with one id (the same relative
 /// path in two folders of one index) are an error: the cluster would keep only one of them.
-pub fn write_all(out: &mut dyn Write, kindex: &KIndex, searcher: &Searcher) -> Result<Counts> {
+/// The analysis for the unknown words runs on every core, a chunk of articles at a time.
+pub fn write_all(
+    out: &mut dyn Write,
+    kindex: &KIndex,
+    searcher: &Searcher,
+    analyzer: &Analyzer,
+) -> Result<Counts> {
     let f = &kindex.fields;
     let mut seen: HashMap<String, String> = HashMap::new();
     let mut counts = Counts::default();
-    for (ord, seg) in searcher.segment_readers().iter().enumerate() {
-        let alive = seg.alive_bitset();
-        for doc in 0..seg.max_doc() {
-            if alive.is_some_and(|a| !a.is_alive(doc)) {
-                continue;
-            }
-            let stored: TantivyDocument = searcher.doc(DocAddress::new(ord as u32, doc))?;
-            let (id, source) = source_of(&stored, f);
+    let mut addresses = Vec::with_capacity(CHUNK);
+    let mut flush = |addresses: &mut Vec<DocAddress>| -> Result<()> {
+        let sources: Vec<(String, Source)> = addresses
+            .par_iter()
+            .map(|addr| {
+                let stored: TantivyDocument = searcher.doc(*addr)?;
+                Ok(source_of(&stored, f, analyzer))
+            })
+            .collect::<Result<_>>()?;
+        addresses.clear();
+        for (id, source) in sources {
             if let Some(other) = seen.insert(id.clone(), source.path.clone()) {
                 return Err(Error::Usage(format!(
                     "two articles have the id `{id}` ({other} and {}): a cluster keeps one \
@@ -111,7 +136,21 @@ pub fn write_all(out: &mut dyn Write, kindex: &KIndex, searcher: &Searcher) -> R
             write_index(out, &id, &source)?;
             counts.index += 1;
         }
+        Ok(())
+    };
+    for (ord, seg) in searcher.segment_readers().iter().enumerate() {
+        let alive = seg.alive_bitset();
+        for doc in 0..seg.max_doc() {
+            if alive.is_some_and(|a| !a.is_alive(doc)) {
+                continue;
+            }
+            addresses.push(DocAddress::new(ord as u32, doc));
+            if addresses.len() == CHUNK {
+                flush(&mut addresses)?;
+            }
+        }
     }
+    flush(&mut addresses)?;
     Ok(counts)
 }
 
@@ -122,6 +161,7 @@ pub fn write_changed(
     kindex: &KIndex,
     searcher: &Searcher,
     ids: &BTreeSet<String>,
+    analyzer: &Analyzer,
 ) -> Result<Counts> {
     let f = &kindex.fields;
     let mut counts = Counts::default();
@@ -139,7 +179,7 @@ pub fn write_changed(
             }
             [addr] => {
                 let stored: TantivyDocument = searcher.doc(*addr)?;
-                let (_, source) = source_of(&stored, f);
+                let (_, source) = source_of(&stored, f, analyzer);
                 write_index(out, id, &source)?;
                 counts.index += 1;
             }

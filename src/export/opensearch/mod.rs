@@ -92,8 +92,8 @@ pub fn export(
     )?;
     write_json(out, TEMPLATE_FILE, &template::template_json(), &mut files)?;
     let counts = write_file(out, BULK_FILE, &mut files, |w| match &changed {
-        Some(c) => bulk::write_changed(w, kindex, &searcher, &c.ids),
-        None => bulk::write_all(w, kindex, &searcher),
+        Some(c) => bulk::write_changed(w, kindex, &searcher, &c.ids, analyzer),
+        None => bulk::write_all(w, kindex, &searcher, analyzer),
     })?;
     files.push(MANIFEST_FILE.to_string());
     let summary = Summary {

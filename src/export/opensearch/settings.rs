@@ -9,6 +9,7 @@
 //! | Latin lower-cased | `lowercase` filter |
 //! | POS stop list (`tags::STOP_TAGS`) | `nori_part_of_speech` `stoptags` (each of Nori's endings `EP EF EC ETN ETM` and particles `JK* JX JC` by name) |
 //! | query-time synonyms (`data/synonyms.tsv`) | `synonym_graph` in the search analyzer only |
+//! | character bigrams of the words the dictionary cannot read (`terms::unknown_words`) | the bulk file carries those words in `title_unknown` / `body_unknown`; their analyzer (`whitespace`, `ngram` 2–2, `unique` per position) makes the same bigrams |
 //! | BM25 over the body with its length scale (`rank::weights::BODY_LENGTH_SCALE`) | the body's `similarity`: BM25 k1 0.9, b 2/3 |
 //!
 //! Queries are analysed with `decompound_mode: discard` (the parts only): a compound typed then
@@ -17,8 +18,8 @@
 //! rejects). The index holds both the whole and the parts, so both modes find the same text.
 //!
 //! What Nori cannot do is left out and listed in docs/scale-out.md: NFKC (the bulk file carries
-//! kpolicy's cleaned text, but a query is not normalised), character bigrams of words the
-//! dictionary cannot read, the findability fallback field, MeCab-ko's space penalty.
+//! kpolicy's cleaned text, but a query is not normalised), the findability fallback field,
+//! MeCab-ko's space penalty.
 
 use serde_json::{json, Value};
 
@@ -31,6 +32,10 @@ use crate::data::Resources;
 pub const INDEX_ANALYZER: &str = "kpolicy_index";
 /// Name of the search analyzer (Nori, compounds as parts, synonyms).
 pub const SEARCH_ANALYZER: &str = "kpolicy_search";
+/// Name of the analyzer of `title_unknown` and `body_unknown`: the words kpolicy's dictionary
+/// cannot read, as the bulk file carries them (`헴프`, `제1항`), into their distinct character
+/// bigrams per word (`제1`, `1항`), the terms kpolicy indexes for them.
+pub const BIGRAM_ANALYZER: &str = "kpolicy_bigrams";
 /// Name of the analyzer of the `tree` sub-fields (`/경상북도/안동시` → `/경상북도`,
 /// `/경상북도/안동시`).
 pub const PATH_ANALYZER: &str = "kpolicy_region_path";
@@ -206,6 +211,19 @@ pub fn index_json(res: &Resources, analyzer: &Analyzer) -> Value {
         }
         f
     };
+    // The bigrams of a word stand at the word's one position: positions would serve no
+    // phrase across fields, frequencies are what BM25 reads.
+    let bigrams = |similarity: Option<&str>| {
+        let mut f = json!({
+            "type": "text",
+            "analyzer": BIGRAM_ANALYZER,
+            "index_options": "freqs",
+        });
+        if let Some(s) = similarity {
+            f["similarity"] = json!(s);
+        }
+        f
+    };
     json!({
         "settings": {
             "index": {
@@ -234,6 +252,8 @@ pub fn index_json(res: &Resources, analyzer: &Analyzer) -> Value {
                             "lenient": true,
                             "synonyms": synonym_rules(res, analyzer),
                         },
+                        "kpolicy_bigram": {"type": "ngram", "min_gram": 2, "max_gram": 2},
+                        "kpolicy_bigram_once": {"type": "unique", "only_on_same_position": true},
                     },
                     "analyzer": {
                         INDEX_ANALYZER: {
@@ -248,6 +268,11 @@ pub fn index_json(res: &Resources, analyzer: &Analyzer) -> Value {
                             "tokenizer": "kpolicy_nori_discard",
                             "filter": ["lowercase", "kpolicy_pos", "kpolicy_synonyms"],
                         },
+                        BIGRAM_ANALYZER: {
+                            "type": "custom",
+                            "tokenizer": "whitespace",
+                            "filter": ["kpolicy_bigram", "kpolicy_bigram_once"],
+                        },
                         PATH_ANALYZER: {"type": "custom", "tokenizer": "kpolicy_path"},
                     },
                 },
@@ -258,6 +283,8 @@ pub fn index_json(res: &Resources, analyzer: &Analyzer) -> Value {
             "properties": {
                 "title": text(None),
                 "body": text(Some("kpolicy_body")),
+                "title_unknown": bigrams(None),
+                "body_unknown": bigrams(Some("kpolicy_body")),
                 "date": {"type": "date", "format": "yyyy-MM-dd"},
                 "year": {"type": "short"},
                 "region": path_field(),
