@@ -52,6 +52,8 @@ pub fn issuer(
         }
     }
     for (part, what) in [(lead(body), "lead"), (title, "headline")] {
+        // `곡성군(군수 조상래)은`: the particle after a parenthetical belongs to the name.
+        let part = without_parentheticals(part);
         for word in part.split(|c: char| c.is_whitespace() || "'\"‘’“”·,()[]".contains(c))
         {
             if word.is_empty() {
@@ -108,6 +110,32 @@ pub fn apply(md: &mut Metadata, cleaned: &str, stated_source: Option<&str>, res:
 }
 
 /// `경북도는`, `안동시가`: a gazetteer name followed by a subject particle.
+/// Longest parenthetical dropped by [`without_parentheticals`], in bytes.
+const MAX_PARENTHETICAL_BYTES: usize = 90;
+
+/// The text without short parentheticals on one line (`곡성군(군수 조상래)은` → `곡성군은`).
+fn without_parentheticals(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('(') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find(')') {
+            Some(close)
+                if close <= MAX_PARENTHETICAL_BYTES && !after[..close].contains(['(', '\n']) =>
+            {
+                rest = &after[close + 1..];
+            }
+            _ => {
+                out.push('(');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 fn is_region_subject(word: &str, res: &Resources) -> bool {
     SUBJECT_PARTICLES.iter().any(|p| {
         word.strip_suffix(p)
@@ -158,6 +186,25 @@ mod tests {
 
     fn region(word: &str) -> bool {
         ["경북도는", "안동시는", "광주시가"].contains(&word)
+    }
+
+    #[test]
+    fn parentheticals_are_dropped_before_reading_particles() {
+        assert_eq!(
+            without_parentheticals("전남 곡성군(군수 조상래)은 지난"),
+            "전남 곡성군은 지난"
+        );
+        assert_eq!(without_parentheticals("(a)(b) c"), " c");
+        assert_eq!(without_parentheticals("열린 괄호( 끝"), "열린 괄호( 끝");
+        let b = bodies();
+        // The county is the subject: a ministry named later in the lead does not make it national.
+        assert!(issuer(
+            "곡성군, 우수사례 대상",
+            "전남 곡성군(군수 조상래)은 지난 3일 행정안전부가 실시한 경진대회에서 대상을 받았다.",
+            &b,
+            |w| w == "곡성군은",
+        )
+        .is_none());
     }
 
     #[test]
