@@ -54,10 +54,21 @@ pub fn issuer(
     for (part, what) in [(lead(body), "lead"), (title, "headline")] {
         // `곡성군(군수 조상래)은`: the particle after a parenthetical belongs to the name.
         let part = without_parentheticals(part);
-        for word in part.split(|c: char| c.is_whitespace() || "'\"‘’“”·,()[]".contains(c))
-        {
-            if word.is_empty() {
-                continue;
+        let mut words = part
+            .split(|c: char| c.is_whitespace() || "'\"‘’“”·,()[]".contains(c))
+            .filter(|w| !w.is_empty())
+            .peekable();
+        while let Some(word) = words.next() {
+            // `중앙방역대책본부에 따르면 …`: the lead reports a national body's figures.
+            if let Some(name) = word
+                .strip_suffix('에')
+                .filter(|n| bodies.contains(n))
+                .filter(|_| words.peek().is_some_and(|w| w.starts_with("따르면")))
+            {
+                return Some((
+                    name.to_string(),
+                    format!("the {what} reports `{name}`'s figures (`{word} 따르면`)"),
+                ));
             }
             if let Some(name) = subject(bodies, word) {
                 return Some((
@@ -221,6 +232,10 @@ mod tests {
         assert!(why.contains("lead"));
         assert!(issuer("", "국회가 지방분권법을 통과시켰다.", &b, region).is_some());
         assert!(issuer("국회, 지방분권법 통과", "4일 본회의에서 …", &b, region).is_some());
+        let (name, _) =
+            issuer("확진자 최저", "9일 국토교통부에 따르면 이날 …", &b, region).unwrap();
+        assert_eq!(name, "국토교통부");
+        assert!(issuer("", "안동시는 국토교통부에 따르면 …", &b, region).is_none());
     }
 
     #[test]

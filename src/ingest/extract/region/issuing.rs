@@ -41,6 +41,11 @@ const MIN_PROVINCES_NATIONWIDE: usize = 4;
 /// National Assembly and its bills. Not `전국` or `국내` (`전국 첫 청년 카페, 대구 중구에`
 /// is regional), not `정부` (foreign governments).
 const NATIONWIDE_CUES: &[&str] = &["국회", "법안", "개정안", "발의", "국정감사"];
+/// The whole country as the scene of the lead (`전국이 대체로 맑겠으나`, `전국 대부분 지역에
+/// 고농도 미세먼지가`): nationwide, again only when no region is the subject or in the headline.
+/// Not `전국에`, `전국적으로`, `전국 곳곳` (`전국적으로 인기를 얻었다` in a biography, a
+/// petition asking for teams `전국에`).
+const NATIONWIDE_SCOPE_CUES: &[&str] = &["전국이", "전국 대부분"];
 
 #[cfg(test)]
 mod tests {
@@ -56,6 +61,18 @@ mod tests {
         assert!(has_cue("국회 본회의에서", "국회"));
         assert!(!has_cue("국회의원 박영숙과 함께", "국회"));
         assert!(has_cue("국회의원 …, 국회는", "국회"));
+    }
+
+    #[test]
+    fn places_given_as_examples() {
+        let t = "내일도 안춥다…수도권·충청·대구 등 미세먼지";
+        let (s, e, n) = example_list(t, t.find("대구").unwrap()).unwrap();
+        assert_eq!((&t[s..e], n), ("수도권·충청·대구", 3));
+        let t = "광주·전남 등 남부 지역의";
+        assert_eq!(example_list(t, 0).map(|x| x.2), Some(2));
+        assert_eq!(example_list("대구 등지에서", 0), None);
+        assert_eq!(example_list("대구·경북 통합", 0), None);
+        assert_eq!(example_list("대구 등 3곳", 0), None);
     }
 
     #[test]
@@ -101,6 +118,31 @@ pub(super) fn issuing(
     let in_headline = |at: usize| !text.derived && at < text.body_start;
     let total: usize = province_votes.values().sum();
     let dominant = province_votes.values().any(|&v| v * 2 > total);
+    // `수도권·충청·대구 등 미세먼지`, `광주·전남 등 남부 지역의 가뭄`: places given as examples
+    // of a wider area, none the subject: a story across 시·도.
+    if let Some(b) = best.as_ref().filter(|b| !b.subject) {
+        if let Some(items) = example_list(text.cleaned, b.at) {
+            let sidos: std::collections::BTreeSet<&str> = resolved
+                .iter()
+                .filter(|(i, _)| {
+                    let m = &mentions[*i];
+                    m.start >= items.0 && m.end <= items.1
+                })
+                .map(|(_, r)| r.sido.as_str())
+                .collect();
+            if sidos.len() >= 2 || items.2 > sidos.len() && items.2 >= 2 {
+                return (
+                    Issuer::Nationwide,
+                    format!(
+                        "nationwide: `{}` names {} places as examples (`… 등`) and none is the \
+                         subject; {mentioned} region(s) mentioned{weak_note}",
+                        &text.cleaned[items.0..items.1],
+                        items.2
+                    ),
+                );
+            }
+        }
+    }
     if best
         .as_ref()
         .is_none_or(|b| !b.subject && !in_headline(b.at))
@@ -108,7 +150,11 @@ pub(super) fn issuing(
         let lead = lead_text(text);
         let provinces: std::collections::BTreeSet<&str> =
             resolved.iter().map(|(_, r)| r.sido.as_str()).collect();
-        if let Some(cue) = NATIONWIDE_CUES.iter().find(|c| has_cue(lead, c)) {
+        if let Some(cue) = NATIONWIDE_CUES
+            .iter()
+            .chain(NATIONWIDE_SCOPE_CUES)
+            .find(|c| has_cue(lead, c))
+        {
             return (
                 Issuer::Nationwide,
                 format!(
@@ -278,6 +324,31 @@ fn subject_of_lead(
         }
     }
     best
+}
+
+/// The enumeration ending in `등` that the name at byte `at` belongs to (`수도권·충청·대구 등`,
+/// `광주·전남 등`): its byte range and the number of its items; `None` when the name is not in
+/// one, or stands alone before `등` (`대구 등지`).
+fn example_list(cleaned: &str, at: usize) -> Option<(usize, usize, usize)> {
+    let is_sep = |c: char| c.is_whitespace() || "…,.\"'‘’“”()[]<>".contains(c);
+    let start = cleaned[..at]
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| is_sep(c))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let end = cleaned[at..].find(is_sep).map_or(cleaned.len(), |i| at + i);
+    let word = &cleaned[start..end];
+    let (list, glued) = match word.strip_suffix('등') {
+        Some(l) if l.contains('·') => (l, true),
+        _ => (word, false),
+    };
+    let after = cleaned[end..].trim_start_matches(' ');
+    let deung = glued
+        || after
+            .strip_prefix('등')
+            .is_some_and(|r| r.chars().next().is_none_or(|c| !('가'..='힣').contains(&c)));
+    let items = list.split('·').filter(|x| !x.is_empty()).count();
+    (deung && items >= 2).then_some((start, start + list.len(), items))
 }
 
 /// Whether the text after a name is a parenthetical and then a subject or topic particle:
