@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Issuing-region accuracy of `kpolicy inspect --json` on real articles (issue 25).
 
-The set: tests/fixtures/region_real/ (articles.jsonl, labels.tsv written by hand before kpolicy
+The set: tests/fixtures/region_real/ (the development set; `--set tests/fixtures/region_real_check`
+for the check set, labelled the same way and kept out of every decision) (articles.jsonl, labels.tsv written by hand before kpolicy
 was run on it; sources and conventions in its README). Each article is written as a text file
 — headline, blank line, text, as a user saves a copied page — in a folder of its own, so nothing
 is learned across articles. An article is right when kpolicy's `region` is one of the accepted
@@ -23,7 +24,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 SET = ROOT / "tests" / "fixtures" / "region_real"
 
 
-def load():
+def load(SET):
     arts = [json.loads(l) for l in (SET / "articles.jsonl").read_text(encoding="utf-8").splitlines() if l.strip()]
     labels = {}
     for line in (SET / "labels.tsv").read_text(encoding="utf-8").splitlines():
@@ -38,8 +39,9 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("kpolicy")
     ap.add_argument("--list", action="store_true", help="print every miss with kpolicy's evidence")
+    ap.add_argument("--set", default=str(SET), help="a folder with articles.jsonl and labels.tsv (the check set: tests/fixtures/region_real_check)")
     args = ap.parse_args()
-    arts, labels = load()
+    arts, labels = load(pathlib.Path(args.set))
     base = pathlib.Path(tempfile.mkdtemp())
     paths = []
     for a in arts:

@@ -44,7 +44,7 @@ def place_names():
     return names
 
 
-def from_posts(path, names):
+def from_posts(path, names, skip=0, per_source=PER_SOURCE, not_in=()):
     csv.field_size_limit(10**9)
     rows = list(csv.DictReader(open(path, encoding="utf-8-sig")))
     seen, by_source = set(), {}
@@ -52,14 +52,14 @@ def from_posts(path, names):
         t = r["title"].strip()
         body = re.sub(r"\s+", "", r["content"])
         key = body[len(body) // 2 : len(body) // 2 + 200]  # the same release posted twice
-        if t in seen or key in seen or len(r["content"]) < 300:
+        if t in seen or key in seen or len(r["content"]) < 300 or any(key in o for o in not_in):
             continue
         seen.update((t, key))
         n = sum(1 for p in names if p in r["content"])
         by_source.setdefault(r["source"], []).append((-n, r["id"], r))
     out = []
     for src in sorted(by_source):
-        for _, _, r in sorted(by_source[src])[:PER_SOURCE]:
+        for _, _, r in sorted(by_source[src])[skip : skip + per_source]:
             out.append(
                 {
                     "id": "p-" + r["id"][:8],
@@ -95,8 +95,16 @@ def main():
     ap.add_argument("--news")
     ap.add_argument("--extra")
     ap.add_argument("--out", required=True)
+    ap.add_argument("--skip", type=int, default=0, help="leave out the first N rows of each body (the check set: --skip 3 --per-source 2)")
+    ap.add_argument("--per-source", type=int, default=PER_SOURCE)
+    ap.add_argument("--not-in", help="an articles.jsonl whose texts (also inside a longer page) are left out")
     a = ap.parse_args()
-    arts = from_posts(a.posts, place_names())
+    not_in = []
+    if a.not_in:
+        for l in open(a.not_in, encoding="utf-8"):
+            if l.strip():
+                not_in.append(re.sub(r"\s+", "", json.loads(l)["text"]))
+    arts = from_posts(a.posts, place_names(), a.skip, a.per_source, not_in)
     if a.news:
         arts += from_news(a.news)
     if a.extra:
