@@ -11,6 +11,12 @@ Sets (checked-out copies; nothing is downloaded):
   and `ground-truth.json` (`articleBody`). 181 news pages. The HELD-BACK check of issue 25.
 * `--readability DIR`: github.com/mozilla/readability (Apache-2.0) `test/test-pages/*/`:
   `source.html` and `expected.html` (Readability.js's own output, taken as the expected text).
+* `--wcxb DIR`: github.com/Murrough-Foley/web-content-extraction-benchmark (CC-BY-4.0), WCXB v1.0:
+  `{dev,test}/html/*.html.gz` and `ground-truth/*.json` (`main_content`, without the title), scored
+  with its own measure (lowercased `\\w+` words as multisets; precision, recall and F1 per page,
+  averaged). `--types article` (the default: kpolicy reads news articles) or e.g.
+  `article,documentation`. The dev split (793 articles) is a development set; the test split
+  (257 articles) is the held-back check of issue 25.
 * `--pages DIR`: `*.html` with `*.expected.txt` beside them (kpolicy's `tests/fixtures/html`;
   their expected text starts with the headline, so the headline is put before the body here).
 
@@ -126,6 +132,36 @@ def readability(d):
         yield case.name, (case / "source.html").read_bytes(), expected
 
 
+def wcxb(d, split, types):
+    """WCXB (github.com/Murrough-Foley/web-content-extraction-benchmark, CC-BY-4.0): the pages
+    of `split` whose page type is in `types`."""
+    d = pathlib.Path(d)
+    for gt in sorted((d / split / "ground-truth").glob("*.json")):
+        data = json.loads(gt.read_text(encoding="utf-8"))
+        pt = (data.get("_internal") or {}).get("page_type") or {}
+        pt = pt.get("primary", "article") if isinstance(pt, dict) else pt
+        g = data.get("ground_truth") or {}
+        if types and pt not in types or "main_content" not in g:
+            continue
+        page = gzip.decompress((d / split / "html" / f"{gt.stem}.html.gz").read_bytes())
+        yield gt.stem, page, g["main_content"] or ""
+
+
+WORD = re.compile(r"\w+")
+
+
+def word_prf(true, pred):
+    """WCXB's own score (its evaluate.py): lowercased `\\w+` words as multisets, per page."""
+    t, p = Counter(WORD.findall((true or "").lower())), Counter(WORD.findall((pred or "").lower()))
+    if not t:
+        return (1.0, 1.0, 1.0) if not p else (0.0, 0.0, 0.0)
+    if not p:
+        return (0.0, 0.0, 0.0)
+    o = sum((t & p).values())
+    pr, rc = o / sum(p.values()), o / sum(t.values())
+    return (pr, rc, 2 * pr * rc / (pr + rc) if pr + rc else 0.0)
+
+
 def fixtures(d):
     # The third value's flag: the expected text holds the headline.
     for page in sorted(pathlib.Path(d).glob("*.html")):
@@ -140,6 +176,9 @@ def main():
     ap.add_argument("--scrapinghub")
     ap.add_argument("--readability")
     ap.add_argument("--pages")
+    ap.add_argument("--wcxb", help="a WCXB checkout (scored with its own mean per-page word F1)")
+    ap.add_argument("--split", default="dev", choices=["dev", "test"], help="WCXB split (test: the held-back check)")
+    ap.add_argument("--types", default="article", help="WCXB page types, comma-separated ('' for all)")
     ap.add_argument("--list", action="store_true", help="the 15 worst pages")
     args = ap.parse_args()
     sets = [
@@ -148,11 +187,16 @@ def main():
             ("scrapinghub", scrapinghub, args.scrapinghub),
             ("readability", readability, args.readability),
             ("pages", fixtures, args.pages),
+            (
+                f"wcxb-{args.split}",
+                lambda d: wcxb(d, args.split, set(filter(None, args.types.split(",")))),
+                args.wcxb,
+            ),
         ]
         if path
     ]
     if not sets:
-        ap.error("give at least one of --scrapinghub, --readability, --pages")
+        ap.error("give at least one of --scrapinghub, --readability, --pages, --wcxb")
     for name, cases in sets:
         cases = list(cases)
         tmp = pathlib.Path(tempfile.mkdtemp())
@@ -182,7 +226,13 @@ def main():
             rows.append(r)
             per_page.append((2 * r[0] / (2 * r[0] + r[1] + r[2]) if sum(r) else 1.0, key, len(text)))
         shutil.rmtree(tmp, ignore_errors=True)
-        f1, p, r = metrics(rows)
+        if name.startswith("wcxb"):
+            # WCXB averages precision, recall and F1 over the pages.
+            w = [word_prf(t, (got.get(p) or {}).get("text") or "") for (_, _, t), p in zip(cases, paths)]
+            p, r, f1 = (statistics.mean(x[i] for x in w) for i in range(3))
+            per_page = [(x[2], key, n) for x, (_, key, n) in zip(w, per_page)]
+        else:
+            f1, p, r = metrics(rows)
         empty = sum(1 for _, _, n in per_page if n == 0)
         print(
             f"{name}: {len(cases)} pages  F1 {f1:.3f}  precision {p:.3f}  recall {r:.3f}  "

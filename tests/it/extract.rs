@@ -476,3 +476,65 @@ fn inspect_text_shows_the_indexed_text() {
     assert!(body.starts_with("(광주=연합뉴스)"), "{body}");
     assert!(text.ends_with(&format!("{body}\n")));
 }
+
+/// Issuing-region accuracy on real articles (`tests/fixtures/region_real`: 광주·전남 press
+/// releases and short news items, labelled by hand before kpolicy ran on them; the check set
+/// `region_real_check` was kept out of every decision). Each article is saved as a text file
+/// (headline, blank line, text) in a folder of its own, as `scripts/region_real.py` does.
+fn real_region_accuracy(set: &str) -> (usize, usize, Vec<String>) {
+    let dir = root().join("tests/fixtures").join(set);
+    let articles: Vec<Value> = load_jsonl(&dir.join("articles.jsonl"));
+    let mut accepted: BTreeMap<String, Vec<Option<String>>> = BTreeMap::new();
+    for line in std::fs::read_to_string(dir.join("labels.tsv"))
+        .expect("labels.tsv")
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+    {
+        let cols: Vec<&str> = line.split('\t').collect();
+        let paths = cols[1]
+            .split('|')
+            .map(|p| (p != "-").then(|| p.to_string()))
+            .collect();
+        accepted.insert(cols[0].to_string(), paths);
+    }
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let mut files = Vec::new();
+    for a in &articles {
+        let id = a["id"].as_str().expect("id");
+        let sub = tmp.path().join(id);
+        std::fs::create_dir(&sub).expect("mkdir");
+        let file = sub.join("article.txt");
+        let text = format!(
+            "{}\n\n{}\n",
+            a["title"].as_str().unwrap_or("").trim(),
+            a["text"].as_str().unwrap_or("").trim()
+        );
+        std::fs::write(&file, text).expect("write article");
+        files.push(file.to_string_lossy().into_owned());
+    }
+    let got = inspect(&files);
+    assert_eq!(got.len(), articles.len());
+    let mut misses = Vec::new();
+    for (a, g) in articles.iter().zip(&got) {
+        let id = a["id"].as_str().expect("id");
+        let region = g["region"].as_str().map(str::to_string);
+        if !accepted[id].contains(&region) {
+            misses.push(format!("{id}: got {region:?}, want {:?}", accepted[id]));
+        }
+    }
+    (articles.len() - misses.len(), articles.len(), misses)
+}
+
+#[test]
+fn issuing_region_on_real_articles() {
+    for set in ["region_real", "region_real_check"] {
+        let (right, total, misses) = real_region_accuracy(set);
+        let accuracy = right as f64 / total as f64;
+        println!("{set}: issuing region {right}/{total} = {accuracy:.3}");
+        assert!(
+            accuracy >= 0.95,
+            "{set}: issuing region {accuracy:.3}; misses:\n{}",
+            misses.join("\n")
+        );
+    }
+}

@@ -52,10 +52,23 @@ pub fn issuer(
         }
     }
     for (part, what) in [(lead(body), "lead"), (title, "headline")] {
-        for word in part.split(|c: char| c.is_whitespace() || "'\"‘’“”·,()[]".contains(c))
-        {
-            if word.is_empty() {
-                continue;
+        // `곡성군(군수 조상래)은`: the particle after a parenthetical belongs to the name.
+        let part = without_parentheticals(part);
+        let mut words = part
+            .split(|c: char| c.is_whitespace() || "'\"‘’“”·,()[]".contains(c))
+            .filter(|w| !w.is_empty())
+            .peekable();
+        while let Some(word) = words.next() {
+            // `중앙방역대책본부에 따르면 …`: the lead reports a national body's figures.
+            if let Some(name) = word
+                .strip_suffix('에')
+                .filter(|n| bodies.contains(n))
+                .filter(|_| words.peek().is_some_and(|w| w.starts_with("따르면")))
+            {
+                return Some((
+                    name.to_string(),
+                    format!("the {what} reports `{name}`'s figures (`{word} 따르면`)"),
+                ));
             }
             if let Some(name) = subject(bodies, word) {
                 return Some((
@@ -108,6 +121,32 @@ pub fn apply(md: &mut Metadata, cleaned: &str, stated_source: Option<&str>, res:
 }
 
 /// `경북도는`, `안동시가`: a gazetteer name followed by a subject particle.
+/// Longest parenthetical dropped by [`without_parentheticals`], in bytes.
+const MAX_PARENTHETICAL_BYTES: usize = 90;
+
+/// The text without short parentheticals on one line (`곡성군(군수 조상래)은` → `곡성군은`).
+fn without_parentheticals(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('(') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find(')') {
+            Some(close)
+                if close <= MAX_PARENTHETICAL_BYTES && !after[..close].contains(['(', '\n']) =>
+            {
+                rest = &after[close + 1..];
+            }
+            _ => {
+                out.push('(');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 fn is_region_subject(word: &str, res: &Resources) -> bool {
     SUBJECT_PARTICLES.iter().any(|p| {
         word.strip_suffix(p)
@@ -161,6 +200,25 @@ mod tests {
     }
 
     #[test]
+    fn parentheticals_are_dropped_before_reading_particles() {
+        assert_eq!(
+            without_parentheticals("전남 곡성군(군수 조상래)은 지난"),
+            "전남 곡성군은 지난"
+        );
+        assert_eq!(without_parentheticals("(a)(b) c"), " c");
+        assert_eq!(without_parentheticals("열린 괄호( 끝"), "열린 괄호( 끝");
+        let b = bodies();
+        // The county is the subject: a ministry named later in the lead does not make it national.
+        assert!(issuer(
+            "곡성군, 우수사례 대상",
+            "전남 곡성군(군수 조상래)은 지난 3일 행정안전부가 실시한 경진대회에서 대상을 받았다.",
+            &b,
+            |w| w == "곡성군은",
+        )
+        .is_none());
+    }
+
+    #[test]
     fn a_ministry_as_subject_is_national() {
         let b = bodies();
         let (name, why) = issuer(
@@ -174,6 +232,10 @@ mod tests {
         assert!(why.contains("lead"));
         assert!(issuer("", "국회가 지방분권법을 통과시켰다.", &b, region).is_some());
         assert!(issuer("국회, 지방분권법 통과", "4일 본회의에서 …", &b, region).is_some());
+        let (name, _) =
+            issuer("확진자 최저", "9일 국토교통부에 따르면 이날 …", &b, region).unwrap();
+        assert_eq!(name, "국토교통부");
+        assert!(issuer("", "안동시는 국토교통부에 따르면 …", &b, region).is_none());
     }
 
     #[test]

@@ -70,6 +70,10 @@ fn datelines(cleaned: &str) -> Vec<(usize, usize)> {
         .collect()
 }
 
+/// A 시·도-level office glued to a name shared by a 시·도 and a 시·군·구 (`광주시교육청`); the
+/// offices of a 시·군·구 are named differently (`광주하남교육지원청`).
+const PROVINCE_OFFICE: &str = "교육청";
+
 /// Particles that may follow an institution's name in the same word (`부산저축은행과`).
 const PARTICLES: &[&str] = &[
     "은", "는", "이", "가", "을", "를", "의", "과", "와", "에", "에서", "도", "로", "으로", "에게",
@@ -150,11 +154,18 @@ pub(super) fn find(text: &Text, res: &Resources) -> Vec<Mention> {
             }
         }
         let proper = m.pos.starts_with("NNP");
+        let mut candidates: Vec<Region> = found.into_iter().map(|(r, _)| r.clone()).collect();
+        // `광주시교육청`: a 시·도's office of education, so the 시·도 (광주광역시, not 경기 광주시).
+        if glued_after(text.cleaned, m.end).starts_with(PROVINCE_OFFICE)
+            && candidates.iter().any(|r| r.sigungu.is_none())
+        {
+            candidates.retain(|r| r.sigungu.is_none());
+        }
         mentions.push(Mention {
             start: m.start,
             end: m.end,
             name: name.to_string(),
-            candidates: found.into_iter().map(|(r, _)| r.clone()).collect(),
+            candidates,
             next: i + 1,
             certain: official || suffixed || proper,
         });
@@ -174,6 +185,9 @@ mod tests {
             "저축은행과"
         );
         for w in ["저축은행", "저축은행과", "은행은", "대학교", "지법"] {
+            assert!(is_institution(w, &res), "{w}");
+        }
+        for w in ["여상", "고등학교는", "초등학교"] {
             assert!(is_institution(w, &res), "{w}");
         }
         for w in ["", "에서", "대표", "은행나무", "시민"] {

@@ -107,9 +107,6 @@ pub(super) fn regions_of(
     let found = mentions::find(&text, res);
     let (mentions, why_weak): (Vec<Mention>, Vec<Option<&'static str>>) =
         context::accept(&text, found, res).into_iter().unzip();
-    if mentions.is_empty() {
-        return (Issuer::Unknown, Vec::new(), "no region name found".into());
-    }
     let (resolved, province_votes) = resolve::resolve(&text, &mentions, &res.gazetteer);
     let mut mentioned: Vec<Region> = Vec::new();
     for (_, r) in &resolved {
@@ -127,6 +124,10 @@ pub(super) fn regions_of(
         mentioned.len(),
         &note,
     );
+    if mentions.is_empty() && issuing == Issuer::Unknown {
+        // A story with no place at all may still be nationwide (`전국이 대체로 맑겠으나`).
+        return (Issuer::Unknown, Vec::new(), "no region name found".into());
+    }
     (issuing, mentioned, why)
 }
 

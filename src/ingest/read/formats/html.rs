@@ -140,7 +140,10 @@ pub fn read(bytes: &[u8], _path: &Path) -> Result<Extracted, FormatError> {
         None => (fallback, "whole page text (no main block found)"),
     };
     let mut warnings = Vec::new();
-    if let Some(block) = largest.filter(|b| is_tiny(&body, b, hints.title.as_ref())) {
+    if let Some(block) = largest
+        .clone()
+        .filter(|b| is_tiny(&body, b, hints.title.as_ref()))
+    {
         // Never silently empty: the block Readability kept is a sliver of the page's text (a
         // site name, a byline). Another extractor first, then the largest text block.
         let kept = count_chars(&body);
@@ -163,6 +166,25 @@ pub fn read(bytes: &[u8], _path: &Path) -> Result<Extracted, FormatError> {
         warnings.push(format!("almost no article text in the main block; {why}"));
         body = text;
         how = "main content (fallback: the main block was too small)";
+    } else if let Some(block) = largest.filter(|b| is_wrong_block(&body, b)) {
+        // Readability kept a side block (`Recent posts`, an advertiser disclosure) beside a
+        // far larger text block: the article is elsewhere. trafilatura's text is used when it
+        // finds much more; the largest block alone is no proof (it may be a comment thread).
+        let kept = count_chars(&body);
+        if let Some(t) = trafilatura_text(&html).filter(|t| count_chars(t) >= kept * 2) {
+            removed.push(Removed {
+                what: format!(
+                    "main block replaced: Readability kept {kept} characters of a page whose \
+                     largest text block holds {}; used the {} characters trafilatura extracts",
+                    count_chars(&block),
+                    count_chars(&t)
+                ),
+                chars: kept,
+                count: 1,
+            });
+            body = t;
+            how = "main content (trafilatura: Readability's block was a side block)";
+        }
     }
     let kept_chars = body.chars().filter(|c| !c.is_whitespace()).count();
     let other = total_chars
@@ -411,6 +433,17 @@ const MIN_BLOCK_CHARS: usize = 300;
 /// A main block with at least this many non-space characters is an article, however large
 /// another block is (a long comment thread under a real story is no reason to replace it).
 const MAX_TINY_CHARS: usize = 200;
+/// A main block under 1/[`WRONG_BLOCK_SHARE`] of a largest text block of at least
+/// [`MIN_WRONG_BLOCK_CHARS`] is probably a side block, not the article.
+const WRONG_BLOCK_SHARE: usize = 4;
+const MIN_WRONG_BLOCK_CHARS: usize = 1000;
+
+/// Whether `body` looks like a side block beside the page's far larger text block `block`.
+fn is_wrong_block(body: &str, block: &str) -> bool {
+    let block_chars = count_chars(block);
+    block_chars >= MIN_WRONG_BLOCK_CHARS && count_chars(body) * WRONG_BLOCK_SHARE < block_chars
+}
+
 /// Characters of the replaced block quoted in `inspect` and in the warning.
 const PREVIEW_CHARS: usize = 60;
 
@@ -585,6 +618,15 @@ mod tests {
             .iter()
             .any(|r| r.what == "navigation" && r.count == 1));
         assert!(e.removed.iter().any(|r| r.what == "scripts and styles"));
+    }
+
+    #[test]
+    fn a_side_block_beside_a_far_larger_block_is_wrong() {
+        let block = "가".repeat(4000);
+        assert!(is_wrong_block(&"나".repeat(800), &block));
+        assert!(!is_wrong_block(&"나".repeat(1200), &block));
+        // A short page: no evidence.
+        assert!(!is_wrong_block("짧은 글", &"가".repeat(900)));
     }
 
     #[test]
