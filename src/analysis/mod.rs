@@ -139,7 +139,14 @@ impl Analyzer {
                     "NNG" | "NNP" | "VV" | "VA" | "NR" | "NNBC"
                 )
             });
-            if has_stem && !ends_in_noun && text[a..i].chars().count() >= 2 {
+            // ... or an adverb of three characters or more that is also a noun entry
+            // (`지그재그` typed alone reads 지그재그/MAG, in a sentence a noun): two-character
+            // adverbs such as `매우` stay adverbs.
+            let chars = text[a..i].chars().count();
+            let long_adverb = chars >= 3
+                && word.len() == 1
+                && word.iter().all(|m| tags::head_tag(&m.pos) == "MAG");
+            if (has_stem || long_adverb) && !ends_in_noun && chars >= 2 {
                 let compact = normalize::compact(&text[a..i]);
                 if let Some(mut noun) = segment::as_noun(&self.lexicon, &compact) {
                     for m in &mut noun {
