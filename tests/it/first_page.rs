@@ -83,8 +83,9 @@ fn a_compound_matches_whole_or_by_adjacent_parts() {
 }
 
 /// A compound typed last, where a query reading would take it for a number and its counter
-/// (`구조대` → 구조/NR "nine trillion" + 대/NNBC, terms of neither), is searched as the noun:
-/// the word is not dropped from the query, so `효율 구조대` finds only the article with both.
+/// (`구조대` → 구조/NR "nine trillion" + 대/NNBC, terms of neither) or for an adverb
+/// (`지그재그`), is searched as the noun: the word is not dropped from the query, so `효율 구조대`
+/// finds only the article with both.
 #[test]
 fn a_last_word_read_as_a_number_is_searched_as_its_noun() {
     let dir = fixture_index();
@@ -93,6 +94,10 @@ fn a_last_word_read_as_a_number_is_searched_as_its_noun() {
         assert_eq!(names(&v), ["pohang_rescue"], "{q}");
         assert_eq!(v["total"], 1, "{q}");
     }
+    // An adverb reading when typed (지그재그/MAG), a noun in the article's sentence.
+    let v = search(&dir, &["전체 지그재그"]);
+    assert_eq!(names(&v), ["busan_road"]);
+    assert_eq!(v["total"], 1);
 }
 
 /// `--explain` says which word matched where and how, and why the hit ranks where it does.
