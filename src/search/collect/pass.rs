@@ -169,13 +169,12 @@ pub(crate) fn run(
             let seg_facets = seg_facets.as_ref().map(|all| &all[ord]);
             let alive = seg.alive_bitset();
             // `day` of each match, when undated ones are told apart (no column: none has one).
-            let day = if queries.undated_apart {
-                seg.fast_fields().i64("day").ok()
-            } else {
-                None
-            };
+            let day = queries
+                .undated_apart
+                .then(|| seg.fast_fields().i64("day").ok());
             let undated = |doc: DocId| {
-                queries.undated_apart && day.as_ref().and_then(|c| c.first(doc)).unwrap_or(0) == 0
+                day.as_ref()
+                    .is_some_and(|c| c.as_ref().and_then(|c| c.first(doc)).unwrap_or(0) == 0)
             };
             let mut batch = Batch::new();
             let mut s = strict_weight.scorer(seg, 1.0)?;
@@ -192,13 +191,14 @@ pub(crate) fn run(
                 }
                 let in_strict = s_doc == doc;
                 let in_relaxed = r_doc == doc;
-                if alive.is_none_or(|a| a.is_alive(doc)) && undated(doc) {
+                let live = alive.is_none_or(|a| a.is_alive(doc));
+                if live && undated(doc) {
                     if in_strict {
                         part.strict_undated += 1;
                     } else {
                         part.rest_undated += 1;
                     }
-                } else if alive.is_none_or(|a| a.is_alive(doc)) {
+                } else if live {
                     let group = groups.and_then(|g| g.group(ord, doc));
                     if in_strict {
                         if every {

@@ -17,6 +17,7 @@ use tantivy::query::{AllQuery, Bm25StatisticsProvider, BooleanQuery, EmptyQuery,
 
 pub(crate) use build::QueryBuilder;
 pub use filters::resolve_filters;
+pub(crate) use filters::undated_term;
 
 use crate::search::rank::bm25::Bm25Stats;
 use crate::search::rank::weights::LONG_QUERY_TERMS;
@@ -43,9 +44,6 @@ pub(crate) struct Plan {
     pub(crate) leaves: Vec<crate::search::explain::Leaf>,
     /// Set when the user typed text of which nothing is searchable.
     pub(crate) notice: Option<String>,
-    /// The request has a date range: the response says how many matching articles it left
-    /// out for want of a full date.
-    pub(crate) date_range: bool,
     /// With a date range, on an index that has articles without a full date: the queries the
     /// pass runs instead of `strict` and `relaxed`, which match those articles too, so that
     /// the pass counts them apart (none: no article lacks a date, none is left out).
@@ -78,7 +76,7 @@ pub(crate) fn plan(builder: &QueryBuilder, stats: &Bm25Stats, req: &Request) -> 
     // A document frequency counts deleted documents too: 0 means that no article lacks a date.
     let any_undated = || {
         stats
-            .doc_freq(&filters::undated_term(&builder.fields))
+            .doc_freq(&undated_term(&builder.fields))
             .map_or(true, |n| n > 0)
     };
     let undated = (req.has_date_range() && any_undated()).then(|| {
@@ -106,7 +104,6 @@ pub(crate) fn plan(builder: &QueryBuilder, stats: &Bm25Stats, req: &Request) -> 
         pairs: tq.pairs,
         leaves: tq.leaves,
         notice,
-        date_range: req.has_date_range(),
         undated,
     }
 }
