@@ -143,9 +143,8 @@ impl Analyzer {
             // (`지그재그` typed alone reads 지그재그/MAG, in a sentence a noun): two-character
             // adverbs such as `매우` stay adverbs.
             let chars = text[a..i].chars().count();
-            let long_adverb = chars >= 3
-                && word.len() == 1
-                && word.iter().all(|m| tags::head_tag(&m.pos) == "MAG");
+            let long_adverb =
+                chars >= 3 && matches!(word.as_slice(), [m] if tags::head_tag(&m.pos) == "MAG");
             if (has_stem || long_adverb) && !ends_in_noun && chars >= 2 {
                 let compact = normalize::compact(&text[a..i]);
                 if let Some(mut noun) = segment::as_noun(&self.lexicon, &compact) {
@@ -192,7 +191,9 @@ impl Analyzer {
     /// bigrams the index holds for them ([`terms::unknown_words`]; the export to OpenSearch
     /// carries them).
     pub fn unknown_words(&self, text: &str) -> Vec<String> {
-        terms::unknown_words(&self.analyze(text).morphemes)
+        // The morphemes of `analyze` without its terms, which this does not need.
+        let morphemes = self.segment(&normalize::compact(text), segment::End::Sentence);
+        terms::unknown_words(&morphemes)
     }
 
     /// What query words search for: their terms analysed as a query (see
