@@ -44,6 +44,18 @@ const ALONE_CACHE_ENTRIES: usize = 400_000;
 /// distances).
 pub type WordVariants = Vec<Vec<(usize, String)>>;
 
+/// The ways `terms` stand together ([`pattern::variants`]), as texts at their offsets.
+pub fn variant_texts(terms: &[Term]) -> WordVariants {
+    pattern::variants(terms)
+        .into_iter()
+        .map(|v| {
+            v.into_iter()
+                .map(|(o, i)| (o, terms[i].text.clone()))
+                .collect()
+        })
+        .collect()
+}
+
 thread_local! {
     /// Query term variants per word, for the analyzer (lexicon address) that computed them.
     static ALONE: RefCell<(usize, FxHashMap<String, WordVariants>)> =
@@ -256,15 +268,7 @@ impl Analyzer {
     /// The ways the query terms of `word` stand in an article that it finds by them
     /// ([`pattern::variants`] of [`Analyzer::query_terms`], as texts).
     pub fn word_variants(&self, word: &str) -> WordVariants {
-        let terms = self.query_terms(word);
-        pattern::variants(&terms)
-            .into_iter()
-            .map(|v| {
-                v.into_iter()
-                    .map(|(o, i)| (o, terms[i].text.clone()))
-                    .collect()
-            })
-            .collect()
+        variant_texts(&self.query_terms(word))
     }
 
     /// Normalised term texts only (for queries and keyword matching).

@@ -23,7 +23,7 @@ use super::clauses::{
 };
 use super::parse::{self, Scope};
 use crate::analysis::pattern;
-use crate::analysis::{Analyzer, Term as QueryTerm};
+use crate::analysis::{variant_texts, Analyzer, Term as QueryTerm, WordVariants};
 use crate::data::Resources;
 use crate::index::Fields;
 use crate::search::explain::{How, Leaf};
@@ -434,13 +434,14 @@ impl QueryBuilder {
                 None
             } else {
                 self.record_surface(why, label, &e.surface);
-                self.surface_query(&e.surface, Occur::Must)
+                // One surface word whose own terms are the ones just searched (in every
+                // field): those terms already match, and score, in `analysed`.
+                let searched = (item.scope == Scope::All && e.surface.len() == 1)
+                    .then(|| variant_texts(&mine));
+                self.surface_query(&e.surface, Occur::Must, searched.as_ref())
             };
             let query: Box<dyn Query> = match fallback {
-                Some(fallback) => Box::new(BooleanQuery::new(vec![
-                    (Occur::Should, analysed),
-                    (Occur::Should, fallback),
-                ])),
+                Some(fallback) => any_of(vec![analysed, fallback]),
                 None => analysed,
             };
             word_queries.push((query, mine.into_iter().map(|t| t.text).collect()));
@@ -554,7 +555,16 @@ impl QueryBuilder {
     /// at indexing time which of the two a word of it needs, by the same [`Analyzer::query_terms`],
     /// so every word of an article finds it. The terms only match here; they score in the
     /// item's analysed clause.
-    fn surface_query(&self, words: &[String], occur: Occur) -> Option<Box<dyn Query>> {
+    ///
+    /// `searched`: the terms (as [`Analyzer::word_variants`]) that the word's own query already
+    /// matches in every field; a surface word with exactly those terms matches here by its
+    /// fallback words alone.
+    fn surface_query(
+        &self,
+        words: &[String],
+        occur: Occur,
+        searched: Option<&WordVariants>,
+    ) -> Option<Box<dyn Query>> {
         if words.is_empty() {
             return None;
         }
@@ -568,6 +578,9 @@ impl QueryBuilder {
                 SURFACE_WEIGHT,
             );
             let variants = self.analyzer.word_variants(w);
+            if searched == Some(&variants) {
+                return written;
+            }
             // One compound: its parts' query knows where its whole stands (see word_query).
             let whole = one_compound(&variants).map(|(_, w)| w);
             let variants: Vec<Box<dyn Query>> = variants
@@ -582,10 +595,7 @@ impl QueryBuilder {
                 return written;
             }
             let by_terms: Box<dyn Query> = Box::new(BoostQuery::new(any_of(variants), 0.0));
-            Box::new(BooleanQuery::new(vec![
-                (Occur::Should, written),
-                (Occur::Should, by_terms),
-            ])) as Box<dyn Query>
+            any_of(vec![written, by_terms])
         });
         Some(join(per_word.collect(), occur))
     }
@@ -602,7 +612,7 @@ impl QueryBuilder {
         let units: Vec<(Box<dyn Query>, Vec<String>)> = surface
             .iter()
             .filter_map(|e| {
-                let q = self.surface_query(&e.surface, Occur::Must)?;
+                let q = self.surface_query(&e.surface, Occur::Must, None)?;
                 self.record_surface(why, &text[e.start..e.end], &e.surface);
                 Some((q, vec![e.surface.join(" ")]))
             })

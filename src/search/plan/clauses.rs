@@ -63,14 +63,7 @@ pub(super) fn term_over_fields(word: &str, fields: &[(Field, f32)], weight: f32)
             (Occur::Should, boosted(Box::new(tq), boost * weight))
         })
         .collect();
-    if clauses.len() == 1 {
-        return clauses
-            .into_iter()
-            .next()
-            .map(|c| c.1)
-            .unwrap_or(Box::new(EmptyQuery));
-    }
-    Box::new(BooleanQuery::new(clauses))
+    any_of(clauses.into_iter().map(|c| c.1).collect())
 }
 
 /// Adjacent units as (word, next word, gap in positions, at least 1).
@@ -98,6 +91,9 @@ pub(super) fn unit_chain(units: &[Unit]) -> Vec<(String, u32)> {
 }
 
 pub(super) fn join(mut queries: Vec<Box<dyn Query>>, occur: Occur) -> Box<dyn Query> {
+    if occur == Occur::Should {
+        return any_of(queries);
+    }
     if queries.len() == 1 {
         return queries.remove(0);
     }
@@ -106,13 +102,13 @@ pub(super) fn join(mut queries: Vec<Box<dyn Query>>, occur: Occur) -> Box<dyn Qu
     ))
 }
 
+/// Any of `queries`, their scores summed ([`super::union::AnyOf`]).
 pub(super) fn any_of(mut queries: Vec<Box<dyn Query>>) -> Box<dyn Query> {
-    if queries.len() == 1 {
-        return queries.remove(0);
+    match queries.len() {
+        0 => Box::new(EmptyQuery),
+        1 => queries.remove(0),
+        _ => Box::new(super::union::AnyOf::new(queries)),
     }
-    Box::new(BooleanQuery::new(
-        queries.into_iter().map(|q| (Occur::Should, q)).collect(),
-    ))
 }
 
 pub(super) fn boosted(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {

@@ -5,7 +5,7 @@
 //! [`clauses`] turns a request's resolved filters into score-free query clauses, which the
 //! plan adds to both forms of the text query.
 
-use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::query::{ConstScoreQuery, Query, RangeQuery, TermQuery};
 use tantivy::schema::{Facet, Field, IndexRecordOption};
 use tantivy::Term;
 
@@ -140,10 +140,10 @@ pub(crate) fn range_or_undated_clauses(req: &Request, f: &Fields) -> Vec<Box<dyn
         0.0,
     ));
     let either = match date_range(req, f) {
-        Some(range) => vec![(Occur::Should, range), (Occur::Should, undated)],
-        None => vec![(Occur::Should, undated)],
+        Some(range) => vec![range, undated],
+        None => vec![undated],
     };
-    out.push(Box::new(BooleanQuery::new(either)));
+    out.push(super::clauses::any_of(either));
     out
 }
 
@@ -154,20 +154,16 @@ pub(crate) fn undated_term(f: &Fields) -> Term {
 
 /// Documents with any of `values` in the facet `field`, adding nothing to the score.
 fn facet_any(field: Field, values: Vec<Facet>) -> Box<dyn Query> {
-    let clauses: Vec<(Occur, Box<dyn Query>)> = values
+    let any = values
         .into_iter()
-        .map(|v| {
-            let q: Box<dyn Query> = Box::new(TermQuery::new(
+        .map(|v| -> Box<dyn Query> {
+            Box::new(TermQuery::new(
                 Term::from_facet(field, &v),
                 IndexRecordOption::Basic,
-            ));
-            (Occur::Should, q)
+            ))
         })
         .collect();
-    Box::new(ConstScoreQuery::new(
-        Box::new(BooleanQuery::new(clauses)),
-        0.0,
-    ))
+    Box::new(ConstScoreQuery::new(super::clauses::any_of(any), 0.0))
 }
 
 #[cfg(test)]

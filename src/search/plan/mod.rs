@@ -10,6 +10,7 @@ mod clauses;
 mod filters;
 pub mod parse;
 mod parts;
+mod union;
 
 use std::collections::HashSet;
 
