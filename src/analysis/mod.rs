@@ -271,6 +271,16 @@ impl Analyzer {
         variant_texts(&self.query_terms(word))
     }
 
+    /// Whether `word` read alone as a query begins with a prefix that makes no term
+    /// (`대기록` alone: 대/XPN + 기록, `신기술`: 신/XPN + 기술): its terms then stand for
+    /// less than the word, and would find every article about the rest of it.
+    pub fn drops_a_prefix(&self, word: &str) -> bool {
+        self.analyze_query(word)
+            .morphemes
+            .iter()
+            .any(|m| tags::head_tag(&m.pos) == "XPN")
+    }
+
     /// Normalised term texts only (for queries and keyword matching).
     pub fn term_texts(&self, text: &str) -> Vec<String> {
         self.terms(text).into_iter().map(|t| t.text).collect()

@@ -100,6 +100,19 @@ fn a_last_word_read_as_a_number_is_searched_as_its_noun() {
     assert_eq!(v["total"], 1);
 }
 
+/// A word that read alone begins with a prefix the index drops (`대기록` alone: 대/XPN + 기록)
+/// is not found by the rest of it: `평가 대기록` finds the article with 대기록, not the one
+/// with 평가 and a 기록 (the surface-word fallback searched the word's terms alone, 기록).
+#[test]
+fn a_word_read_alone_with_a_prefix_is_not_found_by_the_rest_of_it() {
+    let dir = fixture_index();
+    let v = search(&dir, &["평가 대기록"]);
+    assert_eq!(names(&v), ["gangneung_record"]);
+    assert_eq!(v["total"], 1);
+    // 기록 alone still finds the other article.
+    assert!(names(&search(&dir, &["기록"])).contains(&"chuncheon_tourism".to_string()));
+}
+
 /// `--explain` says which word matched where and how, and why the hit ranks where it does.
 #[test]
 fn explain_shows_how_each_word_matched_and_the_together_tier() {
