@@ -262,6 +262,7 @@ impl<'a> Pipeline<'a> {
             &analysis.morphemes,
             &analysis.terms,
             path,
+            raw.supplied.title.as_deref(),
             self.res,
             &self.keywords,
         );

@@ -577,3 +577,21 @@ fn a_missing_temporary_folder_does_not_stop_index_or_search() {
     let v: Value = serde_json::from_str(&stdout).expect("JSON output");
     assert!(ids(&v)[0].starts_with("000_"), "{stdout}");
 }
+
+/// A JSON record's one-word title (a petition's) is the headline, and the record's text is the
+/// body: `갑질정당`, only in the text, finds it (the title used to read as a site's name, the
+/// text's one line as the headline, and the body came out empty).
+#[test]
+fn a_json_record_with_a_one_word_title_keeps_its_text_as_the_body() {
+    let tmp = TempDir::new();
+    index_jsonl(
+        &tmp,
+        "{\"id\": \"pet-1\", \"title\": \"정의당해산청원합니다\", \"text\": \"갑질정당 정의당해산 청원합니다\"}\n",
+    );
+    for q in ["갑질정당", "정의당해산청원합니다"] {
+        let v = search_json(&tmp, &[q]);
+        assert_eq!(ids(&v), ["pet-1"], "{q}: {v}");
+    }
+    let v = search_json(&tmp, &["갑질정당"]);
+    assert_eq!(v["hits"][0]["title"], "정의당해산청원합니다");
+}

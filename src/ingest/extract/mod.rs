@@ -56,11 +56,12 @@ pub(crate) fn extract(
     morphemes: &[Morpheme],
     terms: &[Term],
     path: &str,
+    stated_title: Option<&str>,
     res: &Resources,
     keywords: &Keywords,
 ) -> Metadata {
     let mut md = Metadata::default();
-    let (title, derived, body_start) = title::title_of(cleaned);
+    let (title, derived, body_start) = title::title_of(cleaned, stated_title);
     md.evidence.insert(
         "title".into(),
         if derived {

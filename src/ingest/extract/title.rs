@@ -16,7 +16,18 @@ const MAX_LEADING_LABELS: usize = 80;
 const MAX_LABEL_CHARS: usize = 10;
 
 /// Title, whether it was derived, and the byte offset where the body starts.
-pub(super) fn title_of(cleaned: &str) -> (String, bool, usize) {
+///
+/// `stated`: the title the file states (a JSON record's `title`, which the reader puts first,
+/// front matter): when the first line is that title, it is the headline, whatever the label
+/// rule would make of a one-word title (`정의당해산청원합니다` is not a site's name).
+pub(super) fn title_of(cleaned: &str, stated: Option<&str>) -> (String, bool, usize) {
+    if let Some(t) = stated.map(str::trim).filter(|t| !t.is_empty()) {
+        let first = cleaned.lines().next().unwrap_or("");
+        if first.trim() == t {
+            let start = cleaned.find('\n').map_or(cleaned.len(), |i| i + 1);
+            return (t.to_string(), false, start);
+        }
+    }
     let from = after_labels(cleaned);
     let (title, derived, start) = title_at(&cleaned[from..]);
     (title, derived, from + start)
@@ -93,10 +104,10 @@ mod tests {
 
     #[test]
     fn titles() {
-        let (t, d, _) = title_of("인천시, 미래 일자리 창출·혁신 성장 본격화\n본문이다.");
+        let (t, d, _) = title_of("인천시, 미래 일자리 창출·혁신 성장 본격화\n본문이다.", None);
         assert_eq!(t, "인천시, 미래 일자리 창출·혁신 성장 본격화");
         assert!(!d);
-        let (t, d, s) = title_of("경북 안동시는 22일 안동시청 웅부관 소통실에서 ‘4차산업혁명 기반산업 발전위원회 출범식 및 1차 위원회’를 열었다.\n위원회는");
+        let (t, d, s) = title_of("경북 안동시는 22일 안동시청 웅부관 소통실에서 ‘4차산업혁명 기반산업 발전위원회 출범식 및 1차 위원회’를 열었다.\n위원회는", None);
         assert!(d);
         assert_eq!(s, 0);
         assert!(t.starts_with("경북 안동시는 22일"));
@@ -105,18 +116,36 @@ mod tests {
     }
 
     #[test]
+    fn a_stated_one_word_title_heads_the_text() {
+        // A petition's title is one word; without it stated, it reads as a site's name and
+        // the one line of the body becomes the headline, leaving the body empty.
+        let text = "정의당해산청원합니다\n\n갑질정당 정의당해산 청원합니다";
+        let (t, d, s) = title_of(text, None);
+        assert_eq!((t.as_str(), d), ("갑질정당 정의당해산 청원합니다", false));
+        assert_eq!(text[s..].trim(), "");
+        let (t, d, s) = title_of(text, Some("정의당해산청원합니다"));
+        assert_eq!((t.as_str(), d), ("정의당해산청원합니다", false));
+        assert_eq!(text[s..].trim(), "갑질정당 정의당해산 청원합니다");
+        // A stated title that is not the first line leaves the rules as they are.
+        assert_eq!(title_of(text, Some("다른 제목")), title_of(text, None));
+    }
+
+    #[test]
     fn a_page_copied_whole_skips_its_menu() {
         let text = "연합뉴스\n정치\n경제\n전국\n행안부, 지방소멸대응기금 1조원 배분\n본문이다.";
-        let (t, d, s) = title_of(text);
+        let (t, d, s) = title_of(text, None);
         assert_eq!(t, "행안부, 지방소멸대응기금 1조원 배분");
         assert!(!d);
         assert_eq!(&text[s..], "본문이다.");
         // Only one-word lines: nothing better follows, the first stays the title.
-        assert_eq!(title_of("공지\n안내").0, "공지");
+        assert_eq!(title_of("공지\n안내", None).0, "공지");
         // A one-word tag line before the headline is a label too.
-        let (t, _, _) = title_of("속보\n경북도, 이차전지 특구 지정\n본문");
+        let (t, _, _) = title_of("속보\n경북도, 이차전지 특구 지정\n본문", None);
         assert_eq!(t, "경북도, 이차전지 특구 지정");
-        let (t, _, _) = title_of("보도자료\n제목\t안동시, 바이오산업단지 분양\n작성자\t투자유치과");
+        let (t, _, _) = title_of(
+            "보도자료\n제목\t안동시, 바이오산업단지 분양\n작성자\t투자유치과",
+            None,
+        );
         assert_eq!(t, "안동시, 바이오산업단지 분양");
     }
 }
