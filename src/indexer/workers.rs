@@ -3,16 +3,24 @@
 //! Workers take the next input from a shared source (a list of files, or a JSON-lines stream
 //! read a line at a time), turn it into articles (reading, cleaning, Korean analysis,
 //! extraction: nearly all of the CPU time of indexing) and hand the result to the calling
-//! thread through a bounded queue. The calling thread writes results in the order they arrive,
-//! so no core waits for a batch and the writer never holds more than [`QUEUE_DEPTH`] results.
+//! thread through a bounded queue. The calling thread writes results in the order of the
+//! source, whichever worker finished first: the same files give the same index, document for
+//! document, so ties rank the same way on every rebuild (and an evaluation run twice gives the
+//! same figures). A worker runs at most [`MAX_AHEAD`] items ahead of the writer, which bounds
+//! what waits for one slow item (a large PDF).
 
+use std::collections::BTreeMap;
 use std::sync::mpsc;
-use std::sync::Mutex;
+use std::sync::{Condvar, Mutex};
 
 use crate::error::Result;
 
-/// Results waiting for the writer; bounds memory when analysis outruns indexing.
+/// Results waiting in the channel for the writer; bounds memory when analysis outruns indexing.
 const QUEUE_DEPTH: usize = 256;
+
+/// Items a worker may take beyond the last one written: results that wait for an earlier, slower
+/// one are held in order until it arrives.
+const MAX_AHEAD: usize = 1024;
 
 /// Analysis threads for `requested` (0 = one per core).
 pub(super) fn thread_count(requested: usize) -> usize {
@@ -25,8 +33,8 @@ pub(super) fn thread_count(requested: usize) -> usize {
 }
 
 /// Runs `process` on every item of `source` on `threads` workers and hands each result to
-/// `apply` on this thread, in any order. After `apply` fails, the remaining results are drained
-/// (so the workers can finish) and the first error is returned.
+/// `apply` on this thread, in the order of `source`. After `apply` fails, the remaining
+/// results are drained (so the workers can finish) and the first error is returned.
 ///
 /// The source is advanced under a lock by the worker that needs work: reading a file name or a
 /// line is cheap next to analysing it. The caller keeps the source, to read what it counted.
@@ -45,28 +53,50 @@ where
         (_, Some(n)) => threads.min(n),
         (_, None) => threads,
     };
-    let queue = Mutex::new(source);
-    let (tx, rx) = mpsc::sync_channel::<D>(QUEUE_DEPTH);
+    // The source and how many items were taken from it; how many results were applied.
+    let queue = Mutex::new((source, 0usize));
+    let written = (Mutex::new(0usize), Condvar::new());
+    let (tx, rx) = mpsc::sync_channel::<(usize, D)>(QUEUE_DEPTH);
     std::thread::scope(|s| {
         for _ in 0..threads {
             let tx = tx.clone();
-            let (queue, process) = (&queue, &process);
+            let (queue, process, written) = (&queue, &process, &written);
             s.spawn(move || loop {
                 let item = match queue.lock() {
-                    Ok(mut source) => source.next(),
+                    Ok(mut q) => {
+                        let (source, taken) = &mut *q;
+                        // Not too far ahead of the writer (it may wait for a slow item).
+                        let mut done = written.0.lock().unwrap_or_else(|e| e.into_inner());
+                        while *taken >= *done + MAX_AHEAD {
+                            done = written.1.wait(done).unwrap_or_else(|e| e.into_inner());
+                        }
+                        drop(done);
+                        source.next().map(|item| {
+                            *taken += 1;
+                            (*taken - 1, item)
+                        })
+                    }
                     Err(_) => None,
                 };
-                let Some(item) = item else { break };
-                if tx.send(process(item)).is_err() {
+                let Some((n, item)) = item else { break };
+                if tx.send((n, process(item))).is_err() {
                     break;
                 }
             });
         }
         drop(tx);
         let mut result = Ok(());
-        for done in rx {
-            if result.is_ok() {
-                result = apply(done);
+        let mut waiting: BTreeMap<usize, D> = BTreeMap::new();
+        let mut next = 0;
+        for (n, done) in rx {
+            waiting.insert(n, done);
+            while let Some(done) = waiting.remove(&next) {
+                next += 1;
+                if result.is_ok() {
+                    result = apply(done);
+                }
+                *written.0.lock().unwrap_or_else(|e| e.into_inner()) = next;
+                written.1.notify_all();
             }
         }
         result
@@ -84,14 +114,20 @@ mod tests {
         run(
             3,
             &mut items,
-            |n| n * 2,
+            |n| {
+                // Some items take longer: later ones finish first.
+                if n % 7 == 0 {
+                    std::thread::sleep(std::time::Duration::from_micros(300));
+                }
+                n * 2
+            },
             |d| {
                 seen.push(d);
                 Ok(())
             },
         )
         .unwrap();
-        seen.sort_unstable();
+        // In the source's order, whichever worker finished first.
         assert_eq!(seen, (0..1000).map(|n| n * 2).collect::<Vec<_>>());
     }
 
