@@ -257,12 +257,11 @@ impl<'a> Pipeline<'a> {
         path: &str,
     ) -> Metadata {
         let mut md = extract::extract(
-            &raw.text,
+            raw,
             cleaned,
             &analysis.morphemes,
             &analysis.terms,
             path,
-            raw.supplied.title.as_deref(),
             self.res,
             &self.keywords,
         );

@@ -25,6 +25,7 @@ pub(crate) use industry::Keywords;
 use crate::analysis::{Morpheme, Term};
 use crate::article::Metadata;
 use crate::data::{Region, Resources};
+use crate::ingest::RawArticle;
 
 /// 시·도 renamed while keeping their territory: (current name, former name, the day the new
 /// name took effect). An article from before the change is filed and shown under the current
@@ -48,20 +49,21 @@ fn renamed_note(region: Option<&str>, date: Option<&str>) -> Option<String> {
     })
 }
 
-/// Extracts metadata from the raw text (for date/source lines that cleaning removes), the
-/// cleaned text, its morphemes and terms (offsets into the cleaned text) and the file path.
+/// Extracts metadata from the raw article (its text, for date/source lines that cleaning
+/// removes; the title it states, which heads the text), the cleaned text, its morphemes and
+/// terms (offsets into the cleaned text) and the file path.
 pub(crate) fn extract(
-    raw: &str,
+    raw: &RawArticle,
     cleaned: &str,
     morphemes: &[Morpheme],
     terms: &[Term],
     path: &str,
-    stated_title: Option<&str>,
     res: &Resources,
     keywords: &Keywords,
 ) -> Metadata {
     let mut md = Metadata::default();
-    let (title, derived, body_start) = title::title_of(cleaned, stated_title);
+    let (title, derived, body_start) = title::title_of(cleaned, raw.supplied.title.as_deref());
+    let raw = raw.text.as_str();
     md.evidence.insert(
         "title".into(),
         if derived {
