@@ -106,7 +106,7 @@ impl Analyzer {
         if end == segment::End::Open {
             morphemes = self.whole_nouns(text, morphemes);
         }
-        let terms = terms::terms_of(&morphemes);
+        let terms = terms::terms_of(&morphemes, end == segment::End::Open);
         Analysis { morphemes, terms }
     }
 
@@ -269,16 +269,6 @@ impl Analyzer {
     /// ([`pattern::variants`] of [`Analyzer::query_terms`], as texts).
     pub fn word_variants(&self, word: &str) -> WordVariants {
         variant_texts(&self.query_terms(word))
-    }
-
-    /// Whether `word` read alone as a query begins with a prefix that makes no term
-    /// (`대기록` alone: 대/XPN + 기록, `신기술`: 신/XPN + 기술): its terms then stand for
-    /// less than the word, and would find every article about the rest of it.
-    pub fn drops_a_prefix(&self, word: &str) -> bool {
-        self.analyze_query(word)
-            .morphemes
-            .iter()
-            .any(|m| tags::head_tag(&m.pos) == "XPN")
     }
 
     /// Normalised term texts only (for queries and keyword matching).

@@ -22,8 +22,9 @@ pub struct Term {
 /// POS given to the character bigrams of a word the dictionary could not read.
 pub const BIGRAM_POS: &str = "BIGRAM";
 
-/// The index terms of `morphemes` (offsets already in the original text).
-pub fn terms_of(morphemes: &[Morpheme]) -> Vec<Term> {
+/// The index terms of `morphemes` (offsets already in the original text); `query`: the terms a
+/// query searches (see [`prefixed`]).
+pub fn terms_of(morphemes: &[Morpheme], query: bool) -> Vec<Term> {
     let mut terms = Vec::with_capacity(morphemes.len() / 2);
     let mut position = 0usize;
     let mut bigrams_added = false;
@@ -32,8 +33,21 @@ pub fn terms_of(morphemes: &[Morpheme]) -> Vec<Term> {
         let j = word_end(morphemes, i);
         let before = terms.len();
         let first_position = position;
-        for m in &morphemes[i..j] {
-            emit_terms(m, &mut position, &mut terms);
+        let word = &morphemes[i..j];
+        let mut k = 0;
+        while k < word.len() {
+            if let Some(joined) = prefixed(word, k, position) {
+                terms.push(joined);
+                k += 1;
+                if query {
+                    // The noun is searched with its prefix only.
+                    position += 1;
+                    k += 1;
+                    continue;
+                }
+            }
+            emit_terms(&word[k], &mut position, &mut terms);
+            k += 1;
         }
         let had_terms = terms.len() > before;
         let word_position = if had_terms {
@@ -49,6 +63,27 @@ pub fn terms_of(morphemes: &[Morpheme]) -> Vec<Term> {
         terms.sort_by_key(|t| t.position);
     }
     terms
+}
+
+/// A prefix and the noun after it in one word, as one term at the noun's position
+/// (`대기록` = 대/XPN + 기록, `신기술`, `저금리`): the term filter drops prefixes (as Nori's
+/// does), so the noun alone would stand for the word, and `신기술` would find every article
+/// about any 기술. The index holds the joined term beside the noun (`기술` still finds the
+/// article); a query searches the joined term alone, so a word typed is found as that word.
+/// `None` unless `word[k]` is a prefix followed in the word by a noun.
+fn prefixed(word: &[Morpheme], k: usize, position: usize) -> Option<Term> {
+    let (prefix, noun) = (word.get(k)?, word.get(k + 1)?);
+    let head = tags::head_tag(&noun.pos);
+    if tags::head_tag(&prefix.pos) != "XPN" || !matches!(head, "NNG" | "NNP") {
+        return None;
+    }
+    Some(Term {
+        text: format!("{}{}", prefix.surface, noun.surface),
+        start: prefix.start,
+        end: noun.end,
+        position,
+        pos: head.to_string(),
+    })
 }
 
 /// The end of the word that starts at morpheme `i`: a word is morphemes that touch, without
@@ -210,6 +245,33 @@ mod tests {
 
     use crate::analysis::{Analyzer, BIGRAM_POS};
     use crate::data::Resources;
+
+    /// A prefix and its noun are one more term at the noun's position in the index, and the
+    /// only term of the word in a query: `신기술` typed is not searched as any 기술.
+    #[test]
+    fn a_prefix_and_its_noun_are_one_term() {
+        let res = Resources::embedded().unwrap();
+        let analyzer = Analyzer::new(&res.user_words()).unwrap();
+        let at = |terms: &[super::Term]| -> Vec<(String, usize)> {
+            terms.iter().map(|t| (t.text.clone(), t.position)).collect()
+        };
+        let index = analyzer.analyze("신기술 개발");
+        assert!(
+            index.morphemes.iter().any(|m| m.pos.starts_with("XPN")),
+            "{index:?}"
+        );
+        assert_eq!(
+            at(&index.terms),
+            [("신기술".into(), 0), ("기술".into(), 0), ("개발".into(), 1)]
+        );
+        let query = analyzer.analyze_query("신기술 개발");
+        assert_eq!(at(&query.terms), [("신기술".into(), 0), ("개발".into(), 1)]);
+        // The joined term spans both, for highlighting.
+        assert_eq!(
+            (index.terms[0].start, index.terms[0].end),
+            (0, "신기술".len())
+        );
+    }
 
     /// The bigrams of [`super::unknown_words`] (each word's distinct character pairs) are
     /// exactly the bigram terms the analysis indexes: what the export's bigram fields rebuild.

@@ -11,7 +11,7 @@ use crate::analysis::TOKENIZER_NAME;
 
 /// Version of the schema *and* the analysis that produced the terms. Bump it whenever either
 /// changes: an index made with another value must be rebuilt.
-pub(crate) const INDEX_FORMAT: &str = "kpolicy-index-11";
+pub(crate) const INDEX_FORMAT: &str = "kpolicy-index-12";
 
 /// Facet value for a missing year or region.
 pub(crate) const UNKNOWN: &str = "unknown";

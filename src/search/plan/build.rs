@@ -577,11 +577,6 @@ impl QueryBuilder {
                 )),
                 SURFACE_WEIGHT,
             );
-            if self.analyzer.drops_a_prefix(w) {
-                // Its terms would find it as less than it is (`대기록` as any 기록): a word
-                // typed is found as that word.
-                return written;
-            }
             let variants = self.analyzer.word_variants(w);
             if searched == Some(&variants) {
                 return written;
@@ -678,12 +673,7 @@ impl QueryBuilder {
         }
         let fields = self.fields_of(Scope::All);
         for w in surface {
-            let variants = if self.analyzer.drops_a_prefix(w) {
-                Vec::new()
-            } else {
-                self.analyzer.word_variants(w)
-            };
-            for v in variants {
+            for v in self.analyzer.word_variants(w) {
                 self.record(why, label, How::Surface, &v, &fields, 0.0);
             }
             why.leaves.push(Leaf {
