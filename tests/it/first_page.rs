@@ -90,14 +90,17 @@ fn a_compound_matches_whole_or_by_adjacent_parts() {
 fn a_last_word_read_as_a_number_is_searched_as_its_noun() {
     let dir = fixture_index();
     for q in ["효율 구조대", "구조대 효율", "구조대"] {
-        let v = search(&dir, &[q]);
-        assert_eq!(names(&v), ["pohang_rescue"], "{q}");
-        assert_eq!(v["total"], 1, "{q}");
+        finds_only(&dir, q, "pohang_rescue");
     }
     // An adverb reading when typed (지그재그/MAG), a noun in the article's sentence.
-    let v = search(&dir, &["전체 지그재그"]);
-    assert_eq!(names(&v), ["busan_road"]);
-    assert_eq!(v["total"], 1);
+    finds_only(&dir, "전체 지그재그", "busan_road");
+}
+
+/// `query` finds the fixture `article` and nothing else.
+fn finds_only(dir: &TempDir, query: &str, article: &str) {
+    let v = search(dir, &[query]);
+    assert_eq!(names(&v), [article], "{query}");
+    assert_eq!(v["total"], 1, "{query}");
 }
 
 /// A word that begins with a prefix the term filter drops (`대기록`: 대/XPN + 기록 when read
@@ -108,9 +111,7 @@ fn a_last_word_read_as_a_number_is_searched_as_its_noun() {
 fn a_word_read_alone_with_a_prefix_is_not_found_by_the_rest_of_it() {
     let dir = fixture_index();
     for q in ["평가 대기록", "대기록 평가", "대기록"] {
-        let v = search(&dir, &[q]);
-        assert_eq!(names(&v), ["gangneung_record"], "{q}");
-        assert_eq!(v["total"], 1, "{q}");
+        finds_only(&dir, q, "gangneung_record");
     }
     // 기록 alone still finds both.
     let v = search(&dir, &["기록"]);
