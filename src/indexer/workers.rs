@@ -10,6 +10,7 @@
 //! what waits for one slow item (a large PDF).
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::sync::{Condvar, Mutex};
 
@@ -55,32 +56,38 @@ where
     };
     // The source and how many items were taken from it; how many results were applied.
     let queue = Mutex::new((source, 0usize));
-    let written = (Mutex::new(0usize), Condvar::new());
+    let written = Written {
+        done: Mutex::new(0),
+        moved: Condvar::new(),
+        stopped: AtomicBool::new(false),
+    };
     let (tx, rx) = mpsc::sync_channel::<(usize, D)>(QUEUE_DEPTH);
     std::thread::scope(|s| {
         for _ in 0..threads {
             let tx = tx.clone();
             let (queue, process, written) = (&queue, &process, &written);
-            s.spawn(move || loop {
-                let item = match queue.lock() {
-                    Ok(mut q) => {
-                        let (source, taken) = &mut *q;
-                        // Not too far ahead of the writer (it may wait for a slow item).
-                        let mut done = written.0.lock().unwrap_or_else(|e| e.into_inner());
-                        while *taken >= *done + MAX_AHEAD {
-                            done = written.1.wait(done).unwrap_or_else(|e| e.into_inner());
+            s.spawn(move || {
+                let _stop = StopOnPanic(written);
+                loop {
+                    let item = match queue.lock() {
+                        Ok(mut q) => {
+                            let (source, taken) = &mut *q;
+                            // Not too far ahead of the writer (it may wait for a slow item).
+                            if written.wait_below(*taken) {
+                                source.next().map(|item| {
+                                    *taken += 1;
+                                    (*taken - 1, item)
+                                })
+                            } else {
+                                None
+                            }
                         }
-                        drop(done);
-                        source.next().map(|item| {
-                            *taken += 1;
-                            (*taken - 1, item)
-                        })
+                        Err(_) => None,
+                    };
+                    let Some((n, item)) = item else { break };
+                    if tx.send((n, process(item))).is_err() {
+                        break;
                     }
-                    Err(_) => None,
-                };
-                let Some((n, item)) = item else { break };
-                if tx.send((n, process(item))).is_err() {
-                    break;
                 }
             });
         }
@@ -95,12 +102,46 @@ where
                 if result.is_ok() {
                     result = apply(done);
                 }
-                *written.0.lock().unwrap_or_else(|e| e.into_inner()) = next;
-                written.1.notify_all();
+                *written.done.lock().unwrap_or_else(|e| e.into_inner()) = next;
+                written.moved.notify_all();
             }
         }
         result
     })
+}
+
+/// How many results the writer applied, for the workers to keep within [`MAX_AHEAD`] of it.
+struct Written {
+    done: Mutex<usize>,
+    moved: Condvar,
+    /// A worker panicked: its result will never come, so the others stop taking items (else
+    /// they would wait for it forever) and the panic ends the run.
+    stopped: AtomicBool,
+}
+
+impl Written {
+    /// Waits until item `taken` is within [`MAX_AHEAD`] of the writer; false when the run
+    /// stopped.
+    fn wait_below(&self, taken: usize) -> bool {
+        let mut done = self.done.lock().unwrap_or_else(|e| e.into_inner());
+        while !self.stopped.load(Ordering::SeqCst) && taken >= *done + MAX_AHEAD {
+            done = self.moved.wait(done).unwrap_or_else(|e| e.into_inner());
+        }
+        !self.stopped.load(Ordering::SeqCst)
+    }
+}
+
+/// Held by each worker: dropped while it panics, it stops the others.
+struct StopOnPanic<'a>(&'a Written);
+
+impl Drop for StopOnPanic<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.stopped.store(true, Ordering::SeqCst);
+            let _done = self.0.done.lock().unwrap_or_else(|e| e.into_inner());
+            self.0.moved.notify_all();
+        }
+    }
 }
 
 #[cfg(test)]
@@ -129,6 +170,30 @@ mod tests {
         .unwrap();
         // In the source's order, whichever worker finished first.
         assert_eq!(seen, (0..1000).map(|n| n * 2).collect::<Vec<_>>());
+    }
+
+    /// A worker that panics ends the run with its panic: the others, which may be waiting
+    /// for its item to be written, stop instead of waiting forever.
+    #[test]
+    fn a_panicking_worker_ends_the_run() {
+        let mut items = 0..20_000u32;
+        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            run(
+                2,
+                &mut items,
+                |n| {
+                    if n == 3 {
+                        // Long enough for the other worker to run MAX_AHEAD items ahead.
+                        std::thread::sleep(std::time::Duration::from_millis(50));
+                        panic!("item 3");
+                    }
+                    n
+                },
+                |_| Ok(()),
+            )
+        }));
+        assert!(r.is_err());
+        assert!(items.next().is_some(), "the source was not read to the end");
     }
 
     #[test]
