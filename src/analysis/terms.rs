@@ -40,8 +40,10 @@ pub fn terms_of(morphemes: &[Morpheme], query: bool) -> Vec<Term> {
                 terms.push(joined);
                 k += 1;
                 if query {
-                    // The noun is searched with its prefix only.
-                    position += 1;
+                    // The noun is searched with its prefix only; it still takes the positions
+                    // it takes in the index (a compound's parts), so the words after it stand
+                    // where they stand there.
+                    emit_terms(&word[k], &mut position, &mut Vec::new());
                     k += 1;
                     continue;
                 }
