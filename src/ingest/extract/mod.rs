@@ -27,6 +27,15 @@ use crate::article::Metadata;
 use crate::data::{Region, Resources};
 use crate::ingest::RawArticle;
 
+/// How far into the body the lead reaches (characters): where the issuing region and a
+/// national issuer are looked for.
+const LEAD_CHARS: usize = 300;
+
+/// Byte offset of the `n`th character of `s` (its length when `s` is shorter).
+fn char_offset(s: &str, n: usize) -> usize {
+    s.char_indices().nth(n).map_or(s.len(), |(i, _)| i)
+}
+
 /// 시·도 renamed while keeping their territory: (current name, former name, the day the new
 /// name took effect). An article from before the change is filed and shown under the current
 /// name — one facet value per place across the years, so a filter or a map over 2020–2024

@@ -8,12 +8,11 @@
 //! 공모에 …`) does not make the article national: the first subject wins. The names are in
 //! `data/national_bodies.txt`.
 
+use super::{char_offset, LEAD_CHARS};
 use crate::article::Metadata;
 use crate::data::{NationalBodies, Resources};
 use crate::index::{NATIONWIDE, NATIONWIDE_PATH};
 
-/// How far into the body the lead sentences are looked for (characters).
-const LEAD_CHARS: usize = 300;
 /// Sentences of the lead read for the issuer.
 const LEAD_SENTENCES: usize = 2;
 
@@ -163,8 +162,7 @@ fn lead(body: &str) -> &str {
             None => break,
         }
     }
-    let end = t.char_indices().nth(LEAD_CHARS).map_or(t.len(), |(i, _)| i);
-    let t = &t[..end];
+    let t = &t[..char_offset(t, LEAD_CHARS)];
     // Two sentences: a lead that opens with what happened (`굴산사지 당간지주 등 3건이 보물로
     // 지정된다.`) names its issuer in the next (`문화재청은 … 밝혔다.`). A region as the subject
     // of the first still wins: the words are read in order.

@@ -14,14 +14,13 @@
 
 use std::collections::HashMap;
 
+use super::super::{char_offset, LEAD_CHARS};
 use super::mentions::Mention;
 use super::{is_space_gap, Text};
 use crate::data::{Gazetteer, Region};
 
 /// Longest parenthetical between an issuer's name and its particle (`곡성군(군수 조상래)은`), in bytes.
 const MAX_PARENTHETICAL_BYTES: usize = 90;
-/// How far into the body the lead reaches for the issuing region (characters).
-const LEAD_CHARS: usize = 300;
 /// Particles that make a name the subject/topic of its sentence: the subject case (`JKS`:
 /// 이/가) and the topic `은`/`는` (`JX`, not the other auxiliaries `부터`, `도`, `만`, `까지`:
 /// `창원부터 문 연다` names where something starts).
@@ -392,9 +391,4 @@ fn in_parentheses(cleaned: &str, at: usize) -> bool {
         Some(open) => !before[open..].contains(')'),
         None => false,
     }
-}
-
-/// Byte offset of the `n`th character (or the end).
-fn char_offset(s: &str, n: usize) -> usize {
-    s.char_indices().nth(n).map(|(i, _)| i).unwrap_or(s.len())
 }
