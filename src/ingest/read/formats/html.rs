@@ -52,18 +52,33 @@ const CHROME: &[(&str, &str)] = &[
     ),
 ];
 
+/// A widget recognised by a whole word of its `class` or `id`: what it is, the words, and the
+/// most text (non-space characters) it holds. A share bar or a copyright line is a few words;
+/// a long "sharing" element is a section of the text (`<div id="sharing-history">` in a manual).
+struct Widget {
+    what: &'static str,
+    words: &'static [&'static str],
+    longest: usize,
+}
+
 /// Widgets recognised by a whole word of their `class` or `id` (`comment_area`, `sns-share`,
-/// `bottom_relation`, `prev_next`): what they are, and the words. Readability-style extractors
-/// rely on the same signal; words, not site names, so it holds across sites.
-const WIDGET_WORDS: &[(&str, &[&str])] = &[
-    (
-        "comments",
-        &["comment", "comments", "cmt", "reply", "replies"],
-    ),
-    ("share buttons", &["share", "sns", "social", "sharing"]),
-    (
-        "related and most-read lists",
-        &[
+/// `bottom_relation`, `prev_next`). Readability-style extractors rely on the same signal;
+/// words, not site names, so it holds across sites.
+const WIDGETS: &[Widget] = &[
+    Widget {
+        what: "comments",
+        words: &["comment", "comments", "cmt", "reply", "replies"],
+        longest: usize::MAX,
+    },
+    Widget {
+        what: "share buttons",
+        words: &["share", "sns", "social", "sharing"],
+        // Button labels and counts.
+        longest: 300,
+    },
+    Widget {
+        what: "related and most-read lists",
+        words: &[
             "related",
             "relation",
             "ranking",
@@ -72,30 +87,34 @@ const WIDGET_WORDS: &[(&str, &[&str])] = &[
             "recommend",
             "rank",
         ],
-    ),
-    (
-        "previous/next links",
-        &["prev", "next", "prevnext", "pagination", "paging"],
-    ),
-    ("copyright notices", &["copyright", "copy"]),
-    (
-        "ads and banners",
-        &["ad", "ads", "advert", "banner", "sponsor"],
-    ),
-    (
-        "menus and breadcrumbs",
-        &["gnb", "lnb", "snb", "menu", "breadcrumb", "location"],
-    ),
-    (
-        "surveys and subscriptions",
-        &["satisfaction", "survey", "subscribe", "newsletter"],
-    ),
+        longest: usize::MAX,
+    },
+    Widget {
+        what: "previous/next links",
+        words: &["prev", "next", "prevnext", "pagination", "paging"],
+        longest: usize::MAX,
+    },
+    Widget {
+        what: "copyright notices",
+        words: &["copyright", "copy"],
+        longest: 500,
+    },
+    Widget {
+        what: "ads and banners",
+        words: &["ad", "ads", "advert", "banner", "sponsor"],
+        longest: usize::MAX,
+    },
+    Widget {
+        what: "menus and breadcrumbs",
+        words: &["gnb", "lnb", "snb", "menu", "breadcrumb", "location"],
+        longest: usize::MAX,
+    },
+    Widget {
+        what: "surveys and subscriptions",
+        words: &["satisfaction", "survey", "subscribe", "newsletter"],
+        longest: usize::MAX,
+    },
 ];
-
-/// Longest share bar (non-space characters): button labels and counts.
-const MAX_SHARE_BAR_CHARS: usize = 300;
-/// Longest copyright notice (non-space characters).
-const MAX_COPYRIGHT_CHARS: usize = 500;
 
 /// A widget holding more than this share of the page's text is not removed: it is a wrapper
 /// of the article (`<div class="comment-enabled article">`), not a widget.
@@ -372,9 +391,9 @@ fn drop_chrome(
     }
 }
 
-/// Removes elements whose class or id names a widget ([`WIDGET_WORDS`]), outermost first.
+/// Removes elements whose class or id names a widget ([`WIDGETS`]), outermost first.
 fn drop_widgets(doc: &Document, total_chars: usize, removed: &mut Vec<Removed>) {
-    let mut found: Vec<(usize, usize, usize)> = vec![(0, 0, 0); WIDGET_WORDS.len()];
+    let mut found: Vec<(usize, usize, usize)> = vec![(0, 0, 0); WIDGETS.len()];
     for el in doc.select("body [class], body [id]").iter() {
         let names = format!(
             "{} {}",
@@ -386,9 +405,9 @@ fn drop_widgets(doc: &Document, total_chars: usize, removed: &mut Vec<Removed>) 
             .split(|c: char| !c.is_ascii_alphanumeric())
             .filter(|w| !w.is_empty())
             .collect();
-        let Some(kind) = WIDGET_WORDS
+        let Some(kind) = WIDGETS
             .iter()
-            .position(|(_, ws)| words.iter().any(|w| ws.contains(w)))
+            .position(|widget| words.iter().any(|w| widget.words.contains(w)))
         else {
             continue;
         };
@@ -397,14 +416,7 @@ fn drop_widgets(doc: &Document, total_chars: usize, removed: &mut Vec<Removed>) 
             continue;
         }
         let chars = count_chars(&el.text());
-        if chars as f64 > MAX_WIDGET_SHARE * total_chars as f64 {
-            continue;
-        }
-        // A share bar or a copyright line is a few words; a long "sharing" element is a
-        // section of the text (`<div id="sharing-history">` in a manual).
-        if WIDGET_WORDS[kind].0 == "share buttons" && chars > MAX_SHARE_BAR_CHARS
-            || WIDGET_WORDS[kind].0 == "copyright notices" && chars > MAX_COPYRIGHT_CHARS
-        {
+        if chars as f64 > MAX_WIDGET_SHARE * total_chars as f64 || chars > WIDGETS[kind].longest {
             continue;
         }
         el.remove();
@@ -415,7 +427,7 @@ fn drop_widgets(doc: &Document, total_chars: usize, removed: &mut Vec<Removed>) 
     for (count, chars, kind) in found {
         if count > 0 {
             removed.push(Removed {
-                what: WIDGET_WORDS[kind].0.to_string(),
+                what: WIDGETS[kind].what.to_string(),
                 chars,
                 count,
             });
