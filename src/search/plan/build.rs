@@ -19,7 +19,7 @@ use tantivy::Term;
 
 use super::clauses::{
     any_of, boosted, eojeols, join, one_compound, parts_over_fields, sequence_over_fields,
-    substitute, term_over_fields, unit_chain, unit_pairs, Eojeol, Unit,
+    substitute, term_over_fields, unit_chain, unit_pairs, word_at, Eojeol, Unit,
 };
 use super::parse::{self, Scope};
 use crate::analysis::pattern;
@@ -57,8 +57,9 @@ pub(crate) struct TextQuery {
     /// Words typed (text between separators) with terms, in the plain words and phrases: two
     /// or more ask the re-rank for them together.
     pub(crate) typed_words: usize,
-    /// Terms whose closeness in the body re-ranks the top hits (`rank::rerank`).
-    pub(crate) window: Vec<String>,
+    /// Terms whose closeness in the body re-ranks the top hits (`rank::rerank`), each with the
+    /// word typed it belongs to (numbered over the whole query).
+    pub(crate) window: Vec<(String, usize)>,
     /// Adjacent terms of the query: (word, next word, position gap).
     pub(crate) pairs: Vec<(String, String, u32)>,
     /// The terms of the words typed in order, each with its gap from the one before: what
@@ -90,8 +91,9 @@ struct ItemQuery {
     positions: Vec<(Box<dyn Query>, Vec<String>)>,
     /// What a plain item's terms score beside its `units` (which only match).
     term_scores: Vec<Box<dyn Query>>,
-    /// The word of each unit (for the window feature of the re-rank).
-    words: Vec<String>,
+    /// The term of each unit and its word typed in the item (for the window feature of the
+    /// re-rank).
+    words: Vec<(String, usize)>,
     /// Adjacent units: (word, next word, position gap) for the pair feature of the re-rank.
     pairs: Vec<(String, String, u32)>,
     /// The units with their gap from the one before (the first: 1), for the re-rank's tiers.
@@ -236,7 +238,9 @@ impl QueryBuilder {
             if matches!(a.kind, ItemKind::Fixed) {
                 chained = false;
             } else {
-                out.window.extend(a.words.iter().cloned());
+                let base = out.window.iter().map(|w| w.1 + 1).max().unwrap_or(0);
+                out.window
+                    .extend(a.words.iter().map(|(w, t)| (w.clone(), base + t)));
                 out.pairs.extend(a.pairs.iter().cloned());
                 out.chain.extend(a.chain.iter().cloned());
                 out.typed_words += a.typed_words;
@@ -371,6 +375,7 @@ impl QueryBuilder {
                 _ => units.push(Unit {
                     position: term.position,
                     word: term.text.clone(),
+                    typed: word_at(&item.text, term.start),
                 }),
             }
         }
@@ -405,7 +410,7 @@ impl QueryBuilder {
                         )
                     })
                     .collect(),
-                words: units.iter().map(|u| u.word.clone()).collect(),
+                words: units.iter().map(|u| (u.word.clone(), u.typed)).collect(),
                 pairs: unit_pairs(&units),
                 chain: unit_chain(&units),
                 typed_words: 1,
@@ -476,7 +481,7 @@ impl QueryBuilder {
             pairs: unit_pairs(&units),
             chain: unit_chain(&units),
             typed_words: word_count,
-            words: units.into_iter().map(|u| u.word).collect(),
+            words: units.into_iter().map(|u| (u.word, u.typed)).collect(),
             kind,
         })
     }
@@ -623,7 +628,11 @@ impl QueryBuilder {
         let occur = if any { Occur::Should } else { Occur::Must };
         Some(ItemQuery {
             strict: join(units.iter().map(|(q, _)| q.box_clone()).collect(), occur),
-            words: units.iter().flat_map(|(_, w)| w.iter().cloned()).collect(),
+            words: units
+                .iter()
+                .enumerate()
+                .flat_map(|(i, (_, w))| w.iter().map(move |w| (w.clone(), i)))
+                .collect(),
             units,
             extras: Vec::new(),
             positions: Vec::new(),

@@ -14,6 +14,26 @@ use crate::analysis::surface::surface_words;
 pub(super) struct Unit {
     pub(super) position: usize,
     pub(super) word: String,
+    /// The word typed it belongs to ([`word_at`]): a compound's parts are one word.
+    pub(super) typed: usize,
+}
+
+/// The index of the word typed (text between separators) in which byte `offset` of `text`
+/// falls: the number of words that end before it.
+pub(super) fn word_at(text: &str, offset: usize) -> usize {
+    let mut words = 0;
+    let mut inside = false;
+    for (i, c) in text.char_indices() {
+        if i >= offset {
+            break;
+        }
+        let separator = is_separator(c);
+        if separator && inside {
+            words += 1;
+        }
+        inside = !separator;
+    }
+    words
 }
 
 /// One word as typed (text between separators: spaces, middle dots, bullets, as the analyzer
@@ -66,10 +86,13 @@ pub(super) fn term_over_fields(word: &str, fields: &[(Field, f32)], weight: f32)
     any_of(clauses.into_iter().map(|c| c.1).collect())
 }
 
-/// Adjacent units as (word, next word, gap in positions, at least 1).
+/// Adjacent units of two words typed as (term, next term, gap in positions, at least 1). The
+/// parts of one compound standing together are that word, which it matches by: not two words
+/// found near each other.
 pub(super) fn unit_pairs(units: &[Unit]) -> Vec<(String, String, u32)> {
     units
         .windows(2)
+        .filter(|p| p[0].typed != p[1].typed)
         .map(|p| {
             let gap = p[1].position.saturating_sub(p[0].position).max(1) as u32;
             (p[0].word.clone(), p[1].word.clone(), gap)
@@ -199,4 +222,35 @@ pub(super) fn substitute(seq: &[(usize, String)], j: usize, synonym: &str) -> Ve
     );
     out.extend(seq[j + 1..].iter().map(|(o, t)| (o + extra, t.clone())));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn word_at_numbers_the_words_typed() {
+        let text = "서울시장에 당선된·년도는?";
+        let at = |s: &str| word_at(text, text.find(s).unwrap());
+        assert_eq!(at("서울"), 0);
+        assert_eq!(at("시장"), 0);
+        assert_eq!(at("당선"), 1);
+        assert_eq!(at("년도"), 2);
+        assert_eq!(word_at("  앞 공백", "  앞 공백".find('공').unwrap()), 1);
+    }
+
+    #[test]
+    fn pairs_join_words_typed_not_the_parts_of_one() {
+        let unit = |position: usize, word: &str, typed: usize| Unit {
+            position,
+            word: word.to_string(),
+            typed,
+        };
+        // `서울시장에 당선된`: 서울 + 시장 are one word typed.
+        let units = [unit(0, "서울", 0), unit(1, "시장", 0), unit(2, "당선", 1)];
+        assert_eq!(
+            unit_pairs(&units),
+            vec![("시장".to_string(), "당선".to_string(), 1)]
+        );
+    }
 }

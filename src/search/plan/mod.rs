@@ -36,7 +36,7 @@ pub(crate) struct Plan {
     /// Terms to highlight in snippets.
     pub(crate) highlight: HashSet<String>,
     /// Words and adjacent-word pairs of the proximity re-rank (`rank::rerank`).
-    pub(crate) window: Vec<String>,
+    pub(crate) window: Vec<(String, usize)>,
     pub(crate) pairs: Vec<(String, String, u32)>,
     /// The words typed, in order, that the re-rank wants together first: those of a query of
     /// two words or more that is not a question, else none.

@@ -24,6 +24,9 @@ use crate::index::Fields;
 pub(crate) struct Reranker {
     /// The distinct window terms in the body field, with their BM25 idf.
     window: Vec<(Term, f32)>,
+    /// The word typed of each window term: a compound's parts are one word, which counts
+    /// once in a window.
+    word_of: Vec<usize>,
     /// Adjacent query terms: (index into `window`, index of the next one, gap in positions).
     pairs: Vec<(usize, usize, u32)>,
     /// The words typed in order, as window terms with the gap from the one before: when it
@@ -69,19 +72,26 @@ impl Proximity {
 }
 
 impl Reranker {
-    /// The features of a query's window `words`, adjacent-word `pairs` (word, next word,
-    /// gap) and `chain` of the words typed (word, gap from the one before), as the query
-    /// builder found them. Words no document has are left out.
+    /// The features of a query's window `words` (term, word typed it belongs to), adjacent-word
+    /// `pairs` (term, next term, gap) and `chain` of the words typed (term, gap from the one
+    /// before), as the query builder found them. Terms no document has are left out.
     pub(crate) fn new(
         stats: &Bm25Stats,
         fields: &Fields,
-        words: &[String],
+        words: &[(String, usize)],
         pairs: &[(String, String, u32)],
         chain: &[(String, u32)],
     ) -> Result<Reranker> {
         let n = stats.num_docs() as f64;
         let mut window: Vec<(Term, f32)> = Vec::new();
-        for w in words.iter().chain(chain.iter().map(|(w, _)| w)) {
+        let mut word_of: Vec<usize> = Vec::new();
+        // A chain term that is no window term (there is none today) is a word of its own.
+        let next = words.iter().map(|w| w.1 + 1).max().unwrap_or(0);
+        let chained = chain
+            .iter()
+            .enumerate()
+            .map(|(i, (w, _))| (w.as_str(), next + i));
+        for (w, word) in words.iter().map(|(w, k)| (w.as_str(), *k)).chain(chained) {
             let term = Term::from_field_text(fields.body, w);
             if window.iter().any(|(t, _)| t == &term) {
                 continue;
@@ -91,6 +101,7 @@ impl Reranker {
                 continue;
             }
             window.push((term, Bm25Stats::idf(n, df)));
+            word_of.push(word);
         }
         let index_of = |w: &str| {
             window
@@ -111,6 +122,7 @@ impl Reranker {
             .unwrap_or_default();
         Ok(Reranker {
             window,
+            word_of,
             pairs,
             chain,
             title: fields.title,
@@ -260,7 +272,7 @@ impl Reranker {
                 .collect();
             let mut p = Proximity::NONE;
             if window.len() >= 2 {
-                p.window = WINDOW_WEIGHT * best_window(ev, &idf, WINDOW_WIDTH);
+                p.window = WINDOW_WEIGHT * best_window(ev, &idf, &self.word_of, WINDOW_WIDTH);
                 p.pair = PAIR_WEIGHT * pair_score(ev, &idf, &self.pairs, PAIR_SLOP);
             }
             if !self.chain.is_empty() {
@@ -306,23 +318,36 @@ fn together_at(events: &[(u32, usize)], chain: &[(usize, u32)], slop: u32) -> Op
     reach.iter().map(|&(_, s)| s).min()
 }
 
-/// The largest sum of `idf[term]` over the distinct terms of `events` (position, term index)
-/// that lie within `width` positions of each other.
-fn best_window(events: &mut [(u32, usize)], idf: &[f32], width: u32) -> f32 {
+/// The largest sum over the words typed (`word_of[term]`) found together within `width`
+/// positions in the sorted `events` (position, term index): each word counts once, at the
+/// largest `idf[term]` of its terms in the window. A compound typed is one word, as rare as its
+/// rarest part: its parts standing together are not two words close to each other.
+fn best_window(events: &mut [(u32, usize)], idf: &[f32], word_of: &[usize], width: u32) -> f32 {
     events.sort_unstable();
+    let words = word_of.iter().max().map_or(0, |m| m + 1);
     let mut counts = vec![0u32; idf.len()];
+    // The idf each word adds to the window now (0: none of its terms is in it).
+    let mut adds = vec![0.0f32; words];
     let (mut start, mut sum, mut best) = (0, 0.0f32, 0.0f32);
+    let settle = |w: usize, counts: &[u32], adds: &mut [f32], sum: &mut f32| {
+        let now = (0..idf.len())
+            .filter(|&t| word_of[t] == w && counts[t] > 0)
+            .map(|t| idf[t])
+            .fold(0.0f32, f32::max);
+        *sum += now - adds[w];
+        adds[w] = now;
+    };
     for e in 0..events.len() {
         let (p, t) = events[e];
         counts[t] += 1;
         if counts[t] == 1 {
-            sum += idf[t];
+            settle(word_of[t], &counts, &mut adds, &mut sum);
         }
         while events[start].0 + width < p {
             let t0 = events[start].1;
             counts[t0] -= 1;
             if counts[t0] == 0 {
-                sum -= idf[t0];
+                settle(word_of[t0], &counts, &mut adds, &mut sum);
             }
             start += 1;
         }
@@ -367,12 +392,29 @@ mod tests {
     #[test]
     fn best_window_sums_distinct_terms_close_together() {
         let idf = [1.0, 2.0, 4.0];
+        let words = [0, 1, 2];
         // Terms 0 and 1 far apart; 1 and 2 within 3 positions; term 1 twice counts once.
         let mut ev = vec![(0, 0), (50, 1), (52, 1), (53, 2)];
-        assert_eq!(best_window(&mut ev, &idf, 3), 6.0);
-        assert_eq!(best_window(&mut ev, &idf, 100), 7.0);
-        assert_eq!(best_window(&mut ev, &idf, 0), 4.0);
-        assert_eq!(best_window(&mut [], &idf, 10), 0.0);
+        assert_eq!(best_window(&mut ev, &idf, &words, 3), 6.0);
+        assert_eq!(best_window(&mut ev, &idf, &words, 100), 7.0);
+        assert_eq!(best_window(&mut ev, &idf, &words, 0), 4.0);
+        assert_eq!(best_window(&mut [], &idf, &words, 10), 0.0);
+    }
+
+    #[test]
+    fn best_window_counts_a_compound_once_at_its_rarest_part() {
+        // Terms 1 and 2 are the parts of one word typed (대 + 학교 of 대학교), term 0 another.
+        let idf = [1.0, 4.0, 2.0];
+        let words = [0, 1, 1];
+        let mut ev = vec![(10, 0), (11, 1), (12, 2)];
+        assert_eq!(best_window(&mut ev, &idf, &words, 5), 5.0);
+        // When the rarer part leaves the window, the word counts at the other part's idf.
+        let mut ev = vec![(0, 1), (3, 2), (7, 0)];
+        assert_eq!(best_window(&mut ev, &idf, &words, 5), 4.0);
+        assert_eq!(best_window(&mut ev, &idf, &words, 100), 5.0);
+        let mut ev = vec![(0, 1), (3, 2), (7, 0)];
+        let words_apart = [0, 1, 2];
+        assert_eq!(best_window(&mut ev, &idf, &words_apart, 5), 6.0);
     }
 
     #[test]
