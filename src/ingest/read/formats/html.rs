@@ -204,6 +204,25 @@ pub fn read(bytes: &[u8], _path: &Path) -> Result<Extracted, FormatError> {
             body = t;
             how = "main content (trafilatura: Readability's block was a side block)";
         }
+    } else if count_chars(&body) * PART_SHARE < total_chars {
+        // Readability kept under a quarter of the page's text: on a page whose article is
+        // cut into sections (`<section>`s of a guide, the items of a list article) it often
+        // keeps one section. trafilatura's text is used when it is the same article, longer:
+        // it holds Readability's words, at least twice as much text, in paragraphs.
+        let kept = count_chars(&body);
+        if let Some(t) = trafilatura_text(&html).filter(|t| extends(t, &body)) {
+            removed.push(Removed {
+                what: format!(
+                    "main block extended: Readability kept {kept} characters, a part of the \
+                     article; used the {} characters trafilatura extracts, which hold them",
+                    count_chars(&t)
+                ),
+                chars: kept,
+                count: 1,
+            });
+            body = t;
+            how = "main content (trafilatura: Readability kept a part of the article)";
+        }
     }
     let kept_chars = body.chars().filter(|c| !c.is_whitespace()).count();
     let other = total_chars
@@ -450,6 +469,43 @@ const MAX_TINY_CHARS: usize = 200;
 const WRONG_BLOCK_SHARE: usize = 4;
 const MIN_WRONG_BLOCK_CHARS: usize = 1000;
 
+/// Readability's block under 1/[`PART_SHARE`] of the page's visible text may be a part of the
+/// article; [`extends`] decides from trafilatura's text.
+const PART_SHARE: usize = 4;
+/// Share of Readability's words that trafilatura's text must hold to be the same article.
+const SAME_ARTICLE_WORDS: f64 = 0.95;
+/// Fewer paragraphs than this in trafilatura's text: a whole container's text run together
+/// (its last-resort output), not an article.
+const MIN_PARAGRAPHS: usize = 3;
+
+/// Whether `longer` (trafilatura's text) is the article of which `part` (Readability's) is a
+/// part: at least twice the text, at least [`MIN_PARAGRAPHS`] lines, and holding at least
+/// [`SAME_ARTICLE_WORDS`] of `part`'s words (counted with repeats, case folded).
+fn extends(longer: &str, part: &str) -> bool {
+    if count_chars(longer) < count_chars(part) * 2
+        || longer.lines().filter(|l| !l.trim().is_empty()).count() < MIN_PARAGRAPHS
+    {
+        return false;
+    }
+    let words = |s: &str| {
+        let mut m: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        for w in s
+            .split(|c: char| !c.is_alphanumeric() && c != '_')
+            .filter(|w| !w.is_empty())
+        {
+            *m.entry(w.to_lowercase()).or_insert(0) += 1;
+        }
+        m
+    };
+    let (have, want) = (words(longer), words(part));
+    let total: usize = want.values().sum();
+    let held: usize = want
+        .iter()
+        .map(|(w, n)| (*n).min(have.get(w).copied().unwrap_or(0)))
+        .sum();
+    total > 0 && held as f64 >= SAME_ARTICLE_WORDS * total as f64
+}
+
 /// Whether `body` looks like a side block beside the page's far larger text block `block`.
 fn is_wrong_block(body: &str, block: &str) -> bool {
     let block_chars = count_chars(block);
@@ -639,6 +695,77 @@ mod tests {
         assert!(!is_wrong_block(&"나".repeat(1200), &block));
         // A short page: no evidence.
         assert!(!is_wrong_block("짧은 글", &"가".repeat(900)));
+    }
+
+    #[test]
+    fn a_section_of_a_sectioned_article_is_extended() {
+        // A guide cut into sections nested in grid rows, the first one longer, beside a long
+        // topic list: Readability keeps the first section only.
+        let paras = [
+            "Meditation has a long history, and many of its techniques began in Eastern traditions. The term refers to practices that focus on the mind and the body.",
+            "Some kinds of meditation keep the attention on one thing, such as the breath, a sound or a word repeated. Others keep it on the present moment.",
+            "Studies have asked whether meditation helps with anxiety, stress, pain or sleep. Most of them were small, and their results are not yet certain.",
+            "Meditation is generally safe for healthy people. A few people report feeling worse, and anyone with a health condition should talk with a doctor.",
+            "Researchers are now testing whether short daily practice changes blood pressure, and whether its effects last for months after a course ends.",
+            "Those who want to start can find classes in many places, and should ask about the teacher's training and experience before they sign up.",
+        ];
+        let heads = [
+            "What is it?",
+            "Kinds",
+            "Studies",
+            "Is it safe?",
+            "Research",
+            "Getting started",
+        ];
+        let mut sections = String::new();
+        for (i, h) in heads.iter().enumerate() {
+            let n = if i == 0 { 4 } else { 1 };
+            let ps: String = (0..n)
+                .map(|j| format!("<p>{} {}</p>", paras[(i + j) % 6], paras[(i + j + 1) % 6]))
+                .collect();
+            sections.push_str(&format!(
+                "<div class=row><div class=col><div><div class=row><div class=col><h2>{h}</h2>\
+                 </div></div><div class=row><div class=col>{ps}</div></div></div></div></div>"
+            ));
+        }
+        let links: String = (0..80)
+            .map(|i| {
+                format!("<li><a href=/t{i}>Health topic {i} with a long descriptive title</a></li>")
+            })
+            .collect();
+        let e = read_str(&format!(
+            "<html><head><title>Meditation</title></head><body><div class=topics><ul>{links}</ul>\
+             </div><div class=page><h1>Meditation</h1>{sections}</div></body></html>"
+        ));
+        assert!(e.text.contains("Getting started"), "{}", e.text);
+        assert!(e.text.contains("Researchers are now testing"), "{}", e.text);
+        assert!(!e.text.contains("Health topic 7"), "{}", e.text);
+        assert!(e
+            .removed
+            .iter()
+            .any(|r| r.what.starts_with("main block extended")));
+    }
+
+    #[test]
+    fn a_longer_text_extends_a_part_only_when_it_holds_it() {
+        let part = "Phases tell which changesets are public.\n\nDrafts can still change.";
+        let whole = format!(
+            "Intro to phases.\n\n{part}\n\n{}",
+            "Secret changesets stay local. ".repeat(5)
+        );
+        assert!(extends(&whole, part));
+        // Another article, however long.
+        assert!(!extends(
+            &"Other words entirely, many of them.\n\n".repeat(10),
+            part
+        ));
+        // Not twice as long.
+        assert!(!extends(&format!("{part}\n\nMore."), part));
+        // One run-together line: a container's whole text, not paragraphs.
+        assert!(!extends(
+            &format!("{} {}", part.replace("\n\n", " "), "x y z ".repeat(40)),
+            part
+        ));
     }
 
     #[test]
