@@ -167,10 +167,7 @@ pub fn read(bytes: &[u8], _path: &Path) -> Result<Extracted, FormatError> {
         // site name, a byline). Another extractor first, then the largest text block.
         let kept = count_chars(&body);
         let block_chars = count_chars(&block);
-        let (text, by) = match trafilatura_text(&html).filter(|t| !is_tiny(t, &block, None)) {
-            Some(t) => (t, "the text trafilatura extracts"),
-            None => (block, "the largest text block"),
-        };
+        let (text, by) = replacement(trafilatura_text(&html), block);
         let preview: String = body.split_whitespace().collect::<Vec<_>>().join(" ");
         let preview: String = preview.chars().take(PREVIEW_CHARS).collect();
         let why = format!(
@@ -506,6 +503,15 @@ fn extends(longer: &str, part: &str) -> bool {
     total > 0 && held as f64 >= SAME_ARTICLE_WORDS * total as f64
 }
 
+/// What replaces a sliver: trafilatura's text `traf`, unless it is a sliver or a side block
+/// (a "Recent posts" list) beside the largest text block `block` too; then the block.
+fn replacement(traf: Option<String>, block: String) -> (String, &'static str) {
+    match traf.filter(|t| !is_tiny(t, &block, None) && !is_wrong_block(t, &block)) {
+        Some(t) => (t, "the text trafilatura extracts"),
+        None => (block, "the largest text block"),
+    }
+}
+
 /// Whether `body` looks like a side block beside the page's far larger text block `block`.
 fn is_wrong_block(body: &str, block: &str) -> bool {
     let block_chars = count_chars(block);
@@ -766,6 +772,19 @@ mod tests {
             &format!("{} {}", part.replace("\n\n", " "), "x y z ".repeat(40)),
             part
         ));
+    }
+
+    #[test]
+    fn a_sliver_is_replaced_by_trafilatura_unless_it_is_a_side_block_too() {
+        let block = "가".repeat(4000);
+        let (t, _) = replacement(Some("나".repeat(1500)), block.clone());
+        assert_eq!(t, "나".repeat(1500));
+        // trafilatura kept a "Recent posts" list of 800 characters beside a 4,000-character
+        // article: the article.
+        let (t, by) = replacement(Some("나".repeat(800)), block.clone());
+        assert_eq!((t.as_str(), by), (block.as_str(), "the largest text block"));
+        let (t, _) = replacement(None, block.clone());
+        assert_eq!(t, block);
     }
 
     #[test]
