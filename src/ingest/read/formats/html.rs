@@ -105,6 +105,13 @@ const WIDGETS: &[Widget] = &[
         longest: usize::MAX,
     },
     Widget {
+        what: "disclaimers and disclosures",
+        // An affiliate disclosure (`Purchases made through our links may earn us a
+        // commission`), a medical or legal disclaimer: the site's notice, not the article.
+        words: &["disclaimer", "disclaimers", "disclosure", "disclosures"],
+        longest: usize::MAX,
+    },
+    Widget {
         what: "menus and breadcrumbs",
         words: &["gnb", "lnb", "snb", "menu", "breadcrumb", "location"],
         longest: usize::MAX,
@@ -827,6 +834,24 @@ mod tests {
         ));
         assert!(e.text.contains("이차전지 소재 기업"), "{}", e.text);
         assert!(!e.text.contains("메뉴"));
+    }
+
+    #[test]
+    fn a_disclosure_is_not_the_article() {
+        let e = read_str(&format!(
+            "<html><body><div class=\"feature\"><p class=\"disclaimer\">Products are chosen \
+             independently by our editors. Purchases made through our links may earn us a \
+             commission.</p><p>{}</p></div><div id=affiliate-disclosure>이 기사의 링크로 구매하면 \
+             수수료를 받을 수 있습니다.</div></body></html>",
+            "포항시는 이차전지 소재 기업을 유치해 일자리를 늘린다고 밝혔다. ".repeat(20)
+        ));
+        assert!(e.text.contains("이차전지 소재 기업"), "{}", e.text);
+        assert!(!e.text.contains("Purchases made"), "{}", e.text);
+        assert!(!e.text.contains("수수료"), "{}", e.text);
+        assert!(e
+            .removed
+            .iter()
+            .any(|r| r.what == "disclaimers and disclosures" && r.count == 2));
     }
 
     #[test]
