@@ -22,6 +22,7 @@ use dom_smoothie::{Config, Readability, TextMode};
 use encoding_rs::Encoding;
 
 use super::{Extracted, FormatError, Removed};
+use crate::analysis::surface::surface_words;
 
 mod stated;
 
@@ -166,13 +167,15 @@ pub fn read(bytes: &[u8], _path: &Path) -> Result<Extracted, FormatError> {
         None => (fallback, "whole page text (no main block found)"),
     };
     let mut warnings = Vec::new();
-    if let Some(block) = largest
+    // When the block Readability kept is not the article, what replaces it: the text, what
+    // `removed` says of the block, and how the body was found.
+    let kept = count_chars(&body);
+    let replaced: Option<(String, String, &str)> = if let Some(block) = largest
         .clone()
         .filter(|b| is_tiny(&body, b, hints.title.as_ref()))
     {
         // Never silently empty: the block Readability kept is a sliver of the page's text (a
         // site name, a byline). Another extractor first, then the largest text block.
-        let kept = count_chars(&body);
         let block_chars = count_chars(&block);
         let (text, by) = replacement(trafilatura_text(&html), block);
         let preview: String = body.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -181,54 +184,63 @@ pub fn read(bytes: &[u8], _path: &Path) -> Result<Extracted, FormatError> {
             "the main block Readability found holds {kept} characters (`{preview}`) of a page \
              whose largest text block holds {block_chars}: used {by} instead"
         );
-        removed.push(Removed {
-            what: format!("main block too small, replaced: {why}"),
-            chars: kept,
-            count: 1,
-        });
         warnings.push(format!("almost no article text in the main block; {why}"));
-        body = text;
-        how = "main content (fallback: the main block was too small)";
+        Some((
+            text,
+            format!("main block too small, replaced: {why}"),
+            "main content (fallback: the main block was too small)",
+        ))
     } else if let Some(block) = largest.filter(|b| is_wrong_block(&body, b)) {
         // Readability kept a side block (`Recent posts`, an advertiser disclosure) beside a
         // far larger text block: the article is elsewhere. trafilatura's text is used when it
         // finds much more; the largest block alone is no proof (it may be a comment thread).
-        let kept = count_chars(&body);
-        if let Some(t) = trafilatura_text(&html).filter(|t| count_chars(t) >= kept * 2) {
-            removed.push(Removed {
-                what: format!(
+        trafilatura_text(&html)
+            .filter(|t| count_chars(t) >= kept * 2)
+            .map(|t| {
+                let what = format!(
                     "main block replaced: Readability kept {kept} characters of a page whose \
                      largest text block holds {}; used the {} characters trafilatura extracts",
                     count_chars(&block),
                     count_chars(&t)
-                ),
-                chars: kept,
-                count: 1,
-            });
-            body = t;
-            how = "main content (trafilatura: Readability's block was a side block)";
-        }
-    } else if count_chars(&body) * PART_SHARE < total_chars {
+                );
+                (
+                    t,
+                    what,
+                    "main content (trafilatura: Readability's block was a side block)",
+                )
+            })
+    } else if kept * PART_SHARE < total_chars {
         // Readability kept under a quarter of the page's text: on a page whose article is
         // cut into sections (`<section>`s of a guide, the items of a list article) it often
         // keeps one section. trafilatura's text is used when it is the same article, longer:
         // it holds Readability's words, at least twice as much text, in paragraphs.
-        let kept = count_chars(&body);
-        if let Some(t) = trafilatura_text(&html).filter(|t| extends(t, &body)) {
-            removed.push(Removed {
-                what: format!(
+        trafilatura_text(&html)
+            .filter(|t| extends(t, &body))
+            .map(|t| {
+                let what = format!(
                     "main block extended: Readability kept {kept} characters, a part of the \
                      article; used the {} characters trafilatura extracts, which hold them",
                     count_chars(&t)
-                ),
-                chars: kept,
-                count: 1,
-            });
-            body = t;
-            how = "main content (trafilatura: Readability kept a part of the article)";
-        }
+                );
+                (
+                    t,
+                    what,
+                    "main content (trafilatura: Readability kept a part of the article)",
+                )
+            })
+    } else {
+        None
+    };
+    if let Some((text, what, by)) = replaced {
+        removed.push(Removed {
+            what,
+            chars: kept,
+            count: 1,
+        });
+        body = text;
+        how = by;
     }
-    let kept_chars = body.chars().filter(|c| !c.is_whitespace()).count();
+    let kept_chars = count_chars(&body);
     let other = total_chars
         .saturating_sub(kept_chars)
         .saturating_sub(removed.iter().map(|r: &Removed| r.chars).sum());
@@ -484,7 +496,8 @@ const MIN_PARAGRAPHS: usize = 3;
 
 /// Whether `longer` (trafilatura's text) is the article of which `part` (Readability's) is a
 /// part: at least twice the text, at least [`MIN_PARAGRAPHS`] lines, and holding at least
-/// [`SAME_ARTICLE_WORDS`] of `part`'s words (counted with repeats, case folded).
+/// [`SAME_ARTICLE_WORDS`] of `part`'s words (surface words as the index reads them, counted
+/// with repeats).
 fn extends(longer: &str, part: &str) -> bool {
     if count_chars(longer) < count_chars(part) * 2
         || longer.lines().filter(|l| !l.trim().is_empty()).count() < MIN_PARAGRAPHS
@@ -493,11 +506,8 @@ fn extends(longer: &str, part: &str) -> bool {
     }
     let words = |s: &str| {
         let mut m: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-        for w in s
-            .split(|c: char| !c.is_alphanumeric() && c != '_')
-            .filter(|w| !w.is_empty())
-        {
-            *m.entry(w.to_lowercase()).or_insert(0) += 1;
+        for w in surface_words(s) {
+            *m.entry(w.text).or_insert(0) += 1;
         }
         m
     };
