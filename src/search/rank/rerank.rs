@@ -85,13 +85,8 @@ impl Reranker {
         let n = stats.num_docs() as f64;
         let mut window: Vec<(Term, f32)> = Vec::new();
         let mut word_of: Vec<usize> = Vec::new();
-        // A chain term that is no window term (there is none today) is a word of its own.
-        let next = words.iter().map(|w| w.1 + 1).max().unwrap_or(0);
-        let chained = chain
-            .iter()
-            .enumerate()
-            .map(|(i, (w, _))| (w.as_str(), next + i));
-        for (w, word) in words.iter().map(|(w, k)| (w.as_str(), *k)).chain(chained) {
+        // The chain's terms are window terms: the builder makes both of the same units.
+        for (w, word) in words {
             let term = Term::from_field_text(fields.body, w);
             if window.iter().any(|(t, _)| t == &term) {
                 continue;
@@ -101,7 +96,7 @@ impl Reranker {
                 continue;
             }
             window.push((term, Bm25Stats::idf(n, df)));
-            word_of.push(word);
+            word_of.push(*word);
         }
         let index_of = |w: &str| {
             window
@@ -113,7 +108,7 @@ impl Reranker {
             .filter_map(|(a, b, gap)| Some((index_of(a)?, index_of(b)?, *gap)))
             .filter(|(a, b, _)| a != b)
             .collect();
-        // A word no article has: no hit can hold them all together.
+        // A word no article has (or none of the window's): no hit can hold them all together.
         let chain: Vec<(usize, u32)> = chain
             .iter()
             .map(|(w, gap)| index_of(w).map(|i| (i, *gap)))
