@@ -170,6 +170,29 @@ def fixtures(d):
             yield page.stem, page.read_bytes(), exp.read_text(encoding="utf-8")
 
 
+def inspect_pages(kpolicy, cases):
+    """`kpolicy inspect --json --text` over `cases` ((key, page bytes, truth) triples), each page
+    alone in a folder of its own. Returns the JSON objects by path, the paths in case order and
+    the number of warnings printed."""
+    tmp = pathlib.Path(tempfile.mkdtemp())
+    paths = []
+    for i, (_, page, _) in enumerate(cases):
+        f = tmp / f"{i:04d}" / "page.html"
+        f.parent.mkdir()
+        f.write_bytes(page)
+        paths.append(str(f))
+    try:
+        out = subprocess.run([kpolicy, "inspect", "--json", "--text", *paths], capture_output=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    got = {}
+    for line in out.stdout.decode("utf-8").splitlines():
+        if line.strip():
+            v = json.loads(line)
+            got[v["path"]] = v
+    return got, paths, out.stderr.decode("utf-8", "replace").count("warning")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("kpolicy")
@@ -199,22 +222,7 @@ def main():
         ap.error("give at least one of --scrapinghub, --readability, --pages, --wcxb")
     for name, cases in sets:
         cases = list(cases)
-        tmp = pathlib.Path(tempfile.mkdtemp())
-        paths = []
-        for i, (key, page, _) in enumerate(cases):
-            f = tmp / f"{i:04d}" / "page.html"
-            f.parent.mkdir()
-            f.write_bytes(page)
-            paths.append(str(f))
-        out = subprocess.run(
-            [args.kpolicy, "inspect", "--json", "--text", *paths], capture_output=True
-        )
-        got = {}
-        for line in out.stdout.decode("utf-8").splitlines():
-            if line.strip():
-                v = json.loads(line)
-                got[v["path"]] = v
-        warnings = out.stderr.decode("utf-8", "replace").count("warning")
+        got, paths, warnings = inspect_pages(args.kpolicy, cases)
         rows = []
         per_page = []
         for (key, _, truth), p in zip(cases, paths):
@@ -225,7 +233,6 @@ def main():
             r = tp_fp_fn(truth, text)
             rows.append(r)
             per_page.append((2 * r[0] / (2 * r[0] + r[1] + r[2]) if sum(r) else 1.0, key, len(text)))
-        shutil.rmtree(tmp, ignore_errors=True)
         if name.startswith("wcxb"):
             # WCXB averages precision, recall and F1 over the pages.
             w = [word_prf(t, (got.get(p) or {}).get("text") or "") for (_, _, t), p in zip(cases, paths)]
