@@ -18,7 +18,8 @@ On one WCXB split's article pages (WCXB's own word F1, as `extraction_f1.py --wc
 5. **learned additions**: trafilatura's paragraphs that kpolicy lacks, added when a cross-validated
    classifier (length, end punctuation, position, neighbours kept by kpolicy) says so.
 
-    python3 scripts/extraction_bounds.py target/release/kpolicy --wcxb ../wcxb --split dev
+    python3 scripts/extraction_bounds.py target/release/kpolicy --wcxb ../wcxb --split dev \
+        [--rs-trafilatura target/release/examples/rs_trafilatura]
 """
 
 import argparse
@@ -154,6 +155,9 @@ def main():
     ap.add_argument("kpolicy")
     ap.add_argument("--wcxb", required=True, help="a WCXB checkout")
     ap.add_argument("--split", default="dev", choices=["dev", "test"])
+    ap.add_argument("--rs-trafilatura", metavar="BIN",
+                    help="also the page-choice oracle with rs-trafilatura alone "
+                    "(target/release/examples/rs_trafilatura)")
     ap.add_argument("--keep", type=float, nargs="+", default=[0.5, 0.7, 0.9],
                     help="paragraph-drop oracle: share of a paragraph's words in the truth to keep it")
     args = ap.parse_args()
@@ -183,6 +187,11 @@ def main():
           f"{mean_f1((x['truth'], x['t']) for x in pages):.4f}")
     choice = [max(b, ef.word_prf(x["truth"], x["t"])[2]) for b, x in zip(base, pages)]
     print(f"  page choice, oracle: F1 {statistics.mean(choice):.4f}")
+    if args.rs_trafilatura:
+        rs = ef.rs_trafilatura_texts(args.rs_trafilatura, cases, False)
+        rs_f1 = [ef.word_prf(x["truth"], t)[2] for x, t in zip(pages, rs)]
+        print(f"  rs-trafilatura alone: F1 {statistics.mean(rs_f1):.4f}; page choice with kpolicy, oracle: "
+              f"F1 {statistics.mean(max(a, b) for a, b in zip(base, rs_f1)):.4f}")
     for keep in args.keep:
         new = [ef.word_prf(x["truth"], "\n".join(q for q in x["pars"] if in_truth(q, x["tw"]) >= keep))[2]
                for x in pages]

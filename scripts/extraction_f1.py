@@ -186,11 +186,70 @@ def inspect_pages(kpolicy, cases):
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     got = {}
-    for line in out.stdout.decode("utf-8").splitlines():
+    # Lines end at "\n" only: a JSON string may hold U+2028, which splitlines() would cut at.
+    for line in out.stdout.decode("utf-8").split("\n"):
         if line.strip():
             v = json.loads(line)
             got[v["path"]] = v
     return got, paths, out.stderr.decode("utf-8", "replace").count("warning")
+
+
+def score(name, cases, texts, extra="", worst=False):
+    """Prints one set's F1, precision and recall of `texts` (in case order): WCXB's mean per-page
+    word scores for a WCXB set, the ScrapingHub shingle score for the others."""
+    if name.startswith("wcxb"):
+        # WCXB averages precision, recall and F1 over the pages.
+        w = [word_prf(truth, text) for (_, _, truth), text in zip(cases, texts)]
+        p, r, f1 = (statistics.mean(x[i] for x in w) for i in range(3))
+        per_page = [x[2] for x in w]
+    else:
+        rows = [tp_fp_fn(truth, text) for (_, _, truth), text in zip(cases, texts)]
+        f1, p, r = metrics(rows)
+        per_page = [2 * x[0] / (2 * x[0] + x[1] + x[2]) if sum(x) else 1.0 for x in rows]
+    empty = sum(1 for t in texts if not t)
+    print(f"{name}: {len(cases)} pages  F1 {f1:.3f}  precision {p:.3f}  recall {r:.3f}  empty {empty}  {extra}".rstrip())
+    if worst:
+        for f, (key, _, _), t in sorted(zip(per_page, cases, texts), key=lambda x: x[0])[:15]:
+            print(f"  {f:.3f} {key} ({len(t)} chars)")
+
+
+def rs_trafilatura_texts(binary, cases, headline):
+    """rs-trafilatura's text of each page, by kpolicy's example binary (one JSON line a page);
+    its title first when `headline` (the expected text of kpolicy's fixtures starts with it)."""
+    tmp = pathlib.Path(tempfile.mkdtemp())
+    paths = []
+    for i, (_, page, _) in enumerate(cases):
+        f = tmp / f"{i:04d}.html"
+        f.write_bytes(page)
+        paths.append(str(f))
+    try:
+        out = subprocess.run([binary, *paths], capture_output=True, check=True).stdout
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    got = {}
+    for line in out.decode("utf-8").split("\n"):
+        if line.strip():
+            v = json.loads(line)
+            got[v["path"]] = f"{v['title']}\n\n{v['text']}" if headline and v["text"] else v["text"]
+    return [got.get(p, "") for p in paths]
+
+
+def python_trafilatura_texts(cases, headline):
+    """Python trafilatura's text of each page (from the bytes: its own charset detection;
+    comments left out, tables kept), its title first when `headline`."""
+    import trafilatura
+
+    out = []
+    for _, page, _ in cases:
+        try:
+            t = trafilatura.extract(page, include_comments=False, include_tables=True) or ""
+            if headline and t:
+                meta = trafilatura.extract_metadata(page)
+                t = f"{(meta.title if meta else None) or ''}\n\n{t}"
+        except Exception:
+            t = ""
+        out.append(t)
+    return out
 
 
 def main():
@@ -203,6 +262,13 @@ def main():
     ap.add_argument("--split", default="dev", choices=["dev", "test"], help="WCXB split (test: the held-back check)")
     ap.add_argument("--types", default="article", help="WCXB page types, comma-separated ('' for all)")
     ap.add_argument("--list", action="store_true", help="the 15 worst pages")
+    ap.add_argument(
+        "--compare",
+        metavar="RS_TRAFILATURA",
+        help="also score rs-trafilatura alone (this binary: `cargo build --release --example "
+        "rs_trafilatura`, target/release/examples/rs_trafilatura) and Python trafilatura alone "
+        "(`pip install trafilatura`) on the same pages, in the same run",
+    )
     args = ap.parse_args()
     sets = [
         (name, fn(path))
@@ -223,31 +289,18 @@ def main():
     for name, cases in sets:
         cases = list(cases)
         got, paths, warnings = inspect_pages(args.kpolicy, cases)
-        rows = []
-        per_page = []
-        for (key, _, truth), p in zip(cases, paths):
+        texts = []
+        for p in paths:
             v = got.get(p)
             text = (v or {}).get("text") or ""
             if name == "pages" and v and not v.get("title_derived"):
                 text = f"{v.get('title') or ''}\n\n{text}"
-            r = tp_fp_fn(truth, text)
-            rows.append(r)
-            per_page.append((2 * r[0] / (2 * r[0] + r[1] + r[2]) if sum(r) else 1.0, key, len(text)))
-        if name.startswith("wcxb"):
-            # WCXB averages precision, recall and F1 over the pages.
-            w = [word_prf(t, (got.get(p) or {}).get("text") or "") for (_, _, t), p in zip(cases, paths)]
-            p, r, f1 = (statistics.mean(x[i] for x in w) for i in range(3))
-            per_page = [(x[2], key, n) for x, (_, key, n) in zip(w, per_page)]
-        else:
-            f1, p, r = metrics(rows)
-        empty = sum(1 for _, _, n in per_page if n == 0)
-        print(
-            f"{name}: {len(cases)} pages  F1 {f1:.3f}  precision {p:.3f}  recall {r:.3f}  "
-            f"empty {empty}  warnings {warnings}"
-        )
-        if args.list:
-            for score, key, n in sorted(per_page)[:15]:
-                print(f"  {score:.3f} {key} ({n} chars)")
+            texts.append(text)
+        score(name, cases, texts, f"warnings {warnings}", args.list)
+        if args.compare:
+            headline = name == "pages"
+            score(f"{name}, rs-trafilatura alone", cases, rs_trafilatura_texts(args.compare, cases, headline))
+            score(f"{name}, trafilatura (Python) alone", cases, python_trafilatura_texts(cases, headline))
     return 0
 
 
