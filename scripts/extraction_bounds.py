@@ -13,8 +13,10 @@ On one WCXB split's article pages (WCXB's own word F1, as `extraction_f1.py --wc
    pages, scored on the other, and the other way round): gradient boosting on text features of
    each paragraph (length, end punctuation, capitals, digits, code characters, position, whether
    trafilatura has it), and logistic regression on the class/id words of the page element that
-   holds the paragraph and its ancestors, plus text features; a paragraph is dropped below a
-   probability threshold;
+   holds the paragraph and its ancestors, plus text features; and gradient boosting on features
+   of that element relative to the page (share of the kept words under the same parent and the
+   same tag/class signature, depth against the commonest, link density, tag kind) plus text
+   features; a paragraph is dropped below a probability threshold;
 5. **learned additions**: trafilatura's paragraphs that kpolicy lacks, added when a cross-validated
    classifier (length, end punctuation, position, neighbours kept by kpolicy) says so.
 
@@ -121,13 +123,64 @@ def class_words(el):
     return out
 
 
-def dom_features(pars, page):
+def holding_elements(pars, page):
+    """For each paragraph, the smallest page element whose text holds it (None when none does)."""
     els = holders(page.decode("utf-8", "replace"))
     out = []
     for p in pars:
-        sp_ = squash(p)
-        el = next((e for n, t, e in els if n >= len(sp_) and sp_ in t), None) if len(sp_) >= 3 else None
-        out.append(class_words(el) if el is not None else ["nomatch"])
+        sq = squash(p)
+        out.append(next((e for n, t, e in els if n >= len(sq) and sq in t), None) if len(sq) >= 3 else None)
+    return out
+
+
+TAG_KINDS = ["p", "li", "h", "td", "div", "span", "a", "blockquote", "pre", "other"]
+
+
+def depth(el):
+    d = 0
+    while el is not None:
+        d, el = d + 1, el.getparent()
+    return d
+
+
+def signature(el):
+    """Tag and class of the element and its two ancestors."""
+    out = []
+    for _ in range(3):
+        if el is None:
+            break
+        out.append(f"{el.tag}.{(el.get('class') or '').strip()}")
+        el = el.getparent()
+    return tuple(out)
+
+
+def relative_features(pars, held):
+    """Features of each paragraph's element relative to the rest of the page's kept text: the
+    share of the kept words under the same parent and under the same tag/class signature, whether
+    that parent holds the most words, depth against the commonest depth, link density, tag kind."""
+    count = [len(words(p)) for p in pars]
+    total = sum(count) or 1
+    by_parent, by_sig, by_depth = collections.Counter(), collections.Counter(), collections.Counter()
+    for e, c in zip(held, count):
+        if e is not None:
+            by_parent[id(e.getparent())] += c
+            by_sig[signature(e)] += c
+            by_depth[depth(e)] += c
+    major = by_parent.most_common(1)[0][0] if by_parent else None
+    major_depth = by_depth.most_common(1)[0][0] if by_depth else 0
+    out = []
+    for e in held:
+        if e is None:
+            out.append([0] * 7 + [k == "other" for k in TAG_KINDS])
+            continue
+        t = e.tag
+        kind = "h" if t in ("h1", "h2", "h3", "h4", "h5", "h6") else "td" if t == "th" else t
+        kind = kind if kind in TAG_KINDS else "other"
+        text = len(squash(e.text_content())) or 1
+        link = 1.0 if t == "a" else sum(len(squash(a.text_content())) for a in e.iter("a")) / text
+        out.append([1, link, any(a.tag == "a" for a in e.iterancestors()), by_parent[id(e.getparent())] / total,
+                    id(e.getparent()) == major, depth(e) - major_depth, by_sig[signature(e)] / total]
+                   + [k == kind for k in TAG_KINDS])
     return out
 
 
@@ -207,7 +260,7 @@ def main():
     def fit_text(tr):
         X = [f for x in tr for f in x["text"]]
         y = [v for x in tr for v in x["label"]]
-        return GradientBoostingClassifier(n_estimators=150, max_depth=3).fit(X, y)
+        return GradientBoostingClassifier(n_estimators=150, max_depth=3, random_state=0).fit(X, y)
 
     probs = cross_validated(pages, fit_text,
                             lambda m, x: m.predict_proba(x["text"])[:, 1] if x["pars"] else [])
@@ -215,7 +268,10 @@ def main():
 
     hasher = FeatureHasher(2 ** 18, input_type="string")
     for x in pages:
-        x["dom"] = dom_features(x["pars"], x["page"])
+        held = holding_elements(x["pars"], x["page"])
+        x["dom"] = [class_words(e) if e is not None else ["nomatch"] for e in held]
+        x["rel"] = [r + t[:3] + t[6:8] + t[10:11] + t[4:6]
+                    for r, t in zip(relative_features(x["pars"], held), x["text"])]
 
     def dom_matrix(xs):
         f = [d for x in xs for d in x["dom"]]
@@ -228,6 +284,16 @@ def main():
         lambda m, x: m.predict_proba(dom_matrix([x]))[:, 1] if x["pars"] else [],
     )
     drop("learned filter, element class/id words (cross-validated)", probs, [0.2, 0.1, 0.05])
+
+    def fit_rel(tr):
+        X = [f for x in tr for f in x["rel"]]
+        y = [v for x in tr for v in x["label"]]
+        return GradientBoostingClassifier(n_estimators=200, max_depth=3, random_state=0).fit(X, y)
+
+    probs = cross_validated(pages, fit_rel,
+                            lambda m, x: m.predict_proba(x["rel"])[:, 1] if x["pars"] else [])
+    drop("learned filter, element relative to the page's other kept text (cross-validated)", probs,
+         [0.5, 0.3, 0.1])
 
     # Additions: trafilatura's paragraphs that kpolicy's text lacks.
     for x in pages:
@@ -245,7 +311,7 @@ def main():
     def fit_add(tr):
         X = [f for x in tr for f in x["add"]]
         y = [v for x in tr for v in x["add_label"]]
-        return GradientBoostingClassifier(n_estimators=150, max_depth=3).fit(X, y)
+        return GradientBoostingClassifier(n_estimators=150, max_depth=3, random_state=0).fit(X, y)
 
     probs = cross_validated(pages, fit_add,
                             lambda m, x: m.predict_proba(x["add"])[:, 1] if x["add"] else [])
