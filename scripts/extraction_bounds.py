@@ -106,20 +106,26 @@ def holders(html):
     return out
 
 
-def class_words(el):
-    """Tag, class and id words of `el` and five ancestors (depth 0, 1, 2+ told apart)."""
-    out = []
-    for depth in range(6):
+def lineage(el, n):
+    """`el` and its ancestors, `n` elements at most, with their distance from `el`."""
+    for up in range(n):
         if el is None:
-            break
-        if isinstance(el.tag, str):
-            d = min(depth, 2)
-            out.append(f"t{d}={el.tag}")
+            return
+        yield up, el
+        el = el.getparent()
+
+
+def class_words(el):
+    """Tag, class and id words of `el` and five ancestors (distance 0, 1, 2+ told apart)."""
+    out = []
+    for up, e in lineage(el, 6):
+        if isinstance(e.tag, str):
+            d = min(up, 2)
+            out.append(f"t{d}={e.tag}")
             for attr in ("class", "id"):
-                for t in re.split(r"[\s_\-]+", (el.get(attr) or "").lower()):
+                for t in re.split(r"[\s_\-]+", (e.get(attr) or "").lower()):
                     if t and not t.isdigit():
                         out += [f"{attr[0]}{d}={t}", f"{attr[0]}={t}"]
-        el = el.getparent()
     return out
 
 
@@ -145,13 +151,13 @@ def depth(el):
 
 def signature(el):
     """Tag and class of the element and its two ancestors."""
-    out = []
-    for _ in range(3):
-        if el is None:
-            break
-        out.append(f"{el.tag}.{(el.get('class') or '').strip()}")
-        el = el.getparent()
-    return tuple(out)
+    return tuple(f"{e.tag}.{(e.get('class') or '').strip()}" for _, e in lineage(el, 3))
+
+
+def parent_path(el):
+    """The parent's XPath: a stable key (lxml makes a new proxy object for an element on demand,
+    so `id()` of one does not name the element)."""
+    return el.getroottree().getpath(el.getparent()) if el.getparent() is not None else ""
 
 
 def relative_features(pars, held):
@@ -163,7 +169,7 @@ def relative_features(pars, held):
     by_parent, by_sig, by_depth = collections.Counter(), collections.Counter(), collections.Counter()
     for e, c in zip(held, count):
         if e is not None:
-            by_parent[id(e.getparent())] += c
+            by_parent[parent_path(e)] += c
             by_sig[signature(e)] += c
             by_depth[depth(e)] += c
     major = by_parent.most_common(1)[0][0] if by_parent else None
@@ -178,8 +184,8 @@ def relative_features(pars, held):
         kind = kind if kind in TAG_KINDS else "other"
         text = len(squash(e.text_content())) or 1
         link = 1.0 if t == "a" else sum(len(squash(a.text_content())) for a in e.iter("a")) / text
-        out.append([1, link, any(a.tag == "a" for a in e.iterancestors()), by_parent[id(e.getparent())] / total,
-                    id(e.getparent()) == major, depth(e) - major_depth, by_sig[signature(e)] / total]
+        out.append([1, link, any(a.tag == "a" for a in e.iterancestors()), by_parent[parent_path(e)] / total,
+                    parent_path(e) == major, depth(e) - major_depth, by_sig[signature(e)] / total]
                    + [k == kind for k in TAG_KINDS])
     return out
 
@@ -195,6 +201,20 @@ def cross_validated(pages, fit, predict, seed=7):
         for i in folds[f]:
             probs[i] = predict(model, pages[i])
     return probs
+
+
+def boosted(features, labels, trees=150):
+    """`cross_validated`'s fit and predict for gradient boosting on the pages' `features` rows
+    (one per candidate paragraph) and `labels`."""
+    def fit(train):
+        X = [f for x in train for f in x[features]]
+        y = [v for x in train for v in x[labels]]
+        return GradientBoostingClassifier(n_estimators=trees, max_depth=3, random_state=0).fit(X, y)
+
+    def predict(model, x):
+        return model.predict_proba(x[features])[:, 1] if x[features] else []
+
+    return fit, predict
 
 
 def report(name, base, new):
@@ -257,13 +277,7 @@ def main():
                    for i, (x, b) in enumerate(zip(pages, base))]
             report(f"{name}, drop below {th}", base, new)
 
-    def fit_text(tr):
-        X = [f for x in tr for f in x["text"]]
-        y = [v for x in tr for v in x["label"]]
-        return GradientBoostingClassifier(n_estimators=150, max_depth=3, random_state=0).fit(X, y)
-
-    probs = cross_validated(pages, fit_text,
-                            lambda m, x: m.predict_proba(x["text"])[:, 1] if x["pars"] else [])
+    probs = cross_validated(pages, *boosted("text", "label"))
     drop("learned filter, text features (cross-validated)", probs, [0.2, 0.1, 0.05])
 
     hasher = FeatureHasher(2 ** 18, input_type="string")
@@ -285,13 +299,7 @@ def main():
     )
     drop("learned filter, element class/id words (cross-validated)", probs, [0.2, 0.1, 0.05])
 
-    def fit_rel(tr):
-        X = [f for x in tr for f in x["rel"]]
-        y = [v for x in tr for v in x["label"]]
-        return GradientBoostingClassifier(n_estimators=200, max_depth=3, random_state=0).fit(X, y)
-
-    probs = cross_validated(pages, fit_rel,
-                            lambda m, x: m.predict_proba(x["rel"])[:, 1] if x["pars"] else [])
+    probs = cross_validated(pages, *boosted("rel", "label", trees=200))
     drop("learned filter, element relative to the page's other kept text (cross-validated)", probs,
          [0.5, 0.3, 0.1])
 
@@ -308,13 +316,7 @@ def main():
                     for i, (q, h) in enumerate(zip(tp, has)) if not h]
         x["add_label"] = [in_truth(q, x["tw"]) >= 0.8 for q in x["cand"]]
 
-    def fit_add(tr):
-        X = [f for x in tr for f in x["add"]]
-        y = [v for x in tr for v in x["add_label"]]
-        return GradientBoostingClassifier(n_estimators=150, max_depth=3, random_state=0).fit(X, y)
-
-    probs = cross_validated(pages, fit_add,
-                            lambda m, x: m.predict_proba(x["add"])[:, 1] if x["add"] else [])
+    probs = cross_validated(pages, *boosted("add", "add_label"))
     for th in (0.9, 0.7, 0.5):
         new = [ef.word_prf(x["truth"], x["k"] + "\n" + "\n".join(
             q for q, pr in zip(x["cand"], probs.get(i, [])) if pr >= th))[2]
