@@ -46,7 +46,6 @@ try:
 except ImportError as e:
     sys.exit(f"extraction_bounds.py needs trafilatura, scikit-learn and lxml ({e})")
 
-WORD = re.compile(r"\w+")
 CODE = set("{}<>();=[]")
 # The elements whose text a paragraph of kpolicy's text is looked up in.
 HOLDERS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "blockquote", "pre",
@@ -54,7 +53,7 @@ HOLDERS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "blockquot
 
 
 def words(s):
-    return WORD.findall(s.lower())
+    return ef.WORD.findall(s.lower())
 
 
 def squash(s):
@@ -236,15 +235,12 @@ def main():
     args = ap.parse_args()
 
     cases = list(ef.wcxb(args.wcxb, args.split, {"article"}))
+    if not cases:
+        sys.exit(f"no WCXB article pages with a ground truth found in {args.wcxb}/{args.split}")
     got, paths, _ = ef.inspect_pages(args.kpolicy, cases)
     pages = []
-    for (key, page, truth), p in zip(cases, paths):
+    for (_, page, truth), p, t in zip(cases, paths, ef.python_trafilatura_texts(cases, False)):
         k = (got.get(p) or {}).get("text") or ""
-        try:
-            t = trafilatura.extract(page.decode("utf-8", "replace"), include_comments=False,
-                                     include_tables=True) or ""
-        except Exception:
-            t = ""
         pars = paragraphs(k)
         tw = collections.Counter(words(truth))
         traf = squash(t)

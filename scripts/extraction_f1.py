@@ -170,10 +170,11 @@ def fixtures(d):
             yield page.stem, page.read_bytes(), exp.read_text(encoding="utf-8")
 
 
-def inspect_pages(kpolicy, cases):
-    """`kpolicy inspect --json --text` over `cases` ((key, page bytes, truth) triples), each page
-    alone in a folder of its own. Returns the JSON objects by path, the paths in case order and
-    the number of warnings printed."""
+def run_over_pages(command, cases):
+    """Runs `command` with the pages of `cases` ((key, page bytes, truth) triples) as arguments,
+    each page alone in a folder of its own (so kpolicy learns no boilerplate across pages), and
+    reads the JSON line it prints per page. Returns the objects by path, the paths in case order
+    and the program's stderr. Exits with a one-line message when the program cannot run."""
     tmp = pathlib.Path(tempfile.mkdtemp())
     paths = []
     for i, (_, page, _) in enumerate(cases):
@@ -182,16 +183,28 @@ def inspect_pages(kpolicy, cases):
         f.write_bytes(page)
         paths.append(str(f))
     try:
-        out = subprocess.run([kpolicy, "inspect", "--json", "--text", *paths], capture_output=True)
+        out = subprocess.run([*command, *paths], capture_output=True)
+    except OSError as e:
+        sys.exit(f"cannot run {command[0]}: {e.strerror}")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     got = {}
     # Lines end at "\n" only: a JSON string may hold U+2028, which splitlines() would cut at.
     for line in out.stdout.decode("utf-8").split("\n"):
         if line.strip():
-            v = json.loads(line)
+            try:
+                v = json.loads(line)
+            except json.JSONDecodeError:
+                sys.exit(f"{command[0]} printed a line that is not JSON: {line[:80]!r}")
             got[v["path"]] = v
-    return got, paths, out.stderr.decode("utf-8", "replace").count("warning")
+    return got, paths, out.stderr.decode("utf-8", "replace")
+
+
+def inspect_pages(kpolicy, cases):
+    """`kpolicy inspect --json --text` over `cases`. Returns the JSON objects by path, the paths
+    in case order and the number of warnings printed."""
+    got, paths, err = run_over_pages([kpolicy, "inspect", "--json", "--text"], cases)
+    return got, paths, err.count("warning")
 
 
 def score(name, cases, texts, extra="", worst=False):
@@ -216,28 +229,21 @@ def score(name, cases, texts, extra="", worst=False):
 def rs_trafilatura_texts(binary, cases, headline):
     """rs-trafilatura's text of each page, by kpolicy's example binary (one JSON line a page);
     its title first when `headline` (the expected text of kpolicy's fixtures starts with it)."""
-    tmp = pathlib.Path(tempfile.mkdtemp())
-    paths = []
-    for i, (_, page, _) in enumerate(cases):
-        f = tmp / f"{i:04d}.html"
-        f.write_bytes(page)
-        paths.append(str(f))
-    try:
-        out = subprocess.run([binary, *paths], capture_output=True, check=True).stdout
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    got = {}
-    for line in out.decode("utf-8").split("\n"):
-        if line.strip():
-            v = json.loads(line)
-            got[v["path"]] = f"{v['title']}\n\n{v['text']}" if headline and v["text"] else v["text"]
-    return [got.get(p, "") for p in paths]
+    got, paths, _ = run_over_pages([binary], cases)
+    texts = []
+    for p in paths:
+        v = got.get(p) or {"title": "", "text": ""}
+        texts.append(f"{v['title']}\n\n{v['text']}" if headline and v["text"] else v["text"])
+    return texts
 
 
 def python_trafilatura_texts(cases, headline):
     """Python trafilatura's text of each page (from the bytes: its own charset detection;
     comments left out, tables kept), its title first when `headline`."""
-    import trafilatura
+    try:
+        import trafilatura
+    except ImportError:
+        sys.exit("Python trafilatura is not installed (pip install trafilatura)")
 
     out = []
     for _, page, _ in cases:
@@ -271,7 +277,7 @@ def main():
     )
     args = ap.parse_args()
     sets = [
-        (name, fn(path))
+        (name, fn, path)
         for name, fn, path in [
             ("scrapinghub", scrapinghub, args.scrapinghub),
             ("readability", readability, args.readability),
@@ -286,8 +292,10 @@ def main():
     ]
     if not sets:
         ap.error("give at least one of --scrapinghub, --readability, --pages, --wcxb")
-    for name, cases in sets:
-        cases = list(cases)
+    for name, fn, path in sets:
+        cases = list(fn(path))
+        if not cases:
+            sys.exit(f"{name}: no pages with an expected text found in {path}")
         got, paths, warnings = inspect_pages(args.kpolicy, cases)
         texts = []
         for p in paths:
