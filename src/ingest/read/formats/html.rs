@@ -54,32 +54,47 @@ const CHROME: &[(&str, &str)] = &[
 ];
 
 /// A widget recognised by a whole word of its `class` or `id`: what it is, the words, and the
-/// most text (non-space characters) it holds. A share bar or a copyright line is a few words;
-/// a long "sharing" element is a section of the text (`<div id="sharing-history">` in a manual).
+/// most text (non-space characters) it holds.
 struct Widget {
     what: &'static str,
     words: &'static [&'static str],
     longest: usize,
 }
 
+impl Widget {
+    /// A widget of any length.
+    const fn any(what: &'static str, words: &'static [&'static str]) -> Widget {
+        Widget {
+            what,
+            words,
+            longest: usize::MAX,
+        }
+    }
+
+    /// A widget of at most `longest` characters: longer, the element is a section of the text.
+    const fn short(what: &'static str, words: &'static [&'static str], longest: usize) -> Widget {
+        Widget {
+            what,
+            words,
+            longest,
+        }
+    }
+}
+
 /// Widgets recognised by a whole word of their `class` or `id` (`comment_area`, `sns-share`,
 /// `bottom_relation`, `prev_next`). Readability-style extractors rely on the same signal;
 /// words, not site names, so it holds across sites.
 const WIDGETS: &[Widget] = &[
-    Widget {
-        what: "comments",
-        words: &["comment", "comments", "cmt", "reply", "replies"],
-        longest: usize::MAX,
-    },
-    Widget {
-        what: "share buttons",
-        words: &["share", "sns", "social", "sharing"],
-        // Button labels and counts.
-        longest: 300,
-    },
-    Widget {
-        what: "related and most-read lists",
-        words: &[
+    Widget::any(
+        "comments",
+        &["comment", "comments", "cmt", "reply", "replies"],
+    ),
+    // Button labels and counts; a long "sharing" element is a section of the text
+    // (`<div id="sharing-history">` in a manual).
+    Widget::short("share buttons", &["share", "sns", "social", "sharing"], 300),
+    Widget::any(
+        "related and most-read lists",
+        &[
             "related",
             "relation",
             "ranking",
@@ -88,40 +103,30 @@ const WIDGETS: &[Widget] = &[
             "recommend",
             "rank",
         ],
-        longest: usize::MAX,
-    },
-    Widget {
-        what: "previous/next links",
-        words: &["prev", "next", "prevnext", "pagination", "paging"],
-        longest: usize::MAX,
-    },
-    Widget {
-        what: "copyright notices",
-        words: &["copyright", "copy"],
-        longest: 500,
-    },
-    Widget {
-        what: "ads and banners",
-        words: &["ad", "ads", "advert", "banner", "sponsor"],
-        longest: usize::MAX,
-    },
-    Widget {
-        what: "disclaimers and disclosures",
-        // An affiliate disclosure (`Purchases made through our links may earn us a
-        // commission`), a medical or legal disclaimer: the site's notice, not the article.
-        words: &["disclaimer", "disclaimers", "disclosure", "disclosures"],
-        longest: usize::MAX,
-    },
-    Widget {
-        what: "menus and breadcrumbs",
-        words: &["gnb", "lnb", "snb", "menu", "breadcrumb", "location"],
-        longest: usize::MAX,
-    },
-    Widget {
-        what: "surveys and subscriptions",
-        words: &["satisfaction", "survey", "subscribe", "newsletter"],
-        longest: usize::MAX,
-    },
+    ),
+    Widget::any(
+        "previous/next links",
+        &["prev", "next", "prevnext", "pagination", "paging"],
+    ),
+    Widget::short("copyright notices", &["copyright", "copy"], 500),
+    Widget::any(
+        "ads and banners",
+        &["ad", "ads", "advert", "banner", "sponsor"],
+    ),
+    // An affiliate disclosure (`Purchases made through our links may earn us a commission`),
+    // a medical or legal disclaimer: the site's notice, not the article.
+    Widget::any(
+        "disclaimers and disclosures",
+        &["disclaimer", "disclaimers", "disclosure", "disclosures"],
+    ),
+    Widget::any(
+        "menus and breadcrumbs",
+        &["gnb", "lnb", "snb", "menu", "breadcrumb", "location"],
+    ),
+    Widget::any(
+        "surveys and subscriptions",
+        &["satisfaction", "survey", "subscribe", "newsletter"],
+    ),
 ];
 
 /// A widget holding more than this share of the page's text is not removed: it is a wrapper
